@@ -1,0 +1,66 @@
+# The two commands: `make run` and `make test`. Each does all of its own set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
+STATIC_GOVUK := webui/static/govuk
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-dev assets chromium index serve bench clean
+
+run: install assets index serve
+
+test: install-dev assets chromium
+	$(BIN)/python -m pytest
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "lgsearch needs Python 3.11 or newer: set PYTHON=python3.11 (or newer)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# GOV.UK Frontend's built CSS, JS, fonts and images, copied into the app (never committed).
+$(STATIC_GOVUK)/.copied: node_modules/.package-lock.json
+	rm -rf $(STATIC_GOVUK)
+	mkdir -p $(STATIC_GOVUK)
+	cp $(GOVUK_DIST)/govuk-frontend.min.css $(GOVUK_DIST)/govuk-frontend.min.js $(STATIC_GOVUK)/
+	cp -R $(GOVUK_DIST)/assets $(STATIC_GOVUK)/assets
+	touch $@
+
+assets: $(STATIC_GOVUK)/.copied
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+chromium:
+	@test -x /usr/bin/chromium || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
+
+# Exit 3 means some files were rejected (listed above); the rest is indexed and served.
+index: install
+	$(BIN)/lgsearch index seeds || [ $$? -eq 3 ]
+
+serve: install assets
+	$(BIN)/lgsearch serve --host $(HOST) --port $(PORT)
+
+bench: install-dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules $(STATIC_GOVUK) index_data/*/ index_data/CURRENT index_data/*.lock
