@@ -1,0 +1,222 @@
+"""The `lgsearch` command: index, search, export, stats and serve (see CONTRACT.md)."""
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import re
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from indexer import store
+from indexer.build import ReindexReport, SourceError, reindex
+from indexer.request import FILTER_FIELDS, SORTS, InvalidParameter, request_from_params
+from indexer.results import IndexUnavailable, SearchResult
+from indexer.search import SearchService
+
+logger = logging.getLogger(__name__)
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_REJECTED = 3
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+class UsageProblem(click.ClickException):
+    """A user error that exits 2, like click's own usage errors, without the usage text."""
+
+    exit_code = EXIT_USAGE
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--index-dir", envvar="LGSEARCH_INDEX_DIR", default="index_data", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where the index is kept.")
+@click.option("-v", "--verbose", is_flag=True, help="Log what is happening.")
+@click.pass_context
+def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
+    """Search UK local-government leadership writing."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"index_dir": index_dir}
+
+
+@cli.command("index")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one and switch to it.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds to wait for another reindex to finish.")
+@click.pass_obj
+def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: bool, wait: float) -> None:
+    """Bring the index up to date with SOURCE folders or files (default ./seeds)."""
+    source_list = list(sources) or [Path(os.environ.get("LGSEARCH_SEEDS", "seeds"))]
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    show_progress = not as_json and sys.stderr.isatty()
+    try:
+        report = reindex(source_list, obj["index_dir"], rebuild=rebuild, wait=wait,
+                         progress=_progress_bar if show_progress else None)
+    except SourceError as error:
+        raise UsageProblem(str(error)) from None
+    except (store.ReindexBusy, store.IndexOutdated) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        _fail("The reindex was stopped. The live index is unchanged.")
+    except Exception as error:
+        logger.exception("The reindex failed")
+        _fail(f"The reindex failed ({error}). The live index is unchanged.")
+    if as_json:
+        click.echo(json.dumps(report.to_json()))
+    else:
+        _print_report(report)
+    sys.exit(EXIT_REJECTED if report.rejected else 0)
+
+
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _progress_bar(files):
+    files = list(files)
+    with click.progressbar(files, label="Indexing", file=sys.stderr, show_pos=True) as bar:
+        yield from bar
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(EXIT_FAILED)
+
+
+def _print_report(report: ReindexReport) -> None:
+    click.echo(
+        f"Indexed {report.documents} documents: {report.added} added, {report.updated} updated, "
+        f"{report.deleted} removed, {report.unchanged} unchanged ({report.seconds:.1f} seconds)."
+    )
+    if report.rejected:
+        click.echo(f"Skipped {len(report.rejected)} file{'s' if len(report.rejected) != 1 else ''}:", err=True)
+        for rejected in report.rejected:
+            click.echo(f"  {rejected.path}: {rejected.reason}", err=True)
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--tag", multiple=True, help="Only posts with this tag (repeatable).")
+@click.option("--org", multiple=True, help="Only posts naming this organisation (repeatable).")
+@click.option("--category", multiple=True, help="Only posts in this category (repeatable).")
+@click.option("--source", multiple=True, help="Only posts from this blog or site (repeatable).")
+@click.option("--author", multiple=True, help="Only posts by this author (repeatable).")
+@click.option("--year", multiple=True, help="Only posts published this year (repeatable).")
+@click.option("--from", "date_from", help="Published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", help="Published on or before: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--sort", type=click.Choice(SORTS), help="Order of results.")
+@click.option("--page", default="1", show_default=True)
+@click.option("--per-page", default="10", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print exactly what /api/search returns.")
+@click.pass_obj
+def search_command(obj: dict, query: tuple[str, ...], as_json: bool, **options) -> None:
+    """Search the index from the terminal."""
+    params = {name: list(options[name]) for name in FILTER_FIELDS}
+    params.update({"q": " ".join(query), "from": options["date_from"] or "", "to": options["date_to"] or "",
+                   "sort": options["sort"] or "", "page": options["page"], "per_page": options["per_page"]})
+    try:
+        request = request_from_params(params)
+    except InvalidParameter as error:
+        raise UsageProblem(error.message) from None
+    result = _with_index(obj, lambda service: service.search(request))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        _print_result(result)
+
+
+def _with_index(obj: dict, action):
+    service = SearchService(obj["index_dir"])
+    try:
+        return action(service)
+    except IndexUnavailable as error:
+        _fail(str(error))
+    finally:
+        service.close()
+
+
+def _plain(snippet: str) -> str:
+    marked = _MARK.sub(lambda m: click.style(m.group(1), bold=True), snippet)
+    return html.unescape(marked)
+
+
+def _print_result(result: SearchResult) -> None:
+    request = result.request
+    if result.notice:
+        click.echo(result.notice)
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+    words = f" for “{request.q}”" if request.q else ""
+    click.echo(f"{result.total} result{'s' if result.total != 1 else ''}{words}"
+               + (f" (page {request.page} of {result.pages})" if result.pages > 1 else ""))
+    first = (request.page - 1) * request.per_page
+    for number, hit in enumerate(result.hits, start=first + 1):
+        doc = hit.document
+        about = " · ".join(part for part in (doc["date"], doc["source"] or doc["author"]) if part)
+        click.echo(f"\n{number}. {click.style(doc['title'], bold=True)}" + (f" ({about})" if about else ""))
+        click.echo(f"   /doc/{doc['id']}")
+        if doc["organisations"]:
+            click.echo(f"   Organisations: {', '.join(doc['organisations'][:5])}")
+        click.echo(f"   {_plain(hit.snippet)}")
+    labels = {"tag": "Tags", "org": "Organisations", "category": "Categories", "source": "Sources",
+              "author": "Authors", "year": "Years"}
+    shown = [(labels[name], values) for name, values in result.facets.items() if values]
+    if shown:
+        click.echo("")
+    for label, values in shown:
+        click.echo(f"{label}: " + ", ".join(f"{v.value} ({v.count})" for v in values[:10]))
+
+
+@cli.command("export")
+@click.pass_obj
+def export_command(obj: dict) -> None:
+    """Print every document as JSON Lines, all stored fields."""
+    def write_all(service: SearchService) -> None:
+        for document in service.export():
+            click.echo(json.dumps(document, ensure_ascii=False))
+    _with_index(obj, write_all)
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_obj
+def stats_command(obj: dict, as_json: bool) -> None:
+    """Document count, when last indexed, size on disk and the top facet values."""
+    def gather(service: SearchService) -> dict:
+        status = service.status()
+        facets = service.top_facet_values()
+        return {"documents": status.documents, "indexed_at": status.indexed_at, "size_bytes": status.size_bytes,
+                "facets": {name: [v.to_json() for v in values] for name, values in facets.items()}}
+    stats = _with_index(obj, gather)
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False))
+        return
+    click.echo(f"Documents: {stats['documents']}")
+    click.echo(f"Last indexed: {stats['indexed_at'] or 'unknown'}")
+    click.echo(f"Size on disk: {stats['size_bytes'] / 1024:.0f} KB")
+    for name, values in stats["facets"].items():
+        if values:
+            click.echo(f"Top {name} values: " + ", ".join(f"{v['value']} ({v['count']})" for v in values))
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.pass_obj
+def serve_command(obj: dict, host: str, port: int, workers: int) -> None:
+    """Serve the web UI with gunicorn, a production WSGI server."""
+    from indexer.serve import serve
+
+    serve(obj["index_dir"], host, port, workers)
+
+
+def main() -> None:
+    cli(prog_name="lgsearch")

@@ -1,0 +1,178 @@
+"""A search as plain data: what was asked, validated, and how to say it again as a URL."""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping
+from urllib.parse import urlencode
+
+FILTER_FIELDS = ("tag", "org", "category", "source", "author", "year")
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 10
+MAX_QUERY_LENGTH = 1000
+
+_YEAR = re.compile(r"^\d{4}$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class InvalidParameter(ValueError):
+    """A parameter with a value it cannot take; the message says what it accepts."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Everything that defines one search; every field round-trips through the URL."""
+
+    q: str = ""
+    tag: tuple[str, ...] = ()
+    org: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str | None = None
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @property
+    def effective_sort(self) -> str:
+        """Relevance when there is a query to rank by, newest first otherwise."""
+        if self.sort:
+            return self.sort
+        return "relevance" if self.q.strip() else "newest"
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        return {name: getattr(self, name) for name in FILTER_FIELDS}
+
+    def with_changes(self, **changes) -> "SearchRequest":
+        return replace(self, **changes)
+
+    def to_params(self) -> list[tuple[str, str]]:
+        """The canonical parameter list: fixed order, defaults and empty values dropped."""
+        params: list[tuple[str, str]] = []
+        if self.q.strip():
+            params.append(("q", self.q.strip()))
+        for name in FILTER_FIELDS:
+            params.extend((name, value) for value in getattr(self, name))
+        if self.date_from:
+            params.append(("from", self.date_from))
+        if self.date_to:
+            params.append(("to", self.date_to))
+        if self.sort and self.sort != ("relevance" if self.q.strip() else "newest"):
+            params.append(("sort", self.sort))
+        if self.page != 1:
+            params.append(("page", str(self.page)))
+        if self.per_page != DEFAULT_PER_PAGE:
+            params.append(("per_page", str(self.per_page)))
+        return params
+
+    def url(self, path: str = "/search") -> str:
+        params = self.to_params()
+        return f"{path}?{urlencode(params)}" if params else path
+
+    def to_json(self) -> dict:
+        """The `query` object of the JSON answer."""
+        data: dict = {"q": self.q}
+        for name in FILTER_FIELDS:
+            data[name] = list(getattr(self, name))
+        data.update({
+            "from": self.date_from,
+            "to": self.date_to,
+            "sort": self.effective_sort,
+            "page": self.page,
+            "per_page": self.per_page,
+        })
+        return data
+
+
+class ParamSource:
+    """Read access to multi-valued parameters: Werkzeug's MultiDict, or a plain dict of lists."""
+
+    def __init__(self, params):
+        self._params = params
+
+    def getlist(self, name: str) -> list[str]:
+        if hasattr(self._params, "getlist"):
+            return list(self._params.getlist(name))
+        value = self._params.get(name, [])
+        if isinstance(value, str):
+            return [value]
+        return list(value)
+
+    def get(self, name: str) -> str | None:
+        values = self.getlist(name)
+        return values[-1] if values else None
+
+
+def request_from_params(params: Mapping | object) -> SearchRequest:
+    """Validate URL (or CLI) parameters into a SearchRequest; raise InvalidParameter if one is wrong."""
+    source = ParamSource(params)
+    q = (source.get("q") or "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        raise InvalidParameter("q", f"The search must be {MAX_QUERY_LENGTH} characters or fewer.")
+    values = {name: _clean_values(source.getlist(name)) for name in FILTER_FIELDS}
+    for year in values["year"]:
+        if not _YEAR.match(year):
+            raise InvalidParameter("year", f"Year must be 4 digits, like 2019 (you entered “{year}”).")
+    date_from = _partial_date(source.get("from"), "from")
+    date_to = _partial_date(source.get("to"), "to")
+    sort = (source.get("sort") or "").strip() or None
+    if sort is not None and sort not in SORTS:
+        raise InvalidParameter("sort", "Sort must be one of: relevance, newest, oldest.")
+    page = _whole_number(source.get("page"), "page", "Page must be a whole number, 1 or more.", 1, None, 1)
+    per_page = _whole_number(
+        source.get("per_page"), "per_page",
+        f"Results per page (per_page) must be a whole number from 1 to {MAX_PER_PAGE}.",
+        1, MAX_PER_PAGE, DEFAULT_PER_PAGE,
+    )
+    return SearchRequest(
+        q=q, date_from=date_from, date_to=date_to, sort=sort, page=page, per_page=per_page,
+        **{name: tuple(vals) for name, vals in values.items()},
+    )
+
+
+def _clean_values(values: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for value in values:
+        value = value.strip()
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+def _partial_date(value: str | None, name: str) -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    match = _PARTIAL_DATE.match(value)
+    message = (f"“{name}” must be a date written as YYYY, YYYY-MM or YYYY-MM-DD, "
+               f"like 2019, 2019-03 or 2019-03-12 (you entered “{value}”).")
+    if not match:
+        raise InvalidParameter(name, message)
+    year, month, day = match.groups()
+    try:
+        datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise InvalidParameter(name, message) from None
+    return value
+
+
+def _whole_number(value, name, message, minimum, maximum, default) -> int:
+    if value is None or not str(value).strip():
+        return default
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 9:
+        raise InvalidParameter(name, message)
+    number = int(text)
+    if number < minimum or (maximum is not None and number > maximum):
+        raise InvalidParameter(name, message)
+    return number

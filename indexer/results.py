@@ -1,0 +1,100 @@
+"""What the query service answers: plain data that the CLI and every web format render."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indexer.request import FILTER_FIELDS, SearchRequest
+
+
+class IndexUnavailable(Exception):
+    """There is no usable index: none built yet, or one of an older schema."""
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+    def to_json(self) -> dict:
+        return {"value": self.value, "count": self.count, "selected": self.selected}
+
+
+@dataclass
+class Hit:
+    """One matching document: its stored fields (no body), a snippet and a score."""
+
+    document: dict
+    snippet: str
+    score: float | None
+
+    @property
+    def id(self) -> str:
+        return self.document["id"]
+
+    def to_json(self) -> dict:
+        doc = self.document
+        return {
+            "id": doc["id"],
+            "url": f"/doc/{doc['id']}",
+            "title": doc["title"],
+            "date": doc["date"],
+            "author": doc["author"],
+            "source": doc["source"],
+            "tags": doc["tags"],
+            "categories": doc["categories"],
+            "organisations": doc["organisations"],
+            "snippet": self.snippet,
+            "score": None if self.score is None else round(self.score, 4),
+        }
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+    notice: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page)) if self.total else 0
+
+    @property
+    def suggestion_request(self) -> SearchRequest | None:
+        if self.suggestion is None:
+            return None
+        return self.request.with_changes(q=self.suggestion, page=1)
+
+    def to_json(self) -> dict:
+        """Exactly what /api/search and `lgsearch search --json` print."""
+        suggestion = None
+        if self.suggestion is not None:
+            suggestion = {"q": self.suggestion, "url": self.suggestion_request.url("/search")}
+        return {
+            "query": self.request.to_json(),
+            "total": self.total,
+            "pages": self.pages,
+            "results": [hit.to_json() for hit in self.hits],
+            "facets": {name: [v.to_json() for v in self.facets.get(name, [])] for name in FILTER_FIELDS},
+            "suggestion": suggestion,
+            "notice": self.notice,
+        }
+
+
+@dataclass
+class DocumentPage:
+    """One document in full, its body split into paragraphs with the query's words in <mark>."""
+
+    document: dict
+    paragraphs: list[str]
+    more_like_this: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class IndexStatus:
+    documents: int
+    indexed_at: str | None
+    size_bytes: int = 0

@@ -1,0 +1,300 @@
+"""The query service: a SearchRequest in, a SearchResult out. Shared by the CLI and the web.
+
+One searcher is kept per process and refreshed when the index changes, since opening one per
+request costs ~90 ms (see ../shared/WHOOSH-NOTES.md). Facet values are cached per searcher
+generation and counted with Counter, which is several times faster than Whoosh's groupedby.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+from whoosh import highlight
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from indexer import store
+from indexer.queries import TEXT_FIELDS, date_query, filter_queries, make_parser, parse_user_query
+from indexer.request import FILTER_FIELDS, SearchRequest
+from indexer.results import DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable, SearchResult
+from indexer.orgs import canonical_org
+from indexer.schema import FACET_FIELDS
+
+logger = logging.getLogger(__name__)
+
+LIST_FIELDS = ("tags", "categories", "organisations")
+SNIPPET_CHARS = 240
+MORE_LIKE_THIS = 5
+
+
+class MarkFormatter(highlight.HtmlFormatter):
+    """Escapes all text and wraps matches in a bare <mark>: the only markup a snippet carries."""
+
+    template = "<%(tag)s>%(t)s</%(tag)s>"
+
+    def __init__(self):
+        super().__init__(tagname="mark", between=" … ")
+
+
+def document_dict(stored: dict, with_body: bool = False) -> dict:
+    """Stored Whoosh fields as the contract's document fields."""
+    doc = {
+        "id": stored["id"],
+        "path": stored.get("path"),
+        "title": stored.get("title", ""),
+        "date": stored.get("date"),
+        "year": stored.get("year"),
+        "author": stored.get("author"),
+        "source": stored.get("source"),
+    }
+    for name in LIST_FIELDS:
+        value = stored.get(name) or ""
+        doc[name] = [item for item in value.split(",") if item]
+    if with_body:
+        doc["body"] = stored.get("body", "")
+    return doc
+
+
+class _Generation:
+    """One open searcher and what is cached for it."""
+
+    def __init__(self, generation: Path):
+        self.path = generation
+        self.meta = store.check_schema(generation)
+        self.index = whoosh_index.open_dir(str(generation))
+        self.searcher = self.index.searcher()
+        self.parser = make_parser(self.index.schema)
+        self._facet_values: dict[str, dict[int, tuple[str, ...]]] | None = None
+
+    def refresh(self) -> None:
+        if not self.searcher.up_to_date():
+            self.searcher = self.searcher.refresh()
+            self.meta = store.read_meta(self.path) or self.meta
+            self._facet_values = None
+
+    def facet_values(self) -> dict[str, dict[int, tuple[str, ...]]]:
+        if self._facet_values is None:
+            values: dict[str, dict[int, tuple[str, ...]]] = {name: {} for name in FILTER_FIELDS}
+            for docnum, stored in self.searcher.reader().iter_docs():
+                for name in FILTER_FIELDS:
+                    raw = stored.get(FACET_FIELDS[name])
+                    if raw:
+                        values[name][docnum] = tuple(v for v in raw.split(",") if v) if name in ("tag", "org", "category") else (raw,)
+            self._facet_values = values
+        return self._facet_values
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.index.close()
+
+
+class SearchService:
+    """Answers searches against the live index in `index_dir`, following reindexes."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.RLock()
+        self._current: _Generation | None = None
+        self._stamp: tuple = ()
+
+    # -- the open searcher -------------------------------------------------------------
+    def _generation(self) -> _Generation:
+        stamp = store.pointer_stamp(self.index_dir)
+        if self._current is None or stamp != self._stamp:
+            live = store.live_generation(self.index_dir)
+            if live is None:
+                raise IndexUnavailable("There is no search index yet. Run `lgsearch index` to build it.")
+            try:
+                fresh = _Generation(live)
+            except store.IndexOutdated as error:
+                raise IndexUnavailable(str(error)) from None
+            except Exception as error:
+                logger.exception("Could not open the index in %s", live)
+                raise IndexUnavailable("The search index could not be opened. Run `lgsearch index --rebuild`.") from error
+            if self._current is not None:
+                self._current.close()
+            self._current, self._stamp = fresh, stamp
+        else:
+            self._current.refresh()
+        return self._current
+
+    def close(self) -> None:
+        with self._lock:
+            if self._current is not None:
+                self._current.close()
+                self._current = None
+
+    # -- searching ---------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResult:
+        with self._lock:
+            gen = self._generation()
+            searcher = gen.searcher
+            parsed = parse_user_query(gen.parser, request.q)
+            filters = filter_queries(request)
+            dates = date_query(request)
+            full = _combine([parsed.query, dates, *filters.values()])
+            total = len(self._docs(searcher, full))
+            hits = self._page(gen, full, parsed.query, request, total)
+            facets = self._facets(gen, parsed.query, dates, filters, request)
+            suggestion = self._suggestion(gen, request, parsed.query, dates, filters, total)
+            return SearchResult(request, total, hits, facets, suggestion, parsed.notice)
+
+    def iter_matching(self, request: SearchRequest) -> Iterator[dict]:
+        """Every match on every page, in the request's order: for CSV downloads."""
+        with self._lock:
+            gen = self._generation()
+            parsed = parse_user_query(gen.parser, request.q)
+            full = _combine([parsed.query, date_query(request), *filter_queries(request).values()])
+            results = gen.searcher.search(full, limit=None, **_sort_args(request))
+            documents = [document_dict(hit.fields()) for hit in results]
+        yield from documents
+
+    def _docs(self, searcher, q: wq.Query) -> set[int]:
+        return set(searcher.docs_for_query(q))
+
+    def _page(self, gen: _Generation, full, text_query, request: SearchRequest, total: int) -> list[Hit]:
+        first = (request.page - 1) * request.per_page
+        if first >= total:
+            return []
+        results = gen.searcher.search(full, limit=first + request.per_page, terms=True, **_sort_args(request))
+        results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60, charlimit=None)
+        results.formatter = MarkFormatter()
+        scored = request.effective_sort == "relevance" and text_query is not None
+        hits = []
+        for hit in results[first:first + request.per_page]:
+            stored = hit.fields()
+            snippet = hit.highlights("body", top=2) if text_query is not None else ""
+            hits.append(Hit(document_dict(stored), snippet or _lead(stored.get("body", "")),
+                            hit.score if scored else None))
+        return hits
+
+    def _facets(self, gen: _Generation, text_query, dates, filters, request) -> dict[str, list[FacetValue]]:
+        """Each field counted under every filter but its own, so a ticked value never hides the rest."""
+        searcher = gen.searcher
+        base = self._docs(searcher, _combine([text_query, dates]))
+        filter_docs = {name: self._docs(searcher, q) for name, q in filters.items()}
+        facet_values = gen.facet_values()
+        facets = {}
+        for name in FILTER_FIELDS:
+            docs = base
+            for other, other_docs in filter_docs.items():
+                if other != name:
+                    docs = docs & other_docs
+            counts = Counter()
+            values_by_doc = facet_values[name]
+            for docnum in docs:
+                counts.update(values_by_doc.get(docnum, ()))
+            selected = _selected_values(name, request)
+            listed = [FacetValue(value, count, _key(name, value) in selected) for value, count in counts.items()]
+            listed_keys = {_key(name, v.value) for v in listed}
+            for value in getattr(request, name):
+                if _key(name, value) not in listed_keys:
+                    listed.append(FacetValue(canonical_org(value) or value if name == "org" else value, 0, True))
+            order = (lambda v: (-int(v.value), )) if name == "year" else (lambda v: (-v.count, v.value.casefold()))
+            facets[name] = sorted(listed, key=order)
+        return facets
+
+    def _suggestion(self, gen, request, text_query, dates, filters, total) -> str | None:
+        """A corrected query, offered only when it finds more than the original."""
+        if text_query is None or not request.q.strip():
+            return None
+        try:
+            corrected = gen.searcher.correct_query(gen.parser.parse(request.q), request.q)
+        except Exception:
+            logger.debug("No spelling correction for %r", request.q, exc_info=True)
+            return None
+        if corrected.query == corrected.original_query or corrected.string.strip() == request.q.strip():
+            return None
+        better = parse_user_query(gen.parser, corrected.string).query
+        found = len(self._docs(gen.searcher, _combine([better, dates, *filters.values()])))
+        return corrected.string if found > total else None
+
+    # -- one document ------------------------------------------------------------------
+    def document(self, doc_id: str, q: str = "") -> DocumentPage | None:
+        with self._lock:
+            gen = self._generation()
+            searcher = gen.searcher
+            docnum = searcher.document_number(id=doc_id)
+            if docnum is None:
+                return None
+            stored = searcher.stored_fields(docnum)
+            doc = document_dict(stored, with_body=True)
+            terms = self._body_terms(gen, q)
+            paragraphs = [self._highlight(gen, p, terms) for p in _paragraphs(doc["body"])]
+            similar = [document_dict(hit.fields()) for hit in searcher.more_like(docnum, "body", top=MORE_LIKE_THIS, numterms=20)]
+            return DocumentPage(doc, paragraphs, similar)
+
+    def _body_terms(self, gen: _Generation, q: str) -> frozenset[str]:
+        parsed = parse_user_query(gen.parser, q).query
+        if parsed is None:
+            return frozenset()
+        return frozenset(text for field, text in parsed.iter_all_terms() if field in TEXT_FIELDS)
+
+    def _highlight(self, gen: _Generation, paragraph: str, terms: frozenset[str]) -> str:
+        if terms:
+            analyzer = gen.index.schema["body"].analyzer
+            marked = highlight.highlight(paragraph, terms, analyzer, highlight.WholeFragmenter(charlimit=None),
+                                         MarkFormatter(), top=1)
+            if marked:
+                return marked
+        return html.escape(paragraph, quote=False)
+
+    # -- the index as a whole ----------------------------------------------------------
+    def status(self) -> IndexStatus:
+        with self._lock:
+            gen = self._generation()
+            return IndexStatus(gen.searcher.doc_count(), gen.meta.get("indexed_at"), store.index_size(gen.path))
+
+    def export(self) -> Iterator[dict]:
+        with self._lock:
+            gen = self._generation()
+            documents = [document_dict(stored, with_body=True)
+                         for _, stored in sorted(gen.searcher.reader().iter_docs(), key=lambda d: d[1]["id"])]
+        yield from documents
+
+    def top_facet_values(self, limit: int = 10) -> dict[str, list[FacetValue]]:
+        """The most common values of each facet over the whole index."""
+        result = self.search(SearchRequest(per_page=1))
+        return {name: values[:limit] for name, values in result.facets.items()}
+
+
+def _combine(parts: list) -> wq.Query:
+    present = [p for p in parts if p is not None]
+    if not present:
+        return wq.Every()
+    return present[0] if len(present) == 1 else wq.And(present)
+
+
+def _sort_args(request: SearchRequest) -> dict:
+    sort = request.effective_sort
+    if sort == "newest" or (sort == "relevance" and not request.q.strip()):
+        return {"sortedby": "newest_key", "reverse": True}
+    if sort == "oldest":
+        return {"sortedby": "oldest_key"}
+    return {}
+
+
+def _key(name: str, value: str) -> str:
+    if name == "org":
+        value = canonical_org(value) or value
+    return value.casefold()
+
+
+def _selected_values(name: str, request: SearchRequest) -> set[str]:
+    return {_key(name, value) for value in getattr(request, name)}
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def _lead(body: str) -> str:
+    """The opening of a post, cut at a word: the snippet when no words matched."""
+    text = " ".join(body.split())
+    if len(text) > SNIPPET_CHARS:
+        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return html.escape(text, quote=False)

@@ -1,0 +1,187 @@
+"""Where the live index lives: generations on disk, the pointer to the live one, the writer lock.
+
+An index directory holds `gen-*` folders, each a complete Whoosh index, and a `CURRENT` file
+naming the live one. A rebuild writes a `building-*` folder, renames it to `gen-*` and then
+replaces `CURRENT` in one atomic step, so a reader never sees a half-built index.
+"""
+from __future__ import annotations
+
+import datetime
+import errno
+import fcntl
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+from indexer.schema import SCHEMA_VERSION
+
+logger = logging.getLogger(__name__)
+
+POINTER_NAME = "CURRENT"
+META_NAME = "lgsearch.json"
+LOCK_NAME = "reindex.lock"
+
+
+class ReindexBusy(Exception):
+    """Another reindex holds the lock."""
+
+    def __init__(self, pid: int | None):
+        self.pid = pid
+        who = f" (pid {pid})" if pid else ""
+        super().__init__(f"Another reindex is running{who}.")
+
+
+class IndexOutdated(Exception):
+    """The live index was written by another schema version."""
+
+    def __init__(self, found):
+        super().__init__(
+            f"The index was built by another version of lgsearch (schema {found}, "
+            f"this version needs {SCHEMA_VERSION}). Run `lgsearch index --rebuild` to rebuild it."
+        )
+
+
+def live_generation(index_dir: Path) -> Path | None:
+    """The folder of the live index, or None when there is none yet."""
+    try:
+        name = (index_dir / POINTER_NAME).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    generation = index_dir / name
+    if not name or "/" in name or not generation.is_dir():
+        return None
+    return generation
+
+
+def pointer_stamp(index_dir: Path) -> tuple:
+    """Changes whenever a rebuild switches generations; cheap enough to check per request."""
+    try:
+        stat = (index_dir / POINTER_NAME).stat()
+    except FileNotFoundError:
+        return ()
+    return (stat.st_ino, stat.st_mtime_ns)
+
+
+def read_meta(generation: Path) -> dict:
+    try:
+        return json.loads((generation / META_NAME).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def check_schema(generation: Path) -> dict:
+    meta = read_meta(generation)
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        raise IndexOutdated(meta.get("schema_version", "unknown"))
+    return meta
+
+
+def write_meta(generation: Path) -> None:
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "indexed_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+    _atomic_write(generation / META_NAME, json.dumps(meta))
+
+
+def new_building_dir(index_dir: Path) -> Path:
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    path = index_dir / f"building-{stamp}-{os.getpid()}"
+    path.mkdir(parents=True)
+    return path
+
+
+def publish(index_dir: Path, building: Path) -> Path:
+    """Make a finished build the live index in one atomic step; keep the one before it."""
+    previous = live_generation(index_dir)
+    generation = building.with_name("gen-" + building.name.removeprefix("building-"))
+    building.rename(generation)
+    _atomic_write(index_dir / POINTER_NAME, generation.name)
+    keep = {generation.name, previous.name if previous else None}
+    # The previous generation stays for processes still reading it; older ones go.
+    for old in index_dir.glob("gen-*"):
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+    return generation
+
+
+def remove_abandoned_builds(index_dir: Path) -> None:
+    """Builds left by a killed job; only called while holding the lock."""
+    for path in index_dir.glob("building-*"):
+        logger.info("Removing an unfinished build left by an earlier run: %s", path.name)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def index_size(generation: Path) -> int:
+    return sum(f.stat().st_size for f in generation.iterdir() if f.is_file())
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class ReindexLock:
+    """One writer at a time. The kernel drops the lock when its holder dies, so a killed
+    job never leaves a lock behind; the file names the holder's pid for the message."""
+
+    def __init__(self, index_dir: Path, wait: float = 0.0):
+        self.path = index_dir / LOCK_NAME
+        self.wait = wait
+        self._handle = None
+
+    def __enter__(self) -> "ReindexLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+", encoding="utf-8")
+        deadline = time.monotonic() + max(self.wait, 0)
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    handle.close()
+                    raise
+                if time.monotonic() >= deadline:
+                    pid = _read_pid(self.path)
+                    handle.close()
+                    raise ReindexBusy(pid) from None
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._handle = handle
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._handle is not None:
+            self._handle.seek(0)
+            self._handle.truncate()
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None

@@ -1,0 +1,316 @@
+"""The reindex job: ids, incremental counts, atomic rebuilds, the lock and failures."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, REPO_ROOT, write_post
+from indexer import store
+from indexer.build import SourceError, reindex
+from indexer.cli import cli
+from indexer.document import document_id
+from indexer.request import SearchRequest
+from indexer.search import SearchService
+
+
+def ids_in(index_dir: Path) -> set[str]:
+    service = SearchService(index_dir)
+    try:
+        return {doc["id"] for doc in service.export()}
+    finally:
+        service.close()
+
+
+def test_ids_are_relative_paths_without_extension_made_url_safe():
+    assert document_id("003_15804bbd8a465479.txt") == "003_15804bbd8a465479"
+    assert document_id("Digital/My Post (v2).HTML") == "digital/my-post-v2"
+    assert document_id("a/b/Café £5.md") == "a/b/caf-5"
+
+
+def test_seeds_index_with_their_file_names_as_ids(seeds_copy, index_dir):
+    report = reindex([seeds_copy], index_dir)
+    assert report.added == 5 and report.rejected == []
+    assert ids_in(index_dir) == {p.stem for p in seeds_copy.glob("*.txt")}
+
+
+def test_ids_do_not_change_between_reindexes(corpus_dir, index_dir):
+    reindex([corpus_dir], index_dir)
+    first = ids_in(index_dir)
+    reindex([corpus_dir], index_dir, rebuild=True)
+    assert ids_in(index_dir) == first
+    assert "digital/localgov" in first
+
+
+def test_incremental_reindex_counts_adds_updates_deletes_and_unchanged(corpus_dir, index_dir):
+    first = reindex([corpus_dir], index_dir)
+    assert (first.added, first.updated, first.deleted, first.unchanged) == (len(CORPUS), 0, 0, 0)
+
+    write_post(corpus_dir, "new-post.md", "A new post", "Fresh thinking on housing.")
+    write_post(corpus_dir, "academies.md", "Academies revisited", "Governors changed their minds about trusts.")
+    (corpus_dir / "undated.md").unlink()
+    second = reindex([corpus_dir], index_dir)
+    assert (second.added, second.updated, second.deleted, second.unchanged) == (1, 1, 1, len(CORPUS) - 2)
+    assert second.documents == len(CORPUS)
+
+    service = SearchService(index_dir)
+    try:
+        assert service.search(SearchRequest(q="trusts")).hits[0].id == "academies"
+        assert service.document("undated") is None
+        assert service.document("new-post").document["title"] == "A new post"
+    finally:
+        service.close()
+
+
+def test_deletions_only_touch_the_sources_named(corpus_dir, tmp_path, index_dir):
+    other = tmp_path / "other"
+    write_post(other, "elsewhere.md", "Elsewhere", "A post from another folder.")
+    reindex([corpus_dir, other], index_dir)
+    report = reindex([other], index_dir)
+    assert report.deleted == 0
+    assert "undated" in ids_in(index_dir) and "elsewhere" in ids_in(index_dir)
+
+
+def test_rebuild_switches_to_a_new_generation_atomically(corpus_dir, index_dir):
+    reindex([corpus_dir], index_dir)
+    before = store.live_generation(index_dir)
+    service = SearchService(index_dir)
+    try:
+        assert service.search(SearchRequest()).total == len(CORPUS)
+        write_post(corpus_dir, "extra.md", "Extra", "Another post about peer review.")
+        report = reindex([corpus_dir], index_dir, rebuild=True)
+        after = store.live_generation(index_dir)
+        assert after != before and after.name.startswith("gen-")
+        assert (report.added, report.unchanged) == (1, len(CORPUS))
+        assert not list(index_dir.glob("building-*"))
+        # The running service follows the switch without a restart.
+        assert service.search(SearchRequest()).total == len(CORPUS) + 1
+    finally:
+        service.close()
+
+
+def test_service_sees_incremental_changes_without_restart(corpus_dir, index_dir):
+    reindex([corpus_dir], index_dir)
+    service = SearchService(index_dir)
+    try:
+        assert service.search(SearchRequest(q="housing")).total == 0
+        write_post(corpus_dir, "housing.md", "Housing", "Housing pressures on district councils.")
+        reindex([corpus_dir], index_dir)
+        assert service.search(SearchRequest(q="housing")).total == 1
+    finally:
+        service.close()
+
+
+def test_rebuilds_keep_only_the_live_and_previous_generations(corpus_dir, index_dir):
+    for _ in range(4):
+        reindex([corpus_dir], index_dir, rebuild=True)
+    assert len(list(index_dir.glob("gen-*"))) == 2
+
+
+def test_bad_files_are_rejected_with_a_reason_and_the_rest_indexed(corpus_dir, index_dir, monkeypatch):
+    (corpus_dir / "empty.txt").write_text("", encoding="utf-8")
+    (corpus_dir / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 50)
+    locked = corpus_dir / "locked.txt"
+    locked.write_text("A post the indexer may not read.", encoding="utf-8")
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path):
+        if path.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    report = reindex([corpus_dir], index_dir)
+    reasons = {Path(r.path).name: r.reason for r in report.rejected}
+    assert set(reasons) == {"empty.txt", "binary.txt", "locked.txt"}
+    assert "permission" in reasons["locked.txt"]
+    assert all(reason.endswith(".") for reason in reasons.values())
+    assert report.documents == len(CORPUS)
+
+
+def test_a_file_that_turns_bad_keeps_its_last_good_version(corpus_dir, index_dir):
+    reindex([corpus_dir], index_dir)
+    (corpus_dir / "academies.md").write_bytes(b"")
+    report = reindex([corpus_dir], index_dir)
+    assert [Path(r.path).name for r in report.rejected] == ["academies.md"]
+    assert report.deleted == 0 and "academies" in ids_in(index_dir)
+
+
+def test_cli_exit_3_lists_rejected_files_in_json(corpus_dir, index_dir, runner):
+    (corpus_dir / "empty.md").write_text("   \n", encoding="utf-8")
+    result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir), "--json"])
+    assert result.exit_code == 3, result.output
+    summary = json.loads(result.stdout)
+    assert set(summary) == {"added", "updated", "deleted", "unchanged", "rejected", "documents", "seconds"}
+    assert summary["added"] == len(CORPUS) and summary["documents"] == len(CORPUS)
+    assert [Path(r["path"]).name for r in summary["rejected"]] == ["empty.md"]
+
+
+def test_cli_index_prints_a_plain_summary(corpus_dir, index_dir, runner):
+    result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir)])
+    assert result.exit_code == 0, result.output
+    assert f"Indexed {len(CORPUS)} documents: {len(CORPUS)} added" in result.output
+
+
+def test_missing_source_is_a_usage_error_with_exit_2(index_dir, runner, tmp_path):
+    result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "There is no file or folder called" in result.output
+    assert store.live_generation(index_dir) is None
+
+
+def test_a_named_file_of_another_type_is_a_usage_error(index_dir, runner, tmp_path):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(pdf)])
+    assert result.exit_code == 2 and "not a file lgsearch can index" in result.output
+    with pytest.raises(SourceError):
+        reindex([pdf], index_dir)
+
+
+def test_other_files_in_a_folder_are_ignored_silently(corpus_dir, index_dir):
+    (corpus_dir / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (corpus_dir / "notes.docx").write_bytes(b"PK")
+    report = reindex([corpus_dir], index_dir)
+    assert report.rejected == [] and report.documents == len(CORPUS)
+
+
+def test_a_failed_incremental_run_leaves_the_live_index_untouched(corpus_dir, index_dir, runner, monkeypatch):
+    reindex([corpus_dir], index_dir)
+    before = ids_in(index_dir)
+    write_post(corpus_dir, "new.md", "New", "A post that will not make it.")
+    (corpus_dir / "undated.md").unlink()
+
+    from whoosh.writing import SegmentWriter
+
+    def broken_commit(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SegmentWriter, "commit", broken_commit)
+    result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir)])
+    assert result.exit_code == 1
+    assert "The live index is unchanged" in result.output
+    monkeypatch.undo()
+    assert ids_in(index_dir) == before
+
+
+def test_a_failed_rebuild_is_never_published(corpus_dir, index_dir, monkeypatch):
+    reindex([corpus_dir], index_dir)
+    live = store.live_generation(index_dir)
+
+    def broken_meta(generation):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(store, "write_meta", broken_meta)
+    with pytest.raises(OSError):
+        reindex([corpus_dir], index_dir, rebuild=True)
+    assert store.live_generation(index_dir) == live
+    assert not list(index_dir.glob("building-*"))
+
+
+def test_an_older_schema_asks_for_a_rebuild(corpus_dir, index_dir, runner):
+    reindex([corpus_dir], index_dir)
+    meta_path = store.live_generation(index_dir) / store.META_NAME
+    meta = json.loads(meta_path.read_text())
+    meta["schema_version"] = 0
+    meta_path.write_text(json.dumps(meta))
+    result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir)])
+    assert result.exit_code == 1 and "lgsearch index --rebuild" in result.output
+    search = runner.invoke(cli, ["--index-dir", str(index_dir), "search", "ofsted"])
+    assert search.exit_code == 1 and "lgsearch index --rebuild" in search.output
+    rebuilt = runner.invoke(cli, ["--index-dir", str(index_dir), "index", "--rebuild", str(corpus_dir)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+
+
+# -- the lock, with real processes ------------------------------------------------------
+
+def _python(code: str, *args: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+HOLD_LOCK = """
+    import sys, time
+    from pathlib import Path
+    from indexer.store import ReindexLock
+    with ReindexLock(Path(sys.argv[1])):
+        print("locked", flush=True)
+        time.sleep(float(sys.argv[2]))
+"""
+
+
+@contextmanager
+def holding_lock(index_dir: Path, seconds: float):
+    """A real second process holding the reindex lock; killed and reaped on the way out."""
+    holder = _python(HOLD_LOCK, str(index_dir), str(seconds))
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        yield holder
+    finally:
+        holder.kill()
+        holder.communicate()
+
+
+def test_a_second_reindex_is_refused_naming_the_running_pid(corpus_dir, index_dir, runner):
+    with holding_lock(index_dir, 30) as holder:
+        result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir)])
+        assert result.exit_code == 1
+        assert f"Another reindex is running (pid {holder.pid})" in result.output
+
+
+def test_wait_lets_a_reindex_queue_behind_another(corpus_dir, index_dir, runner):
+    with holding_lock(index_dir, 1) as holder:
+        result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir), "--wait", "20"])
+        assert result.exit_code == 0, result.output
+        assert holder.poll() is not None  # it really waited for the holder to finish
+
+
+def test_a_killed_jobs_lock_is_recovered_automatically(corpus_dir, index_dir):
+    with holding_lock(index_dir, 30) as holder:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    assert (index_dir / store.LOCK_NAME).read_text().strip() == str(holder.pid)  # stale pid left behind
+    report = reindex([corpus_dir], index_dir)
+    assert report.documents == len(CORPUS)
+
+
+SLOW_REBUILD = """
+    import sys, time
+    from pathlib import Path
+    import indexer.build as build
+    real = build.read_document
+    def slow(*args):
+        time.sleep(0.5)
+        return real(*args)
+    build.read_document = slow
+    build.reindex([Path(sys.argv[1])], Path(sys.argv[2]), rebuild=True)
+"""
+
+
+def test_a_killed_rebuild_leaves_the_previous_index_serving(corpus_dir, index_dir):
+    reindex([corpus_dir], index_dir)
+    live = store.live_generation(index_dir)
+    job = _python(SLOW_REBUILD, str(corpus_dir), str(index_dir))
+    deadline = time.monotonic() + 20
+    while not list(index_dir.glob("building-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(index_dir.glob("building-*")), job.communicate()
+    job.kill()
+    job.communicate()
+    assert store.live_generation(index_dir) == live
+    service = SearchService(index_dir)
+    try:
+        assert service.search(SearchRequest()).total == len(CORPUS)
+    finally:
+        service.close()
+    reindex([corpus_dir], index_dir)
+    assert not list(index_dir.glob("building-*"))

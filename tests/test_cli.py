@@ -1,0 +1,84 @@
+"""The `lgsearch` command beyond `index`: search, export, stats, and `python -m indexer`."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import CORPUS, REPO_ROOT
+from indexer.cli import cli
+from indexer.request import SearchRequest
+from indexer.search import SearchService
+
+
+def invoke(runner, index_dir, *args):
+    return runner.invoke(cli, ["--index-dir", str(index_dir), *args])
+
+
+def test_search_prints_results_snippets_and_facets(runner, built_index):
+    result = invoke(runner, built_index, "search", "peer", "challenge")
+    assert result.exit_code == 0, result.output
+    assert "1 result for “peer challenge”" in result.output
+    assert "Peer challenge in the South East" in result.output
+    assert "/doc/peer-challenge" in result.output
+    assert "Tags: SLI (1), South East (1)" in result.output
+
+
+def test_search_json_is_what_the_api_returns(runner, built_index):
+    result = invoke(runner, built_index, "search", "inspection", "--tag", "SLI", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    service = SearchService(built_index)
+    try:
+        expected = service.search(SearchRequest(q="inspection", tag=("SLI",))).to_json()
+    finally:
+        service.close()
+    assert data == expected
+    assert data["query"]["tag"] == ["SLI"] and data["query"]["sort"] == "relevance"
+    assert set(data) == {"query", "total", "pages", "results", "facets", "suggestion", "notice"}
+
+
+def test_search_rejects_bad_options_with_exit_2(runner, built_index):
+    for args in (["--per-page", "0"], ["--page", "abc"], ["--year", "20x4"], ["--from", "May"]):
+        result = invoke(runner, built_index, "search", "ofsted", *args)
+        assert result.exit_code == 2, (args, result.output)
+
+
+def test_search_alias_from_the_cli(runner, built_index):
+    data = json.loads(invoke(runner, built_index, "search", "LGA", "--json").output)
+    assert [r["id"] for r in data["results"]] == ["ofsted-inspection"]
+
+
+def test_export_writes_every_document_as_json_lines(runner, built_index):
+    result = invoke(runner, built_index, "export")
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert len(lines) == len(CORPUS)
+    fields = {"id", "path", "title", "date", "year", "author", "source", "tags", "categories", "organisations", "body"}
+    assert all(set(line) == fields for line in lines)
+    academies = next(line for line in lines if line["id"] == "academies")
+    assert academies["date"] == "2018-11-20" and academies["year"] == "2018"
+
+
+def test_stats_reports_count_time_size_and_top_values(runner, built_index):
+    result = invoke(runner, built_index, "stats", "--json")
+    data = json.loads(result.output)
+    assert data["documents"] == len(CORPUS) and data["size_bytes"] > 0 and data["indexed_at"]
+    assert data["facets"]["tag"][:2] == [{"value": "Inspection", "count": 2, "selected": False},
+                                         {"value": "SLI", "count": 2, "selected": False}]
+    plain = invoke(runner, built_index, "stats")
+    assert f"Documents: {len(CORPUS)}" in plain.output
+
+
+def test_commands_without_an_index_explain_what_to_do(runner, tmp_path):
+    result = invoke(runner, tmp_path / "none", "search", "ofsted")
+    assert result.exit_code == 1 and "Run `lgsearch index`" in result.output
+
+
+def test_python_dash_m_indexer_is_the_same_program(built_index):
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), LGSEARCH_INDEX_DIR=str(built_index))
+    done = subprocess.run([sys.executable, "-m", "indexer", "stats", "--json"], env=env,
+                          capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["documents"] == len(CORPUS)

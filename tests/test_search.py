@@ -1,0 +1,146 @@
+"""The query service, on a real index: words, fields, aliases, filters, facets, sorting, paging."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import CORPUS, write_post
+from indexer.build import reindex
+from indexer.request import SearchRequest
+from indexer.results import IndexUnavailable
+from indexer.search import SearchService
+
+
+@pytest.fixture
+def service(built_index):
+    service = SearchService(built_index)
+    yield service
+    service.close()
+
+
+def ids(result) -> list[str]:
+    return [hit.id for hit in result.hits]
+
+
+def facet(result, name) -> dict[str, int]:
+    return {v.value: v.count for v in result.facets[name]}
+
+
+def test_words_are_stemmed(service):
+    assert "ofsted-inspection" in ids(service.search(SearchRequest(q="inspections")))
+    assert "peer-challenge" in ids(service.search(SearchRequest(q="challenges")))
+
+
+def test_phrases_and_operators(service):
+    assert ids(service.search(SearchRequest(q='"peer challenge"'))) == ["peer-challenge"]
+    assert set(ids(service.search(SearchRequest(q="academy OR LocalGovDigital")))) == {"academies", "digital/localgov"}
+    inspection = set(ids(service.search(SearchRequest(q="inspection"))))
+    assert set(ids(service.search(SearchRequest(q="inspection NOT ofsted")))) == inspection - {"ofsted-inspection", "peer-challenge"}
+    assert set(ids(service.search(SearchRequest(q="inspection -ofsted")))) == inspection - {"ofsted-inspection", "peer-challenge"}
+    assert ids(service.search(SearchRequest(q="ofsted AND governors"))) == []
+
+
+def test_field_restrictions(service):
+    assert ids(service.search(SearchRequest(q="title:academies"))) == ["academies"]
+    assert set(ids(service.search(SearchRequest(q="tag:sli")))) == {"ofsted-inspection", "peer-challenge"}
+    assert ids(service.search(SearchRequest(q='tag:SLI AND tag:"South East"'))) == ["peer-challenge"]
+    assert set(ids(service.search(SearchRequest(q="author:haggerty")))) == {"academies", "digital/localgov"}
+    assert set(ids(service.search(SearchRequest(q="source:notepad")))) == {"academies", "digital/localgov"}
+
+
+def test_an_acronym_finds_the_organisation_in_any_form(service):
+    # Only the full name appears in the post's text.
+    assert "ofsted-inspection" in ids(service.search(SearchRequest(q="LGA")))
+    by_alias = ids(service.search(SearchRequest(q="org:ADCS")))
+    by_name = ids(service.search(SearchRequest(q='org:"Association of Directors of Children\'s Services"')))
+    assert by_alias == by_name == ["peer-challenge"]
+
+
+def test_filters_widen_within_a_parameter_and_narrow_across(service):
+    either = service.search(SearchRequest(org=("Ofsted", "Care Quality Commission")))
+    assert set(ids(either)) == {"ofsted-inspection", "peer-challenge", "undated"}
+    both = service.search(SearchRequest(org=("Ofsted",), tag=("South East",)))
+    assert ids(both) == ["peer-challenge"]
+    assert ids(service.search(SearchRequest(org=("ADCS",)))) == ["peer-challenge"]
+    assert ids(service.search(SearchRequest(tag=("sli",), year=("2019",)))) == ["ofsted-inspection"]
+
+
+def test_facet_counts_leave_out_their_own_filter(service):
+    result = service.search(SearchRequest(tag=("SLI",)))
+    tags = facet(result, "tag")
+    # Every tag is still listed, counted as if the tag filter were not there.
+    assert tags["SLI"] == 2 and tags["Inspection"] == 2 and tags["Schools"] == 1
+    assert [v.value for v in result.facets["tag"] if v.selected] == ["SLI"]
+    # Other fields are counted under the tag filter.
+    assert facet(result, "year") == {"2020": 1, "2019": 1}
+    assert facet(result, "source") == {"ADCS Blog": 1, "Council Leader Blog": 1}
+
+
+def test_date_bounds_are_inclusive_and_partial_dates_cover_their_span(service):
+    assert set(ids(service.search(SearchRequest(date_from="2019", date_to="2020-06")))) == {"ofsted-inspection", "peer-challenge"}
+    assert ids(service.search(SearchRequest(date_from="2021-01-15"))) == ["digital/localgov"]
+    assert ids(service.search(SearchRequest(date_to="2018-11-20"))) == ["academies"]
+
+
+def test_sorting_puts_undated_posts_last(service):
+    newest = ids(service.search(SearchRequest()))
+    assert newest == ["digital/localgov", "peer-challenge", "ofsted-inspection", "academies", "undated"]
+    oldest = ids(service.search(SearchRequest(sort="oldest")))
+    assert oldest == ["academies", "ofsted-inspection", "peer-challenge", "digital/localgov", "undated"]
+
+
+def test_pagination_and_a_page_past_the_end(service):
+    first = service.search(SearchRequest(per_page=2))
+    second = service.search(SearchRequest(per_page=2, page=2))
+    assert (first.total, first.pages) == (len(CORPUS), 3)
+    assert not set(ids(first)) & set(ids(second))
+    beyond = service.search(SearchRequest(per_page=2, page=9))
+    assert beyond.hits == [] and beyond.total == len(CORPUS)
+
+
+def test_snippets_mark_matches_and_escape_text(corpus_dir, index_dir):
+    (corpus_dir / "hostile.txt").write_text(
+        "Script <b>test</b>\n\nSomeone wrote <script>alert(1)</script> about inspection & review in their post.\n",
+        encoding="utf-8")
+    reindex([corpus_dir], index_dir)
+    service = SearchService(index_dir)
+    try:
+        hit = next(h for h in service.search(SearchRequest(q="alert")).hits if h.id == "hostile")
+        assert "<mark>alert</mark>" in hit.snippet
+        assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+        assert hit.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+        page = service.document("hostile", q="alert")
+        assert any("<mark>alert</mark>" in p and "&lt;script&gt;" in p for p in page.paragraphs)
+        assert page.document["title"] == "Script <b>test</b>"
+    finally:
+        service.close()
+
+
+def test_did_you_mean_only_when_the_correction_finds_more(service):
+    result = service.search(SearchRequest(q="inspectoin"))
+    assert result.total == 0 and result.suggestion == "inspection"
+    assert service.search(SearchRequest(q="inspection")).suggestion is None
+
+
+def test_queries_that_do_not_parse_still_search_and_say_so(service):
+    for q in ['"peer challenge', "(ofsted", "colour:blue ofsted", "AND OR NOT", "title:", "*", "\x00ofsted"]:
+        result = service.search(SearchRequest(q=q))
+        assert result.total >= 0
+    assert service.search(SearchRequest(q="nothing:ofsted")).notice
+    unclosed = service.search(SearchRequest(q='"peer challenge'))
+    assert unclosed.notice and ids(unclosed) == ["peer-challenge"]
+    assert service.search(SearchRequest(q="the and of")).notice
+
+
+def test_document_page_has_highlights_and_more_like_this(service):
+    page = service.document("ofsted-inspection", q="inspectors")
+    assert any("<mark>inspectors</mark>" in p for p in page.paragraphs)
+    assert page.document["organisations"] == ["Local Government Association", "Ofsted"]
+    assert 0 < len(page.more_like_this) <= 5
+    assert "ofsted-inspection" not in {d["id"] for d in page.more_like_this}
+    assert service.document("no-such-post") is None
+
+
+def test_no_index_is_reported_plainly(tmp_path):
+    service = SearchService(tmp_path / "empty")
+    with pytest.raises(IndexUnavailable, match="lgsearch index"):
+        service.search(SearchRequest())
