@@ -1,0 +1,327 @@
+"""Text heuristics for scraped posts: title, byline, tags, categories and source, chrome removed.
+
+Scraped pages come as plain lines; the post sits between header chrome (breadcrumbs, share
+links, event widgets) and tail chrome (tags, comment forms, "Related articles" teasers).
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from indexer.bylines import parse_byline
+from indexer.dates import parse_date
+
+
+TITLE_MAX = 100
+_HEADING_MAX = 120
+_HEADER_MAX_LINES = 40
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+_CHROME_LINES = {
+    "share", "share this", "print", "print this page", "skip to content", "skip to main content",
+    "menu", "main menu", "search", "back to top", "like this:", "like loading...", "loading...",
+    "you are here", "you are here:", "read more", "continue reading", "next post", "previous post",
+}
+_SOCIAL = {
+    "twitter", "x", "facebook", "linkedin", "email", "e-mail", "print", "whatsapp", "reddit",
+    "pinterest", "tumblr", "pocket", "telegram", "bluesky", "mastodon", "threads", "share",
+}
+_SHARE = re.compile(
+    r"share(?: this(?: page| post| article| story| blog)?)?(?: on| via)?\s*(?P<colon>:)?\s*(?P<rest>.*)",
+    re.IGNORECASE,
+)
+_BREADCRUMB = re.compile(r"(?:you are here:?\s*)?home\s*(?:/|>|»|›|\||→)\s*\S.*", re.IGNORECASE)
+_TAIL_HEADINGS = re.compile(
+    r"(?:related(?: blog)? (?:articles|posts|stories|content|reading)|related|you (?:may|might) also like|"
+    r"more from this blog|recent posts|leave a (?:reply|comment)|comments?(?: are)? closed\.?|comments|"
+    r"(?:\d+|one|no) (?:thoughts?|responses?|comments?|replies) (?:on|to) .+)\s*:?",
+    re.IGNORECASE,
+)
+_EVENT_WIDGET = re.compile(
+    r"(?:(?:next\s+)?(?:upcoming|forthcoming|future)\s+events?|next\s+event|events|what[’']s on):?",
+    re.IGNORECASE,
+)
+_SIDEBAR_EVENTS = re.compile(r"(?:next\s+)?(?:upcoming|forthcoming)\s+events?:?|next\s+event:?", re.IGNORECASE)
+_TAGS = re.compile(r"(?:tags|tagged(?: with| as)?|keywords)\s*:\s*(?P<items>.*)", re.IGNORECASE)
+_TAGS_ASSIGNED = re.compile(r"tags assigned to this (?:article|post|page)\s*:?\s*(?P<items>.*)", re.IGNORECASE)
+_CATEGORIES = re.compile(
+    r"(?:(?:filed under|posted in)\s*(?P<colon>:)?|(?:categories|category|categorised as|categorized as)\s*:)"
+    r"\s*(?P<items>.*?)(?:\s*\|?\s*\b(?:tagged(?: with)?|tags)\s*:?\s*(?P<tags>.*))?",
+    re.IGNORECASE,
+)
+_SOURCE = re.compile(
+    r"original(?:ly)? (?:source|published (?:on|at|by))\s*(?:[:–—-]\s*)?(?P<source>\S.*)", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\bMr)(?<!\bDr)(?<!\bSt)(?<!\bCllr)[.!?…](?=\s|$)")
+_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+
+
+@dataclass
+class Post:
+    """What the heuristics found in one post; readers turn it into a `Document`."""
+
+    title: str = ""
+    body: str = ""
+    date: datetime.date | None = None
+    author: str | None = None
+    source: str | None = None
+    tags: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+
+
+def normalise_text(text: str) -> str:
+    """LF line endings, plain spaces, no control characters or trailing blanks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _CONTROL_CHARS.sub("", text.replace("\f", "\n").replace("\v", "\n"))
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def unique_labels(values: Iterable[str]) -> list[str]:
+    """Tags or categories stripped and without empties, de-duplicated ignoring case (first form wins)."""
+    seen: set[str] = set()
+    labels = []
+    for value in values:
+        label = _SPACES.sub(" ", str(value)).strip().strip(";").strip()
+        if label.endswith(".") and not label.endswith(".."):
+            label = label[:-1].strip()
+        if label and label.casefold() not in seen:
+            seen.add(label.casefold())
+            labels.append(label)
+    return labels
+
+
+def split_labels(text: str) -> list[str]:
+    """"a, b, , c" as ["a", "b", "c"]."""
+    return unique_labels(text.split(","))
+
+
+def extract_post(text: str) -> Post:
+    """Everything the heuristics can tell about a plain-text post."""
+    lines = normalise_text(text).split("\n")
+    post = Post()
+    zone_end, title_index, zone_dropped = _read_header(lines, post)
+    kept = [line for i, line in enumerate(lines[:zone_end]) if i != title_index and i not in zone_dropped]
+    body_lines = _clean_lines(kept + lines[zone_end:], post)
+    post.body = _assemble_body(body_lines)
+    if title_index is not None and post.body:
+        post.title = lines[title_index]
+    else:
+        if title_index is not None:
+            post.body = _assemble_body([lines[title_index], *body_lines])
+        post.title = derive_title(post.body)
+    return post
+
+
+def clean_body(text: str) -> Post:
+    """The body of an HTML or Markdown post without chrome, and any metadata lines it held."""
+    post = Post()
+    post.body = _assemble_body(_clean_lines(normalise_text(text).split("\n"), post))
+    return post
+
+
+def derive_title(body: str) -> str:
+    """A title from the first sentence: at most 100 characters, cut at a word."""
+    first = next((line for line in body.split("\n") if line.strip()), "")
+    match = _SENTENCE_END.search(first)
+    sentence = first[: match.start() + 1] if match else first
+    sentence = sentence.strip().rstrip(".").strip()
+    if len(sentence) <= TITLE_MAX:
+        return sentence
+    cut = sentence[: TITLE_MAX - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:–—-") + "…"
+
+
+def is_chrome_line(line: str) -> bool:
+    """Share links, breadcrumbs, skip links and menus: page furniture, never the post."""
+    lowered = line.lower()
+    if lowered in _CHROME_LINES or _BREADCRUMB.fullmatch(line):
+        return True
+    words = re.findall(r"[\w-]+", lowered)
+    if words and all(word in _SOCIAL for word in words):
+        return True
+    share = _SHARE.fullmatch(line)
+    return bool(share and (share["colon"] or not share["rest"]))
+
+
+def _read_header(lines: list[str], post: Post) -> tuple[int, int | None, set[int]]:
+    """Find the title among the lines above the first paragraph, skipping widgets and date lines.
+
+    Returns where the header ends, the title's line (or None) and the header lines to drop.
+    """
+    kinds = []
+    for line in lines[:_HEADER_MAX_LINES]:
+        kind = _header_kind(line)
+        if kind == "body":
+            break
+        kinds.append(kind)
+    zone_end = len(kinds)
+    dropped = _event_widget_lines(kinds)
+    title_index = next((i for i, kind in enumerate(kinds) if kind == "candidate" and i not in dropped), None)
+    for i, kind in enumerate(kinds):
+        if kind == "date" and i not in dropped:
+            dropped.add(i)
+            byline = parse_byline(lines[i], bare_date_ok=True)
+            if byline and byline.date and post.date is None:
+                post.date = byline.date
+    return zone_end, title_index, dropped
+
+
+def _header_kind(line: str) -> str:
+    if not line:
+        return "blank"
+    if is_chrome_line(line) or _is_metadata(line) or _TAIL_HEADINGS.fullmatch(line):
+        return "chrome"
+    if _EVENT_WIDGET.fullmatch(line):
+        return "widget"
+    if parse_date(line):
+        return "date"
+    if parse_byline(line):
+        return "chrome"
+    heading_like = (
+        len(line) <= _HEADING_MAX
+        and len(line.split()) <= 16
+        and not line.endswith((".", "…", ",", ";", ":"))
+        and not line[0].islower()
+    )
+    return "candidate" if heading_like else "body"
+
+
+def _event_widget_lines(kinds: list[str]) -> set[int]:
+    """The lines of "Upcoming events" widgets: the heading, event dates, and event titles.
+
+    An event's title sits next to its date; it is only taken as the widget's when another
+    heading follows it, so the post's own title is never swallowed.
+    """
+    dropped: set[int] = set()
+    for start, kind in enumerate(kinds):
+        if kind != "widget":
+            continue
+        dropped.add(start)
+        previous = None
+        for i in range(start + 1, len(kinds)):
+            later = [k for k in kinds[i + 1:] if k != "blank"]
+            if kinds[i] in ("blank", "chrome", "date"):
+                dropped.add(i)
+            elif kinds[i] == "candidate" and "candidate" in later and (
+                previous == "date" or (later and later[0] == "date")
+            ):
+                dropped.add(i)
+            else:
+                break
+            previous = kinds[i] if kinds[i] != "blank" else previous
+    return dropped
+
+
+def _is_metadata(line: str) -> bool:
+    return bool(
+        _TAGS_ASSIGNED.fullmatch(line) or _CATEGORIES.fullmatch(line) and _labels_ok(line)
+        or _TAGS.fullmatch(line) or _SOURCE.fullmatch(line)
+    )
+
+
+def _labels_ok(line: str) -> bool:
+    """A "Posted in ..." line lists short labels; a sentence starting that way is body text."""
+    match = _CATEGORIES.fullmatch(line)
+    items = [item.strip() for item in match["items"].split("|")[0].split(",") + (match["tags"] or "").split(",")]
+    if any(len(item.split()) > 6 or item.endswith(".") for item in items):
+        return False
+    keyword_only = line.lower().startswith(("filed under", "posted in")) and not match["colon"]
+    return not keyword_only or all(not item[:1].islower() for item in items)
+
+
+def _clean_lines(lines: list[str], post: Post) -> list[str]:
+    """Drop chrome, take metadata and bylines into `post`, and stop at the tail chrome."""
+    kept: list[str] = []
+    pairs_next = False
+    for line in lines:
+        if pairs_next and line:
+            post.tags = unique_labels(post.tags + _tag_pairs(line, "\n".join(kept)))
+            pairs_next = False
+            continue
+        if (_TAIL_HEADINGS.fullmatch(line) or _SIDEBAR_EVENTS.fullmatch(line)) and any(kept):
+            break
+        if not line:
+            kept.append(line)
+        elif match := _TAGS_ASSIGNED.fullmatch(line):
+            if match["items"]:
+                post.tags = unique_labels(post.tags + _tag_pairs(match["items"], "\n".join(kept)))
+            else:
+                pairs_next = True
+        elif (match := _CATEGORIES.fullmatch(line)) and _labels_ok(line):
+            items = match["items"].split("|")[0]
+            post.categories = unique_labels(post.categories + split_labels(items))
+            post.tags = unique_labels(post.tags + split_labels(match["tags"] or ""))
+        elif match := _TAGS.fullmatch(line):
+            post.tags = unique_labels(post.tags + split_labels(match["items"]))
+        elif match := _SOURCE.fullmatch(line):
+            post.source = post.source or match["source"].strip().rstrip(".")
+        elif is_chrome_line(line) or _TAIL_HEADINGS.fullmatch(line):
+            continue
+        elif byline := parse_byline(line):
+            post.date = post.date or byline.date
+            post.author = post.author or byline.author
+        else:
+            kept.append(line)
+    return kept
+
+
+def _tag_pairs(text: str, body: str) -> list[str]:
+    """"SLI 56 SOUTH EAST 7" (tag, then how many posts have it) as ["SLI", "South East"]."""
+    if "," in text:
+        names = [re.sub(r"\s*\(?\d+\)?$", "", item) for item in text.split(",")]
+    else:
+        names, words = [], []
+        for token in text.split():
+            if token.isdigit():
+                names.append(" ".join(words))
+                words = []
+            else:
+                words.append(token)
+        names.append(" ".join(words))
+    return unique_labels(_unshout(name, body) for name in names if name.strip())
+
+
+def _unshout(label: str, body: str) -> str:
+    """Title-case a shouted tag, keeping acronyms: the post's own spelling decides when it has one."""
+    if not label.isupper():
+        return label
+    pattern = r"\b" + r"\s+".join(re.escape(word) for word in label.split()) + r"\b"
+    spellings = [m.group() for m in re.finditer(pattern, body, re.IGNORECASE)]
+    written = [s for s in spellings if s[:1].isupper() and not s.isupper()]
+    if written:
+        return " ".join(written[0].split())
+    if spellings:
+        return label
+    words = label.split()
+    return " ".join(
+        word.lower() if i and word.lower() in _SMALL_WORDS
+        else word if len(word) <= 3
+        else "-".join(part.capitalize() for part in word.split("-"))
+        for i, word in enumerate(words)
+    )
+
+
+def _assemble_body(lines: list[str]) -> str:
+    """Paragraphs separated by blank lines; a text with no blank lines has one paragraph a line."""
+    content = [line for line in lines if line]
+    if not content:
+        return ""
+    first = lines.index(content[0])
+    last = len(lines) - lines[::-1].index(content[-1])
+    if "" not in lines[first:last]:
+        return "\n\n".join(content)
+    paragraphs, current = [], []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return "\n\n".join(paragraphs)

@@ -1,0 +1,110 @@
+"""Markdown posts: YAML front matter for metadata, the body as plain text."""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from indexer.readers import UnreadableFile, read_document
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
+
+
+def read_fixture(name: str):
+    return read_document(FIXTURES / name, name)
+
+
+def unreadable_reason(name: str) -> str:
+    with pytest.raises(UnreadableFile) as caught:
+        read_fixture(name)
+    return caught.value.reason
+
+
+def test_front_matter_gives_every_field():
+    document = read_fixture("md_front_matter_all_fields.md")
+    assert document.title == "Peer challenge that bites"
+    assert document.date == datetime.date(2020, 6, 1)
+    assert document.author == "Sam Jones"
+    assert document.source == "ADCS Blog"
+    assert document.tags == ["SLI", "South East"]
+    assert document.categories == ["Improvement", "Children's services"]
+
+
+def test_front_matter_is_not_in_the_body_and_emphasis_is_stripped():
+    document = read_fixture("md_front_matter_all_fields.md")
+    assert document.body == (
+        "Peer challenge only works when it is honest.\n\nThe host council has to want to hear the difficult things."
+    )
+
+
+def test_date_string_is_read_day_first():
+    assert read_fixture("md_date_as_uk_string.md").date == datetime.date(2019, 3, 12)
+
+
+def test_yaml_timestamp_gives_its_day_and_comma_string_tags_are_split():
+    document = read_fixture("md_date_as_timestamp.md")
+    assert document.date == datetime.date(2021, 1, 15)
+    assert document.tags == ["Digital", "Data"]
+
+
+def test_malformed_front_matter_is_unreadable_with_the_line():
+    assert unreadable_reason("md_malformed_front_matter.md") == (
+        "The front matter is not valid YAML: found unexpected end of stream on line 3."
+    )
+
+
+def test_unclosed_front_matter_is_unreadable():
+    assert unreadable_reason("md_unclosed_front_matter.md") == "The front matter has no closing --- line."
+
+
+def test_front_matter_that_is_not_fields_is_unreadable():
+    assert unreadable_reason("md_front_matter_not_fields.md") == (
+        "The front matter must be fields such as title: and date:, one a line."
+    )
+
+
+def test_leading_heading_is_the_title_without_front_matter():
+    document = read_fixture("md_heading_title_without_front_matter.md")
+    assert document.title == "Notes from the LGA conference."
+    assert document.body == "The sessions on housing were the best attended."
+
+
+def test_markdown_syntax_is_stripped_to_plain_text():
+    document = read_fixture("md_syntax_stripped.md")
+    assert document.title == "Stripping syntax"
+    assert document.body == "\n\n".join([
+        "A second-level heading",
+        "Read the full report and see a chart.\n"
+        "This has bold, also bold, italic, struck and inline <script> code text, plus snake_case_name.",
+        "A quoted line from the inspection report.",
+        "First bullet\nSecond bullet\n1. A numbered point",
+        'print("code stays as text")',
+        "Council Rating\nNorthshire Good",
+        "Escaped *stars* stay as stars. An autolink: https://example.org.",
+    ])
+
+
+def test_front_matter_keeps_nested_indentation_and_crlf(tmp_path):
+    path = tmp_path / "crlf.md"
+    path.write_bytes(
+        b"---\r\ntitle: Windows post\r\ntags:\r\n  - One\r\n  - Two\r\nauthor:\r\n  - Ann Lee\r\n---\r\n\r\nBody text.\r\n"
+    )
+    document = read_document(path, path.name)
+    assert (document.title, document.tags, document.author, document.body) == (
+        "Windows post", ["One", "Two"], "Ann Lee", "Body text.",
+    )
+
+
+def test_front_matter_date_that_is_not_a_date_is_no_date(tmp_path):
+    path = tmp_path / "nodate.md"
+    path.write_text("---\ntitle: No date\ndate: sometime soon\n---\nBody text.\n", encoding="utf-8")
+    assert read_document(path, path.name).date is None
+
+
+def test_front_matter_only_has_no_text(tmp_path):
+    path = tmp_path / "empty-body.md"
+    path.write_text("---\ntitle: Nothing else\n---\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile) as caught:
+        read_document(path, path.name)
+    assert caught.value.reason == "The file has no text after its page chrome was removed."
