@@ -1,0 +1,190 @@
+"""The organisation facet: every body a post names is found, and every spelling lands on one name."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import pytest
+import yaml
+
+from indexer.orgs import KINDS, aliases, canonical_org, find_organisations, organisation_kind
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSAGES = yaml.safe_load((Path(__file__).parent / "fixtures" / "org_passages.yaml").read_text("utf-8"))
+GAZETTEER = ROOT / "indexer" / "data" / "organisations.csv"
+
+
+def seed_text(prefix: str) -> str:
+    """A seed's text, less the "Related Blog Articles" chrome that extraction removes."""
+    (path,) = (ROOT / "seeds").glob(f"{prefix}_*.txt")
+    return path.read_text("utf-8").split("Related Blog Articles")[0]
+
+
+# --- the corpus -------------------------------------------------------------------------------
+
+def test_corpus_precision_and_recall_are_at_least_0_9():
+    true_pos = false_pos = false_neg = 0
+    misses = []
+    for passage in PASSAGES:
+        found, wanted = set(find_organisations(passage["text"])), set(passage["orgs"])
+        true_pos += len(found & wanted)
+        false_pos += len(found - wanted)
+        false_neg += len(wanted - found)
+        if found != wanted:
+            misses.append(f"{passage['id']}: extra {sorted(found - wanted)}, missing {sorted(wanted - found)}")
+    precision = true_pos / (true_pos + false_pos)
+    recall = true_pos / (true_pos + false_neg)
+    print(f"\norganisations over {len(PASSAGES)} passages: precision {precision:.3f}, "
+          f"recall {recall:.3f} ({true_pos} right, {false_pos} wrong, {false_neg} missed)")
+    print("\n".join(misses))
+    assert len(PASSAGES) >= 60
+    assert precision >= 0.9
+    assert recall >= 0.9
+
+
+def test_corpus_lists_bodies_by_their_canonical_names():
+    for passage in PASSAGES:
+        for name in passage["orgs"]:
+            assert canonical_org(name) == name, (passage["id"], name)
+
+
+# --- the seeds --------------------------------------------------------------------------------
+
+SEED_ORGANISATIONS = {
+    "000": ["Ofsted", "Staffordshire University"],
+    "001": ["Ofsted"],
+    "002": ["Cambridgeshire County Council", "Ofsted"],
+    "003": [
+        "Bristol City Council", "Buckinghamshire County Council", "Cornwall Council",
+        "Countess Wear Community School", "Exeter Consortium and Teaching Schools Alliance",
+        "Local Government Association", "LocalGovDigital", "NHS", "Nottinghamshire County Council",
+        "Ofsted", "Public Service Transformation Academy", "RedQuadrant", "Suffolk County Council",
+        "West Berkshire Council", "Whitehall and Industry Group",
+    ],
+    "004": ["Association of Directors of Children's Services"],
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_ORGANISATIONS))
+def test_seed_organisations_are_what_a_careful_reader_lists(prefix):
+    assert find_organisations(seed_text(prefix)) == SEED_ORGANISATIONS[prefix]
+
+
+# --- find_organisations -----------------------------------------------------------------------
+
+def test_names_come_back_unique_and_sorted_ignoring_case():
+    text = "The LGA, the Local Government Association and LocalGovDigital met Ofsted and the ADCS."
+    assert find_organisations(text) == [
+        "Association of Directors of Children's Services", "Local Government Association",
+        "LocalGovDigital", "Ofsted",
+    ]
+
+
+def test_curly_apostrophes_and_possessives_are_the_same_body():
+    assert find_organisations("Barnardo’s report and Ofsted’s reply") == ["Barnardo's", "Ofsted"]
+
+
+def test_acronyms_match_only_as_whole_words_in_their_own_case():
+    assert find_organisations("Lga, lga, Algarve, LGAs and ADCSs") == []
+    assert find_organisations("(LGA)") == ["Local Government Association"]
+
+
+def test_longest_name_wins():
+    assert find_organisations("Care Inspectorate Wales visited.") == ["Care Inspectorate Wales"]
+    assert find_organisations("NHS England wrote to us.") == ["NHS England"]
+
+
+def test_empty_text_names_nothing():
+    assert find_organisations("") == []
+
+
+# --- canonical_org and aliases ----------------------------------------------------------------
+
+def test_renamed_department_is_one_body_under_its_current_name():
+    assert canonical_org("DCLG") == canonical_org("DLUHC") == canonical_org("MHCLG") \
+        == "Ministry of Housing, Communities and Local Government"
+
+
+@pytest.mark.parametrize("typed, canonical", [
+    ("Staffs Uni", "Staffordshire University"),
+    ("Ofsted's", "Ofsted"),
+    ("OFSTED", "Ofsted"),
+    ("ofsted", "Ofsted"),
+    ("adcs", "Association of Directors of Children's Services"),
+    ("Lga", "Local Government Association"),
+    ("  Local  Government   Association ", "Local Government Association"),
+    ("Camden Council", "London Borough of Camden"),
+    ("Cambridgeshire Council", "Cambridgeshire County Council"),
+    ("North Yorkshire County Council", "North Yorkshire Council"),
+    ("Telford & Wrekin Council", "Telford and Wrekin Council"),
+    ("Stoke on Trent City Council", "Stoke-on-Trent City Council"),
+    ("Countess Wear Community School", "Countess Wear Community School"),
+    ("Devon ICB", "NHS Devon Integrated Care Board"),
+])
+def test_canonical_org_maps_every_spelling_to_one_name(typed, canonical):
+    assert canonical_org(typed) == canonical
+
+
+@pytest.mark.parametrize("not_a_body", [
+    "Devon", "West Berkshire", "the County Council", "County Council", "the government",
+    "children's services", "directors of children's services", "DCS", "LocalGovCamp", "send", "",
+])
+def test_canonical_org_knows_places_generics_roles_and_events_are_not_bodies(not_a_body):
+    assert canonical_org(not_a_body) is None
+
+
+def test_aliases_list_the_canonical_name_first_then_every_other_spelling():
+    names = aliases("Ofsted")
+    assert names[0] == "Ofsted"
+    assert "Office for Standards in Education, Children's Services and Skills" in names
+    assert {"MHCLG", "DLUHC", "DCLG"} <= set(aliases("MHCLG"))
+    assert aliases("Devon") == []
+
+
+def test_every_alias_leads_back_to_its_body():
+    with GAZETTEER.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            for alias in aliases(row["canonical"]):
+                assert canonical_org(alias) == row["canonical"], alias
+
+
+def test_organisation_kind():
+    assert organisation_kind("Cambridgeshire County Council") == "county council"
+    assert organisation_kind("ADCS") == "sector body"
+    assert organisation_kind("Countess Wear Community School") == "school"
+    assert organisation_kind("Sheffield Teaching Hospitals NHS Foundation Trust") == "nhs body"
+    assert organisation_kind("Devon") is None
+
+
+# --- the gazetteer ----------------------------------------------------------------------------
+
+def gazetteer_rows() -> list[dict]:
+    with GAZETTEER.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_gazetteer_holds_every_principal_council_of_each_nation():
+    rows = gazetteer_rows()
+    by_kind = {kind: sum(row["kind"] == kind for row in rows) for kind in KINDS}
+    assert by_kind["scottish council"] == 32
+    assert by_kind["northern irish council"] == 11
+    assert by_kind["welsh council"] == 22
+    assert by_kind["london borough"] == 33  # 32 boroughs and the City of London Corporation
+    assert {row["kind"] for row in rows} <= set(KINDS)
+    names = {row["canonical"] for row in rows}
+    assert {"Cumberland Council", "Westmorland and Furness Council", "North Yorkshire Council",
+            "Somerset Council", "Cornwall Council", "Bristol City Council",
+            "London Borough of Camden", "West Berkshire Council"} <= names
+
+
+def test_gazetteer_is_what_make_gazetteer_writes(tmp_path):
+    pytest.importorskip("qlacref_authorities")
+    spec = importlib.util.spec_from_file_location(
+        "make_gazetteer", ROOT / "indexer" / "data" / "make_gazetteer.py")
+    make_gazetteer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_gazetteer)
+    fresh = tmp_path / "organisations.csv"
+    make_gazetteer.write(make_gazetteer.merge(make_gazetteer.ons_councils() + make_gazetteer.read_extra()), fresh)
+    assert fresh.read_text("utf-8") == GAZETTEER.read_text("utf-8"), \
+        "organisations.csv is stale: run .venv/bin/python indexer/data/make_gazetteer.py"
