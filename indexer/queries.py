@@ -12,7 +12,7 @@ from whoosh import query as wq
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
 
-from indexer.orgs import canonical_org
+from indexer.orgs import canonical_org, find_organisations
 from indexer.request import SearchRequest
 from indexer.schema import KEY_FIELDS, QUERY_FIELD_NAMES
 
@@ -59,7 +59,7 @@ def parse_user_query(parser: MultifieldParser, text: str) -> ParsedQuery:
         parsed = fallback
         notices.append("Part of your search could not be understood, so its words were searched on their own.")
     expanded = _widen_aliases(parsed, _alias_candidates(text))
-    whole = canonical_org(text.strip('"'))
+    whole = _named_org(text.strip('"'))
     if whole:
         expanded = wq.Or([expanded, wq.Term(KEY_FIELDS["org"], whole.lower())])
     return ParsedQuery(expanded, " ".join(notices) or None)
@@ -85,12 +85,21 @@ def _alias_candidates(text: str) -> dict[tuple[str, ...], str]:
     candidates = _PHRASE.findall(text) + _WORD.findall(_PHRASE.sub(" ", text))
     found: dict[tuple[str, ...], str] = {}
     for candidate in candidates:
-        name = canonical_org(candidate)
+        name = _named_org(candidate)
         if name:
             key = tuple(token.text for token in _stemmer(candidate, mode="query"))
             if key:
                 found[key] = name
     return found
+
+
+def _named_org(words: str) -> str | None:
+    """The body these words name. A single word must be written as the text would write it,
+    so `LGA` names the Local Government Association but `nice` is not NICE."""
+    if len(words.split()) > 1:
+        return canonical_org(words)
+    found = find_organisations(words)
+    return found[0] if len(found) == 1 else None
 
 
 def _widen_aliases(q: wq.Query, aliases: dict[tuple[str, ...], str]) -> wq.Query:

@@ -2,54 +2,13 @@
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from helpers import CORPUS, SEEDS, write_post
 from indexer.build import reindex
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SEEDS = REPO_ROOT / "seeds"
-
-
-def write_post(folder: Path, name: str, title: str, body: str, **meta) -> Path:
-    """A Markdown post with front matter, so each test controls every field."""
-    lines = ["---", f"title: {title!r}"]
-    for key, value in meta.items():
-        lines.append(f"{key}: {value!r}" if not isinstance(value, list) else f"{key}: {value!r}")
-    lines += ["---", "", textwrap.dedent(body).strip(), ""]
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
-CORPUS = [
-    ("ofsted-inspection.md", "Preparing for an Ofsted inspection",
-     "Our children's services inspection taught us a lot. Ofsted inspectors spoke to social workers "
-     "and the Local Government Association offered peer support.",
-     {"date": "2019-03-12", "author": "Jane Smith", "source": "Council Leader Blog", "tags": ["SLI", "Inspection"],
-      "categories": ["Children's services"]}),
-    ("peer-challenge.md", "Peer challenge in the South East",
-     "Sector-led improvement depends on honest peer challenge between councils. The ADCS supports "
-     "regional triads, and Ofsted watches the results.",
-     {"date": "2020-06-01", "author": "Sam Jones", "source": "ADCS Blog", "tags": ["SLI", "South East"],
-      "categories": ["Improvement"]}),
-    ("academies.md", "Academies and school governance",
-     "Governors weigh academy conversion carefully. Collaboration between schools matters more than structures.",
-     {"date": "2018-11-20", "author": "Carl Haggerty", "source": "Carl's Notepad", "tags": ["Schools"],
-      "categories": ["Education"]}),
-    ("digital/localgov.md", "Digital collaboration across councils",
-     "LocalGovDigital brings digital leads together. Cambridgeshire County Council shared its platform "
-     "with Suffolk County Council.",
-     {"date": "2021-01-15", "author": "Carl Haggerty", "source": "Carl's Notepad", "tags": ["Digital"],
-      "categories": ["Digital"]}),
-    ("undated.md", "Reflections without a date",
-     "Care Quality Commission inspections of adult social care are different from children's inspections.",
-     {"tags": ["Inspection"]}),
-]
 
 
 @pytest.fixture

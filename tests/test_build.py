@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, REPO_ROOT, write_post
+from helpers import CORPUS, REPO_ROOT, write_post
 from indexer import store
 from indexer.build import SourceError, reindex
 from indexer.cli import cli

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from conftest import CORPUS, REPO_ROOT
+from helpers import CORPUS, REPO_ROOT
 from indexer.cli import cli
 from indexer.request import SearchRequest
 from indexer.search import SearchService

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CORPUS, write_post
+from helpers import CORPUS, write_post
 from indexer.build import reindex
 from indexer.request import SearchRequest
 from indexer.results import IndexUnavailable
@@ -144,3 +144,16 @@ def test_no_index_is_reported_plainly(tmp_path):
     service = SearchService(tmp_path / "empty")
     with pytest.raises(IndexUnavailable, match="lgsearch index"):
         service.search(SearchRequest())
+
+
+def test_a_lower_case_word_is_not_taken_for_an_acronym(corpus_dir, index_dir):
+    write_post(corpus_dir, "nice.md", "Guidance", "NICE guidance on care was useful.")
+    write_post(corpus_dir, "plain.md", "A nice day", "What a nice day for a visit.")
+    reindex([corpus_dir], index_dir)
+    service = SearchService(index_dir)
+    try:
+        assert set(ids(service.search(SearchRequest(q="nice")))) == {"nice", "plain"}
+        assert ids(service.search(SearchRequest(q="NICE", sort="oldest"))) != []
+        assert "nice" in ids(service.search(SearchRequest(q="org:nice")))
+    finally:
+        service.close()
