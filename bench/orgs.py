@@ -1,60 +1,16 @@
 """How fast the organisation recogniser reads posts: `python -m bench.orgs`.
 
-Generates 10,000 synthetic posts of about 600 words (the same posts every run), each sprinkled
-with organisation names, near-misses and places, and times `find_organisations` over all of them.
+Times `find_organisations` over 10,000 synthetic posts of about 600 words from bench/corpus.py
+(the same posts every run), sprinkled with organisation names, near-misses and places.
 """
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import time
 
-from indexer.orgs import aliases, find_organisations
-
-SEED = 20240709
-FILLER = """
-the council has been working with partners across the area to improve outcomes for children and
-families we know that this is a long journey and that there is more to do but the progress made
-this year is real our staff have shown great resilience in the face of rising demand and tight
-budgets while the inspection framework continues to change leadership matters because people
-need to know where we are going and why sector led improvement depends on trust and honesty
-between peers so we send our thanks to everyone who took part in the review last month
-""".split()
-NAMES = [
-    "Ofsted", "OFSTED", "the LGA", "the Local Government Association's", "ADCS", "the DfE",
-    "MHCLG", "DLUHC", "Staffs Uni", "Cambridgeshire County Council", "Camden Council",
-    "West Berkshire Council", "Cornwall Council", "LocalGovDigital", "the CQC", "NHS England",
-    "Barnardo’s", "the King's Fund", "Solace", "Socitm", "CIPFA", "Glasgow City Council",
-    "Countess Wear Community School", "St Mary's Primary School", "University of Chichester",
-    "Sheffield Teaching Hospitals NHS Foundation Trust", "Ely Town Council", "Devon ICB",
-    "Greater Manchester Combined Authority", "Thames Valley Police", "Harris Academy Peckham",
-]
-NEAR_MISSES = [
-    "Devon", "the South East", "the County Council", "directors of children's services",
-    "DCSs", "LocalGovCamp", "send", "the government", "West Berkshire", "Primary School",
-    "Our Primary School", "action for children", "Bulgaria",
-]
-
-
-def synthetic_posts(count: int, words: int, seed: int = SEED) -> list[str]:
-    """`count` posts of about `words` words, sentences of 8-20 words, names in one sentence in three."""
-    rng = random.Random(seed)
-    known = [a for name in ("Ofsted", "LGA", "ADCS", "MHCLG") for a in aliases(name)]
-    posts = []
-    for _ in range(count):
-        sentences, total = [], 0
-        while total < words:
-            sentence = rng.choices(FILLER, k=rng.randint(8, 20))
-            if rng.random() < 1 / 3:
-                sentence.insert(rng.randrange(len(sentence)), rng.choice(NAMES + known))
-            if rng.random() < 1 / 5:
-                sentence.insert(rng.randrange(len(sentence)), rng.choice(NEAR_MISSES))
-            sentence[0] = sentence[0][:1].upper() + sentence[0][1:]
-            sentences.append(" ".join(sentence) + ".")
-            total += len(sentence)
-        posts.append(" ".join(sentences))
-    return posts
+from bench.corpus import synthetic_posts
+from indexer.orgs import find_organisations
 
 
 def time_extraction(posts: list[str]) -> float:
