@@ -1,0 +1,60 @@
+"""Fixtures for the web tests: one real index of a known corpus, and the app reading it."""
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from web.web_corpus import build_index, write_corpus
+from webui import create_app
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory):
+    corpus = write_corpus(tmp_path_factory.mktemp("corpus"))
+    index_dir = tmp_path_factory.mktemp("index")
+    build_index(corpus, index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def app(index_dir):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    yield app
+    service = app.extensions.get("lgsearch.search_service")
+    if service is not None:
+        service.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    """An app whose index folder has no index in it yet."""
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "no-index-here")})
+    yield app
+    service = app.extensions.get("lgsearch.search_service")
+    if service is not None:
+        service.close()
+
+
+@pytest.fixture
+def get_page(client):
+    """GET a page and parse it; the status is checked so a test says what it expects."""
+    def get(url: str, status: int = 200):
+        response = client.get(url)
+        assert response.status_code == status, (url, response.status_code, response.get_data(as_text=True)[:2000])
+        return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    return get
+
+
+@pytest.fixture
+def get_json(client):
+    def get(url: str, status: int = 200):
+        response = client.get(url)
+        assert response.status_code == status, (url, response.status_code, response.get_data(as_text=True)[:2000])
+        assert response.mimetype == "application/json"
+        return response.get_json()
+    return get

@@ -1,0 +1,144 @@
+"""The same search as JSON, CSV and Atom; the OpenSearch description; the health check."""
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+
+from web import web_corpus as corpus
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+
+
+def test_api_search_has_the_contract_shape(get_json):
+    data = get_json("/api/search?q=inspection&org=Ofsted")
+    assert list(data) == ["query", "total", "pages", "results", "facets", "suggestion", "notice"]
+    assert data["query"] == {
+        "q": "inspection", "tag": [], "org": ["Ofsted"], "category": [], "source": [], "author": [],
+        "year": [], "from": None, "to": None, "sort": "relevance", "page": 1, "per_page": 10,
+    }
+    assert list(data["facets"]) == ["tag", "org", "category", "source", "author", "year"]
+    result = data["results"][0]
+    assert list(result) == ["id", "url", "title", "date", "author", "source", "tags", "categories",
+                            "organisations", "snippet", "score"]
+    assert result["url"] == f"/doc/{result['id']}"
+    assert "<mark>" in result["snippet"]
+
+
+def test_api_search_suggestion_has_corrected_query_and_url(get_json):
+    suggestion = get_json("/api/search?q=inspectoin")["suggestion"]
+    assert suggestion == {"q": "inspection", "url": "/search?q=inspection"}
+
+
+def test_csv_has_every_match_on_every_page(client, get_json):
+    response = client.get("/search.csv?per_page=5&page=2")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == get_json("/api/search")["total"] == 34
+    assert list(rows[0]) == ["id", "url", "title", "date", "author", "source", "tags", "categories",
+                             "organisations"]
+    first = rows[0]
+    assert first["url"] == f"http://localhost/doc/{first['id']}"
+
+
+def test_csv_follows_the_filters_and_sort(client, get_json):
+    response = client.get("/search.csv?org=Ofsted&sort=oldest")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    expected = get_json("/api/search?org=Ofsted&sort=oldest&per_page=100")["results"]
+    assert [r["id"] for r in rows] == [r["id"] for r in expected]
+    assert all("Ofsted" in r["organisations"].split("; ") for r in rows)
+
+
+def test_csv_with_no_matches_is_just_the_header(client):
+    text = client.get("/search.csv?q=zebracrossingx").get_data(as_text=True)
+    assert text.strip() == "id,url,title,date,author,source,tags,categories,organisations"
+
+
+def test_csv_defuses_cells_a_spreadsheet_would_run(app):
+    from webui.feeds import _csv_row
+
+    document = {"id": "a", "title": "=HYPERLINK(\"http://evil\")", "date": None, "author": "@me",
+                "source": "Plain", "tags": ["-1"], "categories": [], "organisations": []}
+    with app.test_request_context("/search.csv"):
+        row = _csv_row(document)
+    assert row[2] == "'=HYPERLINK(\"http://evil\")"
+    assert row[4] == "'@me" and row[5] == "Plain" and row[6] == "'-1"
+
+
+def test_atom_feed_is_valid_and_newest_first(client):
+    response = client.get("/search.atom?q=inspection&sort=relevance")
+    assert response.status_code == 200
+    assert response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.get_data())
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{required}").text
+    self_link = feed.find(f"{ATOM}link[@rel='self']")
+    assert self_link.get("href") == "http://localhost/search.atom?q=inspection"
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries
+    updated = [e.find(f"{ATOM}updated").text for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    for entry in entries:
+        assert entry.find(f"{ATOM}id").text.startswith("http://localhost/doc/")
+        assert entry.find(f"{ATOM}title").text
+        assert entry.find(f"{ATOM}summary").get("type") == "html"
+
+
+def test_atom_feed_escapes_document_text(client):
+    response = client.get("/search.atom?source=Hostile+blog")
+    feed = ET.fromstring(response.get_data())
+    entry = feed.find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text.startswith(corpus.HOSTILE_TEXT)
+    assert b"<script>" not in response.get_data()
+
+
+def test_opensearch_description(client):
+    response = client.get("/opensearch.xml")
+    assert response.status_code == 200
+    assert response.mimetype == "application/opensearchdescription+xml"
+    root = ET.fromstring(response.get_data())
+    assert root.tag == f"{OPENSEARCH}OpenSearchDescription"
+    assert len(root.find(f"{OPENSEARCH}ShortName").text) <= 16
+    html = root.find(f"{OPENSEARCH}Url[@type='text/html']")
+    assert html.get("template") == "http://localhost/search?q={searchTerms}"
+
+
+def test_healthz_ok(get_json):
+    data = get_json("/healthz")
+    assert data["status"] == "ok"
+    assert data["documents"] == 34
+    assert data["indexed_at"]
+
+
+def test_healthz_503_without_an_index(empty_app):
+    response = empty_app.test_client().get("/healthz")
+    assert response.status_code == 503
+    data = response.get_json()
+    assert data["status"] == "unavailable" and data["reason"]
+
+
+def test_every_url_says_the_index_is_not_ready_without_one(empty_app):
+    client = empty_app.test_client()
+    page = client.get("/search?q=leadership")
+    assert page.status_code == 503
+    assert "The search index is not ready" in page.get_data(as_text=True)
+    assert client.get("/").status_code == 503
+    assert client.get(f"/doc/{corpus.INSPECTION_ID}").status_code == 503
+    api = client.get("/api/search?q=leadership")
+    assert api.status_code == 503 and api.get_json()["error"]["message"].startswith("The search index is not ready")
+    assert client.get("/search.csv").status_code == 503
+    assert client.get("/search.atom").status_code == 503
+
+
+def test_app_reads_the_index_named_by_the_environment(monkeypatch, index_dir):
+    from webui import create_app
+
+    monkeypatch.setenv("LGSEARCH_INDEX_DIR", str(index_dir))
+    app = create_app({"TESTING": True})
+    assert app.config["INDEX_DIR"] == str(index_dir)
+    monkeypatch.delenv("LGSEARCH_INDEX_DIR")
+    assert create_app().config["INDEX_DIR"] == "index_data"

@@ -1,0 +1,192 @@
+"""The finder page: what a person sees on / and /search, read with BeautifulSoup."""
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+from web import web_corpus as corpus
+
+
+def query_of(href: str) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(href).query, keep_blank_values=True)
+
+
+def result_items(page):
+    return page.select("ul.app-results > li.app-result")
+
+
+def test_front_page_lists_every_document_newest_first(get_page):
+    page = get_page("/")
+    assert page.select_one("#results-count").get_text(strip=True) == "34 results"
+    dates = [t["datetime"] for t in page.select(".app-result__meta time")]
+    assert len(result_items(page)) == 10
+    assert dates == sorted(dates, reverse=True)
+    assert page.select_one("#q")["value"] == ""
+
+
+def test_header_names_the_service_without_gov_uk_branding(get_page):
+    page = get_page("/")
+    header = page.select_one("header")
+    assert header.select_one(".govuk-service-navigation__service-name").get_text(strip=True) == \
+        "Local government leadership writing"
+    assert not page.select(".govuk-header, .govuk-logo, .govuk-footer__crown, svg.govuk-logo")
+    assert "crown" not in str(page).lower().replace("lgsearch is not a gov.uk service", "")
+    icons = [link["href"] for link in page.select("link[rel~=icon]")]
+    assert icons == ["/static/images/favicon.svg"]
+
+
+def test_search_box_keeps_the_query_and_counts_results(get_page):
+    page = get_page("/search?q=inspection")
+    assert page.select_one("#q")["value"] == "inspection"
+    count = page.select_one("#results-count").get_text(strip=True)
+    assert count.endswith("results") and int(count.split()[0]) >= 5
+
+
+def test_each_result_shows_title_link_date_source_orgs_and_snippet(get_page):
+    page = get_page("/search?q=inspection")
+    first = result_items(page)[0]
+    link = first.select_one(".app-result__title a")
+    assert urlsplit(link["href"]).path.startswith("/doc/blogs/")
+    assert ("q", "inspection") in query_of(link["href"])
+    assert first.select_one("time")["datetime"][:4].isdigit()
+    assert first.select_one(".app-result__source").get_text(strip=True) in corpus.SOURCES
+    assert "Organisations:" in first.select_one(".app-result__orgs").get_text()
+    marks = first.select(".app-result__snippet mark")
+    assert marks and all(m.get_text().lower().startswith("inspect") for m in marks)
+
+
+def test_a_result_names_at_most_five_organisations(get_page):
+    page = get_page("/search?per_page=100")
+    for item in result_items(page):
+        orgs = item.select_one(".app-result__orgs")
+        if orgs:
+            names = orgs.get_text(" ", strip=True).removeprefix("Organisations:").split(" and ")[0]
+            assert len(names.split(",")) <= 5
+
+
+def test_filters_are_checkbox_groups_with_counts(get_page):
+    page = get_page("/")
+    legends = [legend.get_text(strip=True) for legend in page.select(".app-facet legend")]
+    assert legends == ["Organisation", "Tag", "Category", "Source", "Author", "Year"]
+    source_boxes = page.select("#facet-source input[type=checkbox][name=source]")
+    assert {box["value"] for box in source_boxes} >= set(corpus.SOURCES)
+    label = page.find("label", attrs={"for": source_boxes[0]["id"]}).get_text(" ", strip=True)
+    assert label.split("(")[1].split()[0].isdigit()
+
+
+def test_long_filter_lists_show_ten_and_tuck_the_rest_under_show_all(get_page):
+    page = get_page("/")
+    tags = page.select_one("#facet-tag")
+    visible = tags.select(":scope > fieldset > .govuk-checkboxes input")
+    details = tags.select_one("details")
+    assert len(visible) == 10
+    assert details.select_one("summary").get_text(strip=True).startswith("Show all")
+    assert len(details.select("input[name=tag]")) >= 4
+    # No JavaScript needed: <details> opens on its own and its boxes are in the same form.
+    assert details.find_parent("form") is page.select_one("form.app-finder")
+
+
+def test_a_ticked_value_beyond_the_top_ten_stays_visible(get_page):
+    page = get_page("/search?tag=Security")
+    tags = page.select_one("#facet-tag")
+    visible = tags.select(":scope > fieldset > .govuk-checkboxes input")
+    assert "Security" in [box["value"] for box in visible]
+    assert tags.select_one("input[value=Security]").has_attr("checked")
+
+
+def test_the_form_is_a_plain_get_form_that_works_without_javascript(get_page):
+    page = get_page("/search?q=leadership")
+    form = page.select_one("form.app-finder")
+    assert form["method"] == "get" and form["action"] == "/search"
+    buttons = [b.get_text(strip=True) for b in form.select("button")]
+    assert "Search" in buttons and "Apply filters" in buttons
+    assert form.select_one("input#from[name=from]") and form.select_one("input#to[name=to]")
+    assert form.select_one("select#sort[name=sort]")
+
+
+def test_selected_filters_are_removable_tags_with_clear_all(get_page):
+    page = get_page("/search?q=leadership&tag=Leadership&org=Ofsted&from=2016")
+    tags = page.select(".app-filter-tags a.app-filter-tag")
+    labels = [t.get_text(" ", strip=True) for t in tags]
+    assert any("Organisation: Ofsted" in label for label in labels)
+    assert any("Tag: Leadership" in label for label in labels)
+    assert any("Published from: 2016" in label for label in labels)
+    ofsted = next(t for t in tags if "Ofsted" in t.get_text())
+    assert query_of(ofsted["href"]) == [("q", "leadership"), ("tag", "Leadership"), ("from", "2016")]
+    clear = page.find("a", string="Clear all filters")
+    assert clear["href"] == "/search?q=leadership"
+
+
+def test_sort_select_shows_the_effective_sort(get_page):
+    def options(url):
+        return [(o.get_text(strip=True), o["value"], o.has_attr("selected"))
+                for o in get_page(url).select("#sort option")]
+
+    # The default order submits no value, so a new query typed in gets its own default.
+    assert options("/search?q=leadership") == [
+        ("Most relevant", "", True), ("Newest", "newest", False), ("Oldest", "oldest", False)]
+    assert options("/search?q=leadership&sort=newest")[1] == ("Newest", "newest", True)
+    assert options("/") == [("Newest", "", True), ("Oldest", "oldest", False)]
+    assert options("/search?sort=oldest")[1] == ("Oldest", "oldest", True)
+
+
+def test_pagination_links_are_canonical(get_page):
+    page = get_page("/search?page=2")
+    nav = page.select_one("nav.govuk-pagination")
+    current = nav.select_one("[aria-current=page]")
+    assert current.get_text(strip=True) == "2"
+    assert nav.select_one("a[rel=prev]")["href"] == "/"
+    assert nav.select_one("a[rel=next]")["href"] == "/search?page=3"
+    assert "/search?page=4" in [a["href"] for a in nav.select("a")]
+    items = result_items(page)
+    assert len(items) == 10
+
+
+def test_page_past_the_end_links_back_to_page_one(get_page):
+    page = get_page("/search?q=leadership&page=50")
+    assert not result_items(page)
+    link = page.find("a", string="Go to page 1 of the results")
+    assert link["href"] == "/search?q=leadership"
+
+
+def test_empty_state_names_the_query_and_offers_filters_to_remove(get_page):
+    page = get_page("/search?q=zebracrossingx&org=Ofsted")
+    assert page.select_one("#results-count").get_text(strip=True) == "No results for ‘zebracrossingx’"
+    advice = page.select_one(".govuk-list--bullet").get_text(" ", strip=True)
+    assert "checking your spelling" in advice and "removing filters" in advice
+    remove = page.select_one(".app-removable-filters a")
+    assert remove.get_text(strip=True) == "Remove organisation: Ofsted"
+    assert remove["href"] == "/search?q=zebracrossingx"
+
+
+def test_did_you_mean_links_to_the_corrected_search(get_page):
+    page = get_page("/search?q=inspectoin")
+    suggestion = page.select_one(".app-suggestion a")
+    assert suggestion.get_text(strip=True) == "inspection"
+    assert suggestion["href"] == "/search?q=inspection"
+
+
+def test_notice_says_when_part_of_the_query_was_ignored(get_page, get_json):
+    notice = get_json("/api/search?q=%22unbalanced+leadership")["notice"]
+    assert notice
+    page = get_page("/search?q=%22unbalanced+leadership")
+    assert page.select_one(".app-notice").get_text(strip=True) == notice
+    assert get_page("/search?q=leadership").select_one(".app-notice") is None
+
+
+def test_page_links_to_its_json_csv_and_atom_twins(get_page):
+    page = get_page("/search?q=leadership&tag=Leadership")
+    alternates = {link["type"]: link["href"] for link in page.select("link[rel=alternate]")}
+    assert alternates == {
+        "application/json": "/api/search?q=leadership&tag=Leadership",
+        "text/csv": "/search.csv?q=leadership&tag=Leadership",
+        "application/atom+xml": "/search.atom?q=leadership&tag=Leadership",
+    }
+    visible = {a["href"] for a in page.select(".app-other-formats a")}
+    assert visible == set(alternates.values())
+
+
+def test_page_has_a_canonical_link_and_opensearch_link(get_page):
+    page = get_page("/search?q=leadership&page=2")
+    assert page.select_one("link[rel=canonical]")["href"] == "http://localhost/search?q=leadership&page=2"
+    assert get_page("/").select_one("link[rel=canonical]")["href"] == "http://localhost/"
+    assert page.select_one("link[rel=search]")["href"] == "/opensearch.xml"

@@ -1,0 +1,56 @@
+"""lgsearch's web interface: the GOV.UK-style finder, its JSON, CSV and Atom twins."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, send_from_directory
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app. The index is the one named by INDEX_DIR, else $LGSEARCH_INDEX_DIR, else ./index_data."""
+    app = Flask(__name__)
+    app.config.from_mapping(INDEX_DIR=os.environ.get("LGSEARCH_INDEX_DIR") or "index_data")
+    if test_config is not None:
+        app.config.update(test_config)
+    # Keep JSON keys in the contract's order rather than sorted.
+    app.json.sort_keys = False
+
+    from webui import api, errors, feeds, templating, views
+
+    templating.configure(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(feeds.bp)
+    errors.register(app)
+
+    # GOV.UK Frontend's CSS asks for its fonts and images under /assets/.
+    govuk_assets = Path(app.static_folder) / "govuk" / "assets"
+
+    @app.get("/assets/<path:filename>")
+    def govuk_asset(filename):
+        return send_from_directory(govuk_assets, filename)
+
+    app.after_request(security_headers)
+    return app
+
+
+def security_headers(response):
+    """Every response, pages and errors alike, forbids inline script, framing and sniffing."""
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response

@@ -1,0 +1,44 @@
+"""The JSON twins of the pages, and the health check. Same parameters, same SearchResult."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, jsonify, request
+
+from indexer.results import IndexUnavailable
+from webui import params
+from webui.service import search_service
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__)
+
+# All stored fields of a document, in the order the contract lists them.
+DOCUMENT_FIELDS = ("id", "path", "title", "date", "year", "author", "source",
+                   "tags", "categories", "organisations", "body")
+
+
+@bp.get("/api/search")
+def api_search():
+    search_request = params.parse_search(request.args)
+    return jsonify(search_service().search(search_request).to_json())
+
+
+@bp.get("/api/doc/<path:doc_id>")
+def api_document(doc_id: str):
+    page = search_service().document(doc_id)
+    if page is None:
+        abort(404, description=f"There is no document with the id “{doc_id}”.")
+    return jsonify({name: page.document.get(name) for name in DOCUMENT_FIELDS})
+
+
+@bp.get("/healthz")
+def healthz():
+    """For monitoring: 200 with the document count when searches can be answered, 503 when not."""
+    try:
+        status = search_service().status()
+    except IndexUnavailable as error:
+        response = jsonify({"status": "unavailable", "reason": str(error)})
+        response.status_code = 503
+        return response
+    return jsonify({"status": "ok", "documents": status.documents, "indexed_at": status.indexed_at})

@@ -1,0 +1,167 @@
+"""The search in formats other programs read: CSV (every match), Atom (a search to follow), OpenSearch.
+
+XML is built with ElementTree so that every piece of document text is escaped by construction.
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import logging
+import re
+import xml.etree.ElementTree as ET
+
+from flask import Blueprint, Response, request, stream_with_context
+
+from webui import params
+from webui.service import search_service
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("feeds", __name__)
+
+CSV_COLUMNS = ("id", "url", "title", "date", "author", "source", "tags", "categories", "organisations")
+LIST_SEPARATOR = "; "
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ATOM = "http://www.w3.org/2005/Atom"
+OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
+SERVICE_NAME = "Local government leadership writing"
+# Characters XML 1.0 cannot carry at all, even escaped; stray ones turn up in scraped posts.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def absolute(path: str) -> str:
+    return request.host_url.rstrip("/") + path
+
+
+@bp.get("/search.csv")
+def search_csv():
+    """Every matching document across all pages, one row each."""
+    search_request = params.parse_search(request.args)
+    matches = iter(search_service().iter_matching(search_request))
+    # Take the first match now, so a missing index is a 503 rather than a broken download.
+    first = next(matches, None)
+
+    def rows():
+        yield _csv_line(CSV_COLUMNS)
+        if first is None:
+            return
+        yield _csv_line(_csv_row(first))
+        for document in matches:
+            yield _csv_line(_csv_row(document))
+
+    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="lgsearch-results.csv"'
+    return response
+
+
+def _csv_row(document: dict) -> list[str]:
+    values = {
+        **document,
+        "url": absolute(params.document_url(document["id"])),
+    }
+    row = []
+    for column in CSV_COLUMNS:
+        value = values.get(column)
+        if isinstance(value, (list, tuple)):
+            value = LIST_SEPARATOR.join(value)
+        text = "" if value is None else str(value)
+        row.append("'" + text if text.startswith(FORMULA_STARTS) else text)
+    return row
+
+
+def _csv_line(row) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(row)
+    return buffer.getvalue()
+
+
+@bp.get("/search.atom")
+def search_atom():
+    """The newest documents matching the search: a saved search a feed reader can follow."""
+    search_request = params.parse_search(request.args)
+    feed_request = search_request.with_changes(sort="newest", page=1)
+    service = search_service()
+    result = service.search(feed_request)
+    updated = _timestamp(service.status().indexed_at)
+
+    feed = ET.Element("feed", {"xmlns": ATOM})
+    _text(feed, "title", f"{SERVICE_NAME}: {_describe(search_request)}")
+    _text(feed, "id", absolute(params.search_url(search_request)))
+    _text(feed, "updated", updated)
+    _link(feed, absolute(params.search_url(search_request)), "alternate", "text/html")
+    _link(feed, absolute(search_request.url("/search.atom")), "self", "application/atom+xml")
+    author = ET.SubElement(feed, "author")
+    _text(author, "name", SERVICE_NAME)
+    for hit in result.hits:
+        doc = hit.document
+        entry = ET.SubElement(feed, "entry")
+        url = absolute(params.document_url(doc["id"]))
+        _text(entry, "title", doc.get("title") or doc["id"])
+        _text(entry, "id", url)
+        _link(entry, url, "alternate", "text/html")
+        _text(entry, "updated", f"{doc['date']}T00:00:00Z" if doc.get("date") else updated)
+        if doc.get("date"):
+            _text(entry, "published", f"{doc['date']}T00:00:00Z")
+        if doc.get("author"):
+            _text(ET.SubElement(entry, "author"), "name", doc["author"])
+        for tag in doc.get("tags") or []:
+            ET.SubElement(entry, "category", {"term": _XML_ILLEGAL.sub("", tag)})
+        summary = _text(entry, "summary", hit.snippet)
+        summary.set("type", "html")
+    body = ET.tostring(feed, encoding="unicode")
+    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body,
+                    mimetype="application/atom+xml")
+
+
+def _describe(search_request) -> str:
+    parts = [f"“{search_request.q}”"] if search_request.q else []
+    for name in params.FILTER_ORDER:
+        for value in getattr(search_request, name):
+            parts.append(f"{params.FILTER_LABELS[name].lower()} {value}")
+    return ", ".join(parts) if parts else "newest posts"
+
+
+def _timestamp(value: str | None) -> str:
+    """An RFC 3339 time for Atom; the index's own time, or now if it does not know."""
+    moment = None
+    if value:
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            logger.warning("Index time %r is not ISO 8601", value)
+    if moment is None:
+        moment = datetime.datetime.now(datetime.timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _text(parent, tag: str, text: str):
+    element = ET.SubElement(parent, tag)
+    element.text = _XML_ILLEGAL.sub("", text)
+    return element
+
+
+def _link(parent, href: str, rel: str, media_type: str) -> None:
+    ET.SubElement(parent, "link", {"href": href, "rel": rel, "type": media_type})
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    """Lets a browser add lgsearch as a search engine."""
+    root = ET.Element("OpenSearchDescription", {"xmlns": OPENSEARCH})
+    _text(root, "ShortName", "lgsearch")
+    _text(root, "Description", f"Search {SERVICE_NAME.lower()}")
+    _text(root, "InputEncoding", "UTF-8")
+    for media_type, path, rel in (
+        ("text/html", "/search?q={searchTerms}", "results"),
+        ("application/atom+xml", "/search.atom?q={searchTerms}", "results"),
+        ("application/opensearchdescription+xml", "/opensearch.xml", "self"),
+    ):
+        ET.SubElement(root, "Url",
+                      {"type": media_type, "method": "get", "rel": rel, "template": absolute(path)})
+    body = ET.tostring(root, encoding="unicode")
+    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body,
+                    mimetype="application/opensearchdescription+xml")

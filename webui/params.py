@@ -1,0 +1,161 @@
+"""URL parameters in, canonical URLs out: every link on every page is built here.
+
+All page state lives in the query string, so a link is always a `SearchRequest` with one thing
+changed, written out by `SearchRequest.to_params()` (fixed order, defaults dropped). That keeps
+bookmarks stable: the same search always has the same URL.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import quote, urlencode
+
+from indexer.orgs import canonical_org
+from indexer.request import FILTER_FIELDS, InvalidParameter, SearchRequest, request_from_params
+
+logger = logging.getLogger(__name__)
+
+FILTER_LABELS = {
+    "org": "Organisation",
+    "tag": "Tag",
+    "category": "Category",
+    "source": "Source",
+    "author": "Author",
+    "year": "Year",
+}
+FILTER_PLURALS = {
+    "org": "organisations",
+    "tag": "tags",
+    "category": "categories",
+    "source": "sources",
+    "author": "authors",
+    "year": "years",
+}
+# The order the filters appear down the side of the page.
+FILTER_ORDER = ("org", "tag", "category", "source", "author", "year")
+SEARCH_PARAMETERS = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "per_page")
+
+# Control characters never mean anything in a search; a null byte in particular must not reach
+# the index, so they are removed before validation (and the canonical URL drops them).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WHITESPACE_CONTROLS = re.compile(r"[\t\r\n]")
+
+
+class CleanParams:
+    """The request's parameters with control characters removed, in the shape request.py reads."""
+
+    def __init__(self, args):
+        self._lists = {name: [_clean(v) for v in args.getlist(name)] for name in args.keys()}
+
+    def getlist(self, name: str) -> list[str]:
+        return list(self._lists.get(name, []))
+
+    def get(self, name: str, default=None):
+        values = self._lists.get(name)
+        return values[-1] if values else default
+
+    def without(self, name: str) -> "CleanParams":
+        copy = object.__new__(CleanParams)
+        copy._lists = {key: value for key, value in self._lists.items() if key != name}
+        return copy
+
+
+def _clean(value: str) -> str:
+    return _CONTROL_CHARS.sub("", _WHITESPACE_CONTROLS.sub(" ", value))
+
+
+def parse_search(args) -> SearchRequest:
+    """The validated search a URL asks for; raises InvalidParameter naming the bad parameter."""
+    return request_from_params(CleanParams(args))
+
+
+def lenient_search(args) -> SearchRequest:
+    """The search with every invalid parameter left out: used to refill the form beside an error."""
+    params = CleanParams(args)
+    for _ in SEARCH_PARAMETERS:
+        try:
+            return request_from_params(params)
+        except InvalidParameter as error:
+            params = params.without(error.name)
+    return SearchRequest()
+
+
+def is_canonical(args, search: SearchRequest) -> bool:
+    """True when the query string is already exactly the canonical one (so no redirect is needed)."""
+    return list(args.items(multi=True)) == search.to_params()
+
+
+def search_url(search: SearchRequest, path: str = "/search") -> str:
+    """The canonical URL of a search. The empty search's home is the front page."""
+    if path == "/search" and not search.to_params():
+        return "/"
+    return search.url(path)
+
+
+def format_url(search: SearchRequest, path: str) -> str:
+    """The same search in another format (JSON, CSV, Atom)."""
+    return search.url(path)
+
+
+def same_value(name: str, first: str, second: str) -> bool:
+    """Whether two filter values mean the same, as the service compares them (case, org aliases)."""
+    if name == "org":
+        first, second = canonical_org(first) or first, canonical_org(second) or second
+    return first.casefold() == second.casefold()
+
+
+def with_filter_toggled(search: SearchRequest, name: str, value: str, selected: bool | None = None) -> SearchRequest:
+    """Tick or untick one filter value; the page goes back to 1 because the results change."""
+    values = getattr(search, name)
+    if selected is None:
+        selected = any(same_value(name, value, v) for v in values)
+    if selected:
+        changed = tuple(v for v in values if not same_value(name, value, v))
+    else:
+        changed = (*values, value)
+    return search.with_changes(page=1, **{name: changed})
+
+
+def toggle_filter_url(search: SearchRequest, name: str, value: str, selected: bool | None = None) -> str:
+    return search_url(with_filter_toggled(search, name, value, selected))
+
+
+def with_canonical_orgs(search: SearchRequest) -> SearchRequest:
+    """Organisations by their canonical names (`org=LGA` becomes the Local Government Association)."""
+    names: list[str] = []
+    for value in search.org:
+        name = canonical_org(value) or value
+        if name not in names:
+            names.append(name)
+    return search.with_changes(org=tuple(names))
+
+
+def without_date_url(search: SearchRequest, bound: str) -> str:
+    attribute = "date_from" if bound == "from" else "date_to"
+    return search_url(search.with_changes(page=1, **{attribute: None}))
+
+
+def without_filters(search: SearchRequest) -> SearchRequest:
+    """The same words, sort and page size with every filter taken off."""
+    cleared = {name: () for name in FILTER_FIELDS}
+    return search.with_changes(page=1, date_from=None, date_to=None, **cleared)
+
+
+def page_url(search: SearchRequest, page: int) -> str:
+    return search_url(search.with_changes(page=page))
+
+
+def filter_only_url(name: str, value: str) -> str:
+    """A fresh search for one metadata value, as linked from a document's details."""
+    return search_url(SearchRequest(**{name: (value,)}))
+
+
+def document_url(doc_id: str, search: SearchRequest | None = None) -> str:
+    """A document's page; the search it was found by rides along for highlighting and the way back."""
+    path = "/doc/" + quote(doc_id, safe="/")
+    params = search.to_params() if search is not None else []
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def api_document_url(doc_id: str) -> str:
+    return "/api/doc/" + quote(doc_id, safe="/")

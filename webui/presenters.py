@@ -1,0 +1,159 @@
+"""A SearchResult made ready to draw: each facet value, tag and page link arrives with its URL.
+
+Templates stay simple (loops and fields) because every decision about what a link means is
+made here, from the canonical URL helpers in params.py.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from indexer.request import SearchRequest
+from indexer.results import SearchResult
+from webui import params
+
+# A facet list longer than this shows its top values and tucks the rest under "Show all".
+FACET_VISIBLE = 10
+ORGANISATIONS_PER_RESULT = 5
+
+
+@dataclass
+class FacetOption:
+    value: str
+    count: int
+    selected: bool
+    toggle_url: str
+    input_id: str
+
+
+@dataclass
+class FacetGroup:
+    name: str
+    label: str
+    plural: str
+    visible: list[FacetOption]
+    hidden: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.visible) + len(self.hidden)
+
+
+@dataclass
+class SelectedFilter:
+    label: str
+    value: str
+    remove_url: str
+
+
+def facet_groups(result: SearchResult) -> list[FacetGroup]:
+    """One group per filter, top values first; values already ticked are never tucked away."""
+    search = result.request
+    groups = []
+    used_ids: set[str] = set()
+    for name in params.FILTER_ORDER:
+        # The service lists every ticked value (with a count of 0 if nothing has it any more),
+        # so each can be unticked.
+        values = result.facets.get(name, [])
+        if not values:
+            continue
+        options = [
+            FacetOption(v.value, v.count, v.selected,
+                        params.toggle_filter_url(search, name, v.value, v.selected),
+                        _unique_id(f"{name}-{v.value}", used_ids))
+            for v in values
+        ]
+        if len(options) > FACET_VISIBLE:
+            top = options[:FACET_VISIBLE]
+            rest = options[FACET_VISIBLE:]
+            visible = top + [o for o in rest if o.selected]
+            hidden = [o for o in rest if not o.selected]
+        else:
+            visible, hidden = options, []
+        groups.append(FacetGroup(name, params.FILTER_LABELS[name], params.FILTER_PLURALS[name],
+                                 visible, hidden))
+    return groups
+
+
+def selected_filters(search: SearchRequest) -> list[SelectedFilter]:
+    """The filters in force, each with the URL that removes just that one."""
+    chosen = []
+    for name in params.FILTER_ORDER:
+        for value in getattr(search, name):
+            chosen.append(SelectedFilter(params.FILTER_LABELS[name], value,
+                                         params.toggle_filter_url(search, name, value)))
+    if search.date_from:
+        chosen.append(SelectedFilter("Published from", search.date_from,
+                                     params.without_date_url(search, "from")))
+    if search.date_to:
+        chosen.append(SelectedFilter("Published to", search.date_to,
+                                     params.without_date_url(search, "to")))
+    return chosen
+
+
+def pagination(result: SearchResult) -> dict | None:
+    """Parameters for the govukPagination macro: first, last, current and its neighbours."""
+    search = result.request
+    pages = result.pages
+    if pages <= 1 or search.page > pages:
+        return None
+    current = search.page
+    shown = sorted({1, pages, current - 1, current, current + 1} & set(range(1, pages + 1)))
+    items: list[dict] = []
+    previous_number = 0
+    for number in shown:
+        if number - previous_number > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": str(number), "href": params.page_url(search, number),
+                      "current": number == current})
+        previous_number = number
+    data: dict = {"items": items, "landmarkLabel": "Results pages"}
+    if current > 1:
+        data["previous"] = {"href": params.page_url(search, current - 1)}
+    if current < pages:
+        data["next"] = {"href": params.page_url(search, current + 1)}
+    return data
+
+
+def sort_options(search: SearchRequest) -> list[dict]:
+    """Items for the sort select. The default order submits an empty value, so a new query
+    typed into the same form gets its own default (relevance) rather than the old page's."""
+    names = {"relevance": "Most relevant", "newest": "Newest", "oldest": "Oldest"}
+    default = "relevance" if search.q else "newest"
+    chosen = search.effective_sort
+    return [
+        {"value": "" if value == default else value, "text": text, "selected": value == chosen}
+        for value, text in names.items()
+        if value != "relevance" or search.q or chosen == "relevance"
+    ]
+
+
+def display_date(value) -> str:
+    """GOV.UK style: 4 March 2019. A partial or odd date is shown as it is stored."""
+    if not value:
+        return ""
+    try:
+        day = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{day.day} {day:%B %Y}"
+
+
+def organisations_line(organisations: list[str]) -> tuple[list[str], int]:
+    """The first few organisations named, and how many more there are."""
+    organisations = list(organisations or [])
+    return organisations[:ORGANISATIONS_PER_RESULT], max(0, len(organisations) - ORGANISATIONS_PER_RESULT)
+
+
+_ID_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def _unique_id(text: str, used: set[str]) -> str:
+    """A stable element id for a checkbox, so focus can return to it after the page reloads."""
+    base = "filter-" + (_ID_UNSAFE.sub("-", text.lower()).strip("-") or "value")
+    candidate, number = base, 2
+    while candidate in used:
+        candidate, number = f"{base}-{number}", number + 1
+    used.add(candidate)
+    return candidate

@@ -1,0 +1,86 @@
+"""The HTML pages: the finder (/ and /search) and one document (/doc/<id>)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, make_response, redirect, render_template, request
+
+from indexer.request import InvalidParameter
+from webui import params, presenters
+from webui.service import search_service
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("views", __name__)
+
+
+@bp.get("/")
+@bp.get("/search")
+def search():
+    """Results for whatever the URL asks; a URL that is not canonical is sent to the one that is."""
+    try:
+        search_request = params.with_canonical_orgs(params.parse_search(request.args))
+    except InvalidParameter as error:
+        return invalid_search(error)
+    canonical = params.search_url(search_request)
+    if request.path != canonical.split("?")[0] or not params.is_canonical(request.args, search_request):
+        return redirect(canonical, code=302)
+
+    result = search_service().search(search_request)
+    return render_template(
+        "search.html",
+        search=search_request,
+        result=result,
+        facet_groups=presenters.facet_groups(result),
+        selected_filters=presenters.selected_filters(search_request),
+        pagination=presenters.pagination(result),
+        sort_options=presenters.sort_options(search_request),
+        past_the_end=result.total > 0 and search_request.page > result.pages,
+        canonical_path=canonical,
+        urls=params,
+        presenters=presenters,
+    )
+
+
+def invalid_search(error: InvalidParameter):
+    """The search page with an error summary, the form refilled with what could be kept."""
+    kept = params.lenient_search(request.args)
+    raw = {name: request.args.get(name, "") for name in ("from", "to")}
+    response = make_response(render_template(
+        "search.html",
+        search=kept,
+        result=None,
+        error=error,
+        raw=raw,
+        facet_groups=[],
+        selected_filters=presenters.selected_filters(kept),
+        pagination=None,
+        sort_options=presenters.sort_options(kept),
+        past_the_end=False,
+        canonical_path=params.search_url(kept),
+        urls=params,
+        presenters=presenters,
+    ))
+    response.status_code = 400
+    return response
+
+
+@bp.get("/doc/<path:doc_id>")
+def document(doc_id: str):
+    """A whole post. The search it came from is carried in the URL for highlighting and the way back."""
+    search_request = params.lenient_search(request.args)
+    page = search_service().document(doc_id, q=search_request.q)
+    if page is None:
+        abort(404, description=f"There is no document with the id “{doc_id}”. "
+                               "It may have been removed from the index.")
+    back_url = params.search_url(search_request) if search_request.to_params() else None
+    return render_template(
+        "document.html",
+        page=page,
+        doc=page.document,
+        search=search_request,
+        back_url=back_url,
+        canonical_path=params.document_url(page.document["id"]),
+        urls=params,
+        presenters=presenters,
+    )
