@@ -18,7 +18,6 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "lgsearch needs Python 3.11 or newer: set PYTHON=python3.11 (or newer)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
 
 $(VENV)/.installed: requirements.txt setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt

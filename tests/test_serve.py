@@ -1,0 +1,63 @@
+"""`lgsearch serve` runs gunicorn for real, and picks up a reindex without a restart."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from helpers import CORPUS, REPO_ROOT, write_post
+from indexer.build import reindex
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8"), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8"), dict(error.headers)
+
+
+def test_serve_answers_with_gunicorn_and_follows_reindexes(built_index, corpus_dir):
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "--index-dir", str(built_index), "serve", "--port", str(port),
+         "--workers", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO_ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, body, _ = get(f"{base}/healthz")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                time.sleep(0.2)
+        assert status == 200 and json.loads(body)["documents"] == len(CORPUS)
+
+        status, page, headers = get(f"{base}/search?q=ofsted")
+        assert status == 200 and "text/html" in headers["Content-Type"]
+
+        write_post(corpus_dir, "housing.md", "Housing", "Housing pressures on district councils.")
+        reindex([corpus_dir], built_index, rebuild=True)
+        # Both workers see the rebuilt index: ask enough times to reach each.
+        totals = {json.loads(get(f"{base}/api/search?q=housing")[1])["total"] for _ in range(6)}
+        assert totals == {1}
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+    assert "gunicorn" in output.lower() or "Booting worker" in output
