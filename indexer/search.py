@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 LIST_FIELDS = ("tags", "categories", "organisations")
 SNIPPET_CHARS = 240
 MORE_LIKE_THIS = 5
+MORE_LIKE_TERMS = 20  # fewer key terms often find nothing in a small collection
 SUGGEST_BELOW = 10  # results; see _suggestion
 
 
@@ -230,8 +231,8 @@ class SearchService:
             doc = document_dict(stored, with_body=True)
             terms = self._body_terms(gen, q)
             paragraphs = [self._highlight(gen, p, terms) for p in _paragraphs(doc["body"])]
-            similar = [document_dict(hit.fields()) for hit in searcher.more_like(docnum, "body", top=MORE_LIKE_THIS, numterms=20)]
-            return DocumentPage(doc, paragraphs, similar)
+            similar = searcher.more_like(docnum, "body", top=MORE_LIKE_THIS, numterms=MORE_LIKE_TERMS)
+            return DocumentPage(doc, paragraphs, [document_dict(hit.fields()) for hit in similar])
 
     def _body_terms(self, gen: _Generation, q: str) -> frozenset[str]:
         parsed = parse_user_query(gen.parser, q).query

@@ -314,3 +314,30 @@ def test_a_killed_rebuild_leaves_the_previous_index_serving(corpus_dir, index_di
         service.close()
     reindex([corpus_dir], index_dir)
     assert not list(index_dir.glob("building-*"))
+
+
+def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not(corpus_dir, index_dir):
+    import pty
+
+    leader, follower = pty.openpty()
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    job = subprocess.Popen([sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(corpus_dir)],
+                           env=env, stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes when the job exits
+            break
+        if not chunk:
+            break
+        output += chunk
+    job.wait()
+    os.close(leader)
+    assert job.returncode == 0
+    assert b"Indexing" in output and f"{len(CORPUS)}/{len(CORPUS)}".encode() in output
+
+    piped = subprocess.run([sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(corpus_dir),
+                            "--rebuild"], env=env, capture_output=True, text=True)
+    assert piped.returncode == 0 and "Indexing" not in piped.stderr + piped.stdout
