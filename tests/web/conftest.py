@@ -1,6 +1,8 @@
 """Fixtures for the web tests: one real index of a known corpus, and the app reading it."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -16,13 +18,22 @@ def index_dir(tmp_path_factory):
     return index_dir
 
 
+@contextmanager
+def app_for(index_dir):
+    """The real app on an index folder; its search service is closed afterwards."""
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    try:
+        yield app
+    finally:
+        service = app.extensions.get("lgsearch.search_service")
+        if service is not None:
+            service.close()
+
+
 @pytest.fixture(scope="session")
 def app(index_dir):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
-    yield app
-    service = app.extensions.get("lgsearch.search_service")
-    if service is not None:
-        service.close()
+    with app_for(index_dir) as app:
+        yield app
 
 
 @pytest.fixture
@@ -33,11 +44,8 @@ def client(app):
 @pytest.fixture
 def empty_app(tmp_path):
     """An app whose index folder has no index in it yet."""
-    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "no-index-here")})
-    yield app
-    service = app.extensions.get("lgsearch.search_service")
-    if service is not None:
-        service.close()
+    with app_for(tmp_path / "no-index-here") as app:
+        yield app
 
 
 @pytest.fixture
