@@ -341,3 +341,25 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not(corpus_dir, index_di
     piped = subprocess.run([sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(corpus_dir),
                             "--rebuild"], env=env, capture_output=True, text=True)
     assert piped.returncode == 0 and "Indexing" not in piped.stderr + piped.stdout
+
+
+def test_two_files_with_one_id_keep_the_first_and_reject_the_second(corpus_dir, index_dir):
+    (corpus_dir / "academies.txt").write_text("Academies again\n\nA plain-text twin of a Markdown post.\n",
+                                              encoding="utf-8")
+    report = reindex([corpus_dir], index_dir)
+    assert [Path(r.path).name for r in report.rejected] == ["academies.txt"]
+    assert "already has the id academies" in report.rejected[0].reason
+    service = SearchService(index_dir)
+    try:
+        assert service.document("academies").document["path"] == "academies.md"
+    finally:
+        service.close()
+
+
+def test_a_rebuild_keeps_only_the_sources_it_is_given(corpus_dir, tmp_path, index_dir):
+    other = tmp_path / "other"
+    write_post(other, "elsewhere.md", "Elsewhere", "A post from another folder.")
+    reindex([corpus_dir, other], index_dir)
+    report = reindex([corpus_dir], index_dir, rebuild=True)
+    assert (report.unchanged, report.deleted, report.documents) == (len(CORPUS), 1, len(CORPUS))
+    assert "elsewhere" not in ids_in(index_dir)
