@@ -159,3 +159,12 @@ def test_an_error_page_offers_the_search_without_the_mistake(get_page):
     page = get_page("/search?q=leadership&tag=SLI&page=abc", status=400)
     link = page.find("a", string="Search without ‘page’")
     assert link["href"] == "/search?q=leadership&tag=SLI"
+
+
+def test_an_acronym_in_the_query_finds_posts_that_only_write_the_full_name(get_json):
+    ids = lambda data: {r["id"] for r in data["results"]}  # noqa: E731
+    by_acronym = get_json("/api/search?q=ADCS&per_page=100")
+    assert corpus.ADCS_FULL_ID in ids(by_acronym)  # its text never says "ADCS"
+    by_field = get_json("/api/search?q=org:ADCS&per_page=100")
+    by_name = get_json("/api/search?q=org:%22Association+of+Directors+of+Children%27s+Services%22&per_page=100")
+    assert ids(by_field) == ids(by_name) == {corpus.ADCS_ALIAS_ID, corpus.ADCS_FULL_ID}
