@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 LIST_FIELDS = ("tags", "categories", "organisations")
 SNIPPET_CHARS = 240
 MORE_LIKE_THIS = 5
-MORE_LIKE_TERMS = 20  # fewer key terms often find nothing in a small collection
+MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first; see _more_like
 SUGGEST_BELOW = 10  # results; see _suggestion
 
 
@@ -231,8 +231,17 @@ class SearchService:
             doc = document_dict(stored, with_body=True)
             terms = self._body_terms(gen, q)
             paragraphs = [self._highlight(gen, p, terms) for p in _paragraphs(doc["body"])]
-            similar = searcher.more_like(docnum, "body", top=MORE_LIKE_THIS, numterms=MORE_LIKE_TERMS)
+            similar = self._more_like(searcher, docnum)
             return DocumentPage(doc, paragraphs, [document_dict(hit.fields()) for hit in similar])
+
+    def _more_like(self, searcher, docnum: int):
+        """Posts sharing this one's key terms. Few terms are enough (and cheap) in a large
+        collection; a small one needs more before five other posts share any."""
+        for numterms in MORE_LIKE_TERMS:
+            similar = searcher.more_like(docnum, "body", top=MORE_LIKE_THIS, numterms=numterms)
+            if similar.scored_length() >= MORE_LIKE_THIS:
+                break
+        return similar
 
     def _body_terms(self, gen: _Generation, q: str) -> frozenset[str]:
         parsed = parse_user_query(gen.parser, q).query
