@@ -80,6 +80,7 @@ def extract_html(text: str) -> Post:
         + _keywords(linked.get("articleSection"))
     )
     _apply_bylines(root, post)
+    _drop_label_links(root)
 
     if heading and any(parent is root for parent in heading.parents):
         if heading.get_text(" ", strip=True).casefold() == post.title.casefold():
@@ -255,6 +256,14 @@ def _rel_link_texts(soup: BeautifulSoup, rel: str) -> list[str]:
         if rel in rels and not (rel == "tag" and "category" in rels):
             texts.append(link.get_text(" ", strip=True))
     return [text for text in texts if text]
+
+
+def _drop_label_links(root: Tag) -> None:
+    """Tag and category links are metadata, already taken: their words are not the post's text."""
+    for link in root.find_all("a", rel=True):
+        rels = {value.lower() for value in link.get_attribute_list("rel") if isinstance(value, str)}
+        if rels & {"tag", "category"}:
+            link.decompose()
 
 
 def _time_element_date(root: Tag):

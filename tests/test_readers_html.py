@@ -183,3 +183,10 @@ def test_paragraphs_each_wrapped_in_a_div_are_read_together(tmp_path):
     assert read_document(path, path.name).body == (
         "Paragraph number 1 of the post.\n\nParagraph number 2 of the post.\n\nParagraph number 3 of the post."
     )
+
+
+def test_tag_and_category_links_inside_the_article_are_not_body_text():
+    document = read_fixture("html_tag_links_inside_article.html")
+    assert document.tags == ["Improvement"] and document.categories == ["Learning"]
+    assert "Improvement" not in document.body and "Learning" not in document.body
+    assert document.body.startswith("Peer review between councils changed how we improve.")
