@@ -6,7 +6,6 @@ generation and counted with Counter, which is several times faster than Whoosh's
 """
 from __future__ import annotations
 
-import html
 import logging
 import threading
 from collections import Counter
@@ -24,23 +23,14 @@ from indexer.request import FILTER_FIELDS, SearchRequest
 from indexer.results import DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable, SearchResult
 from indexer.orgs import canonical_org
 from indexer.schema import FACET_FIELDS
+from indexer.snippets import MarkFormatter, PassageFragmenter, escaped, lead, paragraphs, whole_text_fragmenter
 
 logger = logging.getLogger(__name__)
 
 LIST_FIELDS = ("tags", "categories", "organisations")
-SNIPPET_CHARS = 240
 MORE_LIKE_THIS = 5
 MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first; see _more_like
 SUGGEST_BELOW = 10  # results; see _suggestion
-
-
-class MarkFormatter(highlight.HtmlFormatter):
-    """Escapes all text and wraps matches in a bare <mark>: the only markup a snippet carries."""
-
-    template = "<%(tag)s>%(t)s</%(tag)s>"
-
-    def __init__(self):
-        super().__init__(tagname="mark", between=" … ")
 
 
 def document_dict(stored: dict, with_body: bool = False) -> dict:
@@ -171,14 +161,14 @@ class SearchService:
             return []
         results = gen.searcher.search(text_query or wq.Every(), filter=matching, limit=first + request.per_page,
                                       terms=True, **_sort_args(request))
-        results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60, charlimit=None)
+        results.fragmenter = PassageFragmenter()
         results.formatter = MarkFormatter()
         scored = request.effective_sort == "relevance" and text_query is not None
         hits = []
         for hit in results[first:first + request.per_page]:
             stored = hit.fields()
-            snippet = hit.highlights("body", top=2) if text_query is not None else ""
-            hits.append(Hit(document_dict(stored), snippet or _lead(stored.get("body", "")),
+            snippet = " ".join(hit.highlights("body", top=2).split()) if text_query is not None else ""
+            hits.append(Hit(document_dict(stored), snippet or lead(stored.get("body", "")),
                             hit.score if scored else None))
         return hits
 
@@ -230,9 +220,9 @@ class SearchService:
             stored = searcher.stored_fields(docnum)
             doc = document_dict(stored, with_body=True)
             terms = self._body_terms(gen, q)
-            paragraphs = [self._highlight(gen, p, terms) for p in _paragraphs(doc["body"])]
+            marked = [self._highlight(gen, p, terms) for p in paragraphs(doc["body"])]
             similar = self._more_like(searcher, docnum)
-            return DocumentPage(doc, paragraphs, [document_dict(hit.fields()) for hit in similar])
+            return DocumentPage(doc, marked, [document_dict(hit.fields()) for hit in similar])
 
     def _more_like(self, searcher, docnum: int):
         """Posts sharing this one's key terms. Few terms are enough (and cheap) in a large
@@ -252,11 +242,10 @@ class SearchService:
     def _highlight(self, gen: _Generation, paragraph: str, terms: frozenset[str]) -> str:
         if terms:
             analyzer = gen.index.schema["body"].analyzer
-            marked = highlight.highlight(paragraph, terms, analyzer, highlight.WholeFragmenter(charlimit=None),
-                                         MarkFormatter(), top=1)
+            marked = highlight.highlight(paragraph, terms, analyzer, whole_text_fragmenter(), MarkFormatter(), top=1)
             if marked:
                 return marked
-        return html.escape(paragraph, quote=False)
+        return escaped(paragraph)
 
     # -- the index as a whole ----------------------------------------------------------
     def status(self) -> IndexStatus:
@@ -308,15 +297,3 @@ def _key(name: str, value: str) -> str:
 
 def _selected_values(name: str, request: SearchRequest) -> set[str]:
     return {_key(name, value) for value in getattr(request, name)}
-
-
-def _paragraphs(body: str) -> list[str]:
-    return [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
-
-
-def _lead(body: str) -> str:
-    """The opening of a post, cut at a word: the snippet when no words matched."""
-    text = " ".join(body.split())
-    if len(text) > SNIPPET_CHARS:
-        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
-    return html.escape(text, quote=False)

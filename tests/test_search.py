@@ -157,3 +157,23 @@ def test_a_lower_case_word_is_not_taken_for_an_acronym(corpus_dir, index_dir):
         assert "nice" in ids(service.search(SearchRequest(q="org:nice")))
     finally:
         service.close()
+
+
+def test_snippets_start_at_a_sentence_and_mark_where_text_was_cut(corpus_dir, index_dir):
+    filler = " ".join(["Councils talked about budgets and staffing for a long while."] * 8)
+    endless = " ".join(["and the councils kept talking about budgets"] * 12)
+    write_post(corpus_dir, "long.md", "A long post",
+               f"{filler}\n\nOur peer reviewers were kind. They found the inspection framework confusing "
+               f"and said so plainly. {filler}\n\nThe meeting went on {endless} until the governance "
+               f"review ended {endless} at last.")
+    reindex([corpus_dir], index_dir)
+    service = SearchService(index_dir)
+    try:
+        hit = next(h for h in service.search(SearchRequest(q="framework")).hits if h.id == "long")
+        assert hit.snippet.startswith("Our peer reviewers were kind. They found the inspection <mark>framework</mark>")
+        assert "\n" not in hit.snippet
+        cut = next(h for h in service.search(SearchRequest(q="governance")).hits if h.id == "long")
+        assert cut.snippet.startswith("… ") and cut.snippet.endswith(" …")
+        assert "<mark>governance</mark> review ended" in cut.snippet
+    finally:
+        service.close()

@@ -1,0 +1,86 @@
+"""How matches are shown: escaped text with <mark> around matched words, in passages that read.
+
+Whoosh finds and scores the passages; this module only makes them start and end where a reader
+expects (at a sentence's edge when one is near, with "…" where text was cut) and keeps <mark> the
+only markup they carry.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from whoosh import highlight
+
+SNIPPET_CHARS = 240
+SENTENCE_REACH = 80  # how far a passage may stretch to reach its sentence's start or end
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
+
+
+class MarkFormatter(highlight.HtmlFormatter):
+    """Escapes all text and wraps matches in a bare <mark>; marks cut edges with "…"."""
+
+    template = "<%(tag)s>%(t)s</%(tag)s>"
+
+    def __init__(self):
+        super().__init__(tagname="mark", between=" ")
+
+    def format_fragment(self, fragment, replace=False):
+        out = super().format_fragment(fragment, replace)
+        before = fragment.text[:fragment.startchar].rstrip()
+        if before and before[-1] not in ".!?…":
+            out = "… " + out
+        if fragment.text[fragment.endchar:].strip() and not out.rstrip().endswith((".", "!", "?", "…")):
+            out += " …"
+        return out
+
+
+class PassageFragmenter(highlight.ContextFragmenter):
+    """Whoosh's context passages, stretched to the nearest sentence edges within reach."""
+
+    def __init__(self):
+        super().__init__(maxchars=SNIPPET_CHARS, surround=60, charlimit=None)
+
+    def fragment_tokens(self, text, tokens):
+        for fragment in super().fragment_tokens(text, tokens):
+            fragment.startchar = _sentence_start(text, fragment.startchar)
+            fragment.endchar = _sentence_end(text, fragment.endchar)
+            yield fragment
+
+
+def _sentence_start(text: str, start: int) -> int:
+    low = max(0, start - SENTENCE_REACH)
+    ends = [match.end() for match in _SENTENCE_END.finditer(text, low, start)]
+    if ends:
+        start = ends[-1]
+    elif low == 0:
+        start = 0
+    while start < len(text) and text[start].isspace():
+        start += 1
+    return start
+
+
+def _sentence_end(text: str, end: int) -> int:
+    match = _SENTENCE_END.search(text, end, min(len(text), end + SENTENCE_REACH))
+    if match is None:
+        return end
+    return match.start() if match.group() == "\n" else match.end()
+
+
+def whole_text_fragmenter() -> highlight.Fragmenter:
+    return highlight.WholeFragmenter(charlimit=None)
+
+
+def paragraphs(body: str) -> list[str]:
+    return [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def lead(body: str) -> str:
+    """The opening of a post, cut at a word: the snippet when no words matched."""
+    text = " ".join(body.split())
+    if len(text) > SNIPPET_CHARS:
+        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return html.escape(text, quote=False)
+
+
+def escaped(text: str) -> str:
+    return html.escape(text, quote=False)
