@@ -41,7 +41,7 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
     """Search UK local-government leadership writing."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = {"index_dir": index_dir}
+    ctx.obj = {"index_dir": index_dir, "verbose": verbose}
 
 
 @cli.command("index")
@@ -71,7 +71,11 @@ def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: 
     if as_json:
         click.echo(json.dumps(report.to_json()))
     else:
-        _print_report(report)
+        # Quiet when run from cron: the summary is for a person at a terminal (or -v);
+        # rejected files always go to stderr, so cron mails only when something needs a look.
+        if obj["verbose"] or sys.stdout.isatty():
+            _print_summary(report)
+        _print_rejected(report)
     sys.exit(EXIT_REJECTED if report.rejected else 0)
 
 
@@ -90,11 +94,14 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_FAILED)
 
 
-def _print_report(report: ReindexReport) -> None:
+def _print_summary(report: ReindexReport) -> None:
     click.echo(
         f"Indexed {report.documents} documents: {report.added} added, {report.updated} updated, "
         f"{report.deleted} removed, {report.unchanged} unchanged ({report.seconds:.1f} seconds)."
     )
+
+
+def _print_rejected(report: ReindexReport) -> None:
     if report.rejected:
         click.echo(f"Skipped {len(report.rejected)} file{'s' if len(report.rejected) != 1 else ''}:", err=True)
         for rejected in report.rejected:

@@ -154,10 +154,20 @@ def test_cli_exit_3_lists_rejected_files_in_json(corpus_dir, index_dir, runner):
     assert [Path(r["path"]).name for r in summary["rejected"]] == ["empty.md"]
 
 
-def test_cli_index_prints_a_plain_summary(corpus_dir, index_dir, runner):
+def test_cli_index_is_quiet_for_cron_and_says_what_it_did_when_asked(corpus_dir, index_dir, runner):
+    quiet = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir)])
+    assert quiet.exit_code == 0 and quiet.output == ""
+    told = runner.invoke(cli, ["--index-dir", str(index_dir), "-v", "index", str(corpus_dir), "--rebuild"])
+    assert told.exit_code == 0, told.output
+    assert f"Indexed {len(CORPUS)} documents: 0 added, 0 updated, 0 removed, {len(CORPUS)} unchanged" in told.output
+
+
+def test_rejected_files_are_listed_on_stderr_even_when_quiet(corpus_dir, index_dir, runner):
+    (corpus_dir / "empty.txt").write_text("", encoding="utf-8")
     result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir)])
-    assert result.exit_code == 0, result.output
-    assert f"Indexed {len(CORPUS)} documents: {len(CORPUS)} added" in result.output
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert "Skipped 1 file:" in result.stderr and "empty.txt: The file is empty." in result.stderr
 
 
 def test_missing_source_is_a_usage_error_with_exit_2(index_dir, runner, tmp_path):
