@@ -140,13 +140,11 @@ def search_command(obj: dict, query: tuple[str, ...], as_json: bool, **options) 
 
 
 def _with_index(obj: dict, action):
-    service = SearchService(obj["index_dir"])
-    try:
-        return action(service)
-    except IndexUnavailable as error:
-        _fail(str(error))
-    finally:
-        service.close()
+    with SearchService(obj["index_dir"]) as service:
+        try:
+            return action(service)
+        except IndexUnavailable as error:
+            _fail(str(error))
 
 
 def _plain(snippet: str) -> str:

@@ -123,6 +123,12 @@ class SearchService:
                 self._current.close()
                 self._current = None
 
+    def __enter__(self) -> "SearchService":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     # -- searching ---------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         with self._lock:

@@ -23,11 +23,8 @@ from indexer.search import SearchService
 
 
 def ids_in(index_dir: Path) -> set[str]:
-    service = SearchService(index_dir)
-    try:
+    with SearchService(index_dir) as service:
         return {doc["id"] for doc in service.export()}
-    finally:
-        service.close()
 
 
 def test_ids_are_relative_paths_without_extension_made_url_safe():
@@ -61,13 +58,10 @@ def test_incremental_reindex_counts_adds_updates_deletes_and_unchanged(corpus_di
     assert (second.added, second.updated, second.deleted, second.unchanged) == (1, 1, 1, len(CORPUS) - 2)
     assert second.documents == len(CORPUS)
 
-    service = SearchService(index_dir)
-    try:
+    with SearchService(index_dir) as service:
         assert service.search(SearchRequest(q="trusts")).hits[0].id == "academies"
         assert service.document("undated") is None
         assert service.document("new-post").document["title"] == "A new post"
-    finally:
-        service.close()
 
 
 def test_deletions_only_touch_the_sources_named(corpus_dir, tmp_path, index_dir):
@@ -82,8 +76,7 @@ def test_deletions_only_touch_the_sources_named(corpus_dir, tmp_path, index_dir)
 def test_rebuild_switches_to_a_new_generation_atomically(corpus_dir, index_dir):
     reindex([corpus_dir], index_dir)
     before = store.live_generation(index_dir)
-    service = SearchService(index_dir)
-    try:
+    with SearchService(index_dir) as service:
         assert service.search(SearchRequest()).total == len(CORPUS)
         write_post(corpus_dir, "extra.md", "Extra", "Another post about peer review.")
         report = reindex([corpus_dir], index_dir, rebuild=True)
@@ -93,20 +86,15 @@ def test_rebuild_switches_to_a_new_generation_atomically(corpus_dir, index_dir):
         assert not list(index_dir.glob("building-*"))
         # The running service follows the switch without a restart.
         assert service.search(SearchRequest()).total == len(CORPUS) + 1
-    finally:
-        service.close()
 
 
 def test_service_sees_incremental_changes_without_restart(corpus_dir, index_dir):
     reindex([corpus_dir], index_dir)
-    service = SearchService(index_dir)
-    try:
+    with SearchService(index_dir) as service:
         assert service.search(SearchRequest(q="housing")).total == 0
         write_post(corpus_dir, "housing.md", "Housing", "Housing pressures on district councils.")
         reindex([corpus_dir], index_dir)
         assert service.search(SearchRequest(q="housing")).total == 1
-    finally:
-        service.close()
 
 
 def test_rebuilds_keep_only_the_live_and_previous_generations(corpus_dir, index_dir):
@@ -317,11 +305,8 @@ def test_a_killed_rebuild_leaves_the_previous_index_serving(corpus_dir, index_di
     job.kill()
     job.communicate()
     assert store.live_generation(index_dir) == live
-    service = SearchService(index_dir)
-    try:
+    with SearchService(index_dir) as service:
         assert service.search(SearchRequest()).total == len(CORPUS)
-    finally:
-        service.close()
     reindex([corpus_dir], index_dir)
     assert not list(index_dir.glob("building-*"))
 
@@ -359,11 +344,8 @@ def test_two_files_with_one_id_keep_the_first_and_reject_the_second(corpus_dir, 
     report = reindex([corpus_dir], index_dir)
     assert [Path(r.path).name for r in report.rejected] == ["academies.txt"]
     assert "already has the id academies" in report.rejected[0].reason
-    service = SearchService(index_dir)
-    try:
+    with SearchService(index_dir) as service:
         assert service.document("academies").document["path"] == "academies.md"
-    finally:
-        service.close()
 
 
 def test_a_rebuild_keeps_only_the_sources_it_is_given(corpus_dir, tmp_path, index_dir):
@@ -384,8 +366,5 @@ def test_a_large_fresh_build_uses_two_processes_and_finds_the_same(corpus_dir, i
     parallel_dir = tmp_path / "parallel"
     report = reindex([corpus_dir], parallel_dir)
     assert report.documents == len(CORPUS) and ids_in(parallel_dir) == single
-    service = SearchService(parallel_dir)
-    try:
+    with SearchService(parallel_dir) as service:
         assert service.search(SearchRequest(q="academies")).hits[0].id == "academies"
-    finally:
-        service.close()

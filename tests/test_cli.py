@@ -29,11 +29,8 @@ def test_search_json_is_what_the_api_returns(runner, built_index):
     result = invoke(runner, built_index, "search", "inspection", "--tag", "SLI", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    service = SearchService(built_index)
-    try:
+    with SearchService(built_index) as service:
         expected = service.search(SearchRequest(q="inspection", tag=("SLI",))).to_json()
-    finally:
-        service.close()
     assert data == expected
     assert data["query"]["tag"] == ["SLI"] and data["query"]["sort"] == "relevance"
     assert set(data) == {"query", "total", "pages", "results", "facets", "suggestion", "notice"}

@@ -12,9 +12,8 @@ from indexer.search import SearchService
 
 @pytest.fixture
 def service(built_index):
-    service = SearchService(built_index)
-    yield service
-    service.close()
+    with SearchService(built_index) as service:
+        yield service
 
 
 def ids(result) -> list[str]:
@@ -102,8 +101,7 @@ def test_snippets_mark_matches_and_escape_text(corpus_dir, index_dir):
         "Script <b>test</b>\n\nSomeone wrote <script>alert(1)</script> about inspection & review in their post.\n",
         encoding="utf-8")
     reindex([corpus_dir], index_dir)
-    service = SearchService(index_dir)
-    try:
+    with SearchService(index_dir) as service:
         hit = next(h for h in service.search(SearchRequest(q="alert")).hits if h.id == "hostile")
         assert "<mark>alert</mark>" in hit.snippet
         assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
@@ -111,8 +109,6 @@ def test_snippets_mark_matches_and_escape_text(corpus_dir, index_dir):
         page = service.document("hostile", q="alert")
         assert any("<mark>alert</mark>" in p and "&lt;script&gt;" in p for p in page.paragraphs)
         assert page.document["title"] == "Script <b>test</b>"
-    finally:
-        service.close()
 
 
 def test_did_you_mean_only_when_the_correction_finds_more(service):
@@ -150,13 +146,10 @@ def test_a_lower_case_word_is_not_taken_for_an_acronym(corpus_dir, index_dir):
     write_post(corpus_dir, "nice.md", "Guidance", "NICE guidance on care was useful.")
     write_post(corpus_dir, "plain.md", "A nice day", "What a nice day for a visit.")
     reindex([corpus_dir], index_dir)
-    service = SearchService(index_dir)
-    try:
+    with SearchService(index_dir) as service:
         assert set(ids(service.search(SearchRequest(q="nice")))) == {"nice", "plain"}
         assert ids(service.search(SearchRequest(q="NICE", sort="oldest"))) != []
         assert "nice" in ids(service.search(SearchRequest(q="org:nice")))
-    finally:
-        service.close()
 
 
 def test_snippets_start_at_a_sentence_and_mark_where_text_was_cut(corpus_dir, index_dir):
@@ -167,13 +160,10 @@ def test_snippets_start_at_a_sentence_and_mark_where_text_was_cut(corpus_dir, in
                f"and said so plainly. {filler}\n\nThe meeting went on {endless} until the governance "
                f"review ended {endless} at last.")
     reindex([corpus_dir], index_dir)
-    service = SearchService(index_dir)
-    try:
+    with SearchService(index_dir) as service:
         hit = next(h for h in service.search(SearchRequest(q="framework")).hits if h.id == "long")
         assert hit.snippet.startswith("Our peer reviewers were kind. They found the inspection <mark>framework</mark>")
         assert "\n" not in hit.snippet
         cut = next(h for h in service.search(SearchRequest(q="governance")).hits if h.id == "long")
         assert cut.snippet.startswith("… ") and cut.snippet.endswith(" …")
         assert "<mark>governance</mark> review ended" in cut.snippet
-    finally:
-        service.close()
