@@ -13,7 +13,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
 
 from indexer.orgs import canonical_org, find_organisations
-from indexer.request import SearchRequest
+from indexer.request import SearchRequest, canonical_value
 from indexer.schema import KEY_FIELDS, QUERY_FIELD_NAMES
 
 TEXT_FIELDS = ("title", "body")
@@ -136,11 +136,7 @@ def filter_queries(request: SearchRequest) -> dict[str, wq.Query]:
     for name, values in request.filters().items():
         if not values:
             continue
-        terms = []
-        for value in values:
-            if name == "org":
-                value = canonical_org(value) or value
-            terms.append(wq.Term(KEY_FIELDS[name], value if name == "year" else value.lower()))
+        terms = [wq.Term(KEY_FIELDS[name], canonical_value(name, value).lower()) for value in values]
         queries[name] = wq.Or(terms) if len(terms) > 1 else terms[0]
     return queries
 

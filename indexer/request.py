@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 from urllib.parse import urlencode
 
+from indexer.orgs import canonical_org
+
 FILTER_FIELDS = ("tag", "org", "category", "source", "author", "year")
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
@@ -15,6 +17,16 @@ MAX_QUERY_LENGTH = 1000
 
 _YEAR = re.compile(r"^\d{4}$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def canonical_value(name: str, value: str) -> str:
+    """A filter value as the index holds it: an organisation under its canonical name."""
+    return (canonical_org(value) or value) if name == "org" else value
+
+
+def filter_key(name: str, value: str) -> str:
+    """What two filter values share when they mean the same: case and org aliases aside."""
+    return canonical_value(name, value).casefold()
 
 
 class InvalidParameter(ValueError):

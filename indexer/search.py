@@ -19,9 +19,8 @@ from whoosh import query as wq
 
 from indexer import store
 from indexer.queries import TEXT_FIELDS, date_query, filter_queries, make_parser, parse_user_query
-from indexer.request import FILTER_FIELDS, SearchRequest
+from indexer.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
 from indexer.results import DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable, SearchResult
-from indexer.orgs import canonical_org
 from indexer.schema import FACET_FIELDS
 from indexer.snippets import MarkFormatter, PassageFragmenter, escaped, lead, paragraphs, whole_text_fragmenter
 
@@ -187,12 +186,15 @@ class SearchService:
             docs = _intersect(base, [d for other, d in filter_docs.items() if other != name])
             values_by_doc = facet_values[name]
             counts = Counter(chain.from_iterable(values_by_doc[docnum] for docnum in docs))
-            selected = _selected_values(name, request)
-            listed = [FacetValue(value, count, _key(name, value) in selected) for value, count in counts.items()]
-            listed_keys = {_key(name, v.value) for v in listed}
+            # Indexed values are already canonical; only the request's need mapping.
+            selected = {filter_key(name, value) for value in getattr(request, name)}
+            listed = [FacetValue(value, count, value.casefold() in selected) for value, count in counts.items()]
+            shown = {v.value.casefold() for v in listed}
             for value in getattr(request, name):
-                if _key(name, value) not in listed_keys:
-                    listed.append(FacetValue(canonical_org(value) or value if name == "org" else value, 0, True))
+                value = canonical_value(name, value)
+                if value.casefold() not in shown:
+                    listed.append(FacetValue(value, 0, True))
+                    shown.add(value.casefold())
             order = (lambda v: (-int(v.value), )) if name == "year" else (lambda v: (-v.count, v.value.casefold()))
             facets[name] = sorted(listed, key=order)
         return facets
@@ -294,12 +296,3 @@ def _sort_args(request: SearchRequest) -> dict:
         return {"sortedby": "oldest_key"}
     return {}
 
-
-def _key(name: str, value: str) -> str:
-    if name == "org":
-        value = canonical_org(value) or value
-    return value.casefold()
-
-
-def _selected_values(name: str, request: SearchRequest) -> set[str]:
-    return {_key(name, value) for value in getattr(request, name)}

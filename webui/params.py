@@ -10,8 +10,8 @@ import logging
 import re
 from urllib.parse import quote, urlencode
 
-from indexer.orgs import canonical_org
-from indexer.request import FILTER_FIELDS, InvalidParameter, SearchRequest, request_from_params
+from indexer.request import (FILTER_FIELDS, InvalidParameter, SearchRequest, canonical_value, filter_key,
+                             request_from_params)
 
 logger = logging.getLogger(__name__)
 
@@ -99,9 +99,7 @@ def format_url(search: SearchRequest, path: str) -> str:
 
 def same_value(name: str, first: str, second: str) -> bool:
     """Whether two filter values mean the same, as the service compares them (case, org aliases)."""
-    if name == "org":
-        first, second = canonical_org(first) or first, canonical_org(second) or second
-    return first.casefold() == second.casefold()
+    return filter_key(name, first) == filter_key(name, second)
 
 
 def with_filter_toggled(search: SearchRequest, name: str, value: str, selected: bool | None = None) -> SearchRequest:
@@ -124,7 +122,7 @@ def with_canonical_orgs(search: SearchRequest) -> SearchRequest:
     """Organisations by their canonical names (`org=LGA` becomes the Local Government Association)."""
     names: list[str] = []
     for value in search.org:
-        name = canonical_org(value) or value
+        name = canonical_value("org", value)
         if name not in names:
             names.append(name)
     return search.with_changes(org=tuple(names))
