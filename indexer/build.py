@@ -19,7 +19,8 @@ from indexer import store
 from indexer.document import Document, document_id
 from indexer.orgs import find_organisations
 from indexer.readers import SUPPORTED_EXTENSIONS, UnreadableFile, read_document
-from indexer.schema import FACET_FIELDS, KEY_FIELDS, NEWEST_KEY_MISSING, OLDEST_KEY_MISSING, build_schema
+from indexer.schema import (FACET_FIELDS, KEY_FIELDS, LIST_FIELDS, NEWEST_KEY_MISSING, OLDEST_KEY_MISSING,
+                            build_schema)
 
 logger = logging.getLogger(__name__)
 
@@ -246,6 +247,6 @@ def index_fields(document: Document, content_hash: str, source_root: str) -> dic
         if not clean:
             continue
         display = FACET_FIELDS[name]
-        fields[display] = ",".join(clean) if display in ("tags", "categories", "organisations") else clean[0]
+        fields[display] = ",".join(clean) if display in LIST_FIELDS else clean[0]
         fields[KEY_FIELDS[name]] = ",".join(item.lower() for item in clean)
     return fields

@@ -17,6 +17,8 @@ FACET_FIELDS = {
     "author": "author",
     "year": "year",
 }
+# Stored facet fields that hold several values, joined with commas.
+LIST_FIELDS = ("tags", "categories", "organisations")
 KEY_FIELDS = {name: f"{name}_key" for name in FACET_FIELDS if name != "year"}
 KEY_FIELDS["year"] = "year"
 

@@ -21,12 +21,11 @@ from indexer import store
 from indexer.queries import TEXT_FIELDS, date_query, filter_queries, make_parser, parse_user_query
 from indexer.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
 from indexer.results import DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable, SearchResult
-from indexer.schema import FACET_FIELDS
+from indexer.schema import FACET_FIELDS, LIST_FIELDS
 from indexer.snippets import MarkFormatter, PassageFragmenter, escaped, lead, paragraphs, whole_text_fragmenter
 
 logger = logging.getLogger(__name__)
 
-LIST_FIELDS = ("tags", "categories", "organisations")
 MORE_LIKE_THIS = 5
 MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first; see _more_like
 SUGGEST_BELOW = 10  # results; see _suggestion
@@ -44,11 +43,18 @@ def document_dict(stored: dict, with_body: bool = False) -> dict:
         "source": stored.get("source"),
     }
     for name in LIST_FIELDS:
-        value = stored.get(name) or ""
-        doc[name] = [item for item in value.split(",") if item]
+        doc[name] = list(stored_values(stored, name))
     if with_body:
         doc["body"] = stored.get("body", "")
     return doc
+
+
+def stored_values(stored: dict, field: str) -> tuple[str, ...]:
+    """A stored facet field's values: LIST_FIELDS hold several, joined with commas."""
+    raw = stored.get(field) or ""
+    if field in LIST_FIELDS:
+        return tuple(value for value in raw.split(",") if value)
+    return (raw,) if raw else ()
 
 
 class _Generation:
@@ -75,9 +81,7 @@ class _Generation:
             values: dict[str, list[tuple[str, ...]]] = {name: [()] * size for name in FILTER_FIELDS}
             for docnum, stored in self.searcher.reader().iter_docs():
                 for name in FILTER_FIELDS:
-                    raw = stored.get(FACET_FIELDS[name])
-                    if raw:
-                        values[name][docnum] = tuple(v for v in raw.split(",") if v) if name in ("tag", "org", "category") else (raw,)
+                    values[name][docnum] = stored_values(stored, FACET_FIELDS[name])
             self._facet_values = values
         return self._facet_values
 
