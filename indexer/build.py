@@ -18,7 +18,7 @@ from whoosh import index as whoosh_index
 from indexer import store
 from indexer.document import Document, document_id
 from indexer.orgs import find_organisations
-from indexer.readers import SUPPORTED_EXTENSIONS, UnreadableFile, read_document
+from indexer.readers import SUPPORTED_EXTENSIONS, UnreadableFile, read_bytes, read_document
 from indexer.schema import (FACET_FIELDS, KEY_FIELDS, LIST_FIELDS, NEWEST_KEY_MISSING, OLDEST_KEY_MISSING,
                             build_schema)
 
@@ -177,19 +177,17 @@ def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh) -
         ))
         return
     try:
-        content_hash = hashlib.sha256(source_file.path.read_bytes()).hexdigest()
+        data = read_bytes(source_file.path)
+        content_hash = hashlib.sha256(data).hexdigest()
         previous_hash = existing.get(doc_id, (None, None))[0]
         if not fresh and previous_hash == content_hash:
             seen[doc_id] = str(source_file.path)
             report.unchanged += 1
             return
-        document = read_document(source_file.path, source_file.relative_path)
+        document = read_document(source_file.path, source_file.relative_path, data)
         document.organisations = find_organisations(f"{document.title}\n{document.body}")
     except UnreadableFile as error:
         _reject(report, source_file, error.reason, doc_id, existing, seen)
-        return
-    except PermissionError:
-        _reject(report, source_file, "The file could not be read: permission denied.", doc_id, existing, seen)
         return
     except Exception as error:  # a bug of ours must not stop the run
         logger.exception("Could not extract %s", source_file.path)

@@ -90,15 +90,17 @@ def reader_for(path: pathlib.Path | str) -> Reader | None:
     return READERS.get(pathlib.PurePath(path).suffix.lower())
 
 
-def read_document(path: pathlib.Path, relative_path: str) -> Document:
-    """Read one file into a `Document` (organisations left for `indexer.orgs` to fill)."""
+def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = None) -> Document:
+    """Read one file into a `Document` (organisations left for `indexer.orgs` to fill).
+
+    `data` is the file's bytes when the caller has already read them (with `read_bytes`)."""
     reader = reader_for(path)
     if reader is None:
         raise UnreadableFile(
             f"lgsearch does not read {pathlib.PurePath(path).suffix or 'extensionless'} files: "
             "use .txt, .html, .htm or .md."
         )
-    text = reader.decode(_read_bytes(pathlib.Path(path)))
+    text = reader.decode(read_bytes(pathlib.Path(path)) if data is None else data)
     post = reader.extract(text)
     if not post.body.strip():
         raise UnreadableFile("The file has no text after its page chrome was removed.")
@@ -180,7 +182,8 @@ def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("lgsearch-cp1252", _cp1252_fallback)
 
 
-def _read_bytes(path: pathlib.Path) -> bytes:
+def read_bytes(path: pathlib.Path) -> bytes:
+    """A file's bytes, or UnreadableFile saying why not (too large, no permission, gone, ...)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
