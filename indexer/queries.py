@@ -20,6 +20,7 @@ TEXT_FIELDS = ("title", "body")
 _FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):")
 _WORD = re.compile(r"[\w'’&-]+")
 _PHRASE = re.compile(r'"([^"]+)"')
+_OPERATORS = re.compile(r"\b(?:AND|OR|NOT)\b")
 _stemmer = StemmingAnalyzer()
 
 
@@ -51,7 +52,7 @@ def parse_user_query(parser: MultifieldParser, text: str) -> ParsedQuery:
     except Exception:  # Whoosh's parser is lenient; this is the last resort
         parsed = None
     if parsed is None or parsed is wq.NullQuery:
-        words = " ".join(_WORD.findall(text.replace("AND", " ").replace("OR", " ").replace("NOT", " ")))
+        words = " ".join(_WORD.findall(_OPERATORS.sub(" ", text)))
         fallback = parser.parse(words) if words else wq.NullQuery
         if fallback is wq.NullQuery:
             return ParsedQuery(wq.NullQuery, "Your search only had very common words or symbols, "
