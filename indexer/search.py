@@ -222,6 +222,13 @@ class SearchService:
         return corrected.string if found > total else None
 
     # -- one document ------------------------------------------------------------------
+    def stored_document(self, doc_id: str) -> dict | None:
+        """All stored fields of one document, without the page's highlighting or more-like-this."""
+        with self._lock:
+            searcher = self._generation().searcher
+            docnum = searcher.document_number(id=doc_id)
+            return None if docnum is None else document_dict(searcher.stored_fields(docnum), with_body=True)
+
     def document(self, doc_id: str, q: str = "") -> DocumentPage | None:
         with self._lock:
             gen = self._generation()

@@ -13,10 +13,6 @@ logger = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__)
 
-# All stored fields of a document, in the order the contract lists them.
-DOCUMENT_FIELDS = ("id", "path", "title", "date", "year", "author", "source",
-                   "tags", "categories", "organisations", "body")
-
 
 @bp.get("/api/search")
 def api_search():
@@ -26,10 +22,10 @@ def api_search():
 
 @bp.get("/api/doc/<path:doc_id>")
 def api_document(doc_id: str):
-    page = search_service().document(doc_id)
-    if page is None:
+    document = search_service().stored_document(doc_id)
+    if document is None:
         abort(404, description=f"There is no document with the id “{doc_id}”.")
-    return jsonify({name: page.document.get(name) for name in DOCUMENT_FIELDS})
+    return jsonify(document)
 
 
 @bp.get("/healthz")
