@@ -167,3 +167,24 @@ def test_snippets_start_at_a_sentence_and_mark_where_text_was_cut(corpus_dir, in
         cut = next(h for h in service.search(SearchRequest(q="governance")).hits if h.id == "long")
         assert cut.snippet.startswith("… ") and cut.snippet.endswith(" …")
         assert "<mark>governance</mark> review ended" in cut.snippet
+
+
+def test_when_whoosh_cannot_parse_a_query_its_words_are_searched_without_operators():
+    from indexer.queries import make_parser, parse_user_query
+    from indexer.schema import build_schema
+
+    real = make_parser(build_schema())
+
+    class FailsOnce:
+        calls = 0
+
+        def parse(self, text):
+            FailsOnce.calls += 1
+            if FailsOnce.calls == 1:
+                raise ValueError("cannot parse")
+            return real.parse(text)
+
+    parsed = parse_user_query(FailsOnce(), "ANDOVER AND Orkney NOT")
+    assert parsed.notice and "searched on their own" in parsed.notice
+    terms = {text for field, text in parsed.query.iter_all_terms() if field == "body"}
+    assert terms == {"andov", "orknei"}
