@@ -57,9 +57,12 @@ class SearchRequest:
 
     @property
     def effective_sort(self) -> str:
+        """The order asked for, or the default one."""
+        return self.sort or self.default_sort
+
+    @property
+    def default_sort(self) -> str:
         """Relevance when there is a query to rank by, newest first otherwise."""
-        if self.sort:
-            return self.sort
         return "relevance" if self.q.strip() else "newest"
 
     def filters(self) -> dict[str, tuple[str, ...]]:
@@ -79,7 +82,7 @@ class SearchRequest:
             params.append(("from", self.date_from))
         if self.date_to:
             params.append(("to", self.date_to))
-        if self.sort and self.sort != ("relevance" if self.q.strip() else "newest"):
+        if self.sort and self.sort != self.default_sort:
             params.append(("sort", self.sort))
         if self.page != 1:
             params.append(("page", str(self.page)))

@@ -120,7 +120,7 @@ def sort_options(search: SearchRequest) -> list[dict]:
     """Items for the sort select. The default order submits an empty value, so a new query
     typed into the same form gets its own default (relevance) rather than the old page's."""
     names = {"relevance": "Most relevant", "newest": "Newest", "oldest": "Oldest"}
-    default = "relevance" if search.q else "newest"
+    default = search.default_sort
     chosen = search.effective_sort
     return [
         {"value": "" if value == default else value, "text": text, "selected": value == chosen}
