@@ -41,23 +41,9 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE_CONTROLS = re.compile(r"[\t\r\n]")
 
 
-class CleanParams:
-    """The request's parameters with control characters removed, in the shape request.py reads."""
-
-    def __init__(self, args):
-        self._lists = {name: [_clean(v) for v in args.getlist(name)] for name in args.keys()}
-
-    def getlist(self, name: str) -> list[str]:
-        return list(self._lists.get(name, []))
-
-    def get(self, name: str, default=None):
-        values = self._lists.get(name)
-        return values[-1] if values else default
-
-    def without(self, name: str) -> "CleanParams":
-        copy = object.__new__(CleanParams)
-        copy._lists = {key: value for key, value in self._lists.items() if key != name}
-        return copy
+def clean_params(args) -> dict[str, list[str]]:
+    """The request's parameters with control characters removed, as request.py reads them."""
+    return {name: [_clean(value) for value in args.getlist(name)] for name in args.keys()}
 
 
 def _clean(value: str) -> str:
@@ -66,17 +52,17 @@ def _clean(value: str) -> str:
 
 def parse_search(args) -> SearchRequest:
     """The validated search a URL asks for; raises InvalidParameter naming the bad parameter."""
-    return request_from_params(CleanParams(args))
+    return request_from_params(clean_params(args))
 
 
 def lenient_search(args) -> SearchRequest:
     """The search with every invalid parameter left out: used to refill the form beside an error."""
-    params = CleanParams(args)
+    params = clean_params(args)
     for _ in SEARCH_PARAMETERS:
         try:
             return request_from_params(params)
         except InvalidParameter as error:
-            params = params.without(error.name)
+            params = {name: values for name, values in params.items() if name != error.name}
     return SearchRequest()
 
 
