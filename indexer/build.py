@@ -16,11 +16,10 @@ from typing import Callable, Iterator
 from whoosh import index as whoosh_index
 
 from indexer import store
-from indexer.document import Document, document_id
+from indexer.document import document_id
 from indexer.orgs import find_organisations
 from indexer.readers import SUPPORTED_EXTENSIONS, UnreadableFile, read_bytes, read_document
-from indexer.schema import (FACET_FIELDS, KEY_FIELDS, LIST_FIELDS, NEWEST_KEY_MISSING, OLDEST_KEY_MISSING,
-                            build_schema)
+from indexer.schema import build_schema, document_fields
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +193,7 @@ def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh) -
         _reject(report, source_file, f"The file could not be read ({type(error).__name__}).", doc_id, existing, seen)
         return
     seen[doc_id] = str(source_file.path)
-    fields = index_fields(document, content_hash, str(source_file.root))
+    fields = document_fields(document, content_hash, str(source_file.root))
     if fresh:
         writer.add_document(**fields)
     else:
@@ -213,38 +212,3 @@ def _reject(report, source_file, reason, doc_id, existing, seen) -> None:
     report.rejected.append(Rejected(str(source_file.path), reason))
     if doc_id in existing:
         seen[doc_id] = str(source_file.path)
-
-
-def index_fields(document: Document, content_hash: str, source_root: str) -> dict:
-    """A Document as Whoosh fields: display values, lower-cased filter keys and sort keys."""
-    date = document.date.isoformat() if document.date else None
-    fields = {
-        "id": document.id,
-        "path": document.path,
-        "source_root": source_root,
-        "content_hash": content_hash,
-        "title": document.title,
-        "body": document.body,
-        "newest_key": date or NEWEST_KEY_MISSING,
-        "oldest_key": date or OLDEST_KEY_MISSING,
-        "source_text": document.source or "",
-        "author_text": document.author or "",
-    }
-    if date:
-        fields["date"] = date
-        fields["year"] = document.year
-    values = {
-        "tag": document.tags,
-        "category": document.categories,
-        "org": document.organisations,
-        "source": [document.source] if document.source else [],
-        "author": [document.author] if document.author else [],
-    }
-    for name, items in values.items():
-        clean = [item.replace(",", " ").strip() for item in items if item and item.strip()]
-        if not clean:
-            continue
-        display = FACET_FIELDS[name]
-        fields[display] = ",".join(clean) if display in LIST_FIELDS else clean[0]
-        fields[KEY_FIELDS[name]] = ",".join(item.lower() for item in clean)
-    return fields

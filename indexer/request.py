@@ -8,6 +8,7 @@ from typing import Iterable, Mapping
 from urllib.parse import urlencode
 
 from indexer.orgs import canonical_org
+from indexer.schema import value_key
 
 FILTER_FIELDS = ("tag", "org", "category", "source", "author", "year")
 SORTS = ("relevance", "newest", "oldest")
@@ -25,8 +26,8 @@ def canonical_value(name: str, value: str) -> str:
 
 
 def filter_key(name: str, value: str) -> str:
-    """What two filter values share when they mean the same: case and org aliases aside."""
-    return canonical_value(name, value).casefold()
+    """What two filter values share when they mean the same: case, spacing and org aliases aside."""
+    return value_key(canonical_value(name, value))
 
 
 class InvalidParameter(ValueError):
@@ -54,6 +55,7 @@ class SearchRequest:
     sort: str | None = None
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    correct: bool = True  # show a misspelt query's corrected results when only they find posts
 
     @property
     def effective_sort(self) -> str:
@@ -88,6 +90,8 @@ class SearchRequest:
             params.append(("page", str(self.page)))
         if self.per_page != DEFAULT_PER_PAGE:
             params.append(("per_page", str(self.per_page)))
+        if not self.correct:
+            params.append(("correct", "no"))
         return params
 
     def url(self, path: str = "/search") -> str:
@@ -149,8 +153,12 @@ def request_from_params(params: Mapping | object) -> SearchRequest:
         f"Results per page (per_page) must be a whole number from 1 to {MAX_PER_PAGE}.",
         1, MAX_PER_PAGE, DEFAULT_PER_PAGE,
     )
+    correct = (source.get("correct") or "yes").strip().lower()
+    if correct not in ("yes", "no"):
+        raise InvalidParameter("correct", "Correct must be yes or no (no keeps the spelling you typed).")
     return SearchRequest(
         q=q, date_from=date_from, date_to=date_to, sort=sort, page=page, per_page=per_page,
+        correct=correct == "yes",
         **{name: tuple(vals) for name, vals in values.items()},
     )
 

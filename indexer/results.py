@@ -20,6 +20,14 @@ class FacetValue:
         return {"value": self.value, "count": self.count, "selected": self.selected}
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A misspelt query whose corrected form is shown instead, because only that finds posts."""
+
+    typed: str
+    to: str
+
+
 @dataclass
 class Hit:
     """One matching document: its stored fields (no body), a snippet and a score."""
@@ -27,6 +35,7 @@ class Hit:
     document: dict
     snippet: str
     score: float | None
+    title_html: str | None = None  # the title, escaped, with the matched words in <mark>
 
     @property
     def id(self) -> str:
@@ -57,6 +66,7 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     notice: str | None = None
+    corrected: Correction | None = None
 
     @property
     def pages(self) -> int:
@@ -66,13 +76,23 @@ class SearchResult:
     def suggestion_request(self) -> SearchRequest | None:
         if self.suggestion is None:
             return None
-        return self.request.with_changes(q=self.suggestion, page=1)
+        return self.request.with_changes(q=self.suggestion, page=1, correct=True)
+
+    @property
+    def as_typed_request(self) -> SearchRequest | None:
+        """The same search without correcting its spelling: "Search instead for ..."."""
+        if self.corrected is None:
+            return None
+        return self.request.with_changes(page=1, correct=False)
 
     def to_json(self) -> dict:
         """Exactly what /api/search and `lgsearch search --json` print."""
-        suggestion = None
+        suggestion = corrected = None
         if self.suggestion is not None:
             suggestion = {"q": self.suggestion, "url": self.suggestion_request.url("/search")}
+        if self.corrected is not None:
+            corrected = {"from": self.corrected.typed, "to": self.corrected.to,
+                         "url": self.as_typed_request.url("/search")}
         return {
             "query": self.request.to_json(),
             "total": self.total,
@@ -80,6 +100,7 @@ class SearchResult:
             "results": [hit.to_json() for hit in self.hits],
             "facets": {name: [v.to_json() for v in self.facets.get(name, [])] for name in FILTER_FIELDS},
             "suggestion": suggestion,
+            "corrected": corrected,
             "notice": self.notice,
         }
 

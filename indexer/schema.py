@@ -1,14 +1,21 @@
-"""The Whoosh schema: which fields are searched, which are facets, and its version."""
+"""The Whoosh schema, its version, and the one mapping between a Document and the index.
+
+`document_fields` writes a Document as index fields and `stored_document` reads one back as the
+contract's document, so both directions live beside the fields they use.
+"""
 from __future__ import annotations
 
-from whoosh.analysis import SimpleAnalyzer, StemmingAnalyzer
+from whoosh.analysis import Filter, RegexTokenizer, SimpleAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-# Bump when the fields change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 1
+from indexer.analysis import text_analyzer, words_of
+from indexer.document import Document
 
-# Facet fields keep each value's case for display; `*_key` twins hold the same values
-# lower-cased, so filters and `tag:`-style queries ignore case.
+# Bump when the fields or their analysis change: an index of another version must be rebuilt.
+# 2: Snowball stemmer, joined compounds, acronym marks, British spellings; lists stored as lists.
+SCHEMA_VERSION = 2
+
+# Facet name -> the stored field holding its display values.
 FACET_FIELDS = {
     "tag": "tags",
     "org": "organisations",
@@ -17,10 +24,14 @@ FACET_FIELDS = {
     "author": "author",
     "year": "year",
 }
-# Stored facet fields that hold several values, joined with commas.
+# Stored fields that hold a list of values.
 LIST_FIELDS = ("tags", "categories", "organisations")
+# Facet name -> the indexed field of its values as `value_key` writes them, for filters and
+# `tag:`-style queries.
 KEY_FIELDS = {name: f"{name}_key" for name in FACET_FIELDS if name != "year"}
 KEY_FIELDS["year"] = "year"
+# The unstemmed words of each post, once each: what the spelling corrector may suggest.
+WORDS_FIELD = "words"
 
 # Sort keys that put undated posts last whichever way the dates run.
 NEWEST_KEY_MISSING = "0000-00-00"
@@ -41,34 +52,116 @@ QUERY_FIELD_NAMES = {
     "year": "year",
 }
 
+_VALUE_SEPARATOR = "\x1f"  # between the values of a key field; never inside a value
 
-def _keyword(stored: bool, lowercase: bool) -> KEYWORD:
-    return KEYWORD(stored=stored, commas=True, lowercase=lowercase, scorable=not stored)
+
+def value_key(value: str) -> str:
+    """What two facet values share when they mean the same: case and spacing aside."""
+    return " ".join(value.split()).casefold()
+
+
+class ValueKeyFilter(Filter):
+    """Key fields hold `value_key`s, so `tag:Peer  Challenge` finds "peer challenge"."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = value_key(token.text)
+            if token.text:
+                yield token
+
+
+def _key_field() -> KEYWORD:
+    field = KEYWORD(scorable=False)
+    field.analyzer = RegexTokenizer(f"[^{_VALUE_SEPARATOR}]+") | ValueKeyFilter()
+    return field
 
 
 def build_schema() -> Schema:
-    stemmed = StemmingAnalyzer()
+    text = text_analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         path=STORED(),
         source_root=ID(stored=True),
         content_hash=STORED(),
-        title=TEXT(stored=True, analyzer=stemmed, field_boost=2.0, spelling=True),
-        body=TEXT(stored=True, analyzer=stemmed, spelling=True),
+        title=TEXT(stored=True, analyzer=text, field_boost=2.0),
+        body=TEXT(stored=True, analyzer=text),
+        words=KEYWORD(scorable=False),
         date=ID(stored=True),
         newest_key=ID(sortable=True),
         oldest_key=ID(sortable=True),
         year=ID(stored=True),
         author=ID(stored=True),
         source=ID(stored=True),
-        tags=_keyword(stored=True, lowercase=False),
-        categories=_keyword(stored=True, lowercase=False),
-        organisations=_keyword(stored=True, lowercase=False),
-        tag_key=_keyword(stored=False, lowercase=True),
-        category_key=_keyword(stored=False, lowercase=True),
-        org_key=_keyword(stored=False, lowercase=True),
-        source_key=_keyword(stored=False, lowercase=True),
-        author_key=_keyword(stored=False, lowercase=True),
+        tags=STORED(),
+        categories=STORED(),
+        organisations=STORED(),
+        tag_key=_key_field(),
+        category_key=_key_field(),
+        org_key=_key_field(),
+        source_key=_key_field(),
+        author_key=_key_field(),
         source_text=TEXT(analyzer=SimpleAnalyzer()),
         author_text=TEXT(analyzer=SimpleAnalyzer()),
     )
+
+
+def document_fields(document: Document, content_hash: str, source_root: str) -> dict:
+    """A Document as index fields: display values, filter keys, sort keys and spelling words."""
+    date = document.date.isoformat() if document.date else None
+    fields = {
+        "id": document.id,
+        "path": document.path,
+        "source_root": source_root,
+        "content_hash": content_hash,
+        "title": document.title,
+        "body": document.body,
+        WORDS_FIELD: " ".join(sorted(set(words_of(f"{document.title}\n{document.body}")))),
+        "newest_key": date or NEWEST_KEY_MISSING,
+        "oldest_key": date or OLDEST_KEY_MISSING,
+        "source_text": document.source or "",
+        "author_text": document.author or "",
+    }
+    if date:
+        fields["date"] = date
+        fields["year"] = document.year
+    values = {
+        "tag": document.tags,
+        "category": document.categories,
+        "org": document.organisations,
+        "source": [document.source] if document.source else [],
+        "author": [document.author] if document.author else [],
+    }
+    for name, items in values.items():
+        clean = [" ".join(item.split()) for item in items if item and item.strip()]
+        if not clean:
+            continue
+        display = FACET_FIELDS[name]
+        fields[display] = clean if display in LIST_FIELDS else clean[0]
+        fields[KEY_FIELDS[name]] = _VALUE_SEPARATOR.join(value_key(item) for item in clean)
+    return fields
+
+
+def stored_document(stored: dict, with_body: bool = False) -> dict:
+    """Stored index fields as the contract's document fields."""
+    doc = {
+        "id": stored["id"],
+        "path": stored.get("path"),
+        "title": stored.get("title", ""),
+        "date": stored.get("date"),
+        "year": stored.get("year"),
+        "author": stored.get("author"),
+        "source": stored.get("source"),
+    }
+    for name in LIST_FIELDS:
+        doc[name] = list(stored.get(name) or ())
+    if with_body:
+        doc["body"] = stored.get("body", "")
+    return doc
+
+
+def facet_values(stored: dict, facet: str) -> tuple[str, ...]:
+    """One facet's display values in a post's stored fields."""
+    raw = stored.get(FACET_FIELDS[facet])
+    if not raw:
+        return ()
+    return tuple(raw) if isinstance(raw, list) else (raw,)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import re
 from collections import Counter
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Iterator
@@ -18,43 +20,39 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from indexer import store
-from indexer.queries import TEXT_FIELDS, date_query, filter_queries, make_parser, parse_user_query
+from indexer.queries import (TEXT_FIELDS, ParsedQuery, date_query, filter_queries, make_parser,
+                             parse_user_query)
 from indexer.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
-from indexer.results import DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable, SearchResult
-from indexer.schema import FACET_FIELDS, LIST_FIELDS
-from indexer.snippets import MarkFormatter, PassageFragmenter, escaped, lead, paragraphs, whole_text_fragmenter
+from indexer.results import (Correction, DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable,
+                             SearchResult)
+from indexer.schema import WORDS_FIELD, facet_values, stored_document, value_key
+from indexer.snippets import (MarkFormatter, PassageFragmenter, escaped, highlight_text, lead, paragraphs,
+                              whole_text_fragmenter)
+from indexer.spelling import SpellingCorrector
+from indexer.vocabulary import acronyms
 
 logger = logging.getLogger(__name__)
 
 MORE_LIKE_THIS = 5
 MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first; see _more_like
-SUGGEST_BELOW = 10  # results; see _suggestion
+ALL_WORDS_UP_TO = 3  # concepts; a query this short finds only posts with all of them, if any do
+RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they have
+COVERAGE_POWER = 2.0  # how strongly a post with fewer of the concepts ranks lower
+PARTIAL_NOTICE = "No post has all your words. These have most of them."
 
 
-def document_dict(stored: dict, with_body: bool = False) -> dict:
-    """Stored Whoosh fields as the contract's document fields."""
-    doc = {
-        "id": stored["id"],
-        "path": stored.get("path"),
-        "title": stored.get("title", ""),
-        "date": stored.get("date"),
-        "year": stored.get("year"),
-        "author": stored.get("author"),
-        "source": stored.get("source"),
-    }
-    for name in LIST_FIELDS:
-        doc[name] = list(stored_values(stored, name))
-    if with_body:
-        doc["body"] = stored.get("body", "")
-    return doc
+@dataclass
+class _TextMatch:
+    """Which posts a query's text matches, before filters, and how many concepts each has."""
 
+    any_docs: set[int]
+    all_docs: set[int]
+    concept_docs: list[set[int]]
 
-def stored_values(stored: dict, field: str) -> tuple[str, ...]:
-    """A stored facet field's values: LIST_FIELDS hold several, joined with commas."""
-    raw = stored.get(field) or ""
-    if field in LIST_FIELDS:
-        return tuple(value for value in raw.split(",") if value)
-    return (raw,) if raw else ()
+    def coverage(self, docnum: int) -> float:
+        if not self.concept_docs:
+            return 1.0
+        return sum(docnum in docs for docs in self.concept_docs) / len(self.concept_docs)
 
 
 class _Generation:
@@ -66,24 +64,53 @@ class _Generation:
         self.index = whoosh_index.open_dir(str(generation))
         self.searcher = self.index.searcher()
         self.parser = make_parser(self.index.schema)
-        self._facet_values: dict[str, list[tuple[str, ...]]] | None = None
+        self._facet_keys: dict[str, list[tuple[str, ...]]] | None = None
+        self._facet_labels: dict[str, dict[str, str]] = {}
+        self._corrector: SpellingCorrector | None = None
 
     def refresh(self) -> None:
         if not self.searcher.up_to_date():
             self.searcher = self.searcher.refresh()
             self.meta = store.read_meta(self.path) or self.meta
-            self._facet_values = None
+            self._facet_keys = None
+            self._corrector = None
 
-    def facet_values(self) -> dict[str, list[tuple[str, ...]]]:
-        """Each facet's values for every document number, read once per searcher generation."""
-        if self._facet_values is None:
+    def facet_keys(self) -> dict[str, list[tuple[str, ...]]]:
+        """Each facet's value keys for every document number, read once per searcher generation.
+
+        Values that differ only in case or spacing share a key, and are shown under the
+        spelling most posts use (`facet_label`)."""
+        if self._facet_keys is None:
             size = self.searcher.reader().doc_count_all()
-            values: dict[str, list[tuple[str, ...]]] = {name: [()] * size for name in FILTER_FIELDS}
+            keys: dict[str, list[tuple[str, ...]]] = {name: [()] * size for name in FILTER_FIELDS}
+            spellings: dict[str, Counter] = {name: Counter() for name in FILTER_FIELDS}
             for docnum, stored in self.searcher.reader().iter_docs():
                 for name in FILTER_FIELDS:
-                    values[name][docnum] = stored_values(stored, FACET_FIELDS[name])
-            self._facet_values = values
-        return self._facet_values
+                    values = facet_values(stored, name)
+                    keys[name][docnum] = tuple(dict.fromkeys(value_key(v) for v in values))
+                    spellings[name].update(values)
+            labels: dict[str, dict[str, str]] = {name: {} for name in FILTER_FIELDS}
+            for name, counter in spellings.items():
+                for value, _ in sorted(counter.items(), key=lambda item: (-item[1], item[0])):
+                    labels[name].setdefault(value_key(value), value)
+            self._facet_keys, self._facet_labels = keys, labels
+        return self._facet_keys
+
+    def facet_label(self, name: str, key: str) -> str | None:
+        self.facet_keys()
+        return self._facet_labels[name].get(key)
+
+    def corrector(self) -> SpellingCorrector:
+        """Spelling corrections from this index's own words, built on first need."""
+        if self._corrector is None:
+            reader = self.searcher.reader()
+            counts = {}
+            for word, info in reader.iter_field(WORDS_FIELD):
+                counts[word if isinstance(word, str) else word.decode("utf-8")] = info.doc_frequency()
+            extra = {word.lower() for acronym in acronyms().values()
+                     for form in acronym.long_forms for word in re.findall(r"\w+", form)}
+            self._corrector = SpellingCorrector(counts, extra)
+        return self._corrector
 
     def close(self) -> None:
         self.searcher.close()
@@ -141,85 +168,148 @@ class SearchService:
             dates = date_query(request)
             # Each part is matched once as a set of document numbers; the page, the total and
             # every facet's counts are then set intersections, not further Whoosh searches.
-            base = self._docs(gen.searcher, _combine([parsed.query, dates]))
             filter_docs = {name: self._docs(gen.searcher, q) for name, q in filters.items()}
+            if dates is not None:
+                filter_docs[""] = self._docs(gen.searcher, dates)  # narrows every facet, never counted
+            text = self._text_match(gen, parsed)
+            correction, suggestion = None, None
+            if parsed.words and not _intersect(text.all_docs, filter_docs.values()):
+                corrected_q = self._corrected(gen, request.q, parsed.words)
+                if corrected_q:
+                    better = parse_user_query(gen.parser, corrected_q)
+                    better_text = self._text_match(gen, better)
+                    if _intersect(better_text.all_docs, filter_docs.values()):
+                        if request.correct:
+                            correction = Correction(request.q, corrected_q)
+                            parsed, text = better, better_text
+                        else:
+                            suggestion = corrected_q
+            base, partial = self._base(text, filter_docs, len(parsed.concepts))
             matching = _intersect(base, filter_docs.values())
-            hits = self._page(gen, parsed.query, matching, request)
+            hits = self._page(gen, parsed, text, matching, request)
             facets = self._facets(gen, base, filter_docs, request)
-            suggestion = None
-            if not parsed.notice:
-                suggestion = self._suggestion(gen, request, parsed.query, dates, filters, len(matching))
-            return SearchResult(request, len(matching), hits, facets, suggestion, parsed.notice)
+            notice = parsed.notice
+            if partial and matching:
+                notice = f"{notice} {PARTIAL_NOTICE}" if notice else PARTIAL_NOTICE
+            return SearchResult(request, len(matching), hits, facets, suggestion, notice, correction)
 
     def iter_matching(self, request: SearchRequest) -> Iterator[dict]:
         """Every match on every page, in the request's order: for CSV downloads."""
+        result = self.search(request.with_changes(page=1, per_page=1))
         with self._lock:
             gen = self._generation()
-            parsed = parse_user_query(gen.parser, request.q)
-            full = _combine([parsed.query, date_query(request), *filter_queries(request).values()])
-            results = gen.searcher.search(full, limit=None, **_sort_args(request))
-            documents = [document_dict(hit.fields()) for hit in results]
+            parsed = parse_user_query(gen.parser, result.corrected.to if result.corrected else request.q)
+            filter_docs = {name: self._docs(gen.searcher, q) for name, q in filter_queries(request).items()}
+            dates = date_query(request)
+            if dates is not None:
+                filter_docs[""] = self._docs(gen.searcher, dates)
+            text = self._text_match(gen, parsed)
+            base, _ = self._base(text, filter_docs, len(parsed.concepts))
+            matching = _intersect(base, filter_docs.values())
+            documents = [hit.document for hit in self._ranked(gen, parsed, text, matching, request, None)]
         yield from documents
 
     def _docs(self, searcher, q: wq.Query) -> set[int]:
         return set(searcher.docs_for_query(q))
 
-    def _page(self, gen: _Generation, text_query, matching: set[int], request: SearchRequest) -> list[Hit]:
+    def _text_match(self, gen: _Generation, parsed: ParsedQuery) -> _TextMatch:
+        """Posts with any and with all of the query's concepts, within its required parts."""
+        searcher = gen.searcher
+        if parsed.query is None:
+            everything = self._docs(searcher, wq.Every())
+            return _TextMatch(everything, everything, [])
+        if parsed.query is wq.NullQuery:
+            return _TextMatch(set(), set(), [])
+        required = [self._docs(searcher, q) for q in parsed.required]
+        excluded = set().union(*(self._docs(searcher, q) for q in parsed.excluded))
+        concept_docs = [self._docs(searcher, c.query) for c in parsed.concepts]
+        if concept_docs:
+            any_docs = set().union(*concept_docs)
+            all_docs = _intersect(concept_docs[0], concept_docs[1:])
+        else:
+            any_docs = all_docs = _intersect(required[0], required[1:]) if required else set()
+            required = []
+        any_docs = _intersect(any_docs, required) - excluded
+        all_docs = _intersect(all_docs, required) - excluded
+        return _TextMatch(any_docs, all_docs, concept_docs)
+
+    def _base(self, text: _TextMatch, filter_docs: dict[str, set[int]], concepts: int) -> tuple[set[int], bool]:
+        """The posts a search may show before filters, and whether they are only partial matches.
+
+        A short query finds the posts with all its concepts when any post (under the filters)
+        has them; a longer one finds posts with any, ranked by how many they have."""
+        if len(text.concept_docs) <= 1:
+            return text.any_docs, False
+        complete = bool(_intersect(text.all_docs, filter_docs.values()))
+        if complete and concepts <= ALL_WORDS_UP_TO:
+            return text.all_docs, False
+        return text.any_docs, not complete
+
+    def _page(self, gen: _Generation, parsed: ParsedQuery, text: _TextMatch, matching: set[int],
+              request: SearchRequest) -> list[Hit]:
         first = (request.page - 1) * request.per_page
         if first >= len(matching):
             return []
-        results = gen.searcher.search(text_query or wq.Every(), filter=matching, limit=first + request.per_page,
+        return self._ranked(gen, parsed, text, matching, request, first + request.per_page)[first:]
+
+    def _ranked(self, gen: _Generation, parsed: ParsedQuery, text: _TextMatch, matching: set[int],
+                request: SearchRequest, limit: int | None) -> list[Hit]:
+        """The matching posts in the request's order, down to `limit`, with snippets.
+
+        By relevance, Whoosh's BM25F (with nearness bonuses) ranks the posts; the top ones are
+        then re-ranked so a post with more of the concepts comes first."""
+        text_query = parsed.query
+        scored = request.effective_sort == "relevance" and text_query is not None
+        depth = None if limit is None else (max(limit, RERANK_DEPTH) if scored else limit)
+        results = gen.searcher.search(text_query or wq.Every(), filter=matching, limit=depth,
                                       terms=True, **_sort_args(request))
         results.fragmenter = PassageFragmenter()
         results.formatter = MarkFormatter()
-        scored = request.effective_sort == "relevance" and text_query is not None
+        ranked = list(results)
+        if scored and text.concept_docs:
+            ranked.sort(key=lambda hit: -hit.score * text.coverage(hit.docnum) ** COVERAGE_POWER)
         hits = []
-        for hit in results[first:first + request.per_page]:
+        for hit in ranked[:limit]:
             stored = hit.fields()
-            snippet = " ".join(hit.highlights("body", top=2).split()) if text_query is not None else ""
-            hits.append(Hit(document_dict(stored), snippet or lead(stored.get("body", "")),
-                            hit.score if scored else None))
+            snippet, title = "", None
+            if text_query is not None and limit is not None:
+                snippet = " ".join(hit.highlights("body", top=2).split())
+                terms = _matched_words(hit)
+                title = highlight_text(stored.get("title", ""), terms, gen.index.schema["title"].analyzer)
+            score = hit.score * text.coverage(hit.docnum) ** COVERAGE_POWER if scored else None
+            hits.append(Hit(stored_document(stored), snippet or lead(stored.get("body", "")), score, title))
         return hits
 
     def _facets(self, gen: _Generation, base: set[int], filter_docs: dict[str, set[int]],
                 request: SearchRequest) -> dict[str, list[FacetValue]]:
         """Each field counted under every filter but its own, so a ticked value never hides the rest."""
-        facet_values = gen.facet_values()
+        keys_by_doc = gen.facet_keys()
         facets = {}
         for name in FILTER_FIELDS:
             docs = _intersect(base, [d for other, d in filter_docs.items() if other != name])
-            values_by_doc = facet_values[name]
-            counts = Counter(chain.from_iterable(values_by_doc[docnum] for docnum in docs))
-            # Indexed values are already canonical; only the request's need mapping.
+            doc_keys = keys_by_doc[name]
+            counts = Counter(chain.from_iterable(doc_keys[docnum] for docnum in docs))
             selected = {filter_key(name, value) for value in getattr(request, name)}
-            listed = [FacetValue(value, count, value.casefold() in selected) for value, count in counts.items()]
-            shown = {v.value.casefold() for v in listed}
+            listed = [FacetValue(gen.facet_label(name, key) or key, count, key in selected)
+                      for key, count in counts.items()]
             for value in getattr(request, name):
-                value = canonical_value(name, value)
-                if value.casefold() not in shown:
-                    listed.append(FacetValue(value, 0, True))
-                    shown.add(value.casefold())
+                key = filter_key(name, value)
+                if key not in counts:
+                    listed.append(FacetValue(gen.facet_label(name, key) or canonical_value(name, value), 0, True))
+                    counts[key] = 0
             order = (lambda v: (-int(v.value), )) if name == "year" else (lambda v: (-v.count, v.value.casefold()))
             facets[name] = sorted(listed, key=order)
         return facets
 
-    def _suggestion(self, gen, request, text_query, dates, filters, total) -> str | None:
-        """A corrected query, offered only when it finds more than the original.
-
-        Whoosh's corrector compares against every word in the index in pure Python (~60 ms at
-        5,000 posts), so it is only asked when the search found less than a page of results."""
-        if text_query is None or not request.q.strip() or total >= SUGGEST_BELOW:
+    def _corrected(self, gen: _Generation, q: str, words: list[str]) -> str | None:
+        """The query with its misspelt words corrected, or None when none can be."""
+        fixes = gen.corrector().correct_words(words)
+        if not fixes:
             return None
-        try:
-            corrected = gen.searcher.correct_query(gen.parser.parse(request.q), request.q)
-        except Exception:
-            logger.debug("No spelling correction for %r", request.q, exc_info=True)
-            return None
-        if corrected.query == corrected.original_query or corrected.string.strip() == request.q.strip():
-            return None
-        better = parse_user_query(gen.parser, corrected.string).query
-        found = len(self._docs(gen.searcher, _combine([better, dates, *filters.values()])))
-        return corrected.string if found > total else None
+        corrected = q
+        for typed, fix in fixes.items():
+            corrected = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", fix, corrected)
+        return corrected if corrected != q else None
 
     # -- one document ------------------------------------------------------------------
     def stored_document(self, doc_id: str) -> dict | None:
@@ -227,7 +317,7 @@ class SearchService:
         with self._lock:
             searcher = self._generation().searcher
             docnum = searcher.document_number(id=doc_id)
-            return None if docnum is None else document_dict(searcher.stored_fields(docnum), with_body=True)
+            return None if docnum is None else stored_document(searcher.stored_fields(docnum), with_body=True)
 
     def document(self, doc_id: str, q: str = "") -> DocumentPage | None:
         with self._lock:
@@ -237,11 +327,11 @@ class SearchService:
             if docnum is None:
                 return None
             stored = searcher.stored_fields(docnum)
-            doc = document_dict(stored, with_body=True)
+            doc = stored_document(stored, with_body=True)
             terms = self._body_terms(gen, q)
             marked = [self._highlight(gen, p, terms) for p in paragraphs(doc["body"])]
             similar = self._more_like(searcher, docnum)
-            return DocumentPage(doc, marked, [document_dict(hit.fields()) for hit in similar])
+            return DocumentPage(doc, marked, [stored_document(hit.fields()) for hit in similar])
 
     def _more_like(self, searcher, docnum: int):
         """Posts sharing this one's key terms. Few terms are enough (and cheap) in a large
@@ -259,12 +349,7 @@ class SearchService:
         return frozenset(text for field, text in parsed.iter_all_terms() if field in TEXT_FIELDS)
 
     def _highlight(self, gen: _Generation, paragraph: str, terms: frozenset[str]) -> str:
-        if terms:
-            analyzer = gen.index.schema["body"].analyzer
-            marked = highlight.highlight(paragraph, terms, analyzer, whole_text_fragmenter(), MarkFormatter(), top=1)
-            if marked:
-                return marked
-        return escaped(paragraph)
+        return highlight_text(paragraph, terms, gen.index.schema["body"].analyzer) or escaped(paragraph)
 
     # -- the index as a whole ----------------------------------------------------------
     def status(self) -> IndexStatus:
@@ -275,7 +360,7 @@ class SearchService:
     def export(self) -> Iterator[dict]:
         with self._lock:
             gen = self._generation()
-            documents = [document_dict(stored, with_body=True)
+            documents = [stored_document(stored, with_body=True)
                          for _, stored in sorted(gen.searcher.reader().iter_docs(), key=lambda d: d[1]["id"])]
         yield from documents
 
@@ -297,6 +382,15 @@ def _intersect(base: set[int], others) -> set[int]:
     for other in sorted(others, key=len):
         result = result & other
     return result
+
+
+def _matched_words(hit) -> frozenset[str]:
+    """The text terms a hit matched, to light up in its title as well as its snippet."""
+    words = set()
+    for field_name, term in hit.matched_terms():
+        if field_name in TEXT_FIELDS:
+            words.add(term.decode("utf-8") if isinstance(term, bytes) else term)
+    return frozenset(words)
 
 
 def _sort_args(request: SearchRequest) -> dict:

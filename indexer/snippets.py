@@ -14,6 +14,8 @@ from whoosh import highlight
 SNIPPET_CHARS = 240
 SENTENCE_REACH = 80  # how far a passage may stretch to reach its sentence's start or end
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
+# Two marked words with only a hyphen or a space between them are one lit term ("sector-led").
+_ADJACENT_MARKS = re.compile(r"</mark>([-\u2010\u2011]| )<mark>")
 
 
 class MarkFormatter(highlight.HtmlFormatter):
@@ -25,7 +27,7 @@ class MarkFormatter(highlight.HtmlFormatter):
         super().__init__(tagname="mark", between=" ")
 
     def format_fragment(self, fragment, replace=False):
-        out = super().format_fragment(fragment, replace)
+        out = _ADJACENT_MARKS.sub(r"\1", super().format_fragment(fragment, replace))
         before = fragment.text[:fragment.startchar].rstrip()
         if before and before[-1] not in ".!?…":
             out = "… " + out
@@ -68,6 +70,16 @@ def _sentence_end(text: str, end: int) -> int:
 
 def whole_text_fragmenter() -> highlight.Fragmenter:
     return highlight.WholeFragmenter(charlimit=None)
+
+
+def highlight_text(text: str, terms: frozenset[str], analyzer) -> str | None:
+    """The whole of a short text (a title, a paragraph) with the terms marked, or None if none are
+    in it. Analysed as the index analyses it, so joined compounds and acronyms are found too."""
+    if not terms or not text:
+        return None
+    marked = highlight.highlight(text, terms, analyzer, whole_text_fragmenter(), MarkFormatter(), top=1,
+                                 mode="index")
+    return marked or None
 
 
 def paragraphs(body: str) -> list[str]:

@@ -33,7 +33,7 @@ def test_search_json_is_what_the_api_returns(runner, built_index):
         expected = service.search(SearchRequest(q="inspection", tag=("SLI",))).to_json()
     assert data == expected
     assert data["query"]["tag"] == ["SLI"] and data["query"]["sort"] == "relevance"
-    assert set(data) == {"query", "total", "pages", "results", "facets", "suggestion", "notice"}
+    assert set(data) == {"query", "total", "pages", "results", "facets", "suggestion", "corrected", "notice"}
 
 
 def test_search_rejects_bad_options_with_exit_2(runner, built_index):

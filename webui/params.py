@@ -33,7 +33,7 @@ FILTER_PLURALS = {
 }
 # The order the filters appear down the side of the page.
 FILTER_ORDER = ("org", "tag", "category", "source", "author", "year")
-SEARCH_PARAMETERS = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "per_page")
+SEARCH_PARAMETERS = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "per_page", "correct")
 
 # Control characters never mean anything in a search; a null byte in particular must not reach
 # the index, so they are removed before validation (and the canonical URL drops them).

@@ -87,8 +87,12 @@ def test_search_filter_sort_page_and_open_a_document(page):
     assert page.problems == []
 
 
-def test_did_you_mean_runs_the_corrected_search(page):
+def test_a_misspelt_search_shows_corrected_results_and_can_search_as_typed(page):
     page.goto("/search?q=inspectoin")
+    expect(page.locator(".app-corrected").first).to_have_text("Showing results for inspection.")
+    assert result_count(page) > 0
+    page.get_by_role("link", name="inspectoin", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/search\?q=inspectoin&correct=no$"))
     expect(page.locator("#results-count")).to_have_text("No results for ‘inspectoin’")
     page.get_by_role("link", name="inspection", exact=True).click()
     expect(page).to_have_url(re.compile(r"/search\?q=inspection$"))

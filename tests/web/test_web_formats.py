@@ -13,7 +13,7 @@ OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
 def test_api_search_has_the_contract_shape(get_json):
     data = get_json("/api/search?q=inspection&org=Ofsted")
-    assert list(data) == ["query", "total", "pages", "results", "facets", "suggestion", "notice"]
+    assert list(data) == ["query", "total", "pages", "results", "facets", "suggestion", "corrected", "notice"]
     assert data["query"] == {
         "q": "inspection", "tag": [], "org": ["Ofsted"], "category": [], "source": [], "author": [],
         "year": [], "from": None, "to": None, "sort": "relevance", "page": 1, "per_page": 10,
@@ -27,8 +27,15 @@ def test_api_search_has_the_contract_shape(get_json):
 
 
 def test_api_search_suggestion_has_corrected_query_and_url(get_json):
-    suggestion = get_json("/api/search?q=inspectoin")["suggestion"]
+    suggestion = get_json("/api/search?q=inspectoin&correct=no")["suggestion"]
     assert suggestion == {"q": "inspection", "url": "/search?q=inspection"}
+
+
+def test_api_search_says_when_it_shows_corrected_results(get_json):
+    data = get_json("/api/search?q=inspectoin")
+    assert data["corrected"] == {"from": "inspectoin", "to": "inspection", "url": "/search?q=inspectoin&correct=no"}
+    assert data["total"] == get_json("/api/search?q=inspection")["total"] > 0
+    assert data["query"]["q"] == "inspectoin" and data["suggestion"] is None
 
 
 def test_csv_has_every_match_on_every_page(client, get_json):

@@ -159,10 +159,18 @@ def test_empty_state_names_the_query_and_offers_filters_to_remove(get_page):
 
 
 def test_did_you_mean_links_to_the_corrected_search(get_page):
-    page = get_page("/search?q=inspectoin")
+    page = get_page("/search?q=inspectoin&correct=no")
     suggestion = page.select_one(".app-suggestion a")
     assert suggestion.get_text(strip=True) == "inspection"
     assert suggestion["href"] == "/search?q=inspection"
+
+
+def test_corrected_results_say_so_and_link_to_the_search_as_typed(get_page):
+    page = get_page("/search?q=inspectoin")
+    assert "Showing results for inspection." in page.select_one(".app-corrected").get_text()
+    as_typed = page.select(".app-corrected a")[-1]
+    assert as_typed.get_text(strip=True) == "inspectoin"
+    assert as_typed["href"] == "/search?q=inspectoin&correct=no"
 
 
 def test_notice_says_when_part_of_the_query_was_ignored(get_page, get_json):

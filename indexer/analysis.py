@@ -1,0 +1,125 @@
+"""How text becomes index terms, the same way for posts and for what users type.
+
+- A hyphen inside a word joins: `sector-led` is indexed as `sector`, `led` at consecutive
+  positions (so a phrase query finds it) and also as `sectorled` (so `wellbeing` finds
+  `well-being`).
+- British and American spellings meet (`organization` is indexed as `organisation`).
+- Words are stemmed with the Snowball English stemmer (PyStemmer, in C). Whoosh's own Porter
+  stemmer skips the "add e / undouble" rules of step 1b, so `pressurized` never met `pressure`.
+- An acronym written as one (`SEND`, `EHCPs`, `DfE`) is also indexed as a marked term, so a
+  search for `SEND` finds the acronym but not the verb "send".
+"""
+from __future__ import annotations
+
+import re
+
+import Stemmer
+from whoosh.analysis import Filter, RegexTokenizer, STOP_WORDS
+
+from indexer.vocabulary import acronym_written, british
+
+# Words, with apostrophes and hyphens inside them kept together for the filter to split.
+WORD_PATTERN = r"\w+(?:['’]\w+)*(?:[-\u2010\u2011]\w+(?:['’]\w+)*)*"
+_HYPHEN = re.compile(r"[-\u2010\u2011]")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+ACRONYM_MARK = "§"  # a marked term is the acronym, never the ordinary word
+MIN_WORD_LENGTH = 2
+
+_stemmer = Stemmer.Stemmer("english")
+
+
+def normal_word(word: str) -> str:
+    """A word without possessive or apostrophes, in lower case and British spelling."""
+    word = _POSSESSIVE.sub("", word).replace("'", "").replace("’", "").lower()
+    return british(word)
+
+
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def acronym_term(key: str) -> str:
+    """The index term of an acronym written as one."""
+    return ACRONYM_MARK + key
+
+
+def is_stop_word(word: str) -> bool:
+    return word in STOP_WORDS or len(word) < MIN_WORD_LENGTH
+
+
+def compound_parts(word: str) -> list[str]:
+    """`sector-led` -> [`sector`, `led`]; a word with no hyphen is its own only part."""
+    return [part for part in _HYPHEN.split(word) if part]
+
+
+class SectorTextFilter(Filter):
+    """Splits compounds, normalises spelling, drops stop words, stems, and marks acronyms.
+
+    One filter does all of it because positions must agree: the joined form and the acronym mark
+    sit at the position of the word they come from, and stop words take no position."""
+
+    is_morph = True
+
+    def __init__(self, stemming: bool = True):
+        self.stemming = stemming
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.stemming == self.stemming
+
+    def __call__(self, tokens):
+        position = 0
+        for token in tokens:
+            indexing = token.mode == "index"
+            written = token.text
+            start = token.startchar if token.chars else 0
+            parts = compound_parts(written)
+            first_position = None
+            offset = 0
+            for part in parts:
+                offset = written.index(part, offset)
+                word = normal_word(part)
+                chars = (start + offset, start + offset + len(part))
+                offset += len(part)
+                if is_stop_word(word):
+                    if not token.removestops:
+                        yield self._set(token, word, position, chars, stopped=True)
+                    continue
+                if first_position is None:
+                    first_position = position
+                yield self._set(token, self._stem(word), position, chars)
+                acronym = acronym_written(part) if indexing else None
+                if acronym is not None:
+                    yield self._set(token, acronym_term(acronym.key), position, chars)
+                position += 1
+            if indexing and len(parts) > 1 and first_position is not None:
+                joined = normal_word("".join(parts))
+                yield self._set(token, self._stem(joined), first_position, (start, start + len(written)))
+
+    def _stem(self, word: str) -> str:
+        return stem(word) if self.stemming else word
+
+    @staticmethod
+    def _set(token, text, position, chars, stopped=False):
+        token.text = text
+        token.stopped = stopped
+        if token.positions:
+            token.pos = position
+        if token.chars:
+            token.startchar, token.endchar = chars
+        return token
+
+
+def text_analyzer():
+    """Title and body: stemmed, with joined compounds and acronym marks."""
+    return RegexTokenizer(WORD_PATTERN) | SectorTextFilter()
+
+
+def words_of(text: str) -> list[str]:
+    """Every word of a text as typed words are compared for spelling: lower case, unstemmed."""
+    words = []
+    for match in re.finditer(WORD_PATTERN, text):
+        parts = compound_parts(match.group())
+        words.extend(normal_word(part) for part in parts)
+        if len(parts) > 1:
+            words.append(normal_word("".join(parts)))
+    return words
