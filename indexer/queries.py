@@ -20,14 +20,14 @@ from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
 from indexer.analysis import WORD_PATTERN, acronym_term, compound_parts, normal_word, stem
 from indexer.orgs import canonical_org, find_organisations
 from indexer.request import SearchRequest, filter_key
-from indexer.schema import KEY_FIELDS, QUERY_FIELD_NAMES
+from indexer.schema import KEY_FIELDS, QUERY_FIELD_NAMES, TEXT_FIELDS
 from indexer.vocabulary import Acronym, acronym_typed, acronyms
 
-TEXT_FIELDS = ("title", "body")
 EXPANSION_BOOST = 0.5  # an acronym's long form (or the other way) ranks below the words typed
 PHRASE_BONUS = 2.0  # a hyphenated term written together ranks above its words apart
 NEAR_BONUS = 0.5  # two typed words near each other
 NEAR_SLOP = 4
+NEXT_TO_BONUS = 0.5
 
 # Words that carry no topic in a typed question ("how do councils ...", "what is a ...").
 QUERY_STOP_WORDS = STOP_WORDS | frozenset(
@@ -177,10 +177,11 @@ def _word_concept(word: str) -> Concept | None:
 
 
 def _acronym_concept(word: str, acronym: Acronym) -> wq.Query:
-    """`SEND` in capitals finds the acronym (never the verb) and its long forms, ranked lower;
-    an acronym that is no ordinary word (`ehcp`) may also match as a plain word."""
+    """`SEND` in capitals finds the acronym (never the verb) and its long forms, ranked lower.
+    In lower case it may also be the plain word: `send budgets` still ranks SEND posts first,
+    because the acronym's mark is rarer than the word."""
     parts = [_text_term(acronym_term(acronym.key))]
-    if not acronym.also_a_word:
+    if not acronym.also_a_word or not word.isupper():
         parts.append(_text_term(stem(acronym.key)))
     parts.extend(_long_forms(acronym, EXPANSION_BOOST))
     org = canonical_org(acronym.written)
@@ -202,9 +203,12 @@ def _long_form_concept(typed: str, acronym: Acronym) -> wq.Query:
 
 
 def _long_forms(acronym: Acronym, boost: float) -> list[wq.Query]:
+    """Each long form as a phrase. A phrase scores the sum of its words, so an expansion's boost
+    is shared among them: a long form found counts about as much as one typed word."""
     queries = []
     for form in acronym.long_forms:
-        phrase = _phrase_query(form, boost)
+        words = len(_WORD.findall(form))
+        phrase = _phrase_query(form, boost if boost >= 1 else boost / max(1, words))
         if phrase is not None:
             queries.append(phrase)
     return queries
@@ -263,7 +267,9 @@ def _all_words(words: list[str]) -> wq.Query:
 
 
 def _near(left: str, right: str) -> list[wq.Query]:
-    return [wq.Phrase(name, [left, right], slop=NEAR_SLOP, boost=NEAR_BONUS) for name in TEXT_FIELDS]
+    """Two typed words ranked higher when near each other, and higher again when side by side."""
+    return [wq.Phrase(name, [left, right], slop=slop, boost=boost) for name in TEXT_FIELDS
+            for slop, boost in ((NEAR_SLOP, NEAR_BONUS), (1, NEXT_TO_BONUS))]
 
 
 def _text_term(text: str, boost: float = 1.0) -> wq.Query:

@@ -30,6 +30,8 @@ LIST_FIELDS = ("tags", "categories", "organisations")
 # `tag:`-style queries.
 KEY_FIELDS = {name: f"{name}_key" for name in FACET_FIELDS if name != "year"}
 KEY_FIELDS["year"] = "year"
+# The fields free text is matched in: a post's tags and categories say what it is about.
+TEXT_FIELDS = ("title", "body", "labels")
 # The unstemmed words of each post, once each: what the spelling corrector may suggest.
 WORDS_FIELD = "words"
 
@@ -85,6 +87,7 @@ def build_schema() -> Schema:
         content_hash=STORED(),
         title=TEXT(stored=True, analyzer=text, field_boost=2.0),
         body=TEXT(stored=True, analyzer=text),
+        labels=TEXT(analyzer=text, field_boost=1.5),
         words=KEYWORD(scorable=False),
         date=ID(stored=True),
         newest_key=ID(sortable=True),
@@ -115,6 +118,7 @@ def document_fields(document: Document, content_hash: str, source_root: str) -> 
         "content_hash": content_hash,
         "title": document.title,
         "body": document.body,
+        "labels": "\n".join([*document.tags, *document.categories]),
         WORDS_FIELD: " ".join(sorted(set(words_of(f"{document.title}\n{document.body}")))),
         "newest_key": date or NEWEST_KEY_MISSING,
         "oldest_key": date or OLDEST_KEY_MISSING,

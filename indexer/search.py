@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 MORE_LIKE_THIS = 5
 MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first; see _more_like
-ALL_WORDS_UP_TO = 3  # concepts; a query this short finds only posts with all of them, if any do
+ALL_WORDS_UP_TO = 0  # concepts; a query this short finds only posts with all of them, if any do
 RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they have
 COVERAGE_POWER = 2.0  # how strongly a post with fewer of the concepts ranks lower
 PARTIAL_NOTICE = "No post has all your words. These have most of them."

@@ -86,12 +86,6 @@ def acronym_written(word: str) -> Acronym | None:
 
 
 def acronym_typed(word: str) -> Acronym | None:
-    """The acronym a query word means. In capitals it is always the acronym; in lower case only
-    when the acronym is not also an ordinary word (`ehcp` is EHCP, `send` is the verb)."""
-    found = acronym_written(word)
-    if found:
-        return found
-    acronym = acronyms().get(word.lower())
-    if acronym and not acronym.also_a_word and not word.isupper():
-        return acronym
-    return None
+    """The acronym a query word may mean: `SEND`, `ehcp`, and `send` too (which the query
+    service also searches as the plain word, since only capitals say which is meant)."""
+    return acronym_written(word) or acronyms().get(word.lower())

@@ -17,9 +17,9 @@ def invoke(runner, index_dir, *args):
 
 
 def test_search_prints_results_snippets_and_facets(runner, built_index):
-    result = invoke(runner, built_index, "search", "peer", "challenge")
+    result = invoke(runner, built_index, "search", '"peer challenge"')
     assert result.exit_code == 0, result.output
-    assert "1 result for “peer challenge”" in result.output
+    assert "1 result for “\"peer challenge\"”" in result.output
     assert "Peer challenge in the South East" in result.output
     assert "/doc/peer-challenge" in result.output
     assert "Tags: SLI (1), South East (1)" in result.output
