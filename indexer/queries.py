@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
 
-from indexer.analysis import WORD_PATTERN, acronym_term, compound_parts, normal_word, stem
+from indexer.analysis import WORD_PATTERN, acronym_term, compound_parts, is_stop_word, normal_word, stem
 from indexer.orgs import canonical_org, find_organisations
 from indexer.request import SearchRequest, filter_key
 from indexer.schema import KEY_FIELDS, QUERY_FIELD_NAMES, TEXT_FIELDS
@@ -116,11 +116,8 @@ def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
                 parsed.excluded.append(excluded)
         else:
             words.extend(_WORD.findall(word or ""))
-    parsed.concepts = _concepts(words)
+    parsed.concepts, parsed.bonus = _concepts(words)
     parsed.words = [w for w in words if normal_word(w) not in QUERY_STOP_WORDS]
-    for left, right in zip(parsed.concepts, parsed.concepts[1:]):
-        if left.stems and right.stems:
-            parsed.bonus.extend(_near(left.stems[-1], right.stems[0]))
     scoring = [c.query for c in parsed.concepts] + parsed.required + parsed.bonus
     if not parsed.concepts and not parsed.required:
         if words or parsed.excluded:
@@ -132,14 +129,16 @@ def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
     return parsed
 
 
-def _concepts(words: list[str]) -> list[Concept]:
-    """Typed words as concepts: a long form or organisation name is one, an acronym is one,
-    a hyphenated term is one, and every other meaningful word is one."""
+def _concepts(words: list[str]) -> tuple[list[Concept], list[wq.Query]]:
+    """Typed words as concepts, and the bonuses that rank them together: a long form or
+    organisation name is one concept, an acronym is one, and so is every other meaningful word,
+    including each part of a hyphenated term (whose phrase earns a bonus)."""
     whole = " ".join(words)
     org = canonical_org(whole) if len(words) > 1 else None
     if org:
-        return [Concept(whole, wq.Or([_all_words(words), _org_term(org)]), ())]
+        return [Concept(whole, wq.Or([_all_words(words), _org_term(org)]), ())], []
     concepts: list[Concept] = []
+    bonus: list[wq.Query] = []
     i = 0
     while i < len(words):
         long_form = _long_form_at(words, i)
@@ -149,31 +148,53 @@ def _concepts(words: list[str]) -> list[Concept]:
             concepts.append(Concept(typed, _long_form_concept(typed, acronym)))
             i = end
             continue
-        concept = _word_concept(words[i])
-        if concept is not None:
-            concepts.append(concept)
+        parts = compound_parts(words[i])
+        if len(parts) > 1:
+            found, phrase = _compound_concepts(parts)
+            concepts.extend(found)
+            bonus.extend(phrase)
+        else:
+            concept = _word_concept(words[i], words[i + 1] if i + 1 < len(words) else None,
+                                    words[i - 1] if i else None)
+            if concept is not None:
+                concepts.append(concept)
         i += 1
-    return concepts
+    for left, right in zip(concepts, concepts[1:]):
+        if left.stems and right.stems:
+            bonus.extend(_near(left.stems[-1], right.stems[0]))
+    return concepts, bonus
 
 
-def _word_concept(word: str) -> Concept | None:
+def _word_concept(word: str, following: str | None, preceding: str | None) -> Concept | None:
     acronym = acronym_typed(word)
     if acronym is not None:
         return Concept(word, _acronym_concept(word, acronym), (stem(normal_word(word)),))
-    parts = [normal_word(part) for part in compound_parts(word)]
-    meaningful = [part for part in parts if part not in QUERY_STOP_WORDS and len(part) > 1]
-    if not meaningful:
+    normal = normal_word(word)
+    if normal in QUERY_STOP_WORDS or len(normal) < 2:
         return None
-    stems = tuple(stem(part) for part in meaningful)
-    if len(stems) == 1:
-        query = _text_term(stems[0])
-        org = _named_org(word)
-        if org:
-            query = wq.Or([query, _org_term(org)])
-        return Concept(word, query, stems)
-    joined = stem(normal_word("".join(parts)))
-    together = [wq.Phrase(name, list(stems), boost=PHRASE_BONUS) for name in TEXT_FIELDS]
-    return Concept(word, wq.Or([wq.And([_text_term(s) for s in stems]), _text_term(joined), *together]), stems)
+    stemmed = stem(normal)
+    alternatives = [_text_term(stemmed)]
+    # `well being` also finds "wellbeing": two typed words may be one word in the posts.
+    for first, second in ((word, following), (preceding, word)):
+        if first and second and _WORD.fullmatch(first) and _WORD.fullmatch(second):
+            alternatives.append(_text_term(stem(normal_word(first + second))))
+    org = _named_org(word)
+    if org:
+        alternatives.append(_org_term(org))
+    return Concept(word, alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives), (stemmed,))
+
+
+def _compound_concepts(parts: list[str]) -> tuple[list[Concept], list[wq.Query]]:
+    """`well-being` is the concepts well and being, each also met by "wellbeing", with a bonus
+    when the parts stand together as typed."""
+    normal = [normal_word(part) for part in parts]
+    joined = _text_term(stem(normal_word("".join(parts))))
+    kept = [(part, stem(word)) for part, word in zip(parts, normal) if not is_stop_word(word)]
+    concepts = [Concept(part, wq.Or([_text_term(stemmed), joined]), (stemmed,)) for part, stemmed in kept]
+    if len(kept) < 2:
+        return concepts, []
+    stems = [stemmed for _, stemmed in kept]
+    return concepts, [wq.Phrase(name, stems, boost=PHRASE_BONUS) for name in TEXT_FIELDS]
 
 
 def _acronym_concept(word: str, acronym: Acronym) -> wq.Query:

@@ -14,8 +14,9 @@ from whoosh import highlight
 SNIPPET_CHARS = 240
 SENTENCE_REACH = 80  # how far a passage may stretch to reach its sentence's start or end
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
-# Two marked words with only a hyphen or a space between them are one lit term ("sector-led").
-_ADJACENT_MARKS = re.compile(r"</mark>([-\u2010\u2011]| )<mark>")
+# Marked words with only a hyphen, a space or a small word between them are one lit term
+# ("sector-led", "special educational needs and disabilities").
+_ADJACENT_MARKS = re.compile(r"</mark>([-\u2010\u2011]| | (?:of|and|the|for|in|on|to|&amp;) )<mark>")
 
 
 class MarkFormatter(highlight.HtmlFormatter):
