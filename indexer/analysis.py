@@ -52,6 +52,41 @@ def compound_parts(word: str) -> list[str]:
     return [part for part in _HYPHEN.split(word) if part]
 
 
+# How each written word is analysed, cached: posts reuse a small vocabulary (Zipf), so most
+# words are analysed once per process. Entries: (text, start, end, kind) with offsets inside
+# the word, and kind one of the constants below.
+_WORD, _STOPPED, _MARK, _JOINED = range(4)
+_PLAN_CACHE_LIMIT = 500_000
+_plans: dict[tuple[str, bool], tuple[tuple[str, int, int, int], ...]] = {}
+
+
+def _plan(written: str, indexing: bool) -> tuple[tuple[str, int, int, int], ...]:
+    key = (written, indexing)
+    plan = _plans.get(key)
+    if plan is not None:
+        return plan
+    entries = []
+    parts = compound_parts(written)
+    offset = 0
+    for part in parts:
+        offset = written.index(part, offset)
+        word = normal_word(part)
+        if is_stop_word(word):
+            entries.append((word, offset, offset + len(part), _STOPPED))
+        else:
+            entries.append((stem(word), offset, offset + len(part), _WORD))
+            acronym = acronym_written(part) if indexing else None
+            if acronym is not None:
+                entries.append((acronym_term(acronym.key), offset, offset + len(part), _MARK))
+        offset += len(part)
+    if indexing and len(parts) > 1 and any(kind == _WORD for *_, kind in entries):
+        entries.append((stem(normal_word("".join(parts))), 0, len(written), _JOINED))
+    if len(_plans) >= _PLAN_CACHE_LIMIT:
+        _plans.clear()
+    plan = _plans[key] = tuple(entries)
+    return plan
+
+
 class SectorTextFilter(Filter):
     """Splits compounds, normalises spelling, drops stop words, stems, and marks acronyms.
 
@@ -60,52 +95,37 @@ class SectorTextFilter(Filter):
 
     is_morph = True
 
-    def __init__(self, stemming: bool = True):
-        self.stemming = stemming
-
     def __eq__(self, other):
-        return type(other) is type(self) and other.stemming == self.stemming
+        return type(other) is type(self)
 
     def __call__(self, tokens):
         position = 0
         for token in tokens:
-            indexing = token.mode == "index"
-            written = token.text
             start = token.startchar if token.chars else 0
-            parts = compound_parts(written)
             first_position = None
-            offset = 0
-            for part in parts:
-                offset = written.index(part, offset)
-                word = normal_word(part)
-                chars = (start + offset, start + offset + len(part))
-                offset += len(part)
-                if is_stop_word(word):
+            for text, begin, end, kind in _plan(token.text, token.mode == "index"):
+                if kind == _STOPPED:
                     if not token.removestops:
-                        yield self._set(token, word, position, chars, stopped=True)
+                        yield self._set(token, text, position, start + begin, start + end, True)
                     continue
-                if first_position is None:
-                    first_position = position
-                yield self._set(token, self._stem(word), position, chars)
-                acronym = acronym_written(part) if indexing else None
-                if acronym is not None:
-                    yield self._set(token, acronym_term(acronym.key), position, chars)
-                position += 1
-            if indexing and len(parts) > 1 and first_position is not None:
-                joined = normal_word("".join(parts))
-                yield self._set(token, self._stem(joined), first_position, (start, start + len(written)))
-
-    def _stem(self, word: str) -> str:
-        return stem(word) if self.stemming else word
+                if kind == _WORD:
+                    if first_position is None:
+                        first_position = position
+                    yield self._set(token, text, position, start + begin, start + end)
+                    position += 1
+                elif kind == _MARK:
+                    yield self._set(token, text, position - 1, start + begin, start + end)
+                else:
+                    yield self._set(token, text, first_position, start + begin, start + end)
 
     @staticmethod
-    def _set(token, text, position, chars, stopped=False):
+    def _set(token, text, position, startchar, endchar, stopped=False):
         token.text = text
         token.stopped = stopped
         if token.positions:
             token.pos = position
         if token.chars:
-            token.startchar, token.endchar = chars
+            token.startchar, token.endchar = startchar, endchar
         return token
 
 
