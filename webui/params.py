@@ -10,6 +10,7 @@ import logging
 import re
 from urllib.parse import quote, urlencode
 
+from indexer.org_names import org_path
 from indexer.request import (FILTER_FIELDS, InvalidParameter, SearchRequest, canonical_value, filter_key,
                              request_from_params)
 
@@ -143,3 +144,14 @@ def document_url(doc_id: str, search: SearchRequest | None = None) -> str:
 
 def api_document_url(doc_id: str) -> str:
     return "/api/doc/" + quote(doc_id, safe="/")
+
+
+# -- Explore: organisation pages -----------------------------------------
+
+def org_url(name: str) -> str:
+    """The page of the body a name (as indexed or as shown) means."""
+    return org_path(name)
+
+
+def api_org_url(name: str) -> str:
+    return org_path(name, prefix="/api/org/")

@@ -17,6 +17,9 @@ PAGES = [
     "/search?q=leadership&from=May",
     f"/doc/{corpus.INSPECTION_ID}?q=inspection",
     "/doc/no/such/post",
+    "/org/Local_Government_Association",
+    "/org/Countess_Wear_Community_School",
+    "/org/Ministry_of_Magic",
 ]
 
 

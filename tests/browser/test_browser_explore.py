@@ -1,0 +1,35 @@
+"""Exploring in a real browser: from a result to an organisation's page, and the index of them."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from browser.test_browser_journeys import result_count
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_organisation_named_in_a_result_leads_to_its_page(page):
+    page.goto("/search?q=leadership")
+    link = page.locator(".app-result__orgs a").first
+    name = link.inner_text()
+    link.click()
+    expect(page).to_have_url(re.compile("/org/" + re.escape(name.replace(" ", "_")) + "$"))
+    expect(page.locator("h1")).to_have_text(name)
+    posts = int(re.search(r"Named in (\d+) posts?", page.locator(".govuk-body-l").inner_text())[1])
+
+    page.get_by_role("link", name=re.compile(r"^See (all|the post)")).first.click()
+    expect(page).to_have_url(re.compile(r"/search\?org="))
+    assert result_count(page) == posts
+    assert page.problems == []
+
+
+def test_an_organisation_page_prints_its_chart_without_the_page_furniture(page):
+    page.goto("/org/Local_Government_Association")
+    page.emulate_media(media="print")
+    expect(page.locator("#years svg")).to_be_visible()
+    expect(page.locator(".govuk-breadcrumbs")).to_be_hidden()
+    fill = page.locator("#years .app-chart__bar").first.evaluate("el => getComputedStyle(el).fill")
+    assert fill == "rgb(11, 12, 12)"
