@@ -1,15 +1,20 @@
-"""The explore pages' data made ready to draw: kinds in words, and charts whose bars link to the
-narrower search.
+"""The explore pages' data made ready to draw: kinds in words, the organisations index grouped and
+filtered, and charts whose bars link to the narrower search.
 """
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from indexer.org_names import OTHER_KIND
+from indexer.org_names import OTHER_KIND, aliases_of
+from indexer.orgs import KINDS
+from indexer.request import InvalidParameter
 from indexer.results import Organisation, PeriodCount
 from webui import params
 from webui.charts import BarChart, ChartPoint, bar_chart
 
+ALL_KINDS = (*KINDS, OTHER_KIND)
 # Singular, as an organisation's page says what it is, then plural, as the index's headings.
 KIND_NAMES = {
     "county council": ("County council", "County councils"),
@@ -36,10 +41,91 @@ KIND_NAMES = {
     "company": ("Company", "Companies"),
     OTHER_KIND: ("Other organisation", "Other organisations"),
 }
+INDEX_SORTS = {"count": "Most posts first", "name": "Name (A to Z)"}
+MAX_NAME_FILTER = 200
 
 
 def kind_name(kind: str) -> str:
     return KIND_NAMES.get(kind, KIND_NAMES[OTHER_KIND])[0]
+
+
+# -- the organisations index -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IndexFilter:
+    """What the organisations index is asked for: a part of a name, one kind, an order."""
+
+    name: str = ""
+    kind: str = ""
+    sort: str = "count"
+
+    def to_params(self) -> list[tuple[str, str]]:
+        """The canonical query string: fixed order, defaults left out."""
+        out = [("name", self.name)] if self.name else []
+        out += [("kind", self.kind)] if self.kind else []
+        out += [("sort", self.sort)] if self.sort != "count" else []
+        return out
+
+
+def index_filter(args) -> IndexFilter:
+    """Validate the index's parameters; raise InvalidParameter naming a bad one."""
+    cleaned = params.clean_params(args)
+    name = " ".join((cleaned.get("name") or [""])[-1].split())
+    kind = (cleaned.get("kind") or [""])[-1].strip()
+    sort = (cleaned.get("sort") or [""])[-1].strip() or "count"
+    if len(name) > MAX_NAME_FILTER:
+        raise InvalidParameter("name", f"The name must be {MAX_NAME_FILTER} characters or fewer.")
+    if kind and kind not in ALL_KINDS:
+        raise InvalidParameter("kind", "Kind must be one of the kinds listed on the page, such as "
+                                       f"“county council” or “charity” (you entered “{kind}”).")
+    if sort not in INDEX_SORTS:
+        raise InvalidParameter("sort", "Sort must be count or name.")
+    return IndexFilter(name, kind, sort)
+
+
+@dataclass
+class KindGroup:
+    kind: str
+    heading: str
+    organisations: list[Organisation]
+
+    @property
+    def id(self) -> str:
+        return "kind-" + self.kind.replace(" ", "-")
+
+
+def group_by_kind(organisations: list[Organisation], wanted: IndexFilter) -> list[KindGroup]:
+    """The organisations that match, under their kinds in a fixed order."""
+    needle = wanted.name.casefold()
+    groups: dict[str, list[Organisation]] = {}
+    for org in organisations:
+        if wanted.kind and org.kind != wanted.kind:
+            continue
+        if needle and not any(needle in name.casefold() for name in (org.name, *aliases_of(org.name))):
+            continue
+        groups.setdefault(org.kind if org.kind in KIND_NAMES else OTHER_KIND, []).append(org)
+    if wanted.sort == "name":
+        order = lambda org: (org.name.casefold(), org.name)  # noqa: E731
+    else:
+        order = lambda org: (-org.count, org.name.casefold())  # noqa: E731
+    return [KindGroup(kind, KIND_NAMES[kind][1], sorted(groups[kind], key=order))
+            for kind in ALL_KINDS if kind in groups]
+
+
+def kind_options(organisations: list[Organisation], chosen: str) -> list[dict]:
+    """Items for the kind select: every kind that has posts, with how many bodies."""
+    counts: dict[str, int] = {}
+    for org in organisations:
+        counts[org.kind] = counts.get(org.kind, 0) + 1
+    items = [{"value": "", "text": "All kinds", "selected": not chosen}]
+    items += [{"value": kind, "text": f"{KIND_NAMES[kind][1]} ({counts.get(kind, 0)})", "selected": kind == chosen}
+              for kind in ALL_KINDS if counts.get(kind) or kind == chosen]
+    return items
+
+
+def index_url(wanted: IndexFilter) -> str:
+    query = wanted.to_params()
+    return "/org?" + urlencode(query) if query else "/org"
 
 
 # -- charts -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The organisation pages: /org/<name> and its JSON twin /api/org/<name>."""
+"""The organisation pages: /org (every body with posts), /org/<name> and its JSON twin /api/org/<name>."""
 from __future__ import annotations
 
 import logging
@@ -20,6 +20,30 @@ bp = Blueprint("orgs", __name__)
 
 def explorer() -> Explorer:
     return Explorer(search_service())
+
+
+@bp.get("/org")
+def organisations():
+    """Every body with posts, grouped by kind; the GET form filters by name and kind, and sorts."""
+    wanted = present.index_filter(request.args)
+    canonical = present.index_url(wanted)
+    if list(request.args.items(multi=True)) != wanted.to_params():
+        return redirect(canonical, code=302)
+    everything = explorer().organisations()
+    groups = present.group_by_kind(everything, wanted)
+    return render_template(
+        "orgs.html",
+        wanted=wanted,
+        groups=groups,
+        shown=sum(len(group.organisations) for group in groups),
+        everything=len(everything),
+        kind_options=present.kind_options(everything, wanted.kind),
+        sort_options=[{"value": value, "text": text, "checked": value == wanted.sort}
+                      for value, text in present.INDEX_SORTS.items()],
+        clear_url=present.index_url(present.IndexFilter(sort=wanted.sort)),
+        canonical_path=canonical,
+        urls=params,
+    )
 
 
 @bp.get("/org/<path:name>")

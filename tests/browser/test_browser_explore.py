@@ -26,6 +26,17 @@ def test_an_organisation_named_in_a_result_leads_to_its_page(page):
     assert page.problems == []
 
 
+def test_the_organisations_index_filters_without_javascript(no_js_page):
+    page = no_js_page
+    page.goto("/org")
+    page.get_by_label("Name contains").fill("county")
+    page.get_by_label("Name (A to Z)").check()
+    page.get_by_role("button", name="Show organisations").click()
+    expect(page).to_have_url(re.compile(r"/org\?name=county&sort=name$"))
+    names = page.locator(".app-org-list a").all_inner_texts()
+    assert names and names == sorted(names) and all("County" in name for name in names)
+
+
 def test_an_organisation_page_prints_its_chart_without_the_page_furniture(page):
     page.goto("/org/Local_Government_Association")
     page.emulate_media(media="print")

@@ -1,4 +1,4 @@
-"""Organisation pages: /org/<name>, its JSON twin, and how names and aliases reach them."""
+"""Organisation pages: /org/<name>, its JSON twin, how names and aliases reach them, and /org."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -115,6 +115,13 @@ def test_a_body_found_by_the_naming_rules_has_a_page_too(get_json, get_page):
     assert get_page(SCHOOL).select_one(".govuk-caption-l").get_text(strip=True) == "School or academy trust"
 
 
+def test_every_listed_organisation_has_a_page_at_its_address(get_page):
+    links = get_page("/org").select(".app-org-list a")
+    assert len(links) > 10
+    for link in links:
+        assert get_page(link["href"]).select_one("h1").get_text(strip=True) == link.get_text(strip=True)
+
+
 def test_the_years_chart_links_each_year_to_its_posts(get_page, get_json):
     page = get_page("/org/Ofsted")
     data = get_json("/api/org/Ofsted")
@@ -150,3 +157,63 @@ def test_the_organisation_filter_offers_each_body_s_page_beside_its_checkbox(get
 def test_names_with_commas_are_shown_with_them_in_results(get_page):
     orgs = get_page("/search?q=farms").select_one(".app-result__orgs")
     assert "Department for Environment, Food and Rural Affairs" in orgs.get_text()
+
+
+# -- the index of organisations ---------------------------------------------------------
+
+def index_names(page) -> dict[str, list[str]]:
+    return {section.select_one("h2")["id"]: [a.get_text(strip=True) for a in section.select(".app-org-list a")]
+            for section in page.select(".app-org-group")}
+
+
+def test_the_index_lists_every_organisation_with_posts_grouped_by_kind(get_page, get_json):
+    page = get_page("/org")
+    groups = index_names(page)
+    assert "Ofsted" in groups["kind-inspectorate-or-regulator"]
+    assert "Countess Wear Community School" in groups["kind-school"]
+    everything = get_json("/api/search")["facets"]["org"]
+    assert sum(len(names) for names in groups.values()) == len(everything)
+    counts = {a.get_text(strip=True): a.find_next_sibling("span").get_text()
+              for a in page.select(".app-org-list a")}
+    assert counts["Ofsted"] == f"({total(get_json, '/search?org=Ofsted')} posts)"
+
+
+def test_the_index_sorts_by_count_or_by_name(get_page):
+    by_count = index_names(get_page("/org"))["kind-county-council"]
+    by_name = index_names(get_page("/org?sort=name"))["kind-county-council"]
+    assert sorted(by_count) == by_name and by_count != by_name
+    assert by_count[0] == "Devon County Council"
+
+
+def test_the_index_filters_by_part_of_a_name_or_alias_and_by_kind(get_page):
+    assert index_names(get_page("/org?name=LGA")) == {"kind-sector-body": ["Local Government Association"]}
+    councils = index_names(get_page("/org?name=city+council"))
+    assert councils == {"kind-metropolitan-council": ["Manchester City Council", "Leeds City Council"]}
+    county = index_names(get_page("/org?kind=county+council"))
+    assert list(county) == ["kind-county-council"]
+    page = get_page("/org?name=zebra")
+    assert page.select(".app-org-group") == [] and "No organisation with posts matches" in page.get_text()
+
+
+def test_the_index_form_keeps_what_was_asked(get_page):
+    page = get_page("/org?name=council&kind=county+council&sort=name")
+    assert page.select_one("#name")["value"] == "council"
+    assert page.select_one("#kind option[selected]")["value"] == "county council"
+    assert page.select_one("input[name=sort][checked]")["value"] == "name"
+
+
+@pytest.mark.parametrize("url, parameter", [
+    ("/org?sort=best", "sort"), ("/org?kind=wizard", "kind"), ("/org?name=" + "x" * 201, "name"),
+])
+def test_bad_index_parameters_answer_400_saying_which(client, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert parameter in response.get_data(as_text=True).lower()
+
+
+@pytest.mark.parametrize("url, canonical", [
+    ("/org?sort=count", "/org"), ("/org?name=&kind=", "/org"), ("/org?sort=name&name=lga", "/org?name=lga&sort=name"),
+])
+def test_the_index_redirects_to_its_canonical_address(client, url, canonical):
+    response = client.get(url)
+    assert response.status_code == 302 and response.headers["Location"] == canonical
