@@ -1,4 +1,4 @@
-"""Explore: a page for every organisation, and the index of them.
+"""Explore: a page for every organisation, the index of them, and a search's timeline.
 
 Built only from the query service's public answers (searches and their facet counts), so the
 numbers on these pages are always the totals of the searches they link to.
@@ -10,13 +10,14 @@ import logging
 from indexer.org_names import aliases_of, display_name, kind_of, name_key
 from indexer.orgs import canonical_org
 from indexer.request import SearchRequest
-from indexer.results import Organisation, OrganisationProfile, PeriodCount
+from indexer.results import Organisation, OrganisationProfile, PeriodCount, SearchResult, Timeline
 from indexer.search import SearchService
 
 logger = logging.getLogger(__name__)
 
 NEWEST = 5  # posts listed on an organisation's page
 TOP = 10  # bodies, tags and authors listed on an organisation's page
+MONTHS_WITHIN_YEARS = 2  # results within this many calendar years are drawn month by month
 
 
 class Explorer:
@@ -66,6 +67,35 @@ class Explorer:
             authors=[v for v in naming.facets.get("author", []) if v.count][:TOP],
         )
 
+    def timeline(self, result: SearchResult) -> Timeline | None:
+        """Results per year, or per month when they fall within two calendar years; None when
+        they all fall in one period, where a chart would say nothing the count does not."""
+        ticked = bool(result.request.year)
+        # The year facet is counted without the year filter, so only ticked years are results.
+        years = {int(v.value): v.count for v in result.facets.get("year", [])
+                 if v.count and (v.selected or not ticked)}
+        if not years:
+            return None
+        undated = result.total - sum(years.values())
+        first, last = min(years), max(years)
+        if last - first + 1 > MONTHS_WITHIN_YEARS:
+            return Timeline("year", [PeriodCount(str(y), years.get(y, 0)) for y in range(first, last + 1)], undated)
+        months = self.service.month_counts(result.request)
+        if len(months) < 2:
+            return None
+        return Timeline("month", [PeriodCount(m, months.get(m, 0)) for m in _month_range(min(months), max(months))],
+                        undated)
+
 
 def _organisation(indexed: str, count: int) -> Organisation:
     return Organisation(display_name(indexed), indexed, kind_of(indexed), count)
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    """Every `YYYY-MM` from first to last, so months without posts show as gaps."""
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months

@@ -111,6 +111,19 @@ class PeriodCount:
     count: int
 
 
+@dataclass
+class Timeline:
+    """How a search's results spread over time: one bar per year, or per month over a short span."""
+
+    unit: str  # "year" or "month"
+    bars: list[PeriodCount]
+    undated: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(bar.count for bar in self.bars)
+
+
 @dataclass(frozen=True)
 class Organisation:
     """One body with posts: its name as shown, as the index holds it (for searches), kind and count."""

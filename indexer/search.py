@@ -21,7 +21,7 @@ from indexer import store
 from indexer.queries import TEXT_FIELDS, date_query, filter_queries, make_parser, parse_user_query
 from indexer.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
 from indexer.results import DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable, SearchResult
-from indexer.schema import FACET_FIELDS, LIST_FIELDS
+from indexer.schema import FACET_FIELDS, LIST_FIELDS, NEWEST_KEY_MISSING
 from indexer.snippets import MarkFormatter, PassageFragmenter, escaped, lead, paragraphs, whole_text_fragmenter
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ class _Generation:
         self.searcher = self.index.searcher()
         self.parser = make_parser(self.index.schema)
         self._facet_values: dict[str, list[tuple[str, ...]]] | None = None
+        self._months: tuple[object, list[str]] | None = None  # (searcher, months); see months()
 
     def refresh(self) -> None:
         if not self.searcher.up_to_date():
@@ -84,6 +85,17 @@ class _Generation:
                     values[name][docnum] = stored_values(stored, FACET_FIELDS[name])
             self._facet_values = values
         return self._facet_values
+
+    def months(self) -> list[str]:
+        """Each document's month of publication (`YYYY-MM`, "" if undated), for timelines.
+
+        Read from the sortable date column, so no stored document is loaded; kept until the
+        searcher is refreshed."""
+        if self._months is None or self._months[0] is not self.searcher:
+            column = self.searcher.reader().column_reader("newest_key")
+            months = [str(value)[:7] if value and value != NEWEST_KEY_MISSING else "" for value in column]
+            self._months = (self.searcher, months)
+        return self._months[1]
 
     def close(self) -> None:
         self.searcher.close()
@@ -265,6 +277,16 @@ class SearchService:
             if marked:
                 return marked
         return escaped(paragraph)
+
+    # -- timelines --------------------------------------------------------------------
+    def month_counts(self, request: SearchRequest) -> Counter:
+        """How many of a search's results were published in each month (`YYYY-MM`); undated ones are left out."""
+        with self._lock:
+            gen = self._generation()
+            parsed = parse_user_query(gen.parser, request.q)
+            full = _combine([parsed.query, date_query(request), *filter_queries(request).values()])
+            months = gen.months()
+            return Counter(months[docnum] for docnum in self._docs(gen.searcher, full) if months[docnum])
 
     # -- the index as a whole ----------------------------------------------------------
     def status(self) -> IndexStatus:

@@ -1,5 +1,5 @@
 """The explore pages' data made ready to draw: kinds in words, the organisations index grouped and
-filtered, and charts whose bars link to the narrower search.
+filtered, and timelines as charts whose bars link to the narrower search.
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 from indexer.org_names import OTHER_KIND, aliases_of
 from indexer.orgs import KINDS
-from indexer.request import InvalidParameter
-from indexer.results import Organisation, PeriodCount
+from indexer.request import InvalidParameter, SearchRequest
+from indexer.results import Organisation, PeriodCount, Timeline
 from webui import params
 from webui.charts import BarChart, ChartPoint, bar_chart
 
@@ -129,6 +129,19 @@ def index_url(wanted: IndexFilter) -> str:
 
 
 # -- charts -------------------------------------------------------------------------------
+
+def timeline_chart(timeline: Timeline, search: SearchRequest) -> BarChart:
+    """The results page's timeline: each bar links to the same search within its period."""
+    bars = timeline.bars
+    if timeline.unit == "year":
+        caption = f"Results per year, {bars[0].period} to {bars[-1].period}. Select a year to see its results."
+    else:
+        caption = (f"Results per month, {_month_name(bars[0].period)} to {_month_name(bars[-1].period)}. "
+                   "Select a month to see its results.")
+    points = [_point(timeline.unit, bar, i, params.search_url(params.period_search(search, timeline.unit, bar.period)))
+              for i, bar in enumerate(bars)]
+    return bar_chart("timeline", caption, timeline.unit, points, timeline.undated)
+
 
 def years_chart(org: Organisation, years: list[PeriodCount]) -> BarChart | None:
     """An organisation's posts per year, gaps included; None when they all fall in one year."""

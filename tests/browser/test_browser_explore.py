@@ -1,4 +1,4 @@
-"""Exploring in a real browser: from a result to an organisation's page, and the index of them."""
+"""Exploring in a real browser: from a result to an organisation's page, and along the timeline."""
 from __future__ import annotations
 
 import re
@@ -24,6 +24,27 @@ def test_an_organisation_named_in_a_result_leads_to_its_page(page):
     expect(page).to_have_url(re.compile(r"/search\?org="))
     assert result_count(page) == posts
     assert page.problems == []
+
+
+def test_a_timeline_bar_runs_the_search_for_its_year(page):
+    page.goto("/search?q=leadership")
+    bar = page.locator("#timeline a.app-chart__link").nth(1)
+    description = bar.locator("title").text_content()
+    year, count = re.fullmatch(r"(\d{4}): (\d+) posts?", description).groups()
+    bar.click()
+    expect(page).to_have_url(re.compile(rf"/search\?q=leadership&year={year}$"))
+    assert result_count(page) == int(count)
+    expect(page.locator("a.app-filter-tag")).to_have_text(re.compile(f"Year: {year}"))
+    assert page.problems == []
+
+
+def test_timeline_bars_are_reached_and_followed_with_the_keyboard(page):
+    page.goto("/search?year=2019")
+    first_bar = page.locator("#timeline a.app-chart__link").first
+    first_bar.focus()
+    expect(first_bar).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?year=2019&from=2019-01&to=2019-01$"))
 
 
 def test_the_organisations_index_filters_without_javascript(no_js_page):

@@ -1,6 +1,8 @@
-"""Bar chart layout on its own."""
+"""Bar chart layout and the searches its bars link to, on their own."""
 from __future__ import annotations
 
+from indexer.request import SearchRequest
+from webui import params
 from webui.charts import MAX_WIDTH, PLOT_HEIGHT, ChartPoint, bar_chart
 
 
@@ -40,3 +42,15 @@ def test_a_crowded_axis_labels_every_other_bar_and_drops_counts():
 def test_a_bar_says_what_it_shows():
     chart = bar_chart("c", "Caption", "year", points(1, 2))
     assert [bar.description for bar in chart.bars] == ["2015: 1 post", "2016: 2 posts"]
+
+
+def test_a_year_bar_filters_to_that_year_alone():
+    search = SearchRequest(q="care", year=("2016", "2019"), page=3)
+    assert params.search_url(params.period_search(search, "year", "2016")) == "/search?q=care&year=2016"
+
+
+def test_a_month_bar_bounds_the_dates_to_its_month_within_any_bounds_already_set():
+    search = SearchRequest(date_from="2019-03-15", date_to="2019-06-10")
+    bounds = [(s.date_from, s.date_to) for s in
+              (params.period_search(search, "month", month) for month in ("2019-03", "2019-04", "2019-06"))]
+    assert bounds == [("2019-03-15", "2019-03"), ("2019-04", "2019-04"), ("2019-06", "2019-06-10")]
