@@ -19,7 +19,7 @@ from indexer.org_rules import STOP_WORDS, WORD, kind_by_suffix, normalise, rule_
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["KINDS", "aliases", "canonical_org", "find_organisations", "organisation_kind"]
+__all__ = ["KINDS", "aliases", "canonical_org", "find_organisations", "known_organisations", "organisation_kind"]
 
 KINDS = (
     "county council", "district council", "unitary council", "metropolitan council",
@@ -199,3 +199,8 @@ def organisation_kind(canonical: str) -> str | None:
     if name in _gazetteer().kinds:
         return _gazetteer().kinds[name]
     return kind_by_suffix(name)
+
+
+def known_organisations() -> dict[str, str]:
+    """Every body in the gazetteer and its kind: for pages that look bodies up by name."""
+    return dict(_gazetteer().kinds)

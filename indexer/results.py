@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from indexer.org_names import org_path
 from indexer.request import FILTER_FIELDS, SearchRequest
 
 
@@ -119,3 +120,90 @@ class IndexStatus:
     documents: int
     indexed_at: str | None
     size_bytes: int = 0
+
+
+# -- Explore: organisation pages and timelines -------------------------------------------
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """Posts published in one year (`2019`) or one month (`2019-03`)."""
+
+    period: str
+    count: int
+
+
+@dataclass
+class Timeline:
+    """How a search's results spread over time: one bar per year, or per month over a short span."""
+
+    unit: str  # "year" or "month"
+    bars: list[PeriodCount]
+    undated: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(bar.count for bar in self.bars)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """One body with posts: its name as shown, as the index holds it (for searches), kind and count."""
+
+    name: str
+    indexed: str
+    kind: str
+    count: int
+
+    @property
+    def path(self) -> str:
+        return org_path(self.name)
+
+    def search(self, **changes) -> SearchRequest:
+        """The posts naming this body, narrowed by `changes` (a year, a tag, ...)."""
+        return SearchRequest(org=(self.indexed,), **changes)
+
+    @property
+    def term(self) -> str:
+        """This body as a query term: `org:"Local Government Association"`."""
+        return 'org:"{}"'.format(self.indexed.replace('"', " "))
+
+    def search_with(self, other: "Organisation") -> SearchRequest:
+        """The posts naming both bodies: one filter parameter widens (OR), so this is a query."""
+        return SearchRequest(q=f"{self.term} AND {other.term}")
+
+
+@dataclass
+class OrganisationProfile:
+    """Everything an organisation's page shows, and its JSON."""
+
+    organisation: Organisation
+    aliases: list[str]
+    years: list[PeriodCount]
+    undated: int
+    newest: list[dict]
+    named_with: list[Organisation]  # each count is of posts naming both
+    tags: list[FacetValue]
+    authors: list[FacetValue]
+
+    def to_json(self) -> dict:
+        """Exactly what /api/org/<name> answers."""
+        org = self.organisation
+        return {
+            "name": org.name,
+            "kind": org.kind,
+            "aliases": self.aliases,
+            "url": org.path,
+            "posts": org.count,
+            "search_url": org.search().url(),
+            "undated": self.undated,
+            "years": [{"year": y.period, "count": y.count, "search_url": org.search(year=(y.period,)).url()}
+                      for y in self.years],
+            "newest": [{"id": doc["id"], "url": f"/doc/{doc['id']}", "title": doc["title"], "date": doc["date"],
+                        "source": doc["source"], "author": doc["author"]} for doc in self.newest],
+            "named_with": [{"name": other.name, "kind": other.kind, "url": other.path, "posts": other.count,
+                            "search_url": org.search_with(other).url()} for other in self.named_with],
+            "tags": [{"value": t.value, "count": t.count, "search_url": org.search(tag=(t.value,)).url()}
+                     for t in self.tags],
+            "authors": [{"value": a.value, "count": a.count, "search_url": org.search(author=(a.value,)).url()}
+                        for a in self.authors],
+        }

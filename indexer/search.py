@@ -7,25 +7,26 @@ generation and counted with Counter, which is several times faster than Whoosh's
 from __future__ import annotations
 
 import logging
-import threading
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Iterator
 
-from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from indexer import store
+from indexer.bounds import (TIME_LIMIT_NOTICE, Deadline, DeadlineFilterCollector, OutOfTime, bounded_docs,
+                            bounded_query, time_limit_setting)
 from indexer.queries import (TEXT_FIELDS, ParsedQuery, date_query, filter_queries, make_parser,
                              parse_user_query)
 from indexer.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
 from indexer.results import (Correction, DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable,
                              SearchResult)
-from indexer.schema import WORDS_FIELD, facet_values, stored_document, value_key
+from indexer.schema import NEWEST_KEY_MISSING, WORDS_FIELD, facet_values, stored_document, value_key
 from indexer.snippets import (MarkFormatter, PassageFragmenter, escaped, highlight_text, lead, paragraphs,
                               whole_text_fragmenter)
 from indexer.spelling import SpellingCorrector
@@ -55,6 +56,30 @@ class _TextMatch:
         return sum(docnum in docs for docs in self.concept_docs) / len(self.concept_docs)
 
 
+@dataclass
+class _Found:
+    """What a request matches: its parsed query, the posts, and what the page should say."""
+
+    parsed: ParsedQuery
+    text: _TextMatch
+    filter_docs: dict[str, set[int]]
+    base: set[int]  # matched by the query and dates, before filters
+    matching: set[int]  # and by every filter
+    partial: bool = False  # no post has all the query's concepts
+    correction: Correction | None = None
+    suggestion: str | None = None
+    out_of_time: bool = False
+    deadline: Deadline | None = None
+
+    def notice(self) -> str | None:
+        notices = [self.parsed.notice]
+        if self.partial and self.matching:
+            notices.append(PARTIAL_NOTICE)
+        if self.out_of_time or (self.deadline is not None and self.deadline.hit):
+            notices.append(TIME_LIMIT_NOTICE)
+        return " ".join(n for n in notices if n) or None
+
+
 class _Generation:
     """One open searcher and what is cached for it."""
 
@@ -67,6 +92,8 @@ class _Generation:
         self._facet_keys: dict[str, list[tuple[str, ...]]] | None = None
         self._facet_labels: dict[str, dict[str, str]] = {}
         self._corrector: SpellingCorrector | None = None
+        self._months: tuple[object, list[str]] | None = None  # (searcher, months); see months()
+        self._every: set[int] | None = None
 
     def refresh(self) -> None:
         if not self.searcher.up_to_date():
@@ -74,6 +101,13 @@ class _Generation:
             self.meta = store.read_meta(self.path) or self.meta
             self._facet_keys = None
             self._corrector = None
+            self._every = None
+
+    def every(self) -> set[int]:
+        """Every live document number: what a search with no words matches."""
+        if self._every is None:
+            self._every = set(self.searcher.docs_for_query(wq.Every()))
+        return self._every
 
     def facet_keys(self) -> dict[str, list[tuple[str, ...]]]:
         """Each facet's value keys for every document number, read once per searcher generation.
@@ -112,6 +146,17 @@ class _Generation:
             self._corrector = SpellingCorrector(counts, extra)
         return self._corrector
 
+    def months(self) -> list[str]:
+        """Each document's month of publication (`YYYY-MM`, "" if undated), for timelines.
+
+        Read from the sortable date column, so no stored document is loaded; kept until the
+        searcher is refreshed."""
+        if self._months is None or self._months[0] is not self.searcher:
+            column = self.searcher.reader().column_reader("newest_key")
+            months = [str(value)[:7] if value and value != NEWEST_KEY_MISSING else "" for value in column]
+            self._months = (self.searcher, months)
+        return self._months[1]
+
     def close(self) -> None:
         self.searcher.close()
         self.index.close()
@@ -120,8 +165,9 @@ class _Generation:
 class SearchService:
     """Answers searches against the live index in `index_dir`, following reindexes."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, time_limit: float | None = None):
         self.index_dir = Path(index_dir)
+        self.time_limit = time_limit if time_limit is not None else time_limit_setting()
         self._lock = threading.RLock()
         self._current: _Generation | None = None
         self._stamp: tuple = ()
@@ -163,66 +209,96 @@ class SearchService:
     def search(self, request: SearchRequest) -> SearchResult:
         with self._lock:
             gen = self._generation()
-            parsed = parse_user_query(gen.parser, request.q)
-            filters = filter_queries(request)
-            dates = date_query(request)
-            # Each part is matched once as a set of document numbers; the page, the total and
-            # every facet's counts are then set intersections, not further Whoosh searches.
-            filter_docs = {name: self._docs(gen.searcher, q) for name, q in filters.items()}
-            if dates is not None:
-                filter_docs[""] = self._docs(gen.searcher, dates)  # narrows every facet, never counted
-            text = self._text_match(gen, parsed)
-            correction, suggestion = None, None
-            if parsed.words and not _intersect(text.all_docs, filter_docs.values()):
-                corrected_q = self._corrected(gen, request.q, parsed.words)
-                if corrected_q:
-                    better = parse_user_query(gen.parser, corrected_q)
-                    better_text = self._text_match(gen, better)
-                    if _intersect(better_text.all_docs, filter_docs.values()):
-                        if request.correct:
-                            correction = Correction(request.q, corrected_q)
-                            parsed, text = better, better_text
-                        else:
-                            suggestion = corrected_q
-            base, partial = self._base(text, filter_docs, len(parsed.concepts))
-            matching = _intersect(base, filter_docs.values())
-            hits = self._page(gen, parsed, text, matching, request)
-            facets = self._facets(gen, base, filter_docs, request)
-            notice = parsed.notice
-            if partial and matching:
-                notice = f"{notice} {PARTIAL_NOTICE}" if notice else PARTIAL_NOTICE
-            return SearchResult(request, len(matching), hits, facets, suggestion, notice, correction)
+            found = self._resolve(gen, request)
+            hits, facets = [], {name: [] for name in FILTER_FIELDS}
+            try:
+                hits = self._page(gen, found, request)
+                facets = self._facets(gen, found.base, found.filter_docs, request)
+            except OutOfTime:
+                pass
+            return SearchResult(request, len(found.matching), hits, facets, found.suggestion,
+                                found.notice(), found.correction)
 
     def iter_matching(self, request: SearchRequest) -> Iterator[dict]:
         """Every match on every page, in the request's order: for CSV downloads."""
-        result = self.search(request.with_changes(page=1, per_page=1))
         with self._lock:
             gen = self._generation()
-            parsed = parse_user_query(gen.parser, result.corrected.to if result.corrected else request.q)
-            filter_docs = {name: self._docs(gen.searcher, q) for name, q in filter_queries(request).items()}
-            dates = date_query(request)
-            if dates is not None:
-                filter_docs[""] = self._docs(gen.searcher, dates)
-            text = self._text_match(gen, parsed)
-            base, _ = self._base(text, filter_docs, len(parsed.concepts))
-            matching = _intersect(base, filter_docs.values())
-            documents = [hit.document for hit in self._ranked(gen, parsed, text, matching, request, None)]
+            found = self._resolve(gen, request)
+            try:
+                hits = self._ranked(gen, found, request, None)
+            except OutOfTime:
+                hits = []
+            documents = [hit.document for hit in hits]
         yield from documents
 
-    def _docs(self, searcher, q: wq.Query) -> set[int]:
-        return set(searcher.docs_for_query(q))
+    def month_counts(self, request: SearchRequest) -> Counter:
+        """How many of a search's results were published in each month (`YYYY-MM`); undated ones are left out."""
+        with self._lock:
+            gen = self._generation()
+            months = gen.months()
+            return Counter(months[docnum] for docnum in self._resolve(gen, request).matching if months[docnum])
 
-    def _text_match(self, gen: _Generation, parsed: ParsedQuery) -> _TextMatch:
+    def _resolve(self, gen: _Generation, request: SearchRequest) -> "_Found":
+        """Which posts a request matches, as sets of document numbers, with any spelling
+        correction applied. Each part is matched once; the page, the total and every facet's
+        counts are then set intersections, not further Whoosh searches."""
+        deadline = Deadline(self.time_limit)
+        parsed = self._parse(gen, request.q)
+        found = _Found(parsed, _TextMatch(set(), set(), []), {}, set(), set())
+        try:
+            for name, q in filter_queries(request).items():
+                found.filter_docs[name] = bounded_docs(gen.searcher, q, deadline)
+            dates = date_query(request)
+            if dates is not None:  # narrows every facet, never counted as one
+                found.filter_docs[""] = bounded_docs(gen.searcher, dates, deadline)
+            found.text = self._text_match(gen, parsed, deadline)
+            if parsed.words and not _intersect(found.text.all_docs, found.filter_docs.values()):
+                self._correct(gen, request, found, deadline)
+            found.base, found.partial = self._base(found.text, found.filter_docs, len(found.parsed.concepts))
+        except OutOfTime:
+            found.out_of_time = True
+        found.matching = _intersect(found.base, found.filter_docs.values())
+        found.deadline = deadline
+        return found
+
+    def _parse(self, gen: _Generation, q: str) -> ParsedQuery:
+        parsed = parse_user_query(gen.parser, q)
+        if parsed.query is not None and parsed.query is not wq.NullQuery:
+            notices = [parsed.notice] if parsed.notice else []
+            reader = gen.searcher.reader()
+            bound = lambda part: bounded_query(part, reader, notices)  # noqa: E731
+            parsed.query = bound(parsed.query)
+            parsed.required = [bound(part) for part in parsed.required]
+            parsed.excluded = [bound(part) for part in parsed.excluded]
+            parsed.notice = " ".join(dict.fromkeys(notices)) or None
+        return parsed
+
+    def _correct(self, gen: _Generation, request: SearchRequest, found: "_Found", deadline: Deadline) -> None:
+        """Show the corrected results when only they have all the words; otherwise offer them."""
+        corrected_q = self._corrected(gen, request.q, found.parsed.words)
+        if not corrected_q:
+            return
+        better = self._parse(gen, corrected_q)
+        better_text = self._text_match(gen, better, deadline)
+        if not _intersect(better_text.all_docs, found.filter_docs.values()):
+            return
+        if request.correct:
+            found.correction = Correction(request.q, corrected_q)
+            found.parsed, found.text = better, better_text
+        else:
+            found.suggestion = corrected_q
+
+    def _text_match(self, gen: _Generation, parsed: ParsedQuery, deadline: Deadline) -> _TextMatch:
         """Posts with any and with all of the query's concepts, within its required parts."""
         searcher = gen.searcher
         if parsed.query is None:
-            everything = self._docs(searcher, wq.Every())
+            everything = gen.every()
             return _TextMatch(everything, everything, [])
         if parsed.query is wq.NullQuery:
             return _TextMatch(set(), set(), [])
-        required = [self._docs(searcher, q) for q in parsed.required]
-        excluded = set().union(*(self._docs(searcher, q) for q in parsed.excluded))
-        concept_docs = [self._docs(searcher, c.query) for c in parsed.concepts]
+        required = [bounded_docs(searcher, q, deadline) for q in parsed.required]
+        excluded = set().union(*(bounded_docs(searcher, q, deadline) for q in parsed.excluded))
+        concept_docs = [bounded_docs(searcher, c.query, deadline) for c in parsed.concepts]
         if concept_docs:
             any_docs = set().union(*concept_docs)
             all_docs = _intersect(concept_docs[0], concept_docs[1:])
@@ -245,24 +321,30 @@ class SearchService:
             return text.all_docs, False
         return text.any_docs, not complete
 
-    def _page(self, gen: _Generation, parsed: ParsedQuery, text: _TextMatch, matching: set[int],
-              request: SearchRequest) -> list[Hit]:
+    def _page(self, gen: _Generation, found: "_Found", request: SearchRequest) -> list[Hit]:
         first = (request.page - 1) * request.per_page
-        if first >= len(matching):
+        if first >= len(found.matching):
             return []
-        return self._ranked(gen, parsed, text, matching, request, first + request.per_page)[first:]
+        return self._ranked(gen, found, request, first + request.per_page)[first:]
 
-    def _ranked(self, gen: _Generation, parsed: ParsedQuery, text: _TextMatch, matching: set[int],
-                request: SearchRequest, limit: int | None) -> list[Hit]:
+    def _ranked(self, gen: _Generation, found: "_Found", request: SearchRequest, limit: int | None) -> list[Hit]:
         """The matching posts in the request's order, down to `limit`, with snippets.
 
         By relevance, Whoosh's BM25F (with nearness bonuses) ranks the posts; the top ones are
-        then re-ranked so a post with more of the concepts comes first."""
-        text_query = parsed.query
+        then re-ranked so a post with more of the concepts comes first. Ranking stops at the
+        search's deadline with what it has."""
+        text_query, text, matching = found.parsed.query, found.text, found.matching
+        if not matching:
+            return []
         scored = request.effective_sort == "relevance" and text_query is not None
         depth = None if limit is None else (max(limit, RERANK_DEPTH) if scored else limit)
-        results = gen.searcher.search(text_query or wq.Every(), filter=matching, limit=depth,
-                                      terms=True, **_sort_args(request))
+        collector = gen.searcher.collector(limit=depth, terms=True, **_sort_args(request))
+        timed = DeadlineFilterCollector(collector, matching, found.deadline)
+        try:
+            gen.searcher.search_with_collector(text_query or wq.Every(), timed)
+        except OutOfTime:
+            found.out_of_time = True
+        results = timed.results()
         results.fragmenter = PassageFragmenter()
         results.formatter = MarkFormatter()
         ranked = list(results)
@@ -368,13 +450,6 @@ class SearchService:
         """The most common values of each facet over the whole index."""
         result = self.search(SearchRequest(per_page=1))
         return {name: values[:limit] for name, values in result.facets.items()}
-
-
-def _combine(parts: list) -> wq.Query:
-    present = [p for p in parts if p is not None]
-    if not present:
-        return wq.Every()
-    return present[0] if len(present) == 1 else wq.And(present)
 
 
 def _intersect(base: set[int], others) -> set[int]:

@@ -10,6 +10,7 @@ import logging
 import re
 from urllib.parse import quote, urlencode
 
+from indexer.org_names import org_path
 from indexer.request import (FILTER_FIELDS, InvalidParameter, SearchRequest, canonical_value, filter_key,
                              request_from_params)
 
@@ -143,3 +144,24 @@ def document_url(doc_id: str, search: SearchRequest | None = None) -> str:
 
 def api_document_url(doc_id: str) -> str:
     return "/api/doc/" + quote(doc_id, safe="/")
+
+
+# -- Explore: organisation pages and timeline bars -----------------------------------------
+
+def org_url(name: str) -> str:
+    """The page of the body a name (as indexed or as shown) means."""
+    return org_path(name)
+
+
+def period_search(search: SearchRequest, unit: str, period: str) -> SearchRequest:
+    """The same search narrowed to one timeline bar: a year filter, or a month's date bounds
+    (kept within any bounds already set, so the bar's count is the new search's total)."""
+    if unit == "year":
+        return search.with_changes(year=(period,), page=1)
+    date_from = max(period, search.date_from or period)
+    date_to = min(period, search.date_to or period, key=lambda bound: bound + "~")
+    return search.with_changes(date_from=date_from, date_to=date_to, page=1)
+
+
+def api_org_url(name: str) -> str:
+    return org_path(name, prefix="/api/org/")

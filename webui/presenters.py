@@ -9,6 +9,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from indexer.org_names import display_name
 from indexer.request import SearchRequest
 from indexer.results import SearchResult
 from webui import params
@@ -157,3 +158,8 @@ def _unique_id(text: str, used: set[str]) -> str:
         candidate, number = f"{base}-{number}", number + 1
     used.add(candidate)
     return candidate
+
+
+def org_name(indexed: str) -> str:
+    """An organisation's name as its page shows it (the index drops commas from names)."""
+    return display_name(indexed)

@@ -46,3 +46,4 @@ def configure(app) -> None:
         PrefixLoader({GOVUK_PREFIX: GovukTemplateLoader()}),
     ])
     app.jinja_env.filters["display_date"] = presenters.display_date
+    app.jinja_env.filters["org_name"] = presenters.org_name

@@ -5,8 +5,9 @@ import logging
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request
 
+from indexer.explore import Explorer
 from indexer.request import InvalidParameter
-from webui import params, presenters
+from webui import explore_presenters, params, presenters
 from webui.service import search_service
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def search():
         "search.html",
         search=search_request,
         result=result,
+        timeline_chart=timeline_chart(result),
         facet_groups=presenters.facet_groups(result),
         selected_filters=presenters.selected_filters(search_request),
         pagination=presenters.pagination(result),
@@ -40,6 +42,12 @@ def search():
         urls=params,
         presenters=presenters,
     )
+
+
+def timeline_chart(result):
+    """The results over time, when they span more than one year (or month, in a short span)."""
+    timeline = Explorer(search_service()).timeline(result) if result.total else None
+    return explore_presenters.timeline_chart(timeline, result.request) if timeline else None
 
 
 def invalid_search(error: InvalidParameter):

@@ -1,7 +1,7 @@
 """Browser test set-up: a real index, the app on a free local port, and Debian's Chromium.
 
 Playwright drives /usr/bin/chromium (installed by `make chromium`); it never downloads a
-browser. The set-up also saves the README's screenshot of the results page.
+browser. The set-up also saves the README's screenshots of the results and an organisation's page.
 """
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOT = REPO_ROOT / "docs" / "screenshot-results.png"
 SCREENSHOT_URL = "/search?q=leadership&source=Council+Voices"
+ORG_SCREENSHOT = REPO_ROOT / "docs" / "screenshot-organisation.png"
+ORG_SCREENSHOT_URL = "/org/Local_Government_Association"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -74,6 +76,19 @@ def results_screenshot(browser, base_url):
     page.wait_for_load_state("networkidle")
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
+    context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def organisation_screenshot(browser, base_url):
+    """Save what an organisation's page looks like, for the README: its main column only, to keep it small."""
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + ORG_SCREENSHOT_URL)
+    page.wait_for_load_state("networkidle")
+    column = page.locator(".app-org").bounding_box()
+    page.screenshot(path=str(ORG_SCREENSHOT), clip={"x": column["x"] - 20, "y": column["y"] - 20,
+                                                      "width": column["width"] + 40, "height": 1000})
     context.close()
 
 

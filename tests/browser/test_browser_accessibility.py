@@ -17,6 +17,13 @@ PAGES = [
     "/search?q=leadership&from=May",
     f"/doc/{corpus.INSPECTION_ID}?q=inspection",
     "/doc/no/such/post",
+    "/search?year=2019",
+    "/org",
+    "/org?name=council&kind=county+council&sort=name",
+    "/org?name=zebra",
+    "/org/Local_Government_Association",
+    "/org/Countess_Wear_Community_School",
+    "/org/Ministry_of_Magic",
 ]
 
 

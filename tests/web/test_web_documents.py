@@ -29,8 +29,13 @@ def test_document_metadata_links_to_filtered_searches(get_page, get_json):
     assert rows["Author"].select_one("a")["href"] == "/search?author=" + quote(doc["author"]).replace("%20", "+")
     tag_links = {a.get_text(strip=True): a["href"] for a in rows["Tags"].select("a")}
     assert set(tag_links) == set(doc["tags"])
-    org_links = [a["href"] for a in rows["Organisations"].select("a")]
-    assert len(org_links) == len(doc["organisations"]) and all(h.startswith("/search?org=") for h in org_links)
+    # Each organisation's name leads to its page, and a second link to the search for its posts.
+    org_items = rows["Organisations"].select("li")
+    assert len(org_items) == len(doc["organisations"])
+    for item, name in zip(org_items, doc["organisations"]):
+        page_link, search_link = item.select("a")
+        assert page_link.get_text(strip=True) == name and page_link["href"] == "/org/" + name.replace(" ", "_")
+        assert search_link["href"] == "/search?org=" + quote(name).replace("%20", "+")
     category = rows["Categories"].select_one("a")
     assert category["href"] == f"/search?category={doc['categories'][0]}"
 

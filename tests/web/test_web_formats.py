@@ -44,7 +44,7 @@ def test_csv_has_every_match_on_every_page(client, get_json):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert len(rows) == get_json("/api/search")["total"] == 34
+    assert len(rows) == get_json("/api/search")["total"] == 35
     assert list(rows[0]) == ["id", "url", "title", "date", "author", "source", "tags", "categories",
                              "organisations"]
     first = rows[0]
@@ -117,7 +117,7 @@ def test_opensearch_description(client):
 def test_healthz_ok(get_json):
     data = get_json("/healthz")
     assert data["status"] == "ok"
-    assert data["documents"] == 34
+    assert data["documents"] == 35
     assert data["indexed_at"]
 
 

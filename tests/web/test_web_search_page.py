@@ -16,7 +16,7 @@ def result_items(page):
 
 def test_front_page_lists_every_document_newest_first(get_page):
     page = get_page("/")
-    assert page.select_one("#results-count").get_text(strip=True) == "34 results"
+    assert page.select_one("#results-count").get_text(strip=True) == "35 results"
     dates = [t["datetime"] for t in page.select(".app-result__meta time")]
     assert len(result_items(page)) == 10
     assert dates == sorted(dates, reverse=True)

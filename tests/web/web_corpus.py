@@ -35,6 +35,7 @@ HOSTILE_ID = "blogs/hostile/script-post"
 ADCS_ALIAS_ID = "blogs/alias/adcs-short-name"
 ADCS_FULL_ID = "blogs/alias/adcs-full-name"
 UNDATED_ID = "blogs/undated/no-date"
+RURAL_ID = "blogs/orgs/rural-councils"  # a name with commas (Defra) and one no list holds (a school)
 HOSTILE_TEXT = "<script>alert(1)</script>"
 
 
@@ -93,6 +94,11 @@ SPECIAL_DOCUMENTS = {
         title="A letter to the Association of Directors of Children's Services", date="2020-02-03",
         author="Grace Okafor", source="Council Voices", tags=["Children's services"], categories=["Policy"],
     ) + "We wrote to the Association of Directors of Children's Services about caseloads.\n",
+    RURAL_ID: _front_matter(
+        title="Rural councils and school farms", date="2021-04-05", author="Asha Patel",
+        source="Leading Places blog", tags=["Climate"], categories=["Policy"],
+    ) + ("The Department for Environment, Food and Rural Affairs met Devon County Council and "
+         "Countess Wear Community School about school farms. The LGA joined later.\n"),
     UNDATED_ID: _front_matter(
         title="A post without a date", author="Owen Hughes", source="Chief Executive Notes",
         tags=["Leadership"], categories=["Practice"],

@@ -1,0 +1,124 @@
+"""Limits that keep any one search cheap, whatever is typed.
+
+A few characters can ask Whoosh for a great deal: `l* m* n*` expands to every word starting with
+those letters, `{a TO z}` to every word in the index, `?a*` to a scan of the whole word list. So a
+word may not start with a wildcard, each wildcard or range searches at most its most common
+matching words, and matching and ranking stop at a time limit, answering with what they have and
+saying so.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from itertools import islice
+
+from whoosh import query as wq
+from whoosh.collectors import FilterCollector
+
+# Words one wildcard, range or fuzzy term may stand for; beyond this the commonest are searched.
+MAX_EXPANSION = 64
+# How many matching words are looked at to choose the commonest ones.
+EXPANSION_SCAN = 4_000
+# Seconds one search may spend matching and ranking (env LGSEARCH_TIME_LIMIT).
+DEFAULT_TIME_LIMIT = 2.0
+# Fields whose ranges are small and meant (dates, years): never capped.
+_EXACT_RANGE_FIELDS = frozenset({"date", "year", "newest_key", "oldest_key"})
+
+TIME_LIMIT_NOTICE = ("Your search took too long to finish, so these results may be incomplete. "
+                     "Try fewer or more specific words.")
+
+
+def time_limit_setting() -> float:
+    """The time limit from LGSEARCH_TIME_LIMIT, or the default when it is unset or not a number."""
+    try:
+        value = float(os.environ.get("LGSEARCH_TIME_LIMIT", DEFAULT_TIME_LIMIT))
+    except ValueError:
+        return DEFAULT_TIME_LIMIT
+    return value if value > 0 else DEFAULT_TIME_LIMIT
+
+
+class OutOfTime(Exception):
+    """A search used up its time limit."""
+
+
+@dataclass
+class Deadline:
+    """When a search must stop; checked between steps, never by a signal."""
+
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+    hit: bool = False
+
+    def check(self) -> None:
+        if time.monotonic() - self.started > self.seconds:
+            self.hit = True
+            raise OutOfTime()
+
+    def remaining(self) -> float:
+        return max(0.001, self.seconds - (time.monotonic() - self.started))
+
+
+class DeadlineFilterCollector(FilterCollector):
+    """Whoosh's filter collector that also stops at a deadline, keeping what it collected.
+
+    Whoosh's own TimeLimitCollector cannot wrap a filter (its loop skips the filter's), and its
+    alarm signal only works in a main thread, so both jobs are done in one loop here."""
+
+    def __init__(self, child, allow, deadline: Deadline, every: int = 256):
+        super().__init__(child, allow=allow)
+        self.deadline = deadline
+        self.every = every
+
+    def collect_matches(self):
+        child = self.child
+        allow = self._allow
+        for count, sub_docnum in enumerate(child.matches()):
+            if allow is None or self.offset + sub_docnum in allow:
+                child.collect(sub_docnum)
+            if count % self.every == self.every - 1:
+                self.deadline.check()
+
+
+def bounded_docs(searcher, q: wq.Query, deadline: Deadline, every: int = 2048) -> set[int]:
+    """The document numbers a query matches, stopping at the deadline."""
+    found = set()
+    for count, docnum in enumerate(searcher.docs_for_query(q)):
+        found.add(docnum)
+        if count % every == every - 1:
+            deadline.check()
+    return found
+
+
+def bounded_query(q: wq.Query, reader, notices: list[str]) -> wq.Query:
+    """The query with every leading wildcard removed and every expansion capped."""
+    if isinstance(q, wq.MultiTerm) and not isinstance(q, wq.Term):
+        return _bounded_multiterm(q, reader, notices)
+    if q.is_leaf():
+        return q
+    return q.apply(lambda child: bounded_query(child, reader, notices))
+
+
+def _bounded_multiterm(q: wq.MultiTerm, reader, notices: list[str]) -> wq.Query:
+    if isinstance(q, (wq.Wildcard, wq.Prefix)) and q.text[:1] in ("*", "?"):
+        rest = q.text.lstrip("*?")
+        notices.append(f"A search word cannot start with * or ?, so “{q.text}” was searched as “{rest or '…'}”.")
+        if not rest.strip("*?"):
+            return wq.NullQuery
+        q = wq.Wildcard(q.fieldname, rest, boost=q.boost) if any(c in rest for c in "*?") else wq.Prefix(
+            q.fieldname, rest, boost=q.boost)
+    if isinstance(q, wq.TermRange) and q.fieldname in _EXACT_RANGE_FIELDS:
+        return q
+    field_name = q.fieldname
+    words = list(islice(q._btexts(reader), EXPANSION_SCAN + 1))
+    if len(words) <= MAX_EXPANSION:
+        return q
+    commonest = sorted(words, key=lambda word: -reader.doc_frequency(field_name, word))[:MAX_EXPANSION]
+    notices.append(f"“{_shown(q)}” matches too many words, so only the {MAX_EXPANSION} most common were searched.")
+    return wq.Or([wq.Term(field_name, word, boost=q.boost) for word in commonest])
+
+
+def _shown(q: wq.Query) -> str:
+    if isinstance(q, wq.TermRange):
+        return f"{q.start or ''} TO {q.end or ''}".strip()
+    return getattr(q, "text", str(q))
