@@ -5,6 +5,7 @@ word that marks a body, and leaves mapping them to canonical names to orgs.py.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -63,6 +64,7 @@ SUFFIXES = (
 )
 _LISTING_SUFFIXES = frozenset({"NHS Foundation Trust", "NHS Trust", "Integrated Care Board", "ICB",
                                "Clinical Commissioning Group", "CCG", "Health Board"})
+_AND_NEXT = re.compile(r"[ \t\u00a0]+(?:and|&)[ \t\u00a0]")
 _WORD_AHEAD = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)(?![\w'-])")
 _UNIVERSITY_OF = re.compile(r"(?<![\w-])University of[ \t\u00a0]+")
 _SUFFIX_KINDS = (
@@ -116,9 +118,8 @@ def _is_specific(tokens: list[re.Match]) -> bool:
     return any(WORD.match(w) and w.casefold() not in GENERIC_WORDS for w in words)
 
 
-def _academy_place_end(text: str, end: int, known: list[tuple[int, int, str]]) -> int:
+def _academy_place_end(text: str, end: int, starts: set[int]) -> int:
     """ "Harris Academy Peckham": an academy's name may go on with a place after the word Academy."""
-    starts = {start for start, _, _ in known}
     for _ in range(2):
         word = _WORD_AHEAD.match(text, end)
         if not word or word["word"].casefold() in STOP_WORDS | GENERIC_WORDS or word.start("word") in starts:
@@ -127,20 +128,22 @@ def _academy_place_end(text: str, end: int, known: list[tuple[int, int, str]]) -
     return end
 
 
-def _barrier(text: str, known: list[tuple[int, int, str]], lo: int, end: int) -> int:
-    """Where a run may start: after a known body joined to it by "and" ("Cornwall Council and ...")."""
-    for _, stop, _ in known:
-        if lo < stop <= end and re.match(r"[ \t\u00a0]+(?:and|&)[ \t\u00a0]", text[stop:end]):
+def _barrier(text: str, stops: list[int], lo: int, end: int) -> int:
+    """Where a run may start: after a known body joined to it by "and" ("Cornwall Council and ...").
+
+    `stops` are the known bodies' ends, sorted, so only those within reach are looked at."""
+    for stop in stops[bisect.bisect_right(stops, lo):bisect.bisect_right(stops, end)]:
+        if _AND_NEXT.match(text, stop, end):
             lo = stop
     return lo
 
 
-def _run_before(text: str, end: int, known: list[tuple[int, int, str]], commas: bool) -> list[re.Match]:
+def _run_before(text: str, end: int, stops: list[int], commas: bool) -> list[re.Match]:
     """The capitalised words (joined by of/and/&/upon) that end just before `end`, on one line.
 
     With `commas`, places may be listed: "Barking, Havering and Redbridge University Hospitals".
     """
-    lo = _barrier(text, known, max(0, end - 200), end)
+    lo = _barrier(text, stops, max(0, end - 200), end)
     run: list[re.Match] = []
     boundary = end
     for token in reversed(list(_TOKEN.finditer(text, lo, end))):
@@ -210,10 +213,12 @@ def _rule_name(prefix: str, suffix: str) -> str:
 def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Names no list can hold: "X Primary School", "X NHS Foundation Trust", "University of X"..."""
     spans = []
+    stops = sorted(stop for _, stop, _ in known)
+    starts = {start for start, _, _ in known}
     for start, stop, suffix in _suffixes(text):
-        run = _run_before(text, start, known, commas=suffix in _LISTING_SUFFIXES)
+        run = _run_before(text, start, stops, commas=suffix in _LISTING_SUFFIXES)
         if run and _is_specific(run):
-            end = _academy_place_end(text, stop, known) if suffix == "Academy" else stop
+            end = _academy_place_end(text, stop, starts) if suffix == "Academy" else stop
             suffix = normalise(text[start:end])
             prefix = text[run[0].start():run[-1].end()]
             spans.append((run[0].start(), end, _rule_name(prefix, suffix)))

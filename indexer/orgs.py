@@ -152,10 +152,14 @@ def _strip_possessive(name: str) -> str:
     return name[:-1] if name.endswith("s'") else name
 
 
-def _longest_first(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _longest_first(spans: list[tuple[int, int, str]], length: int) -> list[tuple[int, int, str]]:
+    """Longest spans win overlaps; a map of taken characters keeps this linear in mentions."""
+    taken = bytearray(length)
     chosen: list[tuple[int, int, str]] = []
     for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
-        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+        start, end = span[0], span[1]
+        if taken.find(1, start, end) == -1:
+            taken[start:end] = b"\x01" * (end - start)
             chosen.append(span)
     return chosen
 
@@ -164,7 +168,7 @@ def find_organisations(text: str) -> list[str]:
     """The canonical names of every organisation the text names, each once, sorted."""
     text = text.replace("’", "'").replace("‘", "'")
     known = _gazetteer_spans(text)
-    spans = _longest_first(known + _canonical_rule_spans(text, known))
+    spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
     return sorted({name for _, _, name in spans}, key=lambda n: (n.casefold(), n))
 
 

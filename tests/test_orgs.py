@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 import importlib.util
 from pathlib import Path
 
@@ -188,3 +189,39 @@ def test_gazetteer_is_what_make_gazetteer_writes(tmp_path):
     make_gazetteer.write(make_gazetteer.merge(make_gazetteer.ons_councils() + make_gazetteer.read_extra()), fresh)
     assert fresh.read_text("utf-8") == GAZETTEER.read_text("utf-8"), \
         "organisations.csv is stale: run .venv/bin/python indexer/data/make_gazetteer.py"
+
+
+# --- work grows with the post, not with its square ----------------------------------------------
+
+def count_steps(text: str) -> int:
+    """Lines of the recogniser run for `text`: a measure of work that a busy machine cannot skew."""
+    steps = 0
+    package = str(ROOT / "indexer")
+
+    def trace(frame, event, arg):
+        if not frame.f_code.co_filename.startswith(package):
+            return None
+
+        def count_line(frame, event, arg):
+            nonlocal steps
+            steps += event == "line"
+            return count_line
+        return count_line
+
+    sys.settrace(trace)
+    try:
+        find_organisations(text)
+    finally:
+        sys.settrace(None)
+    return steps
+
+
+def long_post(megabytes: int) -> str:
+    line = ("Ofsted came back. Ofsted met the LGA and Countess Wear Community School and "
+            "Norfolk County Council (NCC) and Ofsted and NCC. ")
+    return line * (megabytes * 2**20 // len(line))
+
+
+def test_recognising_organisations_is_linear_in_the_length_of_a_post():
+    one, two = count_steps(long_post(1)), count_steps(long_post(2))
+    assert 1.9 <= two / one <= 2.1, (one, two)
