@@ -44,10 +44,16 @@ training management practice social work innovation transformation sector leader
 skills apprenticeship children's childrens children young people youth adult adults family
 families parent parents teacher teachers governor governors head heads student students pupil
 pupils early years year government corporate english british uk send sen board group alliance
-clinical commissioning
+clinical commissioning full cabinet executive labour conservative liberal democrat democrats green
+reform scrutiny county hall unitary
 """.split())
 # Head words that end one name, so "and" after them starts another ("Council and Exeter College").
-HEAD_WORDS = frozenset("council school college university trust authority board academy police".split())
+HEAD_WORDS = frozenset("""council school college university trust authority board academy police consortium
+partnership federation network collaborative forum group""".split())
+# Head words that end a body named before "and" in a conjoined name: "Exeter Consortium and ...".
+_CONJOINED_HEADS = "Consortium|Partnership|Federation|Network|Collaborative|Forum|Group"
+_CONJOINED = re.compile(
+    rf"(?P<first>(?:[A-ZÀ-ÖØ-Þ][\w'-]*[ \t\u00a0]+){{1,3}}(?:{_CONJOINED_HEADS}))[ \t\u00a0]+(?:and|&)[ \t\u00a0]+$")
 
 WORD = re.compile(r"(?:St\.|[A-ZÀ-ÖØ-Þ][\w'-]*)$")
 _TOKEN = re.compile(r"\S+")
@@ -60,7 +66,7 @@ SUFFIXES = (
     "County Council", "Borough Council", "Multi-Academy Trust", "Multi Academy Trust",
     "Academy Trust", "Academies Trust", "Learning Trust", "Education Trust", "Schools Trust",
     "Schools Alliance", "School Alliance", "School", "Academy", "College", "University",
-    "Police", "Constabulary", "Fire and Rescue Service", "Fire & Rescue Service",
+    "Police", "Constabulary", "Fire and Rescue Service", "Fire & Rescue Service", "Council",
 )
 _LISTING_SUFFIXES = frozenset({"NHS Foundation Trust", "NHS Trust", "Integrated Care Board", "ICB",
                                "Clinical Commissioning Group", "CCG", "Health Board"})
@@ -76,7 +82,7 @@ _SUFFIX_KINDS = (
     ("Clinical Commissioning Group", "nhs body"), ("Health Board", "nhs body"),
     ("Police", "police or fire service"), ("Constabulary", "police or fire service"),
     ("Rescue Service", "police or fire service"), ("University", "university"),
-    ("College", "college"),
+    ("College", "college"), ("Council", "district council"),
 )
 
 
@@ -217,7 +223,13 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
     starts = {start for start, _, _ in known}
     for start, stop, suffix in _suffixes(text):
         run = _run_before(text, start, stops, commas=suffix in _LISTING_SUFFIXES)
-        if run and _is_specific(run):
+        first = _conjoined_first(text, run[0].start() if run else start)
+        if first and run and not _is_specific(run):
+            # "Exeter Consortium and Teaching Schools Alliance": two bodies, the second of the same place.
+            place = first.group("first").split()[0]
+            spans.append((first.start("first"), first.end("first"), normalise(first.group("first"))))
+            spans.append((run[0].start(), stop, normalise(f"{place} {text[run[0].start():stop]}")))
+        elif run and _is_specific(run):
             end = _academy_place_end(text, stop, starts) if suffix == "Academy" else stop
             suffix = normalise(text[start:end])
             prefix = text[run[0].start():run[-1].end()]
@@ -228,6 +240,15 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
             spans.append((match.start(), end, f"University of {place}"))
     known_ends = {end for _, end, _ in known}  # "Former Cambridgeshire County Council" is the council
     return [span for span in spans if span[1] not in known_ends]
+
+
+def _conjoined_first(text: str, run_start: int) -> re.Match | None:
+    """The body named just before "and" when it ends in a head word such as Consortium."""
+    first = _CONJOINED.search(text, max(0, run_start - 80), run_start)
+    if first and first.end() == run_start and any(
+            word.casefold() not in GENERIC_WORDS | STOP_WORDS for word in first.group("first").split()[:-1]):
+        return first
+    return None
 
 
 def kind_by_suffix(name: str) -> str:

@@ -15,7 +15,7 @@ from importlib import resources
 
 import ahocorasick
 
-from indexer.org_rules import STOP_WORDS, WORD, kind_by_suffix, normalise, rule_spans
+from indexer.org_rules import GENERIC_WORDS, ROLE_WORDS, STOP_WORDS, WORD, kind_by_suffix, normalise, rule_spans
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,14 @@ def _at_word_boundary(text: str, start: int, end: int) -> bool:
     return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
 
 
+# National charities whose local branches take the charity's name and a place.
+BRANCHED_CHARITIES = frozenset({
+    "Age UK", "Citizens Advice", "Healthwatch", "Home-Start", "Mind", "Carers Trust", "Mencap",
+    "Voluntary Action", "Groundwork", "Relate", "Samaritans", "Scope",
+})
+_BRANCH_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)")
+_NOT_PLACES = STOP_WORDS | GENERIC_WORDS | ROLE_WORDS | {"uk", "england", "chief", "ceo", "trustee"}
+_DEFINITION = re.compile(r"[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
 _WORD_BEFORE = re.compile(r"(\S+)[ \t\u00a0]+$")
 _WORD_AFTER = re.compile(r"[ \t\u00a0]+[A-ZÀ-ÖØ-Þ]")
 
@@ -164,12 +172,58 @@ def _longest_first(spans: list[tuple[int, int, str]], length: int) -> list[tuple
     return chosen
 
 
-def find_organisations(text: str) -> list[str]:
-    """The canonical names of every organisation the text names, each once, sorted."""
-    text = text.replace("’", "'").replace("‘", "'")
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    """Every body named in `text`, as (start, end, canonical name), overlaps resolved."""
     known = _gazetteer_spans(text)
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
-    return sorted({name for _, _, name in spans}, key=lambda n: (n.casefold(), n))
+    return _with_branches(text, spans)
+
+
+def _with_branches(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """ "Age UK Norfolk", "Citizens Advice Exeter": a national charity's local branch is its own body."""
+    starts = {start for start, _, _ in spans}
+    out = []
+    for start, end, name in spans:
+        if name in BRANCHED_CHARITIES:
+            stop = end
+            for word in _BRANCH_WORD.finditer(text, end) if end < len(text) else ():
+                if word.start() != stop or word.start("word") in starts or word["word"].casefold() in _NOT_PLACES:
+                    break
+                stop = word.end()
+            if stop > end:
+                place = " ".join(text[end:stop].split())
+                out.append((start, stop, f"{name} {place}"))
+                continue
+        out.append((start, end, name))
+    return out
+
+
+def _defined_abbreviations(text: str, spans: list[tuple[int, int, str]]) -> dict[str, tuple[int, str]]:
+    """ "Norfolk County Council (NCC)": the abbreviation a post defines, where, and for which body."""
+    defined: dict[str, tuple[int, str]] = {}
+    for start, end, name in spans:
+        match = _DEFINITION.match(text, end)
+        if match and match["abbr"] not in defined and match["abbr"][0] == name.removeprefix("The ")[0]:
+            defined[match["abbr"]] = (match.start("abbr"), name)
+    return defined
+
+
+def find_organisations(text: str) -> list[str]:
+    """The canonical names of every organisation the text names, each once, sorted.
+
+    An abbreviation the post defines ("Kent County Council (KCC)") names that body from there on."""
+    text = text.replace("’", "'").replace("‘", "'")
+    spans = _spans(text)
+    defined = _defined_abbreviations(text, spans)
+    names = set()
+    for start, end, name in spans:
+        written = defined.get(text[start:end])
+        if written is None or start < written[0]:
+            names.add(name)
+    if defined:
+        pattern = re.compile(r"(?<![\w&])(?:" + "|".join(map(re.escape, defined)) + r")(?![\w&])")
+        names.update(defined[m.group()][1] for m in pattern.finditer(text) if m.start() >= defined[m.group()][0])
+    return sorted(names, key=lambda n: (n.casefold(), n))
 
 
 def canonical_org(name: str) -> str | None:
@@ -183,7 +237,7 @@ def canonical_org(name: str) -> str | None:
     wanted = _strip_possessive(written)
     if not wanted:
         return None
-    whole = [n for start, end, n in _canonical_rule_spans(wanted, []) if (start, end) == (0, len(wanted))]
+    whole = [n for start, end, n in _spans(wanted) if (start, end) == (0, len(wanted))]
     return whole[0] if whole else None
 
 

@@ -58,7 +58,7 @@ SEED_ORGANISATIONS = {
     "002": ["Cambridgeshire County Council", "Ofsted"],
     "003": [
         "Bristol City Council", "Buckinghamshire County Council", "Cornwall Council",
-        "Countess Wear Community School", "Exeter Consortium and Teaching Schools Alliance",
+        "Countess Wear Community School", "Exeter Consortium", "Exeter Teaching Schools Alliance",
         "Local Government Association", "LocalGovDigital", "NHS", "Nottinghamshire County Council",
         "Ofsted", "Public Service Transformation Academy", "RedQuadrant", "Suffolk County Council",
         "West Berkshire Council", "Whitehall and Industry Group",
