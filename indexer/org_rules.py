@@ -67,6 +67,7 @@ SUFFIXES = (
     "Academy Trust", "Academies Trust", "Learning Trust", "Education Trust", "Schools Trust",
     "Schools Alliance", "School Alliance", "School", "Academy", "College", "University",
     "Police", "Constabulary", "Fire and Rescue Service", "Fire & Rescue Service", "Council",
+    "Consortium",
 )
 _LISTING_SUFFIXES = frozenset({"NHS Foundation Trust", "NHS Trust", "Integrated Care Board", "ICB",
                                "Clinical Commissioning Group", "CCG", "Health Board"})

@@ -113,12 +113,15 @@ def _at_word_boundary(text: str, start: int, end: int) -> bool:
 
 # National charities whose local branches take the charity's name and a place.
 BRANCHED_CHARITIES = frozenset({
-    "Age UK", "Citizens Advice", "Healthwatch", "Home-Start", "Mind", "Carers Trust", "Mencap",
-    "Voluntary Action", "Groundwork", "Relate", "Samaritans", "Scope",
+    "Age UK", "Citizens Advice", "Healthwatch", "Home-Start UK", "Carers Trust", "Groundwork", "Relate",
+    "Samaritans",
 })
 _BRANCH_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)")
 _NOT_PLACES = STOP_WORDS | GENERIC_WORDS | ROLE_WORDS | {"uk", "england", "chief", "ceo", "trustee"}
 _DEFINITION = re.compile(r"[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
+# Bodies named by one everyday word, which also opens sentences as a verb.
+COMMON_WORD_NAMES = frozenset({"Become", "Contact", "Relate"})
+_NEXT_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[a-z]+)\b")
 _WORD_BEFORE = re.compile(r"(\S+)[ \t\u00a0]+$")
 _WORD_AFTER = re.compile(r"[ \t\u00a0]+[A-ZÀ-ÖØ-Þ]")
 
@@ -131,6 +134,13 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
     return bool(_WORD_AFTER.match(text, end))
 
 
+def _starts_a_command(text: str, start: int, end: int) -> bool:
+    """ "Contact the duty team", "Become a foster carer": a verb opening a sentence, not the charity."""
+    before = text[max(0, start - 3):start].strip(" \t\u00a0\"'(")
+    after = _NEXT_WORD.match(text, end)
+    return (not before or before[-1] in ".!?:\n") and bool(after) and after["word"] in STOP_WORDS
+
+
 def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
     gaz = _gazetteer()
     spans = []
@@ -138,7 +148,8 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
         start = end - len(spelling) + 1
         if (_at_word_boundary(text, start, end + 1)
                 and _looks_like_name(text[start:end + 1], spelling)
-                and not (" " in spelling and _inside_longer_name(text, start, end + 1))):
+                and not (" " in spelling and _inside_longer_name(text, start, end + 1))
+                and not (spelling in COMMON_WORD_NAMES and _starts_a_command(text, start, end + 1))):
             spans.append((start, end + 1, name))
     for end, (name, spelling) in gaz.acronyms.iter(text):
         start = end - len(spelling) + 1
@@ -191,8 +202,7 @@ def _with_branches(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
                     break
                 stop = word.end()
             if stop > end:
-                place = " ".join(text[end:stop].split())
-                out.append((start, stop, f"{name} {place}"))
+                out.append((start, stop, normalise(text[start:stop])))
                 continue
         out.append((start, end, name))
     return out
@@ -256,4 +266,7 @@ def organisation_kind(canonical: str) -> str | None:
         return None
     if name in _gazetteer().kinds:
         return _gazetteer().kinds[name]
-    return kind_by_suffix(name)
+    gaz = _gazetteer()
+    branch_of = next((charity for charity in BRANCHED_CHARITIES if charity in gaz.kinds
+                      for spelling in (charity, *gaz.aliases[charity]) if name.startswith(spelling + " ")), None)
+    return gaz.kinds[branch_of] if branch_of else kind_by_suffix(name)
