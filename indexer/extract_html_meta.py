@@ -128,8 +128,12 @@ def keywords(value) -> list[str]:
     return labels
 
 
+_HOST_NAME = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+/?", re.IGNORECASE)
+
+
 def is_platform(name: str | None) -> bool:
-    return bool(name) and name.strip().casefold() in PLATFORMS
+    """A platform's own name, or a bare host name ("example.blogspot.com"): never a blog's name."""
+    return bool(name) and (name.strip().casefold() in PLATFORMS or bool(_HOST_NAME.fullmatch(name.strip())))
 
 
 def strip_site_name(title: str, site: str | None) -> str:

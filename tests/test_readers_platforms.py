@@ -171,3 +171,17 @@ def test_stats_on_seeds_and_fixtures_show_no_platform_metadata_among_top_tags(ru
         assert tag.casefold() not in PLATFORMS, top_tags
     sources = [value["value"] for value in json.loads(result.output)["facets"]["source"]]
     assert not any(source.casefold() in PLATFORMS for source in sources), sources
+
+
+def test_a_host_name_is_not_the_source_when_the_page_names_its_blog(tmp_path):
+    path = tmp_path / "hosted.html"
+    path.write_text(
+        '<html><head><meta property="og:site_name" content="councillornotes.blogspot.com">'
+        '<link rel="alternate" type="application/atom+xml" title="A Councillor\'s Notebook - Atom" href="/feeds">'
+        "<title>A Councillor's Notebook: Ward walks</title></head>"
+        "<body><article><p>We walked every street in the ward before the budget.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    document = read_document(path, path.name)
+    assert document.source == "A Councillor's Notebook"
+    assert document.title == "Ward walks"
