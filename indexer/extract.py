@@ -64,10 +64,10 @@ _EVENT_WIDGET = re.compile(
     re.IGNORECASE,
 )
 _SIDEBAR_EVENTS = re.compile(r"(?:next\s+)?(?:upcoming|forthcoming)\s+events?:?|next\s+event:?", re.IGNORECASE)
-_TAGS = re.compile(r"(?:tags|tagged(?: with| as)?|keywords)\s*:\s*(?P<items>.*)", re.IGNORECASE)
+_TAGS = re.compile(r"(?:tags|tagged(?: with| as)?|keywords|labels)\s*:\s*(?P<items>.*)", re.IGNORECASE)
 _TAGS_ASSIGNED = re.compile(r"tags assigned to this (?:article|post|page)\s*:?\s*(?P<items>.*)", re.IGNORECASE)
 _CATEGORIES = re.compile(
-    r"(?:(?:filed under|posted in)\s*(?P<colon>:)?|(?:categories|category|categorised as|categorized as)\s*:)"
+    r"(?:(?:filed under|posted in)\s*(?P<colon>:)?|(?:categories|category|categorised as|categorized as|topics)\s*:)"
     r"\s*(?P<items>.*?)(?:\s*\|?\s*\b(?:tagged(?: with)?|tags)\s*:?\s*(?P<tags>.*))?",
     re.IGNORECASE,
 )
