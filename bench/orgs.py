@@ -2,6 +2,8 @@
 
 Times `find_organisations` over 10,000 synthetic posts of about 600 words from bench/corpus.py
 (the same posts every run), sprinkled with organisation names, near-misses and places.
+`--long-post MB` also times one post of that size that names Ofsted on every line, the case that
+was once quadratic.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--words", type=int, default=600)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--long-post", type=float, default=0, metavar="MB")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -41,6 +44,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Median of {args.runs} runs: {median:.2f} s for all posts, "
           f"{median / args.posts * 1_000_000:.0f} µs a post, {megabytes / median:.1f} MB/s "
           f"(fastest {runs[0]:.2f} s, slowest {runs[-1]:.2f} s).")
+    if args.long_post:
+        line = "Ofsted came back, and Ofsted met the LGA. "
+        post = line * int(args.long_post * 2**20 // len(line))
+        seconds = time_extraction([post])
+        print(f"One {args.long_post:g} MB post naming Ofsted on every line: {seconds:.2f} s.")
 
 
 if __name__ == "__main__":

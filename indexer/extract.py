@@ -28,7 +28,24 @@ _CHROME_LINES = {
 _SOCIAL = {
     "twitter", "x", "facebook", "linkedin", "email", "e-mail", "print", "whatsapp", "reddit",
     "pinterest", "tumblr", "pocket", "telegram", "bluesky", "mastodon", "threads", "share",
+    "follow", "following", "subscribe", "subscribed", "listen", "like", "comment", "repost", "send",
+    "save", "copy", "link", "blogthis", "+",
 }
+# Platform furniture as lines: reading times, counts of claps and views, calls to subscribe.
+_PLATFORM_LINE = re.compile(
+    r"[^.!?]{0,40}\b\d+\s*min(?:ute)?s?\s+read\b[^.!?]{0,40}|reading time:?[^.!?]{0,30}|"
+    r"(?:[\d.,]+[KkM]?\s*(?:views?|claps?|likes?|reactions?|comments?|responses?|followers?)\s*)+\d*|"
+    r"[\d.,]+[KkM]?|[\W_]+|post not marked as liked|published in(?:\s+[^.!?]{1,60})?|sign (?:in|up)|"
+    r"thanks for reading\b.{0,80}?[!.]\s*subscribe\b.*|bookmark and share|email this|get the app",
+    re.IGNORECASE,
+)
+# A label left without its links once they are taken as tags or categories ("Tagged ,").
+_BARE_LABEL = re.compile(
+    r"[-–•·\s]*(?:posted in|filed under|tagged(?: with| as)?|tags|labels|categories|category|topics)"
+    r"\s*:?[\s,;|·-]*",
+    re.IGNORECASE,
+)
+_LEADING_ZONE_WORDS = 12
 _SHARE = re.compile(
     r"share(?: this(?: page| post| article| story| blog)?)?(?: on| via)?\s*(?P<colon>:)?\s*(?P<rest>.*)",
     re.IGNORECASE,
@@ -36,6 +53,8 @@ _SHARE = re.compile(
 _BREADCRUMB = re.compile(r"(?:you are here:?\s*)?home\s*(?:/|>|»|›|\||→)\s*\S.*", re.IGNORECASE)
 _TAIL_HEADINGS = re.compile(
     r"(?:related(?: blog)? (?:articles|posts|stories|content|reading)|related|you (?:may|might) also like|"
+    r"more (?:articles|posts|stories) (?:by|from) .+|recommended from .+|discussion about this post|"
+    r"sharing and comments|was this page (?:helpful|useful)\??|sign up for more like this\.?|"
     r"more from this blog|recent posts|leave a (?:reply|comment)|comments?(?: are)? closed\.?|comments|"
     r"(?:\d+|one|no) (?:thoughts?|responses?|comments?|replies) (?:on|to) .+)\s*:?",
     re.IGNORECASE,
@@ -45,10 +64,10 @@ _EVENT_WIDGET = re.compile(
     re.IGNORECASE,
 )
 _SIDEBAR_EVENTS = re.compile(r"(?:next\s+)?(?:upcoming|forthcoming)\s+events?:?|next\s+event:?", re.IGNORECASE)
-_TAGS = re.compile(r"(?:tags|tagged(?: with| as)?|keywords)\s*:\s*(?P<items>.*)", re.IGNORECASE)
+_TAGS = re.compile(r"(?:tags|tagged(?: with| as)?|keywords|labels)\s*:\s*(?P<items>.*)", re.IGNORECASE)
 _TAGS_ASSIGNED = re.compile(r"tags assigned to this (?:article|post|page)\s*:?\s*(?P<items>.*)", re.IGNORECASE)
 _CATEGORIES = re.compile(
-    r"(?:(?:filed under|posted in)\s*(?P<colon>:)?|(?:categories|category|categorised as|categorized as)\s*:)"
+    r"(?:(?:filed under|posted in)\s*(?P<colon>:)?|(?:categories|category|categorised as|categorized as|topics)\s*:)"
     r"\s*(?P<items>.*?)(?:\s*\|?\s*\b(?:tagged(?: with)?|tags)\s*:?\s*(?P<tags>.*))?",
     re.IGNORECASE,
 )
@@ -122,6 +141,29 @@ def clean_body(text: str) -> Post:
     return post
 
 
+def drop_leading_metadata(body: str, post: Post) -> str:
+    """Take out the short lines above a post's first paragraph that only repeat its metadata:
+    the writer's name, the publication, a date (as Medium, Substack and Wix print them)."""
+    known = {value.casefold() for value in (post.author, post.source, post.title) if value}
+    paragraphs = body.split("\n\n")
+    kept = []
+    for number, paragraph in enumerate(paragraphs):
+        if len(paragraph.split()) >= _LEADING_ZONE_WORDS:
+            kept.extend(paragraphs[number:])
+            break
+        lines = [line for line in paragraph.split("\n") if not _repeats_metadata(line, known)]
+        if lines:
+            kept.append("\n".join(lines))
+    return "\n\n".join(kept)
+
+
+def _repeats_metadata(line: str, known: set[str]) -> bool:
+    if line.casefold() in known:
+        return True
+    byline = parse_byline(line, bare_date_ok=True)
+    return bool(byline and (byline.date or byline.author))
+
+
 def derive_title(body: str) -> str:
     """A title from the first sentence: at most 100 characters, cut at a word."""
     first = next((line for line in body.split("\n") if line.strip()), "")
@@ -140,6 +182,8 @@ def is_chrome_line(line: str) -> bool:
     """Share links, breadcrumbs, skip links and menus: page furniture, never the post."""
     lowered = line.lower()
     if lowered in _CHROME_LINES or _BREADCRUMB.fullmatch(line):
+        return True
+    if _PLATFORM_LINE.fullmatch(line) or _BARE_LABEL.fullmatch(line):
         return True
     words = re.findall(r"[\w-]+", lowered)
     if words and all(word in _SOCIAL for word in words):

@@ -5,7 +5,6 @@ and share widgets are removed before the text is taken; their links never become
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 import warnings
@@ -14,8 +13,12 @@ import bs4
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from indexer.bylines import parse_byline
-from indexer.dates import parse_date, parse_iso_date
-from indexer.extract import Post, clean_body, derive_title, split_labels, unique_labels
+from indexer.extract import Post, clean_body, derive_title, drop_leading_metadata, unique_labels
+from indexer.extract_html_meta import (
+    choose_source, is_platform, json_ld, keywords, marked_author, marked_date, meta_date, meta_tags,
+    name_of, rel_link_texts, site_names, strip_site_name, take_label_links, text_of, time_element_date,
+    title_element,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +26,13 @@ _DEAD_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "objec
 _CHROME_TAGS = {"nav", "aside", "form", "button", "select", "textarea", "input", "dialog"}
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog"}
 _CHROME_CLASS = re.compile(
-    r"cookie|consent|gdpr|sidebar|breadcrumb|related|newsletter|sharedaddy|addtoany|disqus|"
+    r"cookie|consent|gdpr|sidebar|breadcrumb|related|newsletter|sharedaddy|addtoany|disqus|subscri|author-card|"
     r"(?:^|[-_])(?:comments?|respond|share|sharing|social|menu|navbar|nav|navigation|pagination|skip)(?:[-_]|$)",
     re.IGNORECASE,
 )
+# Body classes themes derive from a post's own labels ("category-adult-social-care") say nothing of chrome.
+_LABEL_CLASS = re.compile(r"(?:category|tag|author|format|type|post-type)-", re.IGNORECASE)
+_FOOTER_CLASS = re.compile(r"(?:^|[-_])footer(?:[-_]|$)", re.IGNORECASE)
 _COMMENTS_CLASS = re.compile(r"disqus|related|(?:^|[-_])(?:comments?|respond)(?:[-_]|$)", re.IGNORECASE)
 _BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl", "dt",
@@ -34,7 +40,6 @@ _BLOCK_TAGS = {
     "hr", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tr", "ul", "caption",
 }
 _SKIPPED_STRINGS = (bs4.Comment, bs4.Declaration, bs4.Doctype, bs4.ProcessingInstruction, bs4.CData)
-_ARTICLE_TYPES = {"article", "blogposting", "newsarticle", "opinionnewsarticle", "report", "scholarlyarticle"}
 _BREAK = object()
 _LINE = object()
 
@@ -45,146 +50,65 @@ def extract_html(text: str) -> Post:
         warnings.simplefilter("ignore", bs4.MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", bs4.XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(text, "html.parser")
-    meta = _meta_tags(soup)
-    linked = _json_ld(soup)
-    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    meta = meta_tags(soup)
+    linked = json_ld(soup)
+    page_title = " ".join(soup.title.get_text(" ", strip=True).split()) if soup.title else ""
+    names = site_names(soup, meta, linked, page_title)
     for tag in soup.find_all(_DEAD_TAGS):
         tag.decompose()
     root = _content_root(soup)
+    label_tags, label_categories = take_label_links(root, skip=_holds_other_posts)
     _remove_chrome(soup, keep=root)
 
     post = Post()
-    post.source = meta.get("og:site_name") or _name_of(linked.get("publisher")) or None
-    heading = root.find("h1") or soup.find("h1")
+    site = next((name for name in names if not is_platform(name)), None)
+    heading = root.find("h1")
+    marked_title = title_element(soup)
+    outside_heading = soup.find("h1")
     post.title = (
-        _strip_site_name(meta.get("og:title", ""), post.source)
-        or _text_of(linked.get("headline"))
+        strip_site_name(meta.get("og:title", ""), site)
+        or text_of(linked.get("headline"))
         or (heading.get_text(" ", strip=True) if heading else "")
-        or _strip_site_name(page_title, post.source)
+        or (marked_title.get_text(" ", strip=True) if marked_title else "")
+        or strip_site_name(page_title, site)
+        or (outside_heading.get_text(" ", strip=True) if outside_heading else "")
     )
-    post.date = (
-        parse_iso_date(meta.get("article:published_time", ""))
-        or parse_iso_date(_text_of(linked.get("datePublished")))
-        or _time_element_date(root)
+    post.date = meta_date(meta, linked) or time_element_date(root) or marked_date(soup)
+    post.author = (
+        meta.get("author") or name_of(linked.get("author")) or _first(rel_link_texts(soup, "author"))
+        or marked_author(soup)
     )
-    post.author = meta.get("author") or _name_of(linked.get("author")) or _first(_rel_link_texts(soup, "author"))
     post.tags = unique_labels(
-        _rel_link_texts(soup, "tag")
-        + split_labels(meta.get("keywords", ""))
+        rel_link_texts(soup, "tag")
+        + label_tags
+        + keywords(meta.get("keywords", ""))
         + meta.get_all("article:tag")
-        + _keywords(linked.get("keywords"))
+        + keywords(linked.get("keywords"))
     )
     post.categories = unique_labels(
-        _rel_link_texts(soup, "category")
+        rel_link_texts(soup, "category")
+        + label_categories
         + meta.get_all("article:section")
-        + _keywords(linked.get("articleSection"))
+        + meta.get_all("dc.subject")
+        + keywords(linked.get("articleSection"))
     )
     _apply_bylines(root, post)
-    _drop_label_links(root)
 
-    if heading and any(parent is root for parent in heading.parents):
-        if heading.get_text(" ", strip=True).casefold() == post.title.casefold():
-            heading.decompose()
+    for title in (heading, marked_title):
+        if title and not title.decomposed and any(parent is root for parent in title.parents):
+            if title.get_text(" ", strip=True).casefold() == post.title.casefold():
+                title.decompose()
     for tag in root.find_all(["header", "footer"]):
         tag.decompose()
     cleaned = clean_body(_render_text(root))
-    post.body = cleaned.body
-    post.title = post.title or derive_title(post.body)
     post.date = post.date or cleaned.date
     post.author = post.author or cleaned.author
-    post.source = post.source or cleaned.source
+    post.source = choose_source(names, post.author) or cleaned.source
+    post.body = drop_leading_metadata(cleaned.body, post)
+    post.title = post.title or derive_title(post.body)
     post.tags = unique_labels(post.tags + cleaned.tags)
     post.categories = unique_labels(post.categories + cleaned.categories)
     return post
-
-
-class _Meta(dict):
-    """`<meta>` contents by name or property (lower case); repeated ones kept for `get_all`."""
-
-    def __init__(self):
-        super().__init__()
-        self.repeated: dict[str, list[str]] = {}
-
-    def add(self, key: str, value: str) -> None:
-        self.setdefault(key, value)
-        self.repeated.setdefault(key, []).append(value)
-
-    def get_all(self, key: str) -> list[str]:
-        return list(self.repeated.get(key, []))
-
-
-def _meta_tags(soup: BeautifulSoup) -> _Meta:
-    meta = _Meta()
-    for tag in soup.find_all("meta"):
-        key = tag.get("property") or tag.get("name") or tag.get("itemprop")
-        content = tag.get("content")
-        if isinstance(key, str) and isinstance(content, str) and content.strip():
-            meta.add(key.strip().lower(), " ".join(content.split()))
-    return meta
-
-
-def _json_ld(soup: BeautifulSoup) -> dict:
-    """The page's Article-like JSON-LD object (or its first object); broken JSON is ignored."""
-    objects = []
-    for script in soup.find_all("script", type=re.compile(r"^\s*application/ld\+json\s*$", re.I)):
-        try:
-            data = json.loads(script.string or "")
-        except (ValueError, RecursionError):
-            logger.debug("Ignoring JSON-LD that does not parse")
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop(0)
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                objects.append(item)
-                if isinstance(item.get("@graph"), list):
-                    stack.extend(item["@graph"])
-    for item in objects:
-        types = item.get("@type")
-        types = types if isinstance(types, list) else [types]
-        if any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types):
-            return item
-    return next((item for item in objects if "datePublished" in item or "headline" in item), {})
-
-
-def _text_of(value) -> str:
-    if isinstance(value, str):
-        return " ".join(value.split())
-    if isinstance(value, list) and value:
-        return _text_of(value[0])
-    return ""
-
-
-def _name_of(value) -> str:
-    """A JSON-LD person or organisation ("Jane", {"name": "Jane"}, or a list of them) as text."""
-    if isinstance(value, list):
-        return ", ".join(name for name in (_name_of(item) for item in value) if name)
-    if isinstance(value, dict):
-        return _text_of(value.get("name"))
-    return _text_of(value)
-
-
-def _keywords(value) -> list[str]:
-    if isinstance(value, str):
-        return split_labels(value)
-    if isinstance(value, list):
-        return [item for item in value if isinstance(item, str)]
-    return []
-
-
-def _strip_site_name(title: str, site: str | None) -> str:
-    """"Post title | Site name" (or "Site name – Post title") as "Post title"; any " | ..." suffix goes."""
-    title = " ".join(title.split())
-    if site:
-        name = re.escape(" ".join(site.split()))
-        match = re.fullmatch(rf"(.+?)\s*[|–—»:-]\s*{name}", title, re.IGNORECASE) or re.fullmatch(
-            rf"{name}\s*[|–—»:-]\s*(.+)", title, re.IGNORECASE
-        )
-        if match:
-            return match.group(1)
-    return title.split("|")[0].strip() if "|" in title else title
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -196,7 +120,8 @@ def _is_chrome(tag: Tag) -> bool:
     if tag.name in ("header", "footer"):
         return tag.find_parent(["article", "main"]) is None
     names = [tag.get("id") or ""] + list(tag.get("class") or [])
-    return any(isinstance(name, str) and _CHROME_CLASS.search(name) for name in names)
+    return any(isinstance(name, str) and _CHROME_CLASS.search(name) and not _LABEL_CLASS.match(name)
+               for name in names)
 
 
 def _is_aside(tag: Tag) -> bool:
@@ -205,6 +130,12 @@ def _is_aside(tag: Tag) -> bool:
         return True
     names = [tag.get("id") or ""] + list(tag.get("class") or [])
     return any(isinstance(name, str) and _COMMENTS_CLASS.search(name) for name in names)
+
+
+def _holds_other_posts(tag: Tag) -> bool:
+    """Comments and related-post lists: their tag links label other posts, not this one."""
+    names = [tag.get("id") or ""] + list(tag.get("class") or [])
+    return tag.name == "aside" or any(isinstance(name, str) and _COMMENTS_CLASS.search(name) for name in names)
 
 
 def _remove_chrome(soup: BeautifulSoup, keep: Tag) -> None:
@@ -234,6 +165,8 @@ def _content_root(soup: BeautifulSoup) -> Tag:
         parent = paragraph.parent
         if not isinstance(parent, Tag) or _is_chrome(parent) or not outside_chrome(paragraph):
             continue
+        if any(isinstance(name, str) and _FOOTER_CLASS.search(name) for name in parent.get("class") or []):
+            continue
         length = len(paragraph.get_text(" ", strip=True))
         # A grandparent earns half, so posts that wrap each paragraph in its own div still win.
         for block, share in ((parent, 1.0), (parent.parent, 0.5)):
@@ -246,42 +179,6 @@ def _content_root(soup: BeautifulSoup) -> Tag:
 
 def _first(values: list[str]) -> str | None:
     return values[0] if values else None
-
-
-def _rel_link_texts(soup: BeautifulSoup, rel: str) -> list[str]:
-    """Texts of links with this rel; WordPress marks category links `rel="category tag"`."""
-    texts = []
-    for link in soup.find_all("a", rel=True):
-        rels = [value.lower() for value in link.get_attribute_list("rel") if isinstance(value, str)]
-        if rel in rels and not (rel == "tag" and "category" in rels):
-            texts.append(link.get_text(" ", strip=True))
-    return [text for text in texts if text]
-
-
-def _drop_label_links(root: Tag) -> None:
-    """Tag and category links are metadata, already taken: their words are not the post's text."""
-    for link in root.find_all("a", rel=True):
-        rels = {value.lower() for value in link.get_attribute_list("rel") if isinstance(value, str)}
-        if rels & {"tag", "category"}:
-            link.decompose()
-
-
-def _time_element_date(root: Tag):
-    """The post's `<time>`: one marked as published, else one in the article's header."""
-    times = [t for t in root.find_all("time") if not _marked(t, "updated", "modified")]
-    preferred = [t for t in times if _marked(t, "published", "entry-date", "datepublished", "post-date")]
-    in_header = [t for t in times if t.find_parent("header") is not None]
-    for tag in preferred + in_header:
-        value = tag.get("datetime")
-        date = parse_iso_date(value) if isinstance(value, str) else parse_date(tag.get_text(" ", strip=True))
-        if date:
-            return date
-    return None
-
-
-def _marked(tag: Tag, *words: str) -> bool:
-    marks = " ".join([*(tag.get("class") or []), tag.get("itemprop") or ""]).lower()
-    return any(word in marks for word in words)
 
 
 def _apply_bylines(root: Tag, post: Post) -> None:

@@ -5,6 +5,7 @@ word that marks a body, and leaves mapping them to canonical names to orgs.py.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -43,10 +44,16 @@ training management practice social work innovation transformation sector leader
 skills apprenticeship children's childrens children young people youth adult adults family
 families parent parents teacher teachers governor governors head heads student students pupil
 pupils early years year government corporate english british uk send sen board group alliance
-clinical commissioning
+clinical commissioning full cabinet executive labour conservative liberal democrat democrats green
+reform scrutiny county hall unitary
 """.split())
 # Head words that end one name, so "and" after them starts another ("Council and Exeter College").
-HEAD_WORDS = frozenset("council school college university trust authority board academy police".split())
+HEAD_WORDS = frozenset("""council school college university trust authority board academy police consortium
+partnership federation network collaborative forum group""".split())
+# Head words that end a body named before "and" in a conjoined name: "Exeter Consortium and ...".
+_CONJOINED_HEADS = "Consortium|Partnership|Federation|Network|Collaborative|Forum|Group"
+_CONJOINED = re.compile(
+    rf"(?P<first>(?:[A-ZÀ-ÖØ-Þ][\w'-]*[ \t\u00a0]+){{1,3}}(?:{_CONJOINED_HEADS}))[ \t\u00a0]+(?:and|&)[ \t\u00a0]+$")
 
 WORD = re.compile(r"(?:St\.|[A-ZÀ-ÖØ-Þ][\w'-]*)$")
 _TOKEN = re.compile(r"\S+")
@@ -59,10 +66,12 @@ SUFFIXES = (
     "County Council", "Borough Council", "Multi-Academy Trust", "Multi Academy Trust",
     "Academy Trust", "Academies Trust", "Learning Trust", "Education Trust", "Schools Trust",
     "Schools Alliance", "School Alliance", "School", "Academy", "College", "University",
-    "Police", "Constabulary", "Fire and Rescue Service", "Fire & Rescue Service",
+    "Police", "Constabulary", "Fire and Rescue Service", "Fire & Rescue Service", "Council",
+    "Consortium",
 )
 _LISTING_SUFFIXES = frozenset({"NHS Foundation Trust", "NHS Trust", "Integrated Care Board", "ICB",
                                "Clinical Commissioning Group", "CCG", "Health Board"})
+_AND_NEXT = re.compile(r"[ \t\u00a0]+(?:and|&)[ \t\u00a0]")
 _WORD_AHEAD = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)(?![\w'-])")
 _UNIVERSITY_OF = re.compile(r"(?<![\w-])University of[ \t\u00a0]+")
 _SUFFIX_KINDS = (
@@ -74,7 +83,7 @@ _SUFFIX_KINDS = (
     ("Clinical Commissioning Group", "nhs body"), ("Health Board", "nhs body"),
     ("Police", "police or fire service"), ("Constabulary", "police or fire service"),
     ("Rescue Service", "police or fire service"), ("University", "university"),
-    ("College", "college"),
+    ("College", "college"), ("Council", "district council"),
 )
 
 
@@ -116,9 +125,8 @@ def _is_specific(tokens: list[re.Match]) -> bool:
     return any(WORD.match(w) and w.casefold() not in GENERIC_WORDS for w in words)
 
 
-def _academy_place_end(text: str, end: int, known: list[tuple[int, int, str]]) -> int:
+def _academy_place_end(text: str, end: int, starts: set[int]) -> int:
     """ "Harris Academy Peckham": an academy's name may go on with a place after the word Academy."""
-    starts = {start for start, _, _ in known}
     for _ in range(2):
         word = _WORD_AHEAD.match(text, end)
         if not word or word["word"].casefold() in STOP_WORDS | GENERIC_WORDS or word.start("word") in starts:
@@ -127,20 +135,22 @@ def _academy_place_end(text: str, end: int, known: list[tuple[int, int, str]]) -
     return end
 
 
-def _barrier(text: str, known: list[tuple[int, int, str]], lo: int, end: int) -> int:
-    """Where a run may start: after a known body joined to it by "and" ("Cornwall Council and ...")."""
-    for _, stop, _ in known:
-        if lo < stop <= end and re.match(r"[ \t\u00a0]+(?:and|&)[ \t\u00a0]", text[stop:end]):
+def _barrier(text: str, stops: list[int], lo: int, end: int) -> int:
+    """Where a run may start: after a known body joined to it by "and" ("Cornwall Council and ...").
+
+    `stops` are the known bodies' ends, sorted, so only those within reach are looked at."""
+    for stop in stops[bisect.bisect_right(stops, lo):bisect.bisect_right(stops, end)]:
+        if _AND_NEXT.match(text, stop, end):
             lo = stop
     return lo
 
 
-def _run_before(text: str, end: int, known: list[tuple[int, int, str]], commas: bool) -> list[re.Match]:
+def _run_before(text: str, end: int, stops: list[int], commas: bool) -> list[re.Match]:
     """The capitalised words (joined by of/and/&/upon) that end just before `end`, on one line.
 
     With `commas`, places may be listed: "Barking, Havering and Redbridge University Hospitals".
     """
-    lo = _barrier(text, known, max(0, end - 200), end)
+    lo = _barrier(text, stops, max(0, end - 200), end)
     run: list[re.Match] = []
     boundary = end
     for token in reversed(list(_TOKEN.finditer(text, lo, end))):
@@ -210,10 +220,18 @@ def _rule_name(prefix: str, suffix: str) -> str:
 def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Names no list can hold: "X Primary School", "X NHS Foundation Trust", "University of X"..."""
     spans = []
+    stops = sorted(stop for _, stop, _ in known)
+    starts = {start for start, _, _ in known}
     for start, stop, suffix in _suffixes(text):
-        run = _run_before(text, start, known, commas=suffix in _LISTING_SUFFIXES)
-        if run and _is_specific(run):
-            end = _academy_place_end(text, stop, known) if suffix == "Academy" else stop
+        run = _run_before(text, start, stops, commas=suffix in _LISTING_SUFFIXES)
+        first = _conjoined_first(text, run[0].start() if run else start)
+        if first and run and not _is_specific(run):
+            # "Exeter Consortium and Teaching Schools Alliance": two bodies, the second of the same place.
+            place = first.group("first").split()[0]
+            spans.append((first.start("first"), first.end("first"), normalise(first.group("first"))))
+            spans.append((run[0].start(), stop, normalise(f"{place} {text[run[0].start():stop]}")))
+        elif run and _is_specific(run):
+            end = _academy_place_end(text, stop, starts) if suffix == "Academy" else stop
             suffix = normalise(text[start:end])
             prefix = text[run[0].start():run[-1].end()]
             spans.append((run[0].start(), end, _rule_name(prefix, suffix)))
@@ -223,6 +241,15 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
             spans.append((match.start(), end, f"University of {place}"))
     known_ends = {end for _, end, _ in known}  # "Former Cambridgeshire County Council" is the council
     return [span for span in spans if span[1] not in known_ends]
+
+
+def _conjoined_first(text: str, run_start: int) -> re.Match | None:
+    """The body named just before "and" when it ends in a head word such as Consortium."""
+    first = _CONJOINED.search(text, max(0, run_start - 80), run_start)
+    if first and first.end() == run_start and any(
+            word.casefold() not in GENERIC_WORDS | STOP_WORDS for word in first.group("first").split()[:-1]):
+        return first
+    return None
 
 
 def kind_by_suffix(name: str) -> str:

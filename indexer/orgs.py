@@ -15,7 +15,7 @@ from importlib import resources
 
 import ahocorasick
 
-from indexer.org_rules import STOP_WORDS, WORD, kind_by_suffix, normalise, rule_spans
+from indexer.org_rules import GENERIC_WORDS, ROLE_WORDS, STOP_WORDS, WORD, kind_by_suffix, normalise, rule_spans
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,17 @@ def _at_word_boundary(text: str, start: int, end: int) -> bool:
     return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
 
 
+# National charities whose local branches take the charity's name and a place.
+BRANCHED_CHARITIES = frozenset({
+    "Age UK", "Citizens Advice", "Healthwatch", "Home-Start UK", "Carers Trust", "Groundwork", "Relate",
+    "Samaritans",
+})
+_BRANCH_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)")
+_NOT_PLACES = STOP_WORDS | GENERIC_WORDS | ROLE_WORDS | {"uk", "england", "chief", "ceo", "trustee"}
+_DEFINITION = re.compile(r"[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
+# Bodies named by one everyday word, which also opens sentences as a verb.
+COMMON_WORD_NAMES = frozenset({"Become", "Contact", "Relate"})
+_NEXT_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[a-z]+)\b")
 _WORD_BEFORE = re.compile(r"(\S+)[ \t\u00a0]+$")
 _WORD_AFTER = re.compile(r"[ \t\u00a0]+[A-ZÀ-ÖØ-Þ]")
 
@@ -123,6 +134,13 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
     return bool(_WORD_AFTER.match(text, end))
 
 
+def _starts_a_command(text: str, start: int, end: int) -> bool:
+    """ "Contact the duty team", "Become a foster carer": a verb opening a sentence, not the charity."""
+    before = text[max(0, start - 3):start].strip(" \t\u00a0\"'(")
+    after = _NEXT_WORD.match(text, end)
+    return (not before or before[-1] in ".!?:\n") and bool(after) and after["word"] in STOP_WORDS
+
+
 def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
     gaz = _gazetteer()
     spans = []
@@ -130,7 +148,8 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
         start = end - len(spelling) + 1
         if (_at_word_boundary(text, start, end + 1)
                 and _looks_like_name(text[start:end + 1], spelling)
-                and not (" " in spelling and _inside_longer_name(text, start, end + 1))):
+                and not (" " in spelling and _inside_longer_name(text, start, end + 1))
+                and not (spelling in COMMON_WORD_NAMES and _starts_a_command(text, start, end + 1))):
             spans.append((start, end + 1, name))
     for end, (name, spelling) in gaz.acronyms.iter(text):
         start = end - len(spelling) + 1
@@ -152,20 +171,69 @@ def _strip_possessive(name: str) -> str:
     return name[:-1] if name.endswith("s'") else name
 
 
-def _longest_first(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _longest_first(spans: list[tuple[int, int, str]], length: int) -> list[tuple[int, int, str]]:
+    """Longest spans win overlaps; a map of taken characters keeps this linear in mentions."""
+    taken = bytearray(length)
     chosen: list[tuple[int, int, str]] = []
     for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
-        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+        start, end = span[0], span[1]
+        if taken.find(1, start, end) == -1:
+            taken[start:end] = b"\x01" * (end - start)
             chosen.append(span)
     return chosen
 
 
-def find_organisations(text: str) -> list[str]:
-    """The canonical names of every organisation the text names, each once, sorted."""
-    text = text.replace("’", "'").replace("‘", "'")
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    """Every body named in `text`, as (start, end, canonical name), overlaps resolved."""
     known = _gazetteer_spans(text)
-    spans = _longest_first(known + _canonical_rule_spans(text, known))
-    return sorted({name for _, _, name in spans}, key=lambda n: (n.casefold(), n))
+    spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
+    return _with_branches(text, spans)
+
+
+def _with_branches(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """ "Age UK Norfolk", "Citizens Advice Exeter": a national charity's local branch is its own body."""
+    starts = {start for start, _, _ in spans}
+    out = []
+    for start, end, name in spans:
+        if name in BRANCHED_CHARITIES:
+            stop = end
+            for word in _BRANCH_WORD.finditer(text, end) if end < len(text) else ():
+                if word.start() != stop or word.start("word") in starts or word["word"].casefold() in _NOT_PLACES:
+                    break
+                stop = word.end()
+            if stop > end:
+                out.append((start, stop, normalise(text[start:stop])))
+                continue
+        out.append((start, end, name))
+    return out
+
+
+def _defined_abbreviations(text: str, spans: list[tuple[int, int, str]]) -> dict[str, tuple[int, str]]:
+    """ "Norfolk County Council (NCC)": the abbreviation a post defines, where, and for which body."""
+    defined: dict[str, tuple[int, str]] = {}
+    for start, end, name in spans:
+        match = _DEFINITION.match(text, end)
+        if match and match["abbr"] not in defined and match["abbr"][0] == name.removeprefix("The ")[0]:
+            defined[match["abbr"]] = (match.start("abbr"), name)
+    return defined
+
+
+def find_organisations(text: str) -> list[str]:
+    """The canonical names of every organisation the text names, each once, sorted.
+
+    An abbreviation the post defines ("Kent County Council (KCC)") names that body from there on."""
+    text = text.replace("’", "'").replace("‘", "'")
+    spans = _spans(text)
+    defined = _defined_abbreviations(text, spans)
+    names = set()
+    for start, end, name in spans:
+        written = defined.get(text[start:end])
+        if written is None or start < written[0]:
+            names.add(name)
+    if defined:
+        pattern = re.compile(r"(?<![\w&])(?:" + "|".join(map(re.escape, defined)) + r")(?![\w&])")
+        names.update(defined[m.group()][1] for m in pattern.finditer(text) if m.start() >= defined[m.group()][0])
+    return sorted(names, key=lambda n: (n.casefold(), n))
 
 
 def canonical_org(name: str) -> str | None:
@@ -179,7 +247,7 @@ def canonical_org(name: str) -> str | None:
     wanted = _strip_possessive(written)
     if not wanted:
         return None
-    whole = [n for start, end, n in _canonical_rule_spans(wanted, []) if (start, end) == (0, len(wanted))]
+    whole = [n for start, end, n in _spans(wanted) if (start, end) == (0, len(wanted))]
     return whole[0] if whole else None
 
 
@@ -198,7 +266,10 @@ def organisation_kind(canonical: str) -> str | None:
         return None
     if name in _gazetteer().kinds:
         return _gazetteer().kinds[name]
-    return kind_by_suffix(name)
+    gaz = _gazetteer()
+    branch_of = next((charity for charity in BRANCHED_CHARITIES if charity in gaz.kinds
+                      for spelling in (charity, *gaz.aliases[charity]) if name.startswith(spelling + " ")), None)
+    return gaz.kinds[branch_of] if branch_of else kind_by_suffix(name)
 
 
 def known_organisations() -> dict[str, str]:

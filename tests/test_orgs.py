@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 import importlib.util
 from pathlib import Path
 
@@ -23,24 +24,29 @@ def seed_text(prefix: str) -> str:
 
 # --- the corpus -------------------------------------------------------------------------------
 
-def test_corpus_precision_and_recall_are_at_least_0_9():
+@pytest.mark.parametrize("passage", PASSAGES, ids=[passage["id"] for passage in PASSAGES])
+def test_passage_names_what_a_careful_reader_lists(passage):
+    assert find_organisations(passage["text"]) == sorted(passage["orgs"], key=lambda n: (n.casefold(), n))
+
+
+def test_corpus_precision_is_at_least_0_97_and_recall_at_least_0_95():
     true_pos = false_pos = false_neg = 0
-    misses = []
     for passage in PASSAGES:
         found, wanted = set(find_organisations(passage["text"])), set(passage["orgs"])
         true_pos += len(found & wanted)
         false_pos += len(found - wanted)
         false_neg += len(wanted - found)
-        if found != wanted:
-            misses.append(f"{passage['id']}: extra {sorted(found - wanted)}, missing {sorted(wanted - found)}")
     precision = true_pos / (true_pos + false_pos)
     recall = true_pos / (true_pos + false_neg)
     print(f"\norganisations over {len(PASSAGES)} passages: precision {precision:.3f}, "
           f"recall {recall:.3f} ({true_pos} right, {false_pos} wrong, {false_neg} missed)")
-    print("\n".join(misses))
-    assert len(PASSAGES) >= 60
-    assert precision >= 0.9
-    assert recall >= 0.9
+    assert len(PASSAGES) >= 150
+    assert precision >= 0.97
+    assert recall >= 0.95
+
+
+def test_passage_ids_are_unique():
+    assert len({passage["id"] for passage in PASSAGES}) == len(PASSAGES)
 
 
 def test_corpus_lists_bodies_by_their_canonical_names():
@@ -57,7 +63,7 @@ SEED_ORGANISATIONS = {
     "002": ["Cambridgeshire County Council", "Ofsted"],
     "003": [
         "Bristol City Council", "Buckinghamshire County Council", "Cornwall Council",
-        "Countess Wear Community School", "Exeter Consortium and Teaching Schools Alliance",
+        "Countess Wear Community School", "Exeter Consortium", "Exeter Teaching Schools Alliance",
         "Local Government Association", "LocalGovDigital", "NHS", "Nottinghamshire County Council",
         "Ofsted", "Public Service Transformation Academy", "RedQuadrant", "Suffolk County Council",
         "West Berkshire Council", "Whitehall and Industry Group",
@@ -188,3 +194,59 @@ def test_gazetteer_is_what_make_gazetteer_writes(tmp_path):
     make_gazetteer.write(make_gazetteer.merge(make_gazetteer.ons_councils() + make_gazetteer.read_extra()), fresh)
     assert fresh.read_text("utf-8") == GAZETTEER.read_text("utf-8"), \
         "organisations.csv is stale: run .venv/bin/python indexer/data/make_gazetteer.py"
+
+
+# --- work grows with the post, not with its square ----------------------------------------------
+
+def count_steps(text: str) -> int:
+    """Lines of the recogniser run for `text`: a measure of work that a busy machine cannot skew."""
+    steps = 0
+    package = str(ROOT / "indexer")
+
+    def trace(frame, event, arg):
+        if not frame.f_code.co_filename.startswith(package):
+            return None
+
+        def count_line(frame, event, arg):
+            nonlocal steps
+            steps += event == "line"
+            return count_line
+        return count_line
+
+    sys.settrace(trace)
+    try:
+        find_organisations(text)
+    finally:
+        sys.settrace(None)
+    return steps
+
+
+def long_post(megabytes: int) -> str:
+    line = ("Ofsted came back. Ofsted met the LGA and Countess Wear Community School and "
+            "Norfolk County Council (NCC) and Ofsted and NCC. ")
+    return line * (megabytes * 2**20 // len(line))
+
+
+def test_recognising_organisations_is_linear_in_the_length_of_a_post():
+    one, two = count_steps(long_post(1)), count_steps(long_post(2))
+    assert 1.9 <= two / one <= 2.1, (one, two)
+
+
+def test_gazetteer_holds_all_42_integrated_care_boards_each_with_its_short_form():
+    boards = [row for row in gazetteer_rows() if row["canonical"].endswith("Integrated Care Board")]
+    assert len(boards) == 42
+    for row in boards:
+        short = row["canonical"].removeprefix("NHS ").replace("Integrated Care Board", "ICB")
+        assert canonical_org(short) == row["canonical"], short
+
+
+@pytest.mark.parametrize("typed, canonical, kind", [
+    ("Age UK Norfolk", "Age UK Norfolk", "charity"),
+    ("Home-Start Suffolk", "Home-Start Suffolk", "charity"),
+    ("Exampleshire Council", "Exampleshire Council", "district council"),
+    ("HMRC", "HM Revenue and Customs", "government department"),
+    ("COSLA", "Convention of Scottish Local Authorities", "sector body"),
+])
+def test_branches_unlisted_councils_and_new_bodies_have_a_canonical_name_and_kind(typed, canonical, kind):
+    assert canonical_org(typed) == canonical
+    assert organisation_kind(canonical) == kind

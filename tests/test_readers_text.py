@@ -346,3 +346,10 @@ def test_upcoming_events_widget_after_the_post_is_dropped():
     document = read_fixture("chrome_upcoming_events_after_post.txt")
     assert document.body == "More than four thousand residents answered our budget consultation this year."
     assert document.date is None
+
+
+def test_topics_line_gives_categories_and_labels_line_gives_tags():
+    document = read_fixture("categories_topics_and_labels_lines.txt")
+    assert document.categories == ["Budgets", "Community engagement"]
+    assert document.tags == ["ward walks", "listening"]
+    assert document.body == "We walked every street in the ward before setting the budget."
