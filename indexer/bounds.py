@@ -16,12 +16,16 @@ from itertools import islice
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector
 
-# Words one wildcard, range or fuzzy term may stand for; beyond this the commonest are searched.
-MAX_EXPANSION = 64
+# Words all the wildcards, ranges and fuzzy terms of one query may stand for together (shared
+# among them, at least MIN_EXPANSION each); beyond this the commonest words are searched.
+MAX_EXPANSION = 24
+MIN_EXPANSION = 4
 # How many matching words are looked at to choose the commonest ones.
-EXPANSION_SCAN = 4_000
+EXPANSION_SCAN = 2_000
 # Seconds one search may spend matching and ranking (env LGSEARCH_TIME_LIMIT).
-DEFAULT_TIME_LIMIT = 2.0
+DEFAULT_TIME_LIMIT = 1.0
+# How many matches pass between looks at the clock.
+CHECK_EVERY = 256
 # Fields whose ranges are small and meant (dates, years): never capped.
 _EXACT_RANGE_FIELDS = frozenset({"date", "year", "newest_key", "oldest_key"})
 
@@ -65,10 +69,9 @@ class DeadlineFilterCollector(FilterCollector):
     Whoosh's own TimeLimitCollector cannot wrap a filter (its loop skips the filter's), and its
     alarm signal only works in a main thread, so both jobs are done in one loop here."""
 
-    def __init__(self, child, allow, deadline: Deadline, every: int = 256):
+    def __init__(self, child, allow, deadline: Deadline):
         super().__init__(child, allow=allow)
         self.deadline = deadline
-        self.every = every
 
     def collect_matches(self):
         child = self.child
@@ -76,30 +79,52 @@ class DeadlineFilterCollector(FilterCollector):
         for count, sub_docnum in enumerate(child.matches()):
             if allow is None or self.offset + sub_docnum in allow:
                 child.collect(sub_docnum)
-            if count % self.every == self.every - 1:
+            if count % CHECK_EVERY == CHECK_EVERY - 1:
                 self.deadline.check()
 
 
-def bounded_docs(searcher, q: wq.Query, deadline: Deadline, every: int = 2048) -> set[int]:
+def bounded_docs(searcher, q: wq.Query, deadline: Deadline) -> set[int]:
     """The document numbers a query matches, stopping at the deadline."""
+    deadline.check()
     found = set()
     for count, docnum in enumerate(searcher.docs_for_query(q)):
         found.add(docnum)
-        if count % every == every - 1:
+        if count % CHECK_EVERY == CHECK_EVERY - 1:
             deadline.check()
     return found
 
 
 def bounded_query(q: wq.Query, reader, notices: list[str]) -> wq.Query:
-    """The query with every leading wildcard removed and every expansion capped."""
-    if isinstance(q, wq.MultiTerm) and not isinstance(q, wq.Term):
-        return _bounded_multiterm(q, reader, notices)
+    """The query with every leading wildcard removed and its expansions capped together."""
+    expanding = sum(1 for part in _leaves(q) if _expands(part))
+    cap = max(MIN_EXPANSION, MAX_EXPANSION // expanding) if expanding else MAX_EXPANSION
+    return _bounded(q, reader, notices, cap)
+
+
+def _leaves(q: wq.Query):
+    if q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _leaves(child)
+
+
+def _expands(q: wq.Query) -> bool:
+    return isinstance(q, wq.MultiTerm) and not isinstance(q, wq.Term) and not (
+        isinstance(q, wq.TermRange) and q.fieldname in _EXACT_RANGE_FIELDS)
+
+
+def _bounded(q: wq.Query, reader, notices: list[str], cap: int) -> wq.Query:
+    if isinstance(q, wq.Every) and q.fieldname not in (None, "*"):
+        return wq.Every()  # `*` alone means every post, not a scan of every word of a field
+    if _expands(q):
+        return _bounded_multiterm(q, reader, notices, cap)
     if q.is_leaf():
         return q
-    return q.apply(lambda child: bounded_query(child, reader, notices))
+    return q.apply(lambda child: _bounded(child, reader, notices, cap))
 
 
-def _bounded_multiterm(q: wq.MultiTerm, reader, notices: list[str]) -> wq.Query:
+def _bounded_multiterm(q: wq.MultiTerm, reader, notices: list[str], cap: int) -> wq.Query:
     if isinstance(q, (wq.Wildcard, wq.Prefix)) and q.text[:1] in ("*", "?"):
         rest = q.text.lstrip("*?")
         notices.append(f"A search word cannot start with * or ?, so “{q.text}” was searched as “{rest or '…'}”.")
@@ -107,14 +132,12 @@ def _bounded_multiterm(q: wq.MultiTerm, reader, notices: list[str]) -> wq.Query:
             return wq.NullQuery
         q = wq.Wildcard(q.fieldname, rest, boost=q.boost) if any(c in rest for c in "*?") else wq.Prefix(
             q.fieldname, rest, boost=q.boost)
-    if isinstance(q, wq.TermRange) and q.fieldname in _EXACT_RANGE_FIELDS:
-        return q
     field_name = q.fieldname
     words = list(islice(q._btexts(reader), EXPANSION_SCAN + 1))
-    if len(words) <= MAX_EXPANSION:
+    if len(words) <= cap:
         return q
-    commonest = sorted(words, key=lambda word: -reader.doc_frequency(field_name, word))[:MAX_EXPANSION]
-    notices.append(f"“{_shown(q)}” matches too many words, so only the {MAX_EXPANSION} most common were searched.")
+    commonest = sorted(words, key=lambda word: -reader.doc_frequency(field_name, word))[:cap]
+    notices.append(f"“{_shown(q)}” matches too many words, so only the {cap} most common were searched.")
     return wq.Or([wq.Term(field_name, word, boost=q.boost) for word in commonest])
 
 

@@ -21,6 +21,7 @@ from whoosh import query as wq
 from indexer import store
 from indexer.bounds import (TIME_LIMIT_NOTICE, Deadline, DeadlineFilterCollector, OutOfTime, bounded_docs,
                             bounded_query, time_limit_setting)
+from indexer.orgs import known_organisations
 from indexer.queries import (TEXT_FIELDS, ParsedQuery, date_query, filter_queries, make_parser,
                              parse_user_query)
 from indexer.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
@@ -141,8 +142,9 @@ class _Generation:
             counts = {}
             for word, info in reader.iter_field(WORDS_FIELD):
                 counts[word if isinstance(word, str) else word.decode("utf-8")] = info.doc_frequency()
-            extra = {word.lower() for acronym in acronyms().values()
-                     for form in acronym.long_forms for word in re.findall(r"\w+", form)}
+            names = [form for acronym in acronyms().values() for form in acronym.long_forms]
+            names.extend(known_organisations())
+            extra = {word.lower() for name in names for word in re.findall(r"\w+", name)}
             self._corrector = SpellingCorrector(counts, extra)
         return self._corrector
 

@@ -27,6 +27,6 @@ def search_service():
             if service is None:
                 from indexer.search import SearchService
 
-                service = SearchService(Path(app.config["INDEX_DIR"]))
+                service = SearchService(Path(app.config["INDEX_DIR"]), time_limit=app.config.get("SEARCH_TIME_LIMIT"))
                 app.extensions[_EXTENSION] = service
     return service

@@ -1,0 +1,162 @@
+"""A bounded load test of `lgsearch serve` on loopback: `python -m bench.load`.
+
+Builds a synthetic corpus, indexes it, starts the real server (gunicorn, 2 workers) on a free
+port of 127.0.0.1, and runs a fixed number of requests from several clients: searches, filters,
+document pages, CSV and Atom. Then the same again with hostile queries in the mix (leading
+wildcards, open ranges, runs of prefixes, a 1,000-letter word), while one more client asks
+`/healthz` every 0.2 s. Reports requests a second, p50/p95/p99 and errors for each run.
+Every loop is bounded by a request count and a wall-clock cap; nothing leaves this machine.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.__main__ import ROOT, percentile, run_index
+from bench.corpus import TAGS, WORDS, write_corpus
+
+HOSTILE = ["?a*", "{a TO z}", "l* m* n* r* s* t* v*", "a" * 1000, "*a*e*", "[a TO zzzz] OR {b TO y}",
+           "c* d* f* g* h* k* p* b* w*"]
+WALL_CLOCK_CAP = 300.0  # seconds for one run, whatever happens
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def mixed_urls(rng: random.Random, count: int, posts: int, hostile_share: float) -> list[str]:
+    urls = []
+    for _ in range(count):
+        roll = rng.random()
+        q = " ".join(rng.sample(WORDS[20:400], rng.randint(1, 3)))
+        if rng.random() < hostile_share:
+            urls.append("/search?" + urlencode({"q": rng.choice(HOSTILE)}))
+        elif roll < 0.45:
+            urls.append("/search?" + urlencode({"q": q}))
+        elif roll < 0.65:
+            urls.append("/search?" + urlencode({"q": q, "tag": rng.choice(TAGS)}))
+        elif roll < 0.75:
+            urls.append("/api/search?" + urlencode({"q": q}))
+        elif roll < 0.88:
+            urls.append(f"/doc/post-{rng.randrange(posts):05d}?" + urlencode({"q": q}))
+        elif roll < 0.94:
+            urls.append("/search.atom?" + urlencode({"q": q}))
+        else:
+            urls.append("/search.csv?" + urlencode({"q": q, "tag": rng.choice(TAGS)}))
+    return urls
+
+
+def fetch(base: str, path: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(base + path, timeout=60) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    except OSError:
+        status = 0
+    return (time.perf_counter() - started) * 1000, status
+
+
+def run(base: str, urls: list[str], clients: int, watch_health: bool) -> dict:
+    health: list[float] = []
+    stop = threading.Event()
+
+    def poll_health():
+        while not stop.is_set():
+            health.append(fetch(base, "/healthz")[0])
+            stop.wait(0.2)
+
+    watcher = threading.Thread(target=poll_health, daemon=True) if watch_health else None
+    if watcher:
+        watcher.start()
+    started = time.perf_counter()
+    deadline = started + WALL_CLOCK_CAP
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        outcomes = list(pool.map(lambda path: fetch(base, path) if time.perf_counter() < deadline else (0.0, -1),
+                                 urls))
+    seconds = time.perf_counter() - started
+    stop.set()
+    if watcher:
+        watcher.join(timeout=5)
+    times = [ms for ms, status in outcomes if status > 0]
+    errors = sum(1 for _, status in outcomes if status >= 500 or status == 0)
+    return {"requests": len(times), "seconds": seconds, "errors": errors, "times": times, "health": health,
+            "skipped": sum(1 for _, status in outcomes if status == -1)}
+
+
+def describe(label: str, outcome: dict) -> str:
+    times = outcome["times"]
+    line = (f"{label:<28} {outcome['requests']:>6} {outcome['requests'] / outcome['seconds']:>8.1f} "
+            f"{statistics.median(times):>7.0f} {percentile(times, 0.95):>7.0f} {percentile(times, 0.99):>7.0f} "
+            f"{outcome['errors']:>6}")
+    if outcome["health"]:
+        health = outcome["health"]
+        line += f"   /healthz p50 {statistics.median(health):.0f} ms, max {max(health):.0f} ms"
+    if outcome["skipped"]:
+        line += f"   ({outcome['skipped']} not sent: wall-clock cap)"
+    return line
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=3_000)
+    parser.add_argument("--requests", type=int, default=600, help="requests in each run")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--hostile-share", type=float, default=0.2)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="lgsearch-load-") as tmp:
+        corpus = write_corpus(Path(tmp) / "corpus", args.posts)
+        index_dir = Path(tmp) / "index"
+        run_index(corpus, index_dir, "--rebuild")
+        port = free_port()
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        server = subprocess.Popen(
+            [sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "serve", "--host", "127.0.0.1",
+             "--port", str(port), "--workers", str(args.workers)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                if fetch(base, "/healthz")[1] == 200:
+                    break
+                time.sleep(0.2)
+            else:
+                raise SystemExit("The server did not start.")
+            rng = random.Random(11)
+            for url in mixed_urls(rng, 40, args.posts, 0.0):  # open each worker's searcher first
+                fetch(base, url)
+            plain = run(base, mixed_urls(rng, args.requests, args.posts, 0.0), args.clients, watch_health=False)
+            hostile = run(base, mixed_urls(rng, args.requests, args.posts, args.hostile_share), args.clients,
+                          watch_health=True)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    print(f"lgsearch load test: {args.posts} posts, {args.clients} clients, {args.workers} workers, "
+          f"{os.cpu_count()} cores, loopback only")
+    print(f"{'mix':<28} {'reqs':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    print(describe("searches, pages, CSV, Atom", plain))
+    print(describe(f"with {args.hostile_share:.0%} hostile queries", hostile))
+
+
+if __name__ == "__main__":
+    main()
