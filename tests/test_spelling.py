@@ -54,8 +54,8 @@ def test_a_word_seen_once_is_known_but_never_offered():
 
 
 def test_extra_words_are_known_and_may_be_offered():
-    corrector = SpellingCorrector({"county": 40}, extra_words=["Cambridgeshire County Council", "SEND"])
-    assert corrector.knows("COUNCIL") and corrector.knows("send")
+    corrector = SpellingCorrector({"county": 40}, extra_words=["Cambridgeshire County Council", "SEND", "S114"])
+    assert corrector.knows("COUNCIL") and corrector.knows("send") and corrector.knows("S114")
     assert corrector.correct("Cambrigeshire") == "Cambridgeshire"
     assert corrector.correct("councel") == "council"
 
@@ -146,7 +146,6 @@ def test_correct_words_lists_only_the_words_it_changes(corrector):
 
 
 def test_post_word_counts_counts_posts_not_occurrences():
-    counts = post_word_counts(["Budget budget, Ofsted's 2024 budget", "the budget"])
+    counts = post_word_counts(["Budget budget, Ofsted's S114 budget", "the budget"])
     assert counts["budget"] == 2
-    assert counts["ofsted"] == 1 and counts["s"] == 1
-    assert "2024" not in counts
+    assert counts["ofsted"] == 1 and counts["s114"] == 1
