@@ -7,7 +7,7 @@ STATIC_GOVUK := webui/static/govuk
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev assets chromium index serve bench clean
+.PHONY: run test install install-dev assets chromium index serve bench screenshot clean
 
 run: install assets index serve
 
@@ -60,6 +60,10 @@ serve: install assets
 
 bench: install-dev
 	$(BIN)/python -m bench
+
+# The README's screenshots (the tests never rewrite tracked files).
+screenshot: install-dev assets chromium
+	$(BIN)/python docs/make_screenshots.py
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC_GOVUK) index_data/*/ index_data/CURRENT index_data/*.lock

@@ -1,11 +1,12 @@
 """Browser test set-up: a real index, the app on a free local port, and Debian's Chromium.
 
 Playwright drives /usr/bin/chromium (installed by `make chromium`); it never downloads a
-browser. The set-up also saves the README's screenshots of the results and an organisation's page.
+browser. The README's screenshots are made by `make screenshot`, not by the tests.
 """
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,6 @@ from web.web_corpus import build_index, write_corpus
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOT = REPO_ROOT / "docs" / "screenshot-results.png"
-SCREENSHOT_URL = "/search?q=leadership&source=Council+Voices"
-ORG_SCREENSHOT = REPO_ROOT / "docs" / "screenshot-organisation.png"
-ORG_SCREENSHOT_URL = "/org/Local_Government_Association"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -37,8 +34,8 @@ def index_dir(tmp_path_factory, corpus_dir):
     return index_dir
 
 
-@pytest.fixture(scope="session")
-def base_url(index_dir):
+@contextmanager
+def serving(index_dir):
     """The app served on 127.0.0.1 by a threaded werkzeug server in the background."""
     from webui import create_app
 
@@ -46,13 +43,21 @@ def base_url(index_dir):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="lgsearch-test-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
-    service = app.extensions.get("lgsearch.search_service")
-    if service is not None:
-        service.close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        service = app.extensions.get("lgsearch.search_service")
+        if service is not None:
+            service.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(index_dir):
+    with serving(index_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -65,31 +70,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def results_screenshot(browser, base_url):
-    """Save what the results page looks like, for the README."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1500})
-    page = context.new_page()
-    page.goto(base_url + SCREENSHOT_URL)
-    page.wait_for_load_state("networkidle")
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    context.close()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def organisation_screenshot(browser, base_url):
-    """Save what an organisation's page looks like, for the README: its main column only, to keep it small."""
-    context = browser.new_context(viewport={"width": 1024, "height": 900})
-    page = context.new_page()
-    page.goto(base_url + ORG_SCREENSHOT_URL)
-    page.wait_for_load_state("networkidle")
-    column = page.locator(".app-org").bounding_box()
-    page.screenshot(path=str(ORG_SCREENSHOT), clip={"x": column["x"] - 20, "y": column["y"] - 20,
-                                                      "width": column["width"] + 40, "height": 1000})
-    context.close()
 
 
 @pytest.fixture
