@@ -54,13 +54,21 @@ def test_each_result_shows_title_link_date_source_orgs_and_snippet(get_page):
     assert marks and all(m.get_text().lower().startswith("inspect") for m in marks)
 
 
-def test_a_result_names_at_most_five_organisations(get_page):
+def test_a_result_names_at_most_five_organisations_and_counts_the_rest(get_page, get_json):
     page = get_page("/search?per_page=100")
+    shown_more = False
     for item in result_items(page):
         orgs = item.select_one(".app-result__orgs")
         if orgs:
-            names = orgs.get_text(" ", strip=True).removeprefix("Organisations:").split(" and ")[0]
-            assert len(names.split(",")) <= 5
+            links = orgs.select("a")
+            assert len(links) <= 5
+            text = orgs.get_text(" ", strip=True)
+            if "more" in text:
+                shown_more = True
+                doc_id = item.select_one("h3 a")["href"].split("?")[0].removeprefix("/doc/")
+                named = len(get_json(f"/api/doc/{doc_id}")["organisations"])
+                assert len(links) == 5 and text.endswith(f"and {named - 5} more")
+    assert shown_more
 
 
 def test_filters_are_checkbox_groups_with_counts(get_page):
