@@ -6,17 +6,21 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
+def content_security_policy() -> str:
+    """No inline script but GOV.UK's own js-enabled line, allowed by its hash."""
+    from webui.templating import govuk_inline_script_hash
+
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' {govuk_inline_script_hash()}",
     "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -49,8 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def security_headers(response):
-    """Every response, pages and errors alike, forbids inline script, framing and sniffing."""
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    """Every response, pages and errors alike, forbids other inline script, framing and sniffing."""
+    response.headers["Content-Security-Policy"] = content_security_policy()
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"

@@ -1,49 +1,42 @@
 """Where templates come from: ours first, then the GOV.UK Frontend macros under their own prefix.
 
-GOV.UK's page template writes one inline <script> outside any block (to add the `js-enabled`
-class). Our Content-Security-Policy allows no inline script, so that one line is swapped at load
-time for an overridable block; base.html fills it with an external script doing the same job.
+GOV.UK's page template writes one inline <script> (to add the `js-enabled` class). Rather than
+patch the template, the Content-Security-Policy allows exactly that script by its hash, read
+from the installed template, so an upgrade that changes the script changes the hash with it.
 """
 from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from functools import cache
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from webui import presenters
 
 GOVUK_PREFIX = "govuk_frontend_jinja"
-INLINE_SCRIPT_START = "<script {%- if cspNonce %}"
-INLINE_SCRIPT_END = "</script>"
-SCRIPT_BLOCK = "{% block jsEnabledScript %}{% endblock %}"
+_INLINE_SCRIPT = re.compile(r"<script\b[^>]*?(?:\{%-?[^%]*%\}[^>]*)*>(?P<body>.*?)</script>", re.DOTALL)
 
 
-class GovukTemplateLoader(PackageLoader):
-    """govuk-frontend-jinja's templates, with template.html's inline script made a block."""
-
-    def __init__(self):
-        super().__init__("govuk_frontend_jinja")
-
-    def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        if template == "template.html":
-            source = without_inline_script(source)
-        return source, filename, uptodate
-
-
-def without_inline_script(source: str) -> str:
-    start = source.find(INLINE_SCRIPT_START)
-    end = source.find(INLINE_SCRIPT_END, start)
-    if start < 0 or end < 0:
-        # Fail loudly: a silent miss would put inline script back on every page.
-        raise RuntimeError("govuk_frontend_jinja/template.html has changed: its js-enabled script "
-                           "was not found, so webui/templating.py needs updating.")
-    return source[:start] + SCRIPT_BLOCK + source[end + len(INLINE_SCRIPT_END):]
+@cache
+def govuk_inline_script_hash() -> str:
+    """The CSP source for GOV.UK's inline script: `'sha256-...'`."""
+    source, _, _ = PackageLoader("govuk_frontend_jinja").get_source(None, "template.html")
+    bodies = [m.group("body") for m in _INLINE_SCRIPT.finditer(source) if "{{" not in m.group("body")]
+    if len(bodies) != 1:
+        # Fail loudly: a silent miss would leave pages without their js-enabled class.
+        raise RuntimeError("govuk_frontend_jinja/template.html has changed: expected one inline script, "
+                           f"found {len(bodies)}, so webui/templating.py needs updating.")
+    digest = hashlib.sha256(bodies[0].encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 def configure(app) -> None:
     """Our templates first, then GOV.UK's as `govuk_frontend_jinja/...`, as its README sets out."""
     app.jinja_env.loader = ChoiceLoader([
         FileSystemLoader(app.root_path + "/templates"),
-        PrefixLoader({GOVUK_PREFIX: GovukTemplateLoader()}),
+        PrefixLoader({GOVUK_PREFIX: PackageLoader("govuk_frontend_jinja")}),
     ])
     app.jinja_env.filters["display_date"] = presenters.display_date
     app.jinja_env.filters["org_name"] = presenters.org_name

@@ -1,6 +1,10 @@
 """Nothing a visitor sends reaches a 500, nothing a document says runs as code, nothing is stored."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
 from urllib.parse import quote
 
 import pytest
@@ -8,8 +12,8 @@ from bs4 import BeautifulSoup
 
 from web import web_corpus as corpus
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = ("default-src 'self'; script-src 'self' {script_hash}; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 HOSTILE_VALUES = [
     '"unbalanced', "'single", "title:", "tag:", "org:", ":", "AND OR NOT", "NOT", "OR", "*", "?",
@@ -61,8 +65,7 @@ def test_document_text_is_escaped_on_every_page(client):
         response = client.get(url)
         assert response.status_code == 200, url
         page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-        scripts = page.find_all("script")
-        assert all(s.get("src") and not s.string for s in scripts), url
+        assert all(is_our_script(s) for s in page.find_all("script")), url
         assert not page.find("img", attrs={"onerror": True}), url
         assert corpus.HOSTILE_TEXT in page.get_text(), url
 
@@ -77,8 +80,15 @@ def test_snippets_carry_no_markup_but_mark(get_json):
 
 def test_the_query_itself_is_escaped(get_page):
     page = get_page("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
-    assert all(s.get("src") for s in page.find_all("script"))
+    assert all(is_our_script(s) for s in page.find_all("script"))
     assert page.select_one("#q")["value"] == "<script>alert(1)</script>"
+
+
+def is_our_script(script) -> bool:
+    """A script of ours: a file under /static/, or GOV.UK's one js-enabled line."""
+    if script.get("src"):
+        return script["src"].startswith("/static/") and not script.string
+    return (script.string or "").startswith("document.body.className += ' js-enabled'")
 
 
 @pytest.mark.parametrize("url", ["/", "/search?q=leadership", f"/doc/{corpus.INSPECTION_ID}",
@@ -87,17 +97,24 @@ def test_the_query_itself_is_escaped(get_page):
 def test_security_headers_on_every_response(client, url):
     with client.get(url) as response:
         response.get_data()
-    assert response.headers["Content-Security-Policy"] == CSP
+    policy = response.headers["Content-Security-Policy"]
+    script_hash = re.search(r"'sha256-[A-Za-z0-9+/=]+'", policy).group()
+    assert policy == CSP.format(script_hash=script_hash)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "Set-Cookie" not in response.headers
 
 
-def test_pages_have_no_inline_script_or_style(get_page):
+def test_pages_have_no_inline_script_but_govuks_own_which_the_policy_allows_by_its_hash(client):
     for url in ("/", "/search?q=inspectoin", f"/doc/{corpus.INSPECTION_ID}?q=inspection", "/nowhere"):
-        page = get_page(url, status=404 if url == "/nowhere" else 200)
-        for script in page.find_all("script"):
-            assert script.get("src", "").startswith("/static/") and not (script.string or "").strip()
+        response = client.get(url)
+        page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        inline = [s.string for s in page.find_all("script") if not s.get("src")]
+        assert len(inline) == 1 and "js-enabled" in inline[0]
+        digest = base64.b64encode(hashlib.sha256(inline[0].encode("utf-8")).digest()).decode()
+        assert f"'sha256-{digest}'" in response.headers["Content-Security-Policy"]
+        for script in page.find_all("script", src=True):
+            assert script["src"].startswith("/static/") and not (script.string or "").strip()
         assert not page.find_all("style")
         assert not page.select("[style]")
         assert not [tag for tag in page.find_all(True) if any(a.startswith("on") for a in tag.attrs)]
@@ -108,7 +125,6 @@ def test_the_static_files_are_served(client):
         ("/static/govuk/govuk-frontend.min.css", "text/css"),
         ("/static/govuk/govuk-frontend.min.js", "text/javascript"),
         ("/static/js/app.mjs", "text/javascript"),
-        ("/static/js/enabled.js", "text/javascript"),
         ("/assets/fonts/bold-b542beb274-v2.woff2", "font/woff2"),
         ("/static/images/favicon.svg", "image/svg+xml"),
     ]:

@@ -99,7 +99,7 @@ SPECIAL_DOCUMENTS = {
         source="Leading Places blog", tags=["Climate"], categories=["Policy"],
     ) + ("The Department for Environment, Food and Rural Affairs met Devon County Council and "
          "Countess Wear Community School about school farms. The LGA joined later.\n\n"
-         "Wiltshire Council, Norfolk County Council and Cumbria County Council sent their farm leads.\n"),
+         "Lincolnshire County Council, Lancashire County Council and Derbyshire County Council sent their farm leads.\n"),
     UNDATED_ID: _front_matter(
         title="A post without a date", author="Owen Hughes", source="Chief Executive Notes",
         tags=["Leadership"], categories=["Practice"],
