@@ -427,10 +427,16 @@ class SearchService:
         return similar
 
     def _body_terms(self, gen: _Generation, q: str) -> frozenset[str]:
-        parsed = parse_user_query(gen.parser, q).query
-        if parsed is None:
+        """The terms to light up on a document's page; a misspelt word is lit as corrected,
+        as the results page that linked here showed it."""
+        parsed = parse_user_query(gen.parser, q)
+        if parsed.words:
+            corrected = self._corrected(gen, q, parsed.words)
+            if corrected:
+                parsed = parse_user_query(gen.parser, corrected)
+        if parsed.query is None:
             return frozenset()
-        return frozenset(text for field, text in parsed.iter_all_terms() if field in TEXT_FIELDS)
+        return frozenset(text for field, text in parsed.query.iter_all_terms() if field in TEXT_FIELDS)
 
     def _highlight(self, gen: _Generation, paragraph: str, terms: frozenset[str]) -> str:
         return highlight_text(paragraph, terms, gen.index.schema["body"].analyzer) or escaped(paragraph)

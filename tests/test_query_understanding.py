@@ -128,6 +128,11 @@ def test_a_misspelling_is_corrected_and_the_corrected_results_shown(service):
     assert [h.id for h in result.hits] == ids(service, "inspection")
 
 
+def test_a_document_reached_from_corrected_results_lights_the_corrected_word(service):
+    page = service.document("inspection", q="goverance")
+    assert any("<mark>governance</mark>" in paragraph for paragraph in page.paragraphs)
+
+
 def test_correct_no_keeps_the_query_as_typed_and_offers_the_correction(service):
     result = service.search(SearchRequest(q="inspectoin", correct=False))
     assert result.corrected is None and result.total == 0 and result.suggestion == "inspection"
