@@ -6,14 +6,20 @@ live index as it was: Whoosh commits are all-or-nothing, and a rebuild is only p
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
+import os
+import signal
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.document import Document, document_id
@@ -26,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 # Above this many files a fresh build uses two processes: 3,000 posts took 18 s instead of 35 s.
 PARALLEL_BUILD_THRESHOLD = 500
+# Documents handed to a writer process at a time (Whoosh's default).
+PARALLEL_BATCH_SIZE = 100
 
 
 class SourceError(Exception):
@@ -147,7 +155,7 @@ def _indexed_hashes(generation: Path) -> dict[str, tuple[str, str]]:
 
 def _write(ix, files, sources, existing, report, fresh, progress) -> None:
     big = fresh and len(files) >= PARALLEL_BUILD_THRESHOLD
-    writer = ix.writer(procs=2, multisegment=True, limitmb=128) if big else ix.writer(limitmb=128)
+    writer = _ProcessWriter(ix, procs=2, batchsize=PARALLEL_BATCH_SIZE, multisegment=True, limitmb=128) if big else ix.writer(limitmb=128)
     seen: dict[str, str] = {}
     try:
         for source_file in (progress(iter(files)) if progress else files):
@@ -164,7 +172,10 @@ def _write(ix, files, sources, existing, report, fresh, progress) -> None:
                 report.deleted += 1  # a rebuild keeps only the sources it was given
         writer.commit()
     except BaseException:
-        writer.cancel()
+        try:
+            writer.cancel()
+        except Exception:
+            logger.warning("The index writer did not close cleanly", exc_info=True)
         raise
 
 
@@ -248,3 +259,69 @@ def index_fields(document: Document, content_hash: str, source_root: str) -> dic
         fields[display] = ",".join(clean) if display in LIST_FIELDS else clean[0]
         fields[KEY_FIELDS[name]] = ",".join(item.lower() for item in clean)
     return fields
+
+
+# -- the two-process writer ------------------------------------------------------------------
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+class _WriterProcess(SubWriterTask):
+    """One of Whoosh's writer processes, made to die with the job: a killed job must never leave
+    processes behind (the lock itself is not inherited: see store.ReindexLock)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.daemon = True  # stopped by multiprocessing when the job exits normally
+        self.job_pid = os.getpid()
+
+    def run(self) -> None:
+        _die_with(self.job_pid)
+        # The job stops its writers itself; a stop signal to the whole group ends them at once.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        super().run()
+
+
+def _die_with(job_pid: int) -> None:
+    """Ask the kernel to kill this process when the job dies, then make sure it has not already."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            logger.warning("Could not tie a writer process to its job (errno %s)", ctypes.get_errno())
+    if os.getppid() != job_pid:
+        os._exit(1)
+
+
+class _ProcessWriter(MpWriter):
+    """Whoosh's multi-process writer, with writer processes that die with the job and a cancel
+    that really stops them. Whoosh's own cancel only sets a flag in the job's copy of each
+    process object, so the processes waited for work forever and the job hung on exit
+    waiting for them (SIGTERM then left it stuck)."""
+
+    def _new_task(self):
+        task = _WriterProcess(self.storage, self.indexname, self.jobqueue, self.resultqueue,
+                              self.subargs, self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def commit(self, *args, **kwargs) -> None:
+        super().commit(*args, **kwargs)
+        failed = [task.exitcode for task in self.tasks if task.exitcode != 0]
+        if failed:
+            raise RuntimeError(f"A writer process failed (exit status {failed[0]})")
+
+    def cancel(self) -> None:
+        try:
+            for task in self.tasks:
+                if task.is_alive():
+                    task.kill()
+            for task in self.tasks:
+                task.join(timeout=10)
+            for q in (self.jobqueue, self.resultqueue):
+                q.cancel_join_thread()  # nobody will read what is still queued
+                q.close()
+        finally:
+            if not self.is_closed:
+                SegmentWriter.cancel(self)

@@ -80,6 +80,8 @@ def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: 
 
 
 def _stop_on_sigterm(signum, frame):
+    # One stop is enough: a second SIGTERM must not interrupt the clean-up the first started.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 

@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import time
+import weakref
 from pathlib import Path
 
 from indexer.schema import SCHEMA_VERSION
@@ -137,9 +138,17 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+# Locks this process holds; see _forget_locks_after_fork.
+_held_locks: "weakref.WeakSet[ReindexLock]" = weakref.WeakSet()
+
+
 class ReindexLock:
     """One writer at a time. The kernel drops the lock when its holder dies, so a killed
-    job never leaves a lock behind; the file names the holder's pid for the message."""
+    job never leaves a lock behind; the file names the holder's pid for the message.
+
+    A flock belongs to the open file, which a forked child shares. Whoosh's writer processes are
+    forked, so each closes its copy at once (see _forget_locks_after_fork): the lock lives and
+    dies with the job alone. Python opens it close-on-exec, so programs it runs never get it."""
 
     def __init__(self, index_dir: Path, wait: float = 0.0):
         self.path = index_dir / LOCK_NAME
@@ -168,15 +177,32 @@ class ReindexLock:
         handle.write(str(os.getpid()))
         handle.flush()
         self._handle = handle
+        _held_locks.add(self)
         return self
 
     def __exit__(self, *exc) -> None:
+        _held_locks.discard(self)
         if self._handle is not None:
             self._handle.seek(0)
             self._handle.truncate()
             fcntl.flock(self._handle, fcntl.LOCK_UN)
             self._handle.close()
             self._handle = None
+
+    def _forget(self) -> None:
+        """In a forked child: close this copy of the file without unlocking it for the parent."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            handle.close()
+
+
+def _forget_locks_after_fork() -> None:
+    for lock in list(_held_locks):
+        lock._forget()
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_forget_locks_after_fork)
 
 
 def _read_pid(path: Path) -> int | None:
