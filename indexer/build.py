@@ -105,30 +105,58 @@ def reindex(
     index_dir = Path(index_dir)
     with store.ReindexLock(index_dir, wait=wait):
         store.remove_abandoned_builds(index_dir)
-        live = store.live_generation(index_dir)
-        if live is not None and not rebuild:
-            store.check_schema(live)
-        existing = _indexed_hashes(live) if live is not None else {}
-        fresh = rebuild or live is None
         report = ReindexReport()
-        if fresh:
-            building = store.new_building_dir(index_dir)
-            try:
-                ix = whoosh_index.create_in(str(building), build_schema())
-                _write(ix, files, sources, existing, report, fresh=True, progress=progress)
-                report.documents = _document_count(ix)
-                store.write_meta(building)
-                store.publish(index_dir, building)
-            except BaseException:
-                store.remove_abandoned_builds(index_dir)
-                raise
+        if rebuild:
+            _rebuild(index_dir, files, sources, report, progress)
         else:
-            ix = whoosh_index.open_dir(str(live))
-            _write(ix, files, sources, existing, report, fresh=False, progress=progress)
-            report.documents = _document_count(ix)
-            store.write_meta(live)
+            live = store.live_generation(index_dir)
+            if live is None:
+                _rebuild(index_dir, files, sources, report, progress)
+            else:
+                _update(live, files, sources, report, progress)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress) -> None:
+    """A fresh index beside the live one, switched to when complete. It never needs the live
+    index to be readable: that is only read for the report's counts, which is how a damaged
+    index is repaired."""
+    existing = _readable_hashes(index_dir)
+    building = store.new_building_dir(index_dir)
+    try:
+        ix = whoosh_index.create_in(str(building), build_schema())
+        _write(ix, files, sources, existing, report, fresh=True, progress=progress)
+        report.documents = _document_count(ix)
+        store.write_meta(building)
+        store.publish(index_dir, building)
+    except BaseException:
+        store.remove_abandoned_builds(index_dir)
+        raise
+
+
+def _update(live: Path, files, sources, report: ReindexReport, progress) -> None:
+    """One Whoosh commit on the live index; a damaged one asks for a rebuild."""
+    store.check_schema(live)
+    try:
+        existing = _indexed_hashes(live)
+        ix = whoosh_index.open_dir(str(live))
+    except Exception as error:
+        logger.info("Could not read the live index in %s", live, exc_info=True)
+        raise store.IndexDamaged(f"it cannot be read ({error or type(error).__name__})") from error
+    _write(ix, files, sources, existing, report, fresh=False, progress=progress)
+    report.documents = _document_count(ix)
+    store.write_meta(live)
+
+
+def _readable_hashes(index_dir: Path) -> dict[str, tuple[str, str]]:
+    """What the live index holds, for a rebuild's counts; nothing when it cannot be read."""
+    try:
+        live = store.live_generation(index_dir)
+        return _indexed_hashes(live) if live is not None else {}
+    except Exception as error:
+        logger.warning("The live index cannot be read (%s); rebuilding from the sources alone.", error)
+        return {}
 
 
 def _document_count(ix) -> int:

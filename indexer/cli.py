@@ -61,7 +61,7 @@ def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: 
                          progress=_progress_bar if show_progress else None)
     except SourceError as error:
         raise UsageProblem(str(error)) from None
-    except (store.ReindexBusy, store.IndexOutdated) as error:
+    except (store.ReindexBusy, store.IndexOutdated, store.IndexDamaged) as error:
         _fail(str(error))
     except KeyboardInterrupt:
         _fail("The reindex was stopped. The live index is unchanged.")

@@ -12,11 +12,13 @@ import fcntl
 import json
 import logging
 import os
+import re
 import shutil
 import time
 import weakref
 from pathlib import Path
 
+from indexer.results import IndexUnavailable
 from indexer.schema import SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
@@ -24,6 +26,9 @@ logger = logging.getLogger(__name__)
 POINTER_NAME = "CURRENT"
 META_NAME = "lgsearch.json"
 LOCK_NAME = "reindex.lock"
+# What `publish` names a generation; anything else in CURRENT is not followed.
+_GENERATION_NAME = re.compile(r"gen-[A-Za-z0-9_-]+")
+REBUILD_ADVICE = "Run `lgsearch index --rebuild` to rebuild it from the sources."
 
 
 class ReindexBusy(Exception):
@@ -45,15 +50,33 @@ class IndexOutdated(Exception):
         )
 
 
+class IndexDamaged(IndexUnavailable):
+    """The live index, or the pointer to it, cannot be read; a rebuild repairs it."""
+
+    def __init__(self, what: str):
+        super().__init__(f"The search index is damaged: {what}. {REBUILD_ADVICE}")
+
+
 def live_generation(index_dir: Path) -> Path | None:
-    """The folder of the live index, or None when there is none yet."""
+    """The folder of the live index, or None when there is none yet.
+
+    Raises IndexDamaged when CURRENT does not name a generation folder inside `index_dir`:
+    its bytes are never followed as a path of their own."""
     try:
-        name = (index_dir / POINTER_NAME).read_text(encoding="utf-8").strip()
+        raw = (index_dir / POINTER_NAME).read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as error:
+        raise IndexDamaged(f"its {POINTER_NAME} file cannot be read ({error.strerror})") from None
+    try:
+        name = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
+        name = None
+    if not name or not _GENERATION_NAME.fullmatch(name):
+        raise IndexDamaged(f"its {POINTER_NAME} file does not name an index folder")
     generation = index_dir / name
-    if not name or "/" in name or not generation.is_dir():
-        return None
+    if not generation.is_dir():
+        raise IndexDamaged(f"its {POINTER_NAME} file names a folder that is not there ({name})")
     return generation
 
 
@@ -97,7 +120,10 @@ def new_building_dir(index_dir: Path) -> Path:
 
 def publish(index_dir: Path, building: Path) -> Path:
     """Make a finished build the live index in one atomic step; keep the one before it."""
-    previous = live_generation(index_dir)
+    try:
+        previous = live_generation(index_dir)
+    except IndexDamaged:
+        previous = None
     generation = building.with_name("gen-" + building.name.removeprefix("building-"))
     building.rename(generation)
     _atomic_write(index_dir / POINTER_NAME, generation.name)
