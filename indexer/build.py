@@ -10,6 +10,7 @@ import ctypes
 import hashlib
 import logging
 import os
+import shutil
 import signal
 import sys
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
@@ -136,17 +138,23 @@ def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress) -
 
 
 def _update(live: Path, files, sources, report: ReindexReport, progress) -> None:
-    """One Whoosh commit on the live index; a damaged one asks for a rebuild."""
+    """One Whoosh commit on the live index. Whatever a failed or killed run wrote is removed,
+    so a full disk does not stay full."""
     store.check_schema(live)
+    _remove_unreferenced_files(live)  # left by a run that was killed
     try:
         existing = _indexed_hashes(live)
         ix = whoosh_index.open_dir(str(live))
     except Exception as error:
         logger.info("Could not read the live index in %s", live, exc_info=True)
         raise store.IndexDamaged(f"it cannot be read ({error or type(error).__name__})") from error
-    _write(ix, files, sources, existing, report, fresh=False, progress=progress)
-    report.documents = _document_count(ix)
-    store.write_meta(live)
+    try:
+        _write(ix, files, sources, existing, report, fresh=False, progress=progress)
+        report.documents = _document_count(ix)
+        store.write_meta(live)
+    except BaseException:
+        _remove_unreferenced_files(live)
+        raise
 
 
 def _readable_hashes(index_dir: Path) -> dict[str, tuple[str, str]]:
@@ -181,9 +189,35 @@ def _indexed_hashes(generation: Path) -> dict[str, tuple[str, str]]:
         ix.close()
 
 
+def _remove_unreferenced_files(generation: Path, indexname: str = "MAIN") -> None:
+    """Delete what the index's table of contents does not name: Whoosh's temporary folder and
+    files and the segments of a commit that never finished. Only called while holding the lock."""
+    storage = FileStorage(str(generation))
+    try:
+        toc = whoosh_index.TOC.read(storage, indexname)
+    except Exception:
+        logger.info("Cannot read the index's table of contents in %s; leaving its files alone", generation)
+        return
+    segments = {segment.segment_id() for segment in toc.segments}
+    segment_file = whoosh_index.TOC._segment_pattern(indexname)
+    keep = {whoosh_index.TOC._filename(indexname, toc.generation), f"{indexname}_WRITELOCK", store.META_NAME}
+    for path in generation.iterdir():
+        match = segment_file.fullmatch(path.name)
+        if path.name in keep or (match and match.group(1) in segments):
+            continue
+        logger.info("Removing %s, left by a reindex that did not finish", path)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def _write(ix, files, sources, existing, report, fresh, progress) -> None:
     big = fresh and len(files) >= PARALLEL_BUILD_THRESHOLD
-    writer = _ProcessWriter(ix, procs=2, batchsize=PARALLEL_BATCH_SIZE, multisegment=True, limitmb=128) if big else ix.writer(limitmb=128)
+    if big:
+        writer = _new_writer(_ProcessWriter, ix, procs=2, batchsize=PARALLEL_BATCH_SIZE, multisegment=True, limitmb=128)
+    else:
+        writer = _new_writer(SegmentWriter, ix, limitmb=128)
     seen: dict[str, str] = {}
     try:
         for source_file in (progress(iter(files)) if progress else files):
@@ -205,6 +239,19 @@ def _write(ix, files, sources, existing, report, fresh, progress) -> None:
         except Exception:
             logger.warning("The index writer did not close cleanly", exc_info=True)
         raise
+
+
+def _new_writer(kind, ix, **options):
+    """A Whoosh writer that lets go of the index's write lock when it fails to start (on a full
+    disk, say), as Whoosh's own does not: the next writer in this process would wait for it."""
+    writer = kind.__new__(kind)
+    try:
+        writer.__init__(ix, **options)
+    except BaseException:
+        if getattr(writer, "writelock", None) is not None:
+            writer.writelock.release()
+        raise
+    return writer
 
 
 def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh) -> None:

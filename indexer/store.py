@@ -119,14 +119,20 @@ def new_building_dir(index_dir: Path) -> Path:
 
 
 def publish(index_dir: Path, building: Path) -> Path:
-    """Make a finished build the live index in one atomic step; keep the one before it."""
+    """Make a finished build the live index in one atomic step; keep the one before it.
+
+    A failure before the switch removes the new generation again, so nothing is left unpublished."""
     try:
         previous = live_generation(index_dir)
     except IndexDamaged:
         previous = None
     generation = building.with_name("gen-" + building.name.removeprefix("building-"))
     building.rename(generation)
-    _atomic_write(index_dir / POINTER_NAME, generation.name)
+    try:
+        _atomic_write(index_dir / POINTER_NAME, generation.name)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
     keep = {generation.name, previous.name if previous else None}
     # The previous generation stays for processes still reading it; older ones go.
     for old in index_dir.glob("gen-*"):
@@ -136,10 +142,26 @@ def publish(index_dir: Path, building: Path) -> Path:
 
 
 def remove_abandoned_builds(index_dir: Path) -> None:
-    """Builds left by a killed job; only called while holding the lock."""
+    """What a killed or failed job left in the index folder: unfinished builds, a finished build
+    it never switched to, half-written pointer files. Only called while holding the lock."""
     for path in index_dir.glob("building-*"):
         logger.info("Removing an unfinished build left by an earlier run: %s", path.name)
         shutil.rmtree(path, ignore_errors=True)
+    for path in index_dir.glob(f".{POINTER_NAME}.*.tmp"):
+        logger.info("Removing a half-written pointer left by an earlier run: %s", path.name)
+        path.unlink(missing_ok=True)
+    try:
+        live = live_generation(index_dir)
+    except IndexDamaged:
+        return  # which generation is unpublished cannot be told; the rebuild's switch tidies up
+    if live is None:
+        return
+    # Generation names start with the time they were built, so one named after the live one was
+    # built later and never switched to: the job was stopped between the rename and the switch.
+    for path in index_dir.glob("gen-*"):
+        if path.name > live.name and path.is_dir():
+            logger.info("Removing a build that was never switched to: %s", path.name)
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def index_size(generation: Path) -> int:
@@ -148,11 +170,15 @@ def index_size(generation: Path) -> int:
 
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync_dir(path.parent)
 
 

@@ -176,7 +176,7 @@ def test_writer_processes_never_hold_the_reindex_lock(live_index, many_posts):
         assert wait_until_gone(writers) == set()
 
 
-@pytest.mark.parametrize("moment", ["feeding", "committing"])
+@pytest.mark.parametrize("moment", ["feeding", "committing", "switching"])
 def test_a_rebuild_killed_with_sigkill_leaves_no_process_and_the_next_run_succeeds(moment, live_index, many_posts):
     live = store.live_generation(live_index)
     job = start_job(moment, True, live_index, many_posts)
@@ -200,7 +200,7 @@ def test_a_rebuild_killed_with_sigkill_leaves_no_process_and_the_next_run_succee
 
 
 @pytest.mark.parametrize("moment, pause", [
-    ("feeding", True), ("committing", True),
+    ("feeding", True), ("committing", True), ("switching", True),
     # Not paused: the signal lands wherever the job happens to be. Several times, since a hang
     # used to come about one time in eight.
     *[("feeding", False)] * 6,
