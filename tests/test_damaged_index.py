@@ -5,6 +5,7 @@ runs exactly the command the message names, as an operator would paste it.
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shlex
@@ -53,6 +54,14 @@ DAMAGE = {
 # Whoosh leaves the file open when it fails to read a damaged segment or table of contents;
 # the object closes it when collected. A third-party warning that cannot be fixed here.
 pytestmark = pytest.mark.filterwarnings(r"ignore:unclosed file .*(\.seg|\.toc).:ResourceWarning")
+
+
+@pytest.fixture(autouse=True)
+def collect_whooshs_open_files():
+    """Collect them within this module's warning filter, not during some later test."""
+    yield
+    gc.collect()
+
 COMMAND = re.compile(r"`(lgsearch [^`]+)`")
 
 
