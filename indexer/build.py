@@ -294,8 +294,9 @@ def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh) -
 
 
 def _reject(report, source_file, reason, doc_id, existing, seen) -> None:
-    """Report a bad file; an earlier good version of it stays in the index."""
-    logger.warning("Skipped %s: %s", source_file.path, reason)
+    """Report a bad file; an earlier good version of it stays in the index. The report lists it
+    (the CLI on stderr), so the log does not say it a second time."""
+    logger.debug("Skipped %s: %s", source_file.path, reason)
     report.rejected.append(Rejected(str(source_file.path), reason))
     if doc_id in existing:
         seen[doc_id] = str(source_file.path)

@@ -39,9 +39,25 @@ class UsageProblem(click.ClickException):
 @click.pass_context
 def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
     """Search UK local-government leadership writing."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = {"index_dir": index_dir, "verbose": verbose}
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"index_dir": index_dir, "verbose": False}
+    if verbose:
+        _be_verbose(ctx.obj)
+
+
+def _be_verbose(obj: dict) -> None:
+    """`-v` works before the command (`lgsearch -v index`) and after it (`lgsearch index -v`)."""
+    obj["verbose"] = True
+    logging.getLogger().setLevel(logging.INFO)
+
+
+def _verbose_option(command):
+    def turn_on(ctx: click.Context, param, value: bool) -> None:
+        if value:
+            _be_verbose(ctx.ensure_object(dict))
+
+    return click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=turn_on,
+                        help="Log what is happening.")(command)
 
 
 @cli.command("index")
@@ -50,6 +66,7 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
               help="Seconds to wait for another reindex to finish.")
+@_verbose_option
 @click.pass_obj
 def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: bool, wait: float) -> None:
     """Bring the index up to date with SOURCE folders or files (default ./seeds)."""
