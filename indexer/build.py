@@ -75,8 +75,10 @@ class ReindexReport:
         return data
 
 
-def collect_files(sources: list[Path]) -> list[SourceFile]:
-    """Every indexable file under the sources, in a stable order."""
+def collect_files(sources: list[Path], rejected: list[Rejected] | None = None) -> list[SourceFile]:
+    """Every indexable file under the sources, in a stable order. Links that cannot be followed
+    (see _follow) are added to `rejected` with the reason."""
+    rejected = [] if rejected is None else rejected
     files: list[SourceFile] = []
     for source in sources:
         if not source.exists():
@@ -88,10 +90,63 @@ def collect_files(sources: list[Path]) -> list[SourceFile]:
                 raise SourceError(f"{source} is not a file lgsearch can index (it reads {kinds}).")
             files.append(SourceFile(root, root, root.name))
             continue
-        for path in sorted(root.rglob("*")):
-            if path.suffix.lower() in SUPPORTED_EXTENSIONS and path.is_file():
-                files.append(SourceFile(path, root, path.relative_to(root).as_posix()))
+        found: list[Path] = []
+        _walk(root, root, (root,), found, rejected)
+        files.extend(SourceFile(path, root, path.relative_to(root).as_posix()) for path in sorted(found))
     return files
+
+
+def _walk(root: Path, folder: Path, chain: tuple[Path, ...], found: list[Path], rejected: list[Rejected]) -> None:
+    """The indexable files in `folder` (as seen from `root`) and below. `chain` holds the real
+    folders walked to get here, so a link back to one of them is a loop."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        rejected.append(Rejected(str(folder), f"The folder cannot be read ({error.strerror})."))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        indexable = path.suffix.lower() in SUPPORTED_EXTENSIONS
+        if entry.is_symlink():
+            target = _follow(root, path, indexable, rejected)
+            if target is None:
+                continue
+            if target.is_dir():
+                if target in chain:
+                    rejected.append(Rejected(str(path), "The link leads back to a folder that contains it "
+                                                        "(a loop), so lgsearch does not follow it."))
+                else:
+                    _walk(root, path, (*chain, target), found, rejected)
+            elif indexable and target.is_file():
+                found.append(path)
+        elif entry.is_dir(follow_symlinks=False):
+            _walk(root, path, (*chain, path), found, rejected)
+        elif indexable and entry.is_file(follow_symlinks=False):
+            found.append(path)
+
+
+def _follow(root: Path, link: Path, indexable: bool, rejected: list[Rejected]) -> Path | None:
+    """Where a link inside a source folder leads, if that is inside the same folder.
+
+    A link out of it could put any file the indexer can read (say /etc/passwd) on the web."""
+    # Only links that could be a post or a folder are worth a word; others are ignored like any file.
+    worth_reporting = indexable or not link.suffix
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        if worth_reporting:
+            rejected.append(Rejected(str(link), f"The link leads to nothing: {os.readlink(link)} does not exist."))
+        return None
+    except (RuntimeError, OSError):
+        if worth_reporting:
+            rejected.append(Rejected(str(link), "The link is part of a loop of links, so lgsearch does not follow it."))
+        return None
+    if not target.is_relative_to(root):
+        if indexable or target.is_dir():
+            rejected.append(Rejected(str(link), f"The link leads outside the source folder (to {target}); "
+                                                "lgsearch follows only links that stay inside it."))
+        return None
+    return target
 
 
 def reindex(
@@ -103,11 +158,12 @@ def reindex(
 ) -> ReindexReport:
     """Bring the index in `index_dir` up to date with `sources`; see the module docstring."""
     started = time.monotonic()
-    files = collect_files(sources)
+    unfollowed: list[Rejected] = []
+    files = collect_files(sources, unfollowed)
     index_dir = Path(index_dir)
     with store.ReindexLock(index_dir, wait=wait):
         store.remove_abandoned_builds(index_dir)
-        report = ReindexReport()
+        report = ReindexReport(rejected=unfollowed)
         if rebuild:
             _rebuild(index_dir, files, sources, report, progress)
         else:

@@ -368,3 +368,41 @@ def test_a_large_fresh_build_uses_two_processes_and_finds_the_same(corpus_dir, i
     assert report.documents == len(CORPUS) and ids_in(parallel_dir) == single
     with SearchService(parallel_dir) as service:
         assert service.search(SearchRequest(q="academies")).hits[0].id == "academies"
+
+
+# -- links in a source folder ------------------------------------------------------------
+
+def test_links_are_followed_only_inside_the_source_and_others_are_reported(corpus_dir, tmp_path, index_dir):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    write_post(elsewhere, "private.md", "Private", "Not for the public index.")
+    (corpus_dir / "passwd.txt").symlink_to(secret)
+    (corpus_dir / "outside").symlink_to(elsewhere)
+    (corpus_dir / "again.md").symlink_to(corpus_dir / "academies.md")
+    (corpus_dir / "digital-too").symlink_to(corpus_dir / "digital")
+    (corpus_dir / "photo.jpg").symlink_to(tmp_path / "no-such-photo.jpg")  # not a post: ignored like any file
+
+    report = reindex([corpus_dir], index_dir)
+    reasons = {Path(r.path).name: r.reason for r in report.rejected}
+    assert set(reasons) == {"passwd.txt", "outside"}
+    assert all("leads outside the source folder" in reason and "only links that stay inside it" in reason
+               for reason in reasons.values())
+    ids = ids_in(index_dir)
+    assert {"again", "digital-too/localgov"} <= ids
+    assert not any("passwd" in doc_id or "private" in doc_id for doc_id in ids)
+
+
+def test_dangling_links_and_link_loops_are_reported_not_skipped(corpus_dir, index_dir, runner):
+    (corpus_dir / "gone.md").symlink_to(corpus_dir / "deleted-post.md")
+    (corpus_dir / "ring-a").symlink_to(corpus_dir / "ring-b")
+    (corpus_dir / "ring-b").symlink_to(corpus_dir / "ring-a")
+    (corpus_dir / "digital" / "up").symlink_to(corpus_dir)
+
+    result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir), "--json"])
+    assert result.exit_code == 3, result.output
+    reasons = {Path(r["path"]).name: r["reason"] for r in json.loads(result.stdout)["rejected"]}
+    assert reasons["gone.md"].startswith("The link leads to nothing")
+    assert "loop" in reasons["ring-a"] and "loop" in reasons["ring-b"]
+    assert "loop" in reasons["up"]
+    assert json.loads(result.stdout)["documents"] == len(CORPUS)
