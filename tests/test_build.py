@@ -33,6 +33,32 @@ def test_ids_are_relative_paths_without_extension_made_url_safe():
     assert document_id("a/b/Café £5.md") == "a/b/caf-5"
 
 
+def test_names_in_other_scripts_get_readable_ids_of_their_own():
+    assert document_id("東京.txt") == "東京"
+    assert document_id("Київ.md") == "київ"
+    assert document_id("Київ/Звіт 2019.md") == "київ/звіт-2019"
+    assert document_id("Éé.md") == "éé"  # Latin letters, but none that an ASCII id keeps
+    assert len({document_id(name) for name in ("東京.txt", "大阪.txt", "Київ.md", "Львів.md")}) == 4
+    # Names with Latin letters keep the ids they always had: bookmarks depend on them.
+    assert document_id("Tōkyō notes.md") == "t-ky-notes"
+    assert document_id("2019 (1).txt") == "2019-1"
+
+
+def test_documents_with_non_latin_names_are_found_and_served(tmp_path, index_dir):
+    from webui import create_app
+
+    source = tmp_path / "world"
+    write_post(source, "東京.md", "Tokyo", "A visit to Tokyo about digital services.")
+    write_post(source, "Київ.md", "Kyiv", "A visit to Kyiv about digital services.")
+    report = reindex([source], index_dir)
+    assert report.rejected == [] and report.documents == 2
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    page = client.get("/search?q=digital").get_data(as_text=True)
+    assert 'href="/doc/%E6%9D%B1%E4%BA%AC?q=digital"' in page
+    assert client.get("/doc/%E6%9D%B1%E4%BA%AC").status_code == 200
+    assert client.get("/api/doc/%D0%BA%D0%B8%D1%97%D0%B2").json["title"] == "Kyiv"
+
+
 def test_seeds_index_with_their_file_names_as_ids(seeds_copy, index_dir):
     report = reindex([seeds_copy], index_dir)
     assert report.added == 5 and report.rejected == []
