@@ -8,6 +8,7 @@ from web import web_corpus as corpus
 INVALID = [
     ("page=abc", "page"),
     ("page=0", "page"),
+    ("page=1000000000000", "page"),
     ("per_page=0", "per_page"),
     ("per_page=101", "per_page"),
     ("year=20x4", "year"),
@@ -168,3 +169,9 @@ def test_an_acronym_in_the_query_finds_posts_that_only_write_the_full_name(get_j
     by_field = get_json("/api/search?q=org:ADCS&per_page=100")
     by_name = get_json("/api/search?q=org:%22Association+of+Directors+of+Children%27s+Services%22&per_page=100")
     assert ids(by_field) == ids(by_name) == {corpus.ADCS_ALIAS_ID, corpus.ADCS_FULL_ID}
+
+
+@pytest.mark.parametrize("value", ["1000000000000", "0", "abc", "-1"])
+def test_a_page_number_out_of_range_says_what_page_accepts(get_json, value):
+    error = get_json(f"/api/search?page={value}", status=400)["error"]
+    assert error == {"parameter": "page", "message": "Page must be a whole number from 1 to 999,999,999."}
