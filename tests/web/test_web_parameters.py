@@ -175,3 +175,17 @@ def test_an_acronym_in_the_query_finds_posts_that_only_write_the_full_name(get_j
 def test_a_page_number_out_of_range_says_what_page_accepts(get_json, value):
     error = get_json(f"/api/search?page={value}", status=400)["error"]
     assert error == {"parameter": "page", "message": "Page must be a whole number from 1 to 999,999,999."}
+
+
+def test_the_search_box_takes_no_more_than_a_search_may_be(get_page):
+    from indexer.request import MAX_QUERY_LENGTH
+
+    box = get_page("/").select_one("#q")
+    assert box["maxlength"] == str(MAX_QUERY_LENGTH)
+
+
+def test_an_over_long_search_is_a_400_saying_how_long_a_search_may_be(get_page, get_json):
+    error = get_json(f"/api/search?q={'a' * 5000}", status=400)["error"]
+    assert error["parameter"] == "q" and "characters or fewer" in error["message"]
+    page = get_page(f"/search?q={'a' * 5000}", status=400)
+    assert "characters or fewer" in page.select_one(".govuk-error-summary").get_text()
