@@ -234,12 +234,14 @@ def stats_command(obj: dict, as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--proxies", envvar="LGSEARCH_PROXIES", default=0, show_default=True, type=click.IntRange(0, 10),
+              help="How many reverse proxies are in front of the server; their X-Forwarded-* headers are trusted.")
 @click.pass_obj
-def serve_command(obj: dict, host: str, port: int, workers: int) -> None:
+def serve_command(obj: dict, host: str, port: int, workers: int, proxies: int) -> None:
     """Serve the web UI with gunicorn, a production WSGI server."""
     from indexer.serve import serve
 
-    serve(obj["index_dir"], host, port, workers)
+    serve(obj["index_dir"], host, port, workers, proxies)
 
 
 def main() -> None:
