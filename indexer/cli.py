@@ -39,9 +39,25 @@ class UsageProblem(click.ClickException):
 @click.pass_context
 def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
     """Search UK local-government leadership writing."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = {"index_dir": index_dir, "verbose": verbose}
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"index_dir": index_dir, "verbose": False}
+    if verbose:
+        _be_verbose(ctx.obj)
+
+
+def _be_verbose(obj: dict) -> None:
+    """`-v` works before the command (`lgsearch -v index`) and after it (`lgsearch index -v`)."""
+    obj["verbose"] = True
+    logging.getLogger().setLevel(logging.INFO)
+
+
+def _verbose_option(command):
+    def turn_on(ctx: click.Context, param, value: bool) -> None:
+        if value:
+            _be_verbose(ctx.ensure_object(dict))
+
+    return click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=turn_on,
+                        help="Log what is happening.")(command)
 
 
 @cli.command("index")
@@ -50,6 +66,7 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
               help="Seconds to wait for another reindex to finish.")
+@_verbose_option
 @click.pass_obj
 def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: bool, wait: float) -> None:
     """Bring the index up to date with SOURCE folders or files (default ./seeds)."""
@@ -61,7 +78,7 @@ def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: 
                          progress=_progress_bar if show_progress else None)
     except SourceError as error:
         raise UsageProblem(str(error)) from None
-    except (store.ReindexBusy, store.IndexOutdated) as error:
+    except (store.ReindexBusy, store.IndexOutdated, store.IndexDamaged) as error:
         _fail(str(error))
     except KeyboardInterrupt:
         _fail("The reindex was stopped. The live index is unchanged.")
@@ -80,6 +97,8 @@ def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: 
 
 
 def _stop_on_sigterm(signum, frame):
+    # One stop is enough: a second SIGTERM must not interrupt the clean-up the first started.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -215,12 +234,14 @@ def stats_command(obj: dict, as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--proxies", envvar="LGSEARCH_PROXIES", default=0, show_default=True, type=click.IntRange(0, 10),
+              help="How many reverse proxies are in front of the server; their X-Forwarded-* headers are trusted.")
 @click.pass_obj
-def serve_command(obj: dict, host: str, port: int, workers: int) -> None:
+def serve_command(obj: dict, host: str, port: int, workers: int, proxies: int) -> None:
     """Serve the web UI with gunicorn, a production WSGI server."""
     from indexer.serve import serve
 
-    serve(obj["index_dir"], host, port, workers)
+    serve(obj["index_dir"], host, port, workers, proxies)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
 MAX_QUERY_LENGTH = 1000
+MAX_PAGE = 999_999_999
 
 _YEAR = re.compile(r"^\d{4}$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -147,7 +148,8 @@ def request_from_params(params: Mapping | object) -> SearchRequest:
     sort = (source.get("sort") or "").strip() or None
     if sort is not None and sort not in SORTS:
         raise InvalidParameter("sort", "Sort must be one of: relevance, newest, oldest.")
-    page = _whole_number(source.get("page"), "page", "Page must be a whole number, 1 or more.", 1, None, 1)
+    page = _whole_number(source.get("page"), "page", f"Page must be a whole number from 1 to {MAX_PAGE:,}.",
+                         1, MAX_PAGE, 1)
     per_page = _whole_number(
         source.get("per_page"), "per_page",
         f"Results per page (per_page) must be a whole number from 1 to {MAX_PER_PAGE}.",

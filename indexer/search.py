@@ -459,6 +459,59 @@ class SearchService:
         result = self.search(SearchRequest(per_page=1))
         return {name: values[:limit] for name, values in result.facets.items()}
 
+    # -- the health check --------------------------------------------------------------
+    _healthy_files: tuple = ()
+
+    def health(self) -> IndexStatus:
+        """The status, once the index being served has been read for real: its first and last
+        stored documents and their postings, through plain reads of the files on disk. The open
+        searcher reads through memory maps, and a map of a file truncated under it kills the
+        worker (SIGBUS), so damage found here also stops it being served. Read again only
+        when the files change."""
+        with self._lock:
+            gen = self._generation()
+            files = _files_on_disk(gen.path)
+            if files != self._healthy_files:
+                try:
+                    _read_through(gen.path)
+                except Exception as error:
+                    logger.exception("The index in %s is damaged", gen.path)
+                    self.close()
+                    raise IndexUnavailable("The search index is damaged. "
+                                           "Run `lgsearch index --rebuild` to rebuild it from the sources.") from error
+                self._healthy_files = files
+            return IndexStatus(gen.searcher.doc_count(), gen.meta.get("indexed_at"), store.index_size(gen.path))
+
+
+def _files_on_disk(generation: Path) -> tuple:
+    files = []
+    for entry in generation.iterdir():
+        try:
+            stat = entry.stat()
+        except OSError:
+            continue
+        files.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(files))
+
+
+def _read_through(generation: Path) -> None:
+    """Open the index afresh without memory maps and read a stored document and a posting at each end."""
+    from whoosh.filedb.filestore import FileStorage
+
+    ix = FileStorage(str(generation), supports_mmap=False, readonly=True).open_index()
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            last = reader.doc_count_all() - 1
+            for docnum in sorted({0, last}) if last >= 0 else ():
+                if reader.is_deleted(docnum):
+                    continue
+                doc_id = reader.stored_fields(docnum)["id"]
+                if docnum not in set(reader.postings("id", doc_id).all_ids()):
+                    raise ValueError(f"document {docnum} is missing from the postings of its id")
+    finally:
+        ix.close()
+
 
 def _intersect(base: set[int], others) -> set[int]:
     result = base

@@ -7,9 +7,10 @@ from gunicorn.app.base import BaseApplication
 
 
 class _Server(BaseApplication):
-    def __init__(self, index_dir: Path, options: dict):
+    def __init__(self, index_dir: Path, options: dict, proxies: int = 0):
         self.index_dir = index_dir
         self.options = options
+        self.proxies = proxies
         super().__init__()
 
     def load_config(self) -> None:
@@ -20,14 +21,23 @@ class _Server(BaseApplication):
         # Each worker builds its own app, and so its own searcher.
         from webui import create_app
 
-        return create_app({"INDEX_DIR": str(self.index_dir)})
+        return create_app({"INDEX_DIR": str(self.index_dir), "PROXIES": self.proxies})
 
 
-def serve(index_dir: Path, host: str, port: int, workers: int) -> None:
+# Gunicorn's most (its default is 4,094): a search of 5,000 plain characters, or of 1,000 in most
+# scripts percent-encoded, reaches the app, which answers one over 1,000 with its own error page.
+REQUEST_LINE_LIMIT = 8190
+
+
+def serve(index_dir: Path, host: str, port: int, workers: int, proxies: int = 0) -> None:
     print(f"Serving lgsearch on http://{host}:{port} (index: {index_dir})", flush=True)
     _Server(Path(index_dir).resolve(), {
         "bind": f"{host}:{port}",
         "workers": workers,
         "accesslog": "-",
         "timeout": 60,
-    }).run()
+        "limit_request_line": REQUEST_LINE_LIMIT,
+        # Gunicorn's control socket is one path per user ($XDG_RUNTIME_DIR or ~/.gunicorn), shared by
+        # every instance, so stopping one removed another's. lgsearch serve does not use it.
+        "control_socket_disable": True,
+    }, proxies).run()

@@ -12,10 +12,13 @@ import fcntl
 import json
 import logging
 import os
+import re
 import shutil
 import time
+import weakref
 from pathlib import Path
 
+from indexer.results import IndexUnavailable
 from indexer.schema import SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
@@ -23,6 +26,9 @@ logger = logging.getLogger(__name__)
 POINTER_NAME = "CURRENT"
 META_NAME = "lgsearch.json"
 LOCK_NAME = "reindex.lock"
+# What `publish` names a generation; anything else in CURRENT is not followed.
+_GENERATION_NAME = re.compile(r"gen-[A-Za-z0-9_-]+")
+REBUILD_ADVICE = "Run `lgsearch index --rebuild` to rebuild it from the sources."
 
 
 class ReindexBusy(Exception):
@@ -44,15 +50,33 @@ class IndexOutdated(Exception):
         )
 
 
+class IndexDamaged(IndexUnavailable):
+    """The live index, or the pointer to it, cannot be read; a rebuild repairs it."""
+
+    def __init__(self, what: str):
+        super().__init__(f"The search index is damaged: {what}. {REBUILD_ADVICE}")
+
+
 def live_generation(index_dir: Path) -> Path | None:
-    """The folder of the live index, or None when there is none yet."""
+    """The folder of the live index, or None when there is none yet.
+
+    Raises IndexDamaged when CURRENT does not name a generation folder inside `index_dir`:
+    its bytes are never followed as a path of their own."""
     try:
-        name = (index_dir / POINTER_NAME).read_text(encoding="utf-8").strip()
+        raw = (index_dir / POINTER_NAME).read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as error:
+        raise IndexDamaged(f"its {POINTER_NAME} file cannot be read ({error.strerror})") from None
+    try:
+        name = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
+        name = None
+    if not name or not _GENERATION_NAME.fullmatch(name):
+        raise IndexDamaged(f"its {POINTER_NAME} file does not name an index folder")
     generation = index_dir / name
-    if not name or "/" in name or not generation.is_dir():
-        return None
+    if not generation.is_dir():
+        raise IndexDamaged(f"its {POINTER_NAME} file names a folder that is not there ({name})")
     return generation
 
 
@@ -95,11 +119,20 @@ def new_building_dir(index_dir: Path) -> Path:
 
 
 def publish(index_dir: Path, building: Path) -> Path:
-    """Make a finished build the live index in one atomic step; keep the one before it."""
-    previous = live_generation(index_dir)
+    """Make a finished build the live index in one atomic step; keep the one before it.
+
+    A failure before the switch removes the new generation again, so nothing is left unpublished."""
+    try:
+        previous = live_generation(index_dir)
+    except IndexDamaged:
+        previous = None
     generation = building.with_name("gen-" + building.name.removeprefix("building-"))
     building.rename(generation)
-    _atomic_write(index_dir / POINTER_NAME, generation.name)
+    try:
+        _atomic_write(index_dir / POINTER_NAME, generation.name)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
     keep = {generation.name, previous.name if previous else None}
     # The previous generation stays for processes still reading it; older ones go.
     for old in index_dir.glob("gen-*"):
@@ -109,10 +142,26 @@ def publish(index_dir: Path, building: Path) -> Path:
 
 
 def remove_abandoned_builds(index_dir: Path) -> None:
-    """Builds left by a killed job; only called while holding the lock."""
+    """What a killed or failed job left in the index folder: unfinished builds, a finished build
+    it never switched to, half-written pointer files. Only called while holding the lock."""
     for path in index_dir.glob("building-*"):
         logger.info("Removing an unfinished build left by an earlier run: %s", path.name)
         shutil.rmtree(path, ignore_errors=True)
+    for path in index_dir.glob(f".{POINTER_NAME}.*.tmp"):
+        logger.info("Removing a half-written pointer left by an earlier run: %s", path.name)
+        path.unlink(missing_ok=True)
+    try:
+        live = live_generation(index_dir)
+    except IndexDamaged:
+        return  # which generation is unpublished cannot be told; the rebuild's switch tidies up
+    if live is None:
+        return
+    # Generation names start with the time they were built, so one named after the live one was
+    # built later and never switched to: the job was stopped between the rename and the switch.
+    for path in index_dir.glob("gen-*"):
+        if path.name > live.name and path.is_dir():
+            logger.info("Removing a build that was never switched to: %s", path.name)
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def index_size(generation: Path) -> int:
@@ -121,11 +170,15 @@ def index_size(generation: Path) -> int:
 
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync_dir(path.parent)
 
 
@@ -137,9 +190,17 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+# Locks this process holds; see _forget_locks_after_fork.
+_held_locks: "weakref.WeakSet[ReindexLock]" = weakref.WeakSet()
+
+
 class ReindexLock:
     """One writer at a time. The kernel drops the lock when its holder dies, so a killed
-    job never leaves a lock behind; the file names the holder's pid for the message."""
+    job never leaves a lock behind; the file names the holder's pid for the message.
+
+    A flock belongs to the open file, which a forked child shares. Whoosh's writer processes are
+    forked, so each closes its copy at once (see _forget_locks_after_fork): the lock lives and
+    dies with the job alone. Python opens it close-on-exec, so programs it runs never get it."""
 
     def __init__(self, index_dir: Path, wait: float = 0.0):
         self.path = index_dir / LOCK_NAME
@@ -168,15 +229,32 @@ class ReindexLock:
         handle.write(str(os.getpid()))
         handle.flush()
         self._handle = handle
+        _held_locks.add(self)
         return self
 
     def __exit__(self, *exc) -> None:
+        _held_locks.discard(self)
         if self._handle is not None:
             self._handle.seek(0)
             self._handle.truncate()
             fcntl.flock(self._handle, fcntl.LOCK_UN)
             self._handle.close()
             self._handle = None
+
+    def _forget(self) -> None:
+        """In a forked child: close this copy of the file without unlocking it for the parent."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            handle.close()
+
+
+def _forget_locks_after_fork() -> None:
+    for lock in list(_held_locks):
+        lock._forget()
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_forget_locks_after_fork)
 
 
 def _read_pid(path: Path) -> int | None:

@@ -33,6 +33,32 @@ def test_ids_are_relative_paths_without_extension_made_url_safe():
     assert document_id("a/b/Café £5.md") == "a/b/caf-5"
 
 
+def test_names_in_other_scripts_get_readable_ids_of_their_own():
+    assert document_id("東京.txt") == "東京"
+    assert document_id("Київ.md") == "київ"
+    assert document_id("Київ/Звіт 2019.md") == "київ/звіт-2019"
+    assert document_id("Éé.md") == "éé"  # Latin letters, but none that an ASCII id keeps
+    assert len({document_id(name) for name in ("東京.txt", "大阪.txt", "Київ.md", "Львів.md")}) == 4
+    # Names with Latin letters keep the ids they always had: bookmarks depend on them.
+    assert document_id("Tōkyō notes.md") == "t-ky-notes"
+    assert document_id("2019 (1).txt") == "2019-1"
+
+
+def test_documents_with_non_latin_names_are_found_and_served(tmp_path, index_dir):
+    from webui import create_app
+
+    source = tmp_path / "world"
+    write_post(source, "東京.md", "Tokyo", "A visit to Tokyo about digital services.")
+    write_post(source, "Київ.md", "Kyiv", "A visit to Kyiv about digital services.")
+    report = reindex([source], index_dir)
+    assert report.rejected == [] and report.documents == 2
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    page = client.get("/search?q=digital").get_data(as_text=True)
+    assert 'href="/doc/%E6%9D%B1%E4%BA%AC?q=digital"' in page
+    assert client.get("/doc/%E6%9D%B1%E4%BA%AC").status_code == 200
+    assert client.get("/api/doc/%D0%BA%D0%B8%D1%97%D0%B2").json["title"] == "Kyiv"
+
+
 def test_seeds_index_with_their_file_names_as_ids(seeds_copy, index_dir):
     report = reindex([seeds_copy], index_dir)
     assert report.added == 5 and report.rejected == []
@@ -368,3 +394,41 @@ def test_a_large_fresh_build_uses_two_processes_and_finds_the_same(corpus_dir, i
     assert report.documents == len(CORPUS) and ids_in(parallel_dir) == single
     with SearchService(parallel_dir) as service:
         assert service.search(SearchRequest(q="academies")).hits[0].id == "academies"
+
+
+# -- links in a source folder ------------------------------------------------------------
+
+def test_links_are_followed_only_inside_the_source_and_others_are_reported(corpus_dir, tmp_path, index_dir):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    write_post(elsewhere, "private.md", "Private", "Not for the public index.")
+    (corpus_dir / "passwd.txt").symlink_to(secret)
+    (corpus_dir / "outside").symlink_to(elsewhere)
+    (corpus_dir / "again.md").symlink_to(corpus_dir / "academies.md")
+    (corpus_dir / "digital-too").symlink_to(corpus_dir / "digital")
+    (corpus_dir / "photo.jpg").symlink_to(tmp_path / "no-such-photo.jpg")  # not a post: ignored like any file
+
+    report = reindex([corpus_dir], index_dir)
+    reasons = {Path(r.path).name: r.reason for r in report.rejected}
+    assert set(reasons) == {"passwd.txt", "outside"}
+    assert all("leads outside the source folder" in reason and "only links that stay inside it" in reason
+               for reason in reasons.values())
+    ids = ids_in(index_dir)
+    assert {"again", "digital-too/localgov"} <= ids
+    assert not any("passwd" in doc_id or "private" in doc_id for doc_id in ids)
+
+
+def test_dangling_links_and_link_loops_are_reported_not_skipped(corpus_dir, index_dir, runner):
+    (corpus_dir / "gone.md").symlink_to(corpus_dir / "deleted-post.md")
+    (corpus_dir / "ring-a").symlink_to(corpus_dir / "ring-b")
+    (corpus_dir / "ring-b").symlink_to(corpus_dir / "ring-a")
+    (corpus_dir / "digital" / "up").symlink_to(corpus_dir)
+
+    result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir), "--json"])
+    assert result.exit_code == 3, result.output
+    reasons = {Path(r["path"]).name: r["reason"] for r in json.loads(result.stdout)["rejected"]}
+    assert reasons["gone.md"].startswith("The link leads to nothing")
+    assert "loop" in reasons["ring-a"] and "loop" in reasons["ring-b"]
+    assert "loop" in reasons["up"]
+    assert json.loads(result.stdout)["documents"] == len(CORPUS)

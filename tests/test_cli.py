@@ -79,3 +79,23 @@ def test_python_dash_m_indexer_is_the_same_program(built_index):
                           capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["documents"] == len(CORPUS)
+
+
+def test_verbose_works_before_and_after_the_index_command(runner, corpus_dir, index_dir):
+    before = invoke(runner, index_dir, "-v", "index", str(corpus_dir))
+    after = invoke(runner, index_dir, "index", "-v", str(corpus_dir), "--rebuild")
+    quiet = invoke(runner, index_dir, "index", str(corpus_dir))
+    assert before.exit_code == after.exit_code == quiet.exit_code == 0, after.output
+    assert f"Indexed {len(CORPUS)} documents" in before.stdout
+    assert f"Indexed {len(CORPUS)} documents" in after.stdout
+    assert quiet.stdout == ""
+
+
+def test_rejected_files_are_listed_once_on_stderr(corpus_dir, index_dir):
+    (corpus_dir / "empty.txt").write_text("", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    for verbose in ([], ["-v"]):
+        done = subprocess.run([sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", *verbose,
+                               str(corpus_dir)], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 3
+        assert done.stderr.count("empty.txt") == 1, done.stderr

@@ -29,9 +29,12 @@ def get(url: str) -> tuple[int, str, dict]:
         return error.code, error.read().decode("utf-8"), dict(error.headers)
 
 
-def test_serve_answers_with_gunicorn_and_follows_reindexes(built_index, corpus_dir):
+def test_serve_answers_with_gunicorn_and_follows_reindexes(built_index, corpus_dir, tmp_path):
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    home = tmp_path / "home"
+    home.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), HOME=str(home))
+    env.pop("XDG_RUNTIME_DIR", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "indexer", "--index-dir", str(built_index), "serve", "--port", str(port),
          "--workers", "2"],
@@ -51,6 +54,13 @@ def test_serve_answers_with_gunicorn_and_follows_reindexes(built_index, corpus_d
 
         status, page, headers = get(f"{base}/search?q=ofsted")
         assert status == 200 and "text/html" in headers["Content-Type"]
+
+        # A very long search gets the service's own error page, not gunicorn's bare 414.
+        status, page, headers = get(f"{base}/search?q={'a' * 5000}")
+        assert status == 400 and "text/html" in headers["Content-Type"]
+        assert "There is a problem with your search" in page and "1000 characters or fewer" in page
+        # No control socket shared with every other gunicorn of this user.
+        assert not (home / ".gunicorn").exists()
 
         write_post(corpus_dir, "housing.md", "Housing", "Housing pressures on district councils.")
         reindex([corpus_dir], built_index, rebuild=True)

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, send_from_directory
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 def content_security_policy() -> str:
     """No inline script but GOV.UK's own js-enabled line, allowed by its hash."""
@@ -26,9 +27,17 @@ def content_security_policy() -> str:
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app. The index is the one named by INDEX_DIR, else $LGSEARCH_INDEX_DIR, else ./index_data."""
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=os.environ.get("LGSEARCH_INDEX_DIR") or "index_data")
+    app.config.from_mapping(
+        INDEX_DIR=os.environ.get("LGSEARCH_INDEX_DIR") or "index_data",
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (see README).
+        PROXIES=os.environ.get("LGSEARCH_PROXIES") or 0,
+    )
     if test_config is not None:
         app.config.update(test_config)
+    proxies = int(app.config["PROXIES"])
+    if proxies > 0:
+        # Full addresses (Atom, CSV, OpenSearch) then use the host and scheme people use.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
     # Keep JSON keys in the contract's order rather than sorted.
     app.json.sort_keys = False
 

@@ -30,9 +30,9 @@ def api_document(doc_id: str):
 
 @bp.get("/healthz")
 def healthz():
-    """For monitoring: 200 with the document count when searches can be answered, 503 when not."""
+    """For monitoring: 200 with the document count when the index served reads back, 503 when not."""
     try:
-        status = search_service().status()
+        status = search_service().health()
     except IndexUnavailable as error:
         response = jsonify({"status": "unavailable", "reason": str(error)})
         response.status_code = 503

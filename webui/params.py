@@ -11,8 +11,8 @@ import re
 from urllib.parse import quote, urlencode
 
 from indexer.org_names import org_path
-from indexer.request import (FILTER_FIELDS, InvalidParameter, SearchRequest, canonical_value, filter_key,
-                             request_from_params)
+from indexer.request import (FILTER_FIELDS, MAX_QUERY_LENGTH, InvalidParameter, SearchRequest, canonical_value,
+                             filter_key, request_from_params)
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ FILTER_PLURALS = {
 # The order the filters appear down the side of the page.
 FILTER_ORDER = ("org", "tag", "category", "source", "author", "year")
 SEARCH_PARAMETERS = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "per_page", "correct")
+# The form's search box takes no more than a search may be (a longer one gets a 400 saying so).
+QUERY_MAXLENGTH = MAX_QUERY_LENGTH
 
 # Control characters never mean anything in a search; a null byte in particular must not reach
 # the index, so they are removed before validation (and the canonical URL drops them).

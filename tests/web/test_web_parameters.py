@@ -8,6 +8,7 @@ from web import web_corpus as corpus
 INVALID = [
     ("page=abc", "page"),
     ("page=0", "page"),
+    ("page=1000000000000", "page"),
     ("per_page=0", "per_page"),
     ("per_page=101", "per_page"),
     ("year=20x4", "year"),
@@ -168,3 +169,23 @@ def test_an_acronym_in_the_query_finds_posts_that_only_write_the_full_name(get_j
     by_field = get_json("/api/search?q=org:ADCS&per_page=100")
     by_name = get_json("/api/search?q=org:%22Association+of+Directors+of+Children%27s+Services%22&per_page=100")
     assert ids(by_field) == ids(by_name) == {corpus.ADCS_ALIAS_ID, corpus.ADCS_FULL_ID}
+
+
+@pytest.mark.parametrize("value", ["1000000000000", "0", "abc", "-1"])
+def test_a_page_number_out_of_range_says_what_page_accepts(get_json, value):
+    error = get_json(f"/api/search?page={value}", status=400)["error"]
+    assert error == {"parameter": "page", "message": "Page must be a whole number from 1 to 999,999,999."}
+
+
+def test_the_search_box_takes_no_more_than_a_search_may_be(get_page):
+    from indexer.request import MAX_QUERY_LENGTH
+
+    box = get_page("/").select_one("#q")
+    assert box["maxlength"] == str(MAX_QUERY_LENGTH)
+
+
+def test_an_over_long_search_is_a_400_saying_how_long_a_search_may_be(get_page, get_json):
+    error = get_json(f"/api/search?q={'a' * 5000}", status=400)["error"]
+    assert error["parameter"] == "q" and "characters or fewer" in error["message"]
+    page = get_page(f"/search?q={'a' * 5000}", status=400)
+    assert "characters or fewer" in page.select_one(".govuk-error-summary").get_text()
