@@ -60,9 +60,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=60, help="distinct queries per round")
     args = parser.parse_args()
 
-    from indexer.orgs import find_organisations
-    from indexer.request import SearchRequest
-    from indexer.search import SearchService
+    from indexer.organisations import find_organisations
+    from indexer.query.request import SearchRequest
+    from indexer.query.service import SearchService
 
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="lgsearch-bench-") as tmp:

@@ -12,7 +12,7 @@ import statistics
 import time
 
 from bench.corpus import synthetic_posts
-from indexer.orgs import find_organisations
+from indexer.organisations import find_organisations
 
 
 def time_extraction(posts: list[str]) -> float:

@@ -39,7 +39,7 @@ from whoosh.qparser import QueryParser
 
 from bench.__main__ import percentile
 from bench.corpus import NAMES, SEED, synthetic_posts
-from indexer.spelling import SpellingCorrector
+from indexer.query.spelling import SpellingCorrector
 
 # (typed, meant): the examples, then transpositions, doubled, missing and wrong letters.
 TYPOS = [

@@ -1,4 +1,7 @@
-"""`python -m indexer` runs the same click group as the `lgsearch` command."""
-from indexer.cli import main
+"""`python -m indexer` runs the `lgsearch` command, as the contract promises.
+
+An entry point only: nothing in the indexer package imports the command line.
+"""
+from lgsearch.cli import main
 
 main()

@@ -25,8 +25,8 @@ from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.document import document_id
-from indexer.orgs import find_organisations
-from indexer.readers import SUPPORTED_EXTENSIONS, UnreadableFile, read_bytes, read_document
+from indexer.organisations import find_organisations
+from indexer.reading.readers import SUPPORTED_EXTENSIONS, UnreadableFile, read_bytes, read_document
 from indexer.schema import build_schema, document_fields
 
 logger = logging.getLogger(__name__)

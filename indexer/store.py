@@ -18,7 +18,7 @@ import time
 import weakref
 from pathlib import Path
 
-from indexer.results import IndexUnavailable
+from indexer.query.results import IndexUnavailable
 from indexer.schema import SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from helpers import write_post
-from indexer import bounds
+from indexer.query import bounds
 from indexer.build import reindex
-from indexer.request import SearchRequest
-from indexer.search import SearchService
+from indexer.query.request import SearchRequest
+from indexer.query.service import SearchService
 
 WORDS = [f"l{letter}{other}ing" for letter in "aeiou" for other in "bcdfghklmnprstvw"]
 

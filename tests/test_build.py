@@ -16,10 +16,10 @@ import pytest
 from helpers import CORPUS, REPO_ROOT, write_post
 from indexer import store
 from indexer.build import SourceError, reindex
-from indexer.cli import cli
+from lgsearch.cli import cli
 from indexer.document import document_id
-from indexer.request import SearchRequest
-from indexer.search import SearchService
+from indexer.query.request import SearchRequest
+from indexer.query.service import SearchService
 
 
 def ids_in(index_dir: Path) -> set[str]:

@@ -22,8 +22,8 @@ from whoosh.filedb.structfile import StructFile
 from helpers import CORPUS, REPO_ROOT, write_post
 from indexer import store
 from indexer.build import reindex
-from indexer.cli import cli
-from indexer.search import SearchService
+from lgsearch.cli import cli
+from indexer.query.service import SearchService
 
 
 # On a failed write Whoosh leaves the files of the index it was writing open (they close when

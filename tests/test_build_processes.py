@@ -19,8 +19,8 @@ import pytest
 from helpers import REPO_ROOT, write_post
 from indexer import store
 from indexer.build import reindex
-from indexer.request import SearchRequest
-from indexer.search import SearchService
+from indexer.query.request import SearchRequest
+from indexer.query.service import SearchService
 
 POSTS = 40
 DEADLINE = 60  # seconds: a generous bound for things that should take well under one
@@ -65,7 +65,7 @@ JOB = """
         return atomic_write(path, text)
     store._atomic_write = switching
 
-    from indexer.cli import main
+    from lgsearch.cli import main
     main()
 """
 

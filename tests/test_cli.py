@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 from helpers import CORPUS, REPO_ROOT
-from indexer.cli import cli
-from indexer.request import SearchRequest
-from indexer.search import SearchService
+from lgsearch.cli import cli
+from indexer.query.request import SearchRequest
+from indexer.query.service import SearchService
 
 
 def invoke(runner, index_dir, *args):

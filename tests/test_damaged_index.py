@@ -17,7 +17,7 @@ import pytest
 
 from helpers import CORPUS, REPO_ROOT
 from indexer import store
-from indexer.cli import cli
+from lgsearch.cli import cli
 from webui import create_app
 
 
@@ -121,7 +121,7 @@ def test_each_damage_is_reported_and_repaired_by_the_command_it_names(case, clie
 
 
 def test_the_health_check_reads_what_it_serves_again_only_when_the_files_change(client, built_index, monkeypatch):
-    import indexer.search as search
+    import indexer.query.service as search
 
     reads = []
     real = search._read_through

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from helpers import write_post
 from indexer.build import reindex
-from indexer.explore import Explorer
-from indexer.request import SearchRequest
-from indexer.search import SearchService
+from indexer.query.explore import Explorer
+from indexer.query.request import SearchRequest
+from indexer.query.service import SearchService
 
 
 def test_a_timeline_over_several_years_has_a_bar_for_every_year_and_counts_undated_posts(built_index):

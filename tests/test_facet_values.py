@@ -5,8 +5,8 @@ import pytest
 
 from helpers import write_post
 from indexer.build import reindex
-from indexer.request import SearchRequest
-from indexer.search import SearchService
+from indexer.query.request import SearchRequest
+from indexer.query.service import SearchService
 
 MHCLG = "Ministry of Housing, Communities and Local Government"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.org_names import aliases_of, display_name, kind_of, name_from_path, name_key, org_path
+from indexer.query.org_names import aliases_of, display_name, kind_of, name_from_path, name_key, org_path
 
 
 def test_an_indexed_name_that_lost_its_commas_is_shown_with_them():

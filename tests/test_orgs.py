@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indexer.orgs import KINDS, aliases, canonical_org, find_organisations, organisation_kind
+from indexer.organisations import KINDS, aliases, canonical_org, find_organisations, organisation_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSAGES = yaml.safe_load((Path(__file__).parent / "fixtures" / "org_passages.yaml").read_text("utf-8"))

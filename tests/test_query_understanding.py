@@ -12,10 +12,10 @@ import pytest
 from helpers import write_post
 from indexer.analysis import stem, text_analyzer
 from indexer.build import reindex
-from indexer.queries import make_parser, parse_user_query
-from indexer.request import SearchRequest
+from indexer.query.parsing import make_parser, parse_user_query
+from indexer.query.request import SearchRequest
 from indexer.schema import build_schema
-from indexer.search import PARTIAL_NOTICE, SearchService
+from indexer.query.service import PARTIAL_NOTICE, SearchService
 
 POSTS = {
     "sli-hyphen": ("Sector-led improvement after austerity",
@@ -212,7 +212,7 @@ def test_the_snippet_shows_the_expansion_that_matched(service):
 
 def test_a_changed_analyzer_means_an_older_index_must_be_rebuilt(tmp_path: Path, monkeypatch):
     from indexer import store
-    from indexer.results import IndexUnavailable
+    from indexer.query.results import IndexUnavailable
 
     write_post(tmp_path / "posts", "a.md", "A", "Some words.")
     reindex([tmp_path / "posts"], tmp_path / "index")

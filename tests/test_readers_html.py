@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.readers import UnreadableFile, read_document
+from indexer.reading.readers import UnreadableFile, read_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 

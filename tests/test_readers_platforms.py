@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from helpers import SEEDS
-from indexer.cli import cli
-from indexer.extract_html_meta import PLATFORMS
-from indexer.readers import read_document
+from lgsearch.cli import cli
+from indexer.reading.extract_html_meta import PLATFORMS
+from indexer.reading.readers import read_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 

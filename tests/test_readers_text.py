@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.readers import (
+from indexer.reading.readers import (
     SUPPORTED_EXTENSIONS,
     HtmlReader,
     MarkdownReader,
@@ -142,7 +142,7 @@ def test_a_file_that_has_gone_is_unreadable(tmp_path):
 
 
 def test_a_very_large_file_is_unreadable(tmp_path, monkeypatch):
-    monkeypatch.setattr("indexer.readers.MAX_FILE_BYTES", 2**20)
+    monkeypatch.setattr("indexer.reading.readers.MAX_FILE_BYTES", 2**20)
     path = tmp_path / "huge.txt"
     path.write_text("Big\n\n" + "word " * 2**18, encoding="utf-8")
     assert unreadable_reason(path) == "The file is too large to index: the limit is 1 MB."

@@ -5,9 +5,9 @@ import pytest
 
 from helpers import CORPUS, write_post
 from indexer.build import reindex
-from indexer.request import SearchRequest
-from indexer.results import IndexUnavailable
-from indexer.search import SearchService
+from indexer.query.request import SearchRequest
+from indexer.query.results import IndexUnavailable
+from indexer.query.service import SearchService
 
 
 @pytest.fixture
@@ -184,7 +184,7 @@ def test_snippets_start_at_a_sentence_and_mark_where_text_was_cut(corpus_dir, in
 
 def test_when_whoosh_cannot_parse_a_query_its_words_are_searched_without_operators():
     from indexer.analysis import stem
-    from indexer.queries import make_parser, parse_user_query
+    from indexer.query.parsing import make_parser, parse_user_query
     from indexer.schema import build_schema
 
     real = make_parser(build_schema())

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.readers import read_document
+from indexer.reading.readers import read_document
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CHROME_PHRASES = ["Leave a Reply", "Related Blog Articles", "Next Upcoming Event", "Comments closed", "Tags assigned"]

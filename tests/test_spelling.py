@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from indexer.spelling import SpellingCorrector, post_word_counts
+from indexer.query.spelling import SpellingCorrector, post_word_counts
 
 # Post counts shaped like the sector's writing: the right words and their near neighbours.
 COUNTS = {

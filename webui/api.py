@@ -5,7 +5,7 @@ import logging
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.results import IndexUnavailable
+from indexer.query import IndexUnavailable
 from webui import params
 from webui.service import search_service
 

@@ -11,8 +11,8 @@ import logging
 from flask import jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.request import InvalidParameter
-from indexer.results import IndexUnavailable
+from indexer.query import InvalidParameter
+from indexer.query import IndexUnavailable
 
 logger = logging.getLogger(__name__)
 

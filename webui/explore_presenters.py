@@ -7,10 +7,10 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from indexer.org_names import OTHER_KIND, aliases_of
-from indexer.orgs import KINDS
-from indexer.request import InvalidParameter, SearchRequest
-from indexer.results import Organisation, PeriodCount, Timeline
+from indexer.query import OTHER_KIND, aliases_of
+from indexer.query import KINDS
+from indexer.query import InvalidParameter, SearchRequest
+from indexer.query import Organisation, PeriodCount, Timeline
 from webui import params
 from webui.charts import BarChart, ChartPoint, bar_chart
 

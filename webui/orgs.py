@@ -6,9 +6,9 @@ from urllib.parse import unquote
 
 from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request
 
-from indexer.explore import Explorer
-from indexer.org_names import name_from_path
-from indexer.request import SearchRequest
+from indexer.query import Explorer
+from indexer.query import name_from_path
+from indexer.query import SearchRequest
 from webui import explore_presenters as present
 from webui import params, presenters
 from webui.service import search_service

@@ -10,8 +10,8 @@ import logging
 import re
 from urllib.parse import quote, urlencode
 
-from indexer.org_names import org_path
-from indexer.request import (FILTER_FIELDS, MAX_QUERY_LENGTH, InvalidParameter, SearchRequest, canonical_value,
+from indexer.query import org_path
+from indexer.query import (FILTER_FIELDS, MAX_QUERY_LENGTH, InvalidParameter, SearchRequest, canonical_value,
                              filter_key, request_from_params)
 
 logger = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from indexer.org_names import display_name
-from indexer.request import SearchRequest
-from indexer.results import SearchResult
+from indexer.query import display_name
+from indexer.query import SearchRequest
+from indexer.query import SearchResult
 from webui import params
 
 # A facet list longer than this shows its top values and tucks the rest under "Show all".

@@ -25,7 +25,7 @@ def search_service():
         with _lock:
             service = app.extensions.get(_EXTENSION)
             if service is None:
-                from indexer.search import SearchService
+                from indexer.query import SearchService
 
                 service = SearchService(Path(app.config["INDEX_DIR"]), time_limit=app.config.get("SEARCH_TIME_LIMIT"))
                 app.extensions[_EXTENSION] = service

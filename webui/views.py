@@ -5,8 +5,8 @@ import logging
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request
 
-from indexer.explore import Explorer
-from indexer.request import InvalidParameter
+from indexer.query import Explorer
+from indexer.query import InvalidParameter
 from webui import explore_presenters, params, presenters
 from webui.service import search_service
 

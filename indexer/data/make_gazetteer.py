@@ -15,7 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
-from indexer.orgs import KINDS
+from indexer.organisations import KINDS
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "organisations.csv"

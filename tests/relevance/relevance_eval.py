@@ -65,7 +65,7 @@ def score(run, judged: list[Judged]) -> Scores:
 def extracted_documents() -> list:
     """Every corpus post as the reindex job extracts it."""
     from indexer.build import collect_files
-    from indexer.readers import read_document
+    from indexer.reading.readers import read_document
 
     return [read_document(f.path, f.relative_path) for f in collect_files([CORPUS])]
 
@@ -95,13 +95,13 @@ class LgsearchRun:
 
     def __init__(self, index_dir: Path):
         from indexer.build import reindex
-        from indexer.search import SearchService
+        from indexer.query.service import SearchService
 
         reindex([CORPUS], index_dir)
         self.service = SearchService(index_dir)
 
     def __call__(self, query: str) -> list[str]:
-        from indexer.request import SearchRequest
+        from indexer.query.request import SearchRequest
 
         return [hit.id for hit in self.service.search(SearchRequest(q=query, per_page=CUTOFF)).hits]
 

@@ -1,7 +1,7 @@
 """Bar chart layout and the searches its bars link to, on their own."""
 from __future__ import annotations
 
-from indexer.request import SearchRequest
+from indexer.query.request import SearchRequest
 from webui import params
 from webui.charts import MAX_WIDTH, PLOT_HEIGHT, ChartPoint, bar_chart
 

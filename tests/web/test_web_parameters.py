@@ -178,7 +178,7 @@ def test_a_page_number_out_of_range_says_what_page_accepts(get_json, value):
 
 
 def test_the_search_box_takes_no_more_than_a_search_may_be(get_page):
-    from indexer.request import MAX_QUERY_LENGTH
+    from indexer.query.request import MAX_QUERY_LENGTH
 
     box = get_page("/").select_one("#q")
     assert box["maxlength"] == str(MAX_QUERY_LENGTH)

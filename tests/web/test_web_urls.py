@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.request import SearchRequest
+from indexer.query.request import SearchRequest
 from webui import params
 
 

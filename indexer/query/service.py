@@ -19,18 +19,18 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from indexer import store
-from indexer.bounds import (TIME_LIMIT_NOTICE, Deadline, DeadlineFilterCollector, OutOfTime, bounded_docs,
+from indexer.query.bounds import (TIME_LIMIT_NOTICE, Deadline, DeadlineFilterCollector, OutOfTime, bounded_docs,
                             bounded_query, time_limit_setting)
-from indexer.orgs import known_organisations
-from indexer.queries import (TEXT_FIELDS, ParsedQuery, date_query, filter_queries, make_parser,
+from indexer.organisations import known_organisations
+from indexer.query.parsing import (TEXT_FIELDS, ParsedQuery, date_query, filter_queries, make_parser,
                              parse_user_query)
-from indexer.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
-from indexer.results import (Correction, DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable,
+from indexer.query.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
+from indexer.query.results import (Correction, DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable,
                              SearchResult)
 from indexer.schema import NEWEST_KEY_MISSING, WORDS_FIELD, facet_values, stored_document, value_key
-from indexer.snippets import (MarkFormatter, PassageFragmenter, escaped, highlight_text, lead, paragraphs,
+from indexer.query.snippets import (MarkFormatter, PassageFragmenter, escaped, highlight_text, lead, paragraphs,
                               whole_text_fragmenter)
-from indexer.spelling import SpellingCorrector
+from indexer.query.spelling import SpellingCorrector
 from indexer.vocabulary import acronyms
 
 logger = logging.getLogger(__name__)

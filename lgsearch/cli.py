@@ -14,9 +14,9 @@ import click
 
 from indexer import store
 from indexer.build import ReindexReport, SourceError, reindex
-from indexer.request import FILTER_FIELDS, SORTS, InvalidParameter, request_from_params
-from indexer.results import IndexUnavailable, SearchResult
-from indexer.search import SearchService
+from indexer.query import FILTER_FIELDS, SORTS, InvalidParameter, request_from_params
+from indexer.query import IndexUnavailable, SearchResult
+from indexer.query import SearchService
 
 logger = logging.getLogger(__name__)
 
@@ -239,7 +239,7 @@ def stats_command(obj: dict, as_json: bool) -> None:
 @click.pass_obj
 def serve_command(obj: dict, host: str, port: int, workers: int, proxies: int) -> None:
     """Serve the web UI with gunicorn, a production WSGI server."""
-    from indexer.serve import serve
+    from lgsearch.serve import serve
 
     serve(obj["index_dir"], host, port, workers, proxies)
 

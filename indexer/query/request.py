@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 from urllib.parse import urlencode
 
-from indexer.orgs import canonical_org
+from indexer.organisations import canonical_org
 from indexer.schema import value_key
 
 FILTER_FIELDS = ("tag", "org", "category", "source", "author", "year")

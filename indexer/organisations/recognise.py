@@ -15,7 +15,7 @@ from importlib import resources
 
 import ahocorasick
 
-from indexer.org_rules import GENERIC_WORDS, ROLE_WORDS, STOP_WORDS, WORD, kind_by_suffix, normalise, rule_spans
+from indexer.organisations.rules import GENERIC_WORDS, ROLE_WORDS, STOP_WORDS, WORD, kind_by_suffix, normalise, rule_spans
 
 logger = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import logging
 
-from indexer.org_names import aliases_of, display_name, kind_of, name_key
-from indexer.orgs import canonical_org
-from indexer.request import SearchRequest
-from indexer.results import Organisation, OrganisationProfile, PeriodCount, SearchResult, Timeline
-from indexer.search import SearchService
+from indexer.query.org_names import aliases_of, display_name, kind_of, name_key
+from indexer.organisations import canonical_org
+from indexer.query.request import SearchRequest
+from indexer.query.results import Organisation, OrganisationProfile, PeriodCount, SearchResult, Timeline
+from indexer.query.service import SearchService
 
 logger = logging.getLogger(__name__)
 

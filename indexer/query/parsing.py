@@ -18,8 +18,8 @@ from whoosh.analysis import STOP_WORDS
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
 
 from indexer.analysis import WORD_PATTERN, acronym_term, compound_parts, is_stop_word, normal_word, stem
-from indexer.orgs import canonical_org, find_organisations
-from indexer.request import SearchRequest, filter_key
+from indexer.organisations import canonical_org, find_organisations
+from indexer.query.request import SearchRequest, filter_key
 from indexer.schema import KEY_FIELDS, QUERY_FIELD_NAMES, TEXT_FIELDS
 from indexer.vocabulary import Acronym, acronym_typed, acronyms
 

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from indexer.bylines import parse_byline
-from indexer.dates import parse_date
+from indexer.reading.bylines import parse_byline
+from indexer.reading.dates import parse_date
 
 
 TITLE_MAX = 100

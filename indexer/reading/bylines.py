@@ -10,7 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from indexer.dates import is_time_only, parse_date, split_time
+from indexer.reading.dates import is_time_only, parse_date, split_time
 
 _MAX_LINE = 150
 _BYLINE_HINT = re.compile(r"\d|\bby\b|posted|published|written|author|updated|modified|edited|date", re.I)

@@ -13,9 +13,9 @@ from urllib.parse import unquote_plus, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from indexer.bylines import looks_like_name, parse_byline
-from indexer.dates import parse_date, parse_iso_date
-from indexer.extract import split_labels
+from indexer.reading.bylines import looks_like_name, parse_byline
+from indexer.reading.dates import parse_date, parse_iso_date
+from indexer.reading.extract import split_labels
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from urllib.parse import quote
 
-from indexer.orgs import aliases, known_organisations, organisation_kind
+from indexer.organisations import aliases, known_organisations, organisation_kind
 
 OTHER_KIND = "other"
 # Characters a path segment may keep as they are, so common names stay readable.

@@ -12,9 +12,9 @@ import warnings
 import bs4
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from indexer.bylines import parse_byline
-from indexer.extract import Post, clean_body, derive_title, drop_leading_metadata, unique_labels
-from indexer.extract_html_meta import (
+from indexer.reading.bylines import parse_byline
+from indexer.reading.extract import Post, clean_body, derive_title, drop_leading_metadata, unique_labels
+from indexer.reading.extract_html_meta import (
     choose_source, is_platform, json_ld, keywords, marked_author, marked_date, meta_date, meta_tags,
     name_of, rel_link_texts, site_names, strip_site_name, take_label_links, text_of, time_element_date,
     title_element,

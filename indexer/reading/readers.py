@@ -11,9 +11,9 @@ import pathlib
 import re
 
 from indexer.document import Document, document_id
-from indexer.extract import Post, extract_post
-from indexer.extract_html import extract_html
-from indexer.extract_markdown import FrontMatterError, extract_markdown
+from indexer.reading.extract import Post, extract_post
+from indexer.reading.extract_html import extract_html
+from indexer.reading.extract_markdown import FrontMatterError, extract_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def reader_for(path: pathlib.Path | str) -> Reader | None:
 
 
 def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = None) -> Document:
-    """Read one file into a `Document` (organisations left for `indexer.orgs` to fill).
+    """Read one file into a `Document` (organisations left for `indexer.organisations.recognise` to fill).
 
     `data` is the file's bytes when the caller has already read them (with `read_bytes`)."""
     reader = reader_for(path)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.org_names import org_path
-from indexer.request import FILTER_FIELDS, SearchRequest
+from indexer.query.org_names import org_path
+from indexer.query.request import FILTER_FIELDS, SearchRequest
 
 
 class IndexUnavailable(Exception):

@@ -12,8 +12,8 @@ import re
 
 import yaml
 
-from indexer.dates import parse_iso_date
-from indexer.extract import Post, clean_body, extract_post, split_labels, unique_labels
+from indexer.reading.dates import parse_iso_date
+from indexer.reading.extract import Post, clean_body, extract_post, split_labels, unique_labels
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,9 @@
+"""Recognising the organisations a post names, and one canonical name for every body.
+
+`recognise.py` matches the gazetteer (`indexer/data/organisations*.csv`) in one pass; `rules.py`
+finds the bodies no list can hold ("X Primary School", "X NHS Foundation Trust", ...).
+"""
+from indexer.organisations.recognise import (KINDS, aliases, canonical_org, find_organisations,
+                                             known_organisations, organisation_kind)
+
+__all__ = ["KINDS", "aliases", "canonical_org", "find_organisations", "known_organisations", "organisation_kind"]
