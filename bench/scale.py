@@ -93,7 +93,8 @@ def measure_size(posts: int, rounds: int, per_kind: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="lgsearch-scale-") as tmp:
         corpus = write_corpus(Path(tmp) / "corpus", posts)
         index_dir = Path(tmp) / "index"
-        figures = {"posts": posts, "rounds": rounds, "queries_per_kind": per_kind}
+        figures = {"posts": posts, "rounds": rounds, "queries_per_kind": per_kind,
+                   "load_average": round(os.getloadavg()[0], 2)}
         figures["rebuild"] = measure_rebuild(corpus, index_dir, rounds)
         figures["one_changed_file"] = measure_one_change(corpus, index_dir, rounds)
         queries = workload(per_kind, rounds, posts)

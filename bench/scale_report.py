@@ -79,7 +79,8 @@ def table(figures: dict, machine: dict) -> str:
     """The rows as plain text, one line each, with a heading saying what was measured where."""
     heading = (f"\n{figures['posts']:,} posts: {figures['rounds']} round(s), {figures['queries_per_kind']} queries "
                f"of each kind a round; times are median / p95. {machine['cores']} cores, "
-               f"Python {machine['python']}, load average {machine['load_average'][0]} at the start.")
+               f"Python {machine['python']}, load average "
+               f"{figures.get('load_average', machine['load_average'][0])} as it began.")
     lines = [Row("what", "lgsearch", "SQLite FTS5", "target", None)] + rows(figures)
     widths = [max(len(getattr(row, name)) for row in lines) for name in ("what", "lgsearch", "fts5", "target")]
     text = [heading]
@@ -112,7 +113,7 @@ def plot_growth(run: dict, path: Path) -> None:
 
     sizes = run["sizes"]
     posts = [figures["posts"] for figures in sizes]
-    figure, (build, latency, memory) = plt.subplots(1, 3, figsize=(15, 4.6))
+    figure, (build, latency, memory) = plt.subplots(1, 3, figsize=(15, 6))
     build.plot(posts, [f["rebuild"]["seconds"] for f in sizes], "o-", label="lgsearch --rebuild")
     build.plot(posts, [f["fts5"]["build_seconds"] for f in sizes], "s--", label="SQLite FTS5")
     build.set(title="Full build", ylabel="seconds", yscale="log")
@@ -132,7 +133,7 @@ def plot_growth(run: dict, path: Path) -> None:
         axes.set_xticks(posts, [f"{count:,}" for count in posts])
         axes.minorticks_off()
         axes.grid(True, which="major", alpha=0.3)
-        axes.legend(fontsize="small")
+        axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     machine = run["machine"]
     figure.suptitle(f"lgsearch at scale, {run['date']}: {machine['cores']} cores, Python {machine['python']}")
     figure.tight_layout()
