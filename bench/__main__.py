@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.corpus import TAGS, WORDS, synthetic_posts, write_corpus
@@ -22,20 +23,36 @@ from bench.orgs import time_extraction
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def run_process(argv: list[str], env: dict | None = None) -> tuple[float, float, int, str, str]:
+    """Wall seconds, peak memory (MB), exit code, stdout and stderr of one process.
+
+    The pipes are read in threads while wait4 waits: a child that fills a pipe (64 KB) before
+    exiting would otherwise block for ever. wait4 gives this child's own peak memory (ru_maxrss
+    covers the child and the descendants it waited for), which Popen.wait cannot."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with ThreadPoolExecutor(max_workers=2) as readers:
+        stdout = readers.submit(process.stdout.read)
+        stderr = readers.submit(process.stderr.read)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        output, errors = stdout.result(), stderr.result()
+    process.stdout.close()
+    process.stderr.close()
+    return seconds, usage.ru_maxrss / 1024, process.returncode, output, errors
+
+
 def run_index(corpus: Path, index_dir: Path, *extra: str) -> tuple[float, float, dict]:
     """Wall seconds, peak memory (MB) and the JSON summary of one `lgsearch index` process."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    started = time.perf_counter()
-    process = subprocess.Popen(
+    seconds, peak_mb, code, output, errors = run_process(
         [sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(corpus), "--json", *extra],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env,
     )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    output = process.stdout.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"The index job failed: {process.stderr.read()}")
-    return seconds, usage.ru_maxrss / 1024, json.loads(output)
+    if code != 0:
+        raise SystemExit(f"The index job failed (exit {code}): {errors}")
+    return seconds, peak_mb, json.loads(output)
 
 
 def percentile(values: list[float], fraction: float) -> float:

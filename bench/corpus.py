@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime
 import itertools
 import random
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 SECTOR_WORDS = (
     "leadership inspection improvement council children services peer challenge review safeguarding "
@@ -75,15 +77,40 @@ def synthetic_posts(count: int, words: int = 600, seed: int = SEED) -> list[str]
     return [post_body(rng, words) for _ in range(count)]
 
 
-def write_corpus(folder: Path, count: int, seed: int = SEED) -> Path:
-    """Markdown posts with front matter, the same ones every run."""
+@dataclass(frozen=True)
+class Post:
+    """One synthetic post as its fields, for baselines that index the posts without files."""
+
+    id: str
+    title: str
+    date: datetime.date
+    author: str
+    source: str
+    tags: tuple[str, ...]
+    category: str
+    body: str
+
+    def markdown(self) -> str:
+        tags = ", ".join(f'"{tag}"' for tag in self.tags)
+        front = (f"---\ntitle: {self.title}\ndate: {self.date.isoformat()}\nauthor: {self.author}\n"
+                 f"source: \"{self.source}\"\ntags: [{tags}]\ncategories: [\"{self.category}\"]\n---\n\n")
+        return front + self.body + "\n"
+
+
+def corpus_posts(count: int, seed: int = SEED) -> Iterator[Post]:
+    """The posts write_corpus writes, one at a time, so a caller need not hold them all."""
     rng = random.Random(seed)
-    folder.mkdir(parents=True, exist_ok=True)
     for number in range(count):
         date = datetime.date(2012, 1, 1) + datetime.timedelta(days=rng.randrange(0, 4500))
-        tags = ", ".join(f'"{tag}"' for tag in rng.sample(TAGS, rng.randint(1, 3)))
-        front = (f"---\ntitle: Post {number} on {rng.choice(WORDS[:300])} and {rng.choice(WORDS[:300])}\n"
-                 f"date: {date.isoformat()}\nauthor: {rng.choice(AUTHORS)}\nsource: \"{rng.choice(SOURCES)}\"\n"
-                 f"tags: [{tags}]\ncategories: [\"{rng.choice(CATEGORIES)}\"]\n---\n\n")
-        (folder / f"post-{number:05d}.md").write_text(front + post_body(rng) + "\n", encoding="utf-8")
+        tags = tuple(rng.sample(TAGS, rng.randint(1, 3)))
+        title = f"Post {number} on {rng.choice(WORDS[:300])} and {rng.choice(WORDS[:300])}"
+        author, source, category = rng.choice(AUTHORS), rng.choice(SOURCES), rng.choice(CATEGORIES)
+        yield Post(f"post-{number:05d}", title, date, author, source, tags, category, post_body(rng))
+
+
+def write_corpus(folder: Path, count: int, seed: int = SEED) -> Path:
+    """Markdown posts with front matter, the same ones every run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for post in corpus_posts(count, seed):
+        (folder / f"{post.id}.md").write_text(post.markdown(), encoding="utf-8")
     return folder
