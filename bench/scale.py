@@ -127,7 +127,7 @@ def measure_one_change(corpus: Path, index_dir: Path, rounds: int) -> dict:
 # -- the query service, in this process ----------------------------------------------------
 def measure_service(index_dir: Path, posts: int, queries: dict[str, list[list[Query]]]) -> dict:
     """Open, first search, each kind's results pages, a repeat, document pages, and memory."""
-    from indexer.search import SearchService
+    from indexer.query import SearchService
 
     figures = {"rss_before_open_mb": rss_mb()}
     requests = {kind: [q.request() for round_ in rounds for q in round_] for kind, rounds in queries.items()}
@@ -178,7 +178,7 @@ def document_times(service, posts: int, requests: list) -> list[float]:
 # -- the FTS5 yardstick --------------------------------------------------------------------
 def measure_fts5(path: Path, posts: int, queries: dict[str, list[list[Query]]]) -> dict:
     """The same posts and the same results pages in SQLite FTS5."""
-    from indexer.orgs import find_organisations
+    from indexer.organisations import find_organisations
 
     baseline, seconds = Fts5Baseline.build(path, ((p, find_organisations(p.body)) for p in corpus_posts(posts)))
     try:

@@ -33,7 +33,7 @@ class Query:
 
     def request(self):
         """The lgsearch SearchRequest for this query: the results page, top 10."""
-        from indexer.request import SearchRequest
+        from indexer.query import SearchRequest
 
         values: dict[str, tuple[str, ...]] = {}
         for name, value in self.filters:
