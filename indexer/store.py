@@ -18,7 +18,6 @@ import time
 import weakref
 from pathlib import Path
 
-from indexer.query.results import IndexUnavailable
 from indexer.schema import SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
@@ -48,6 +47,10 @@ class IndexOutdated(Exception):
             f"The index was built by another version of lgsearch (schema {found}, "
             f"this version needs {SCHEMA_VERSION}). Run `lgsearch index --rebuild` to rebuild it."
         )
+
+
+class IndexUnavailable(Exception):
+    """There is no usable index: none built yet, one of an older schema, or a damaged one."""
 
 
 class IndexDamaged(IndexUnavailable):

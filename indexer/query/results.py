@@ -5,10 +5,7 @@ from dataclasses import dataclass, field
 
 from indexer.query.org_names import org_path
 from indexer.query.request import FILTER_FIELDS, SearchRequest
-
-
-class IndexUnavailable(Exception):
-    """There is no usable index: none built yet, or one of an older schema."""
+from indexer.store import IndexUnavailable  # noqa: F401  (the web and CLI catch it from here)
 
 
 @dataclass(frozen=True)
