@@ -13,7 +13,8 @@ from indexer.document import Document
 
 # Bump when the fields or their analysis change: an index of another version must be rebuilt.
 # 2: Snowball stemmer, joined compounds, acronym marks, British spellings; lists stored as lists.
-SCHEMA_VERSION = 2
+# 3: facet labels indexed, so facets are read from postings, not from every stored post.
+SCHEMA_VERSION = 3
 
 # Facet name -> the stored field holding its display values.
 FACET_FIELDS = {
@@ -30,6 +31,10 @@ LIST_FIELDS = ("tags", "categories", "organisations")
 # `tag:`-style queries.
 KEY_FIELDS = {name: f"{name}_key" for name in FACET_FIELDS if name != "year"}
 KEY_FIELDS["year"] = "year"
+# Facet name -> the indexed field of its values exactly as written, so the spelling most posts
+# use can be shown for each key without reading stored posts. (A year is its own label.)
+LABEL_FIELDS = {name: f"{name}_label" for name in KEY_FIELDS if name != "year"}
+LABEL_FIELDS["year"] = "year"
 # The fields free text is matched in: a post's tags and categories say what it is about.
 TEXT_FIELDS = ("title", "body", "labels")
 # The unstemmed words of each post, once each: what the spelling corrector may suggest.
@@ -78,6 +83,12 @@ def _key_field() -> KEYWORD:
     return field
 
 
+def _label_field() -> KEYWORD:
+    field = KEYWORD(scorable=False)
+    field.analyzer = RegexTokenizer(f"[^{_VALUE_SEPARATOR}]+")
+    return field
+
+
 def build_schema() -> Schema:
     text = text_analyzer()
     return Schema(
@@ -103,6 +114,11 @@ def build_schema() -> Schema:
         org_key=_key_field(),
         source_key=_key_field(),
         author_key=_key_field(),
+        tag_label=_label_field(),
+        category_label=_label_field(),
+        org_label=_label_field(),
+        source_label=_label_field(),
+        author_label=_label_field(),
         source_text=TEXT(analyzer=SimpleAnalyzer()),
         author_text=TEXT(analyzer=SimpleAnalyzer()),
     )
@@ -142,6 +158,7 @@ def document_fields(document: Document, content_hash: str, source_root: str) -> 
         display = FACET_FIELDS[name]
         fields[display] = clean if display in LIST_FIELDS else clean[0]
         fields[KEY_FIELDS[name]] = _VALUE_SEPARATOR.join(value_key(item) for item in clean)
+        fields[LABEL_FIELDS[name]] = _VALUE_SEPARATOR.join(clean)
     return fields
 
 
@@ -161,11 +178,3 @@ def stored_document(stored: dict, with_body: bool = False) -> dict:
     if with_body:
         doc["body"] = stored.get("body", "")
     return doc
-
-
-def facet_values(stored: dict, facet: str) -> tuple[str, ...]:
-    """One facet's display values in a post's stored fields."""
-    raw = stored.get(FACET_FIELDS[facet])
-    if not raw:
-        return ()
-    return tuple(raw) if isinstance(raw, list) else (raw,)

@@ -18,15 +18,19 @@ class _Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        # Each worker builds its own app, and so its own searcher.
-        from webui import create_app
+        # Each worker builds its own app, and so its own searcher, opened and warmed before the
+        # worker takes its first request, so no visitor pays for it.
+        from webui import create_app, warm
 
-        return create_app({"INDEX_DIR": str(self.index_dir), "PROXIES": self.proxies})
+        app = create_app({"INDEX_DIR": str(self.index_dir), "PROXIES": self.proxies})
+        warm(app)
+        return app
 
 
 # Gunicorn's most (its default is 4,094): a search of 5,000 plain characters, or of 1,000 in most
 # scripts percent-encoded, reaches the app, which answers one over 1,000 with its own error page.
 REQUEST_LINE_LIMIT = 8190
+THREADS = 4
 
 
 def serve(index_dir: Path, host: str, port: int, workers: int, proxies: int = 0) -> None:
@@ -34,6 +38,10 @@ def serve(index_dir: Path, host: str, port: int, workers: int, proxies: int = 0)
     _Server(Path(index_dir).resolve(), {
         "bind": f"{host}:{port}",
         "workers": workers,
+        # Threads let a worker answer /healthz and static files while another thread searches
+        # (searches in one worker still take turns: they share its searcher).
+        "worker_class": "gthread",
+        "threads": THREADS,
         "accesslog": "-",
         "timeout": 60,
         "limit_request_line": REQUEST_LINE_LIMIT,

@@ -124,8 +124,8 @@ def test_the_health_check_reads_what_it_serves_again_only_when_the_files_change(
     import indexer.query.service as search
 
     reads = []
-    real = search._read_through
-    monkeypatch.setattr(search, "_read_through", lambda generation: reads.append(generation) or real(generation))
+    real = search.read_through
+    monkeypatch.setattr(search, "read_through", lambda generation: reads.append(generation) or real(generation))
     for _ in range(3):
         assert client.get("/healthz").status_code == 200
     assert len(reads) == 1

@@ -68,3 +68,15 @@ def security_headers(response):
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     return response
+
+
+def warm(app: Flask) -> None:
+    """Open the index and read what searches need, before the first request (a server's start)."""
+    from indexer.query import IndexUnavailable
+    from webui.service import search_service
+
+    with app.app_context():
+        try:
+            search_service().warm()
+        except IndexUnavailable as error:  # the pages say so until an index is built
+            app.logger.warning("Not warmed: %s", error)

@@ -15,23 +15,20 @@ from itertools import chain
 from pathlib import Path
 from typing import Iterator
 
-from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from indexer import store
 from indexer.query.bounds import (TIME_LIMIT_NOTICE, Deadline, DeadlineFilterCollector, OutOfTime, bounded_docs,
-                            bounded_query, time_limit_setting)
-from indexer.organisations import known_organisations
-from indexer.query.parsing import (TEXT_FIELDS, ParsedQuery, date_query, filter_queries, make_parser,
-                             parse_user_query)
+                                  bounded_query, time_limit_setting)
+from indexer.query.cache import AnswerCache
+from indexer.query.generation import Generation
+from indexer.query.health import files_on_disk, read_through
+from indexer.query.parsing import TEXT_FIELDS, ParsedQuery, date_query, filter_queries, parse_user_query
 from indexer.query.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
 from indexer.query.results import (Correction, DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable,
-                             SearchResult)
-from indexer.schema import NEWEST_KEY_MISSING, WORDS_FIELD, facet_values, stored_document, value_key
-from indexer.query.snippets import (MarkFormatter, PassageFragmenter, escaped, highlight_text, lead, paragraphs,
-                              whole_text_fragmenter)
-from indexer.query.spelling import SpellingCorrector
-from indexer.vocabulary import acronyms
+                                   SearchResult)
+from indexer.query.snippets import MarkFormatter, PassageFragmenter, escaped, highlight_text, lead, paragraphs
+from indexer.schema import stored_document
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +38,8 @@ ALL_WORDS_UP_TO = 0  # concepts; a query this short finds only posts with all of
 RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they have
 COVERAGE_POWER = 2.0  # how strongly a post with fewer of the concepts ranks lower
 PARTIAL_NOTICE = "No post has all your words. These have most of them."
+HEALTH_WAIT = 0.25  # seconds /healthz waits for a search to finish before giving its last answer
+CACHE_ALL_UP_TO = 5_000  # matches; a longer download is worked out afresh each time
 
 
 @dataclass
@@ -72,96 +71,17 @@ class _Found:
     out_of_time: bool = False
     deadline: Deadline | None = None
 
+    @property
+    def timed_out(self) -> bool:
+        return self.out_of_time or (self.deadline is not None and self.deadline.hit)
+
     def notice(self) -> str | None:
         notices = [self.parsed.notice]
         if self.partial and self.matching:
             notices.append(PARTIAL_NOTICE)
-        if self.out_of_time or (self.deadline is not None and self.deadline.hit):
+        if self.timed_out:
             notices.append(TIME_LIMIT_NOTICE)
         return " ".join(n for n in notices if n) or None
-
-
-class _Generation:
-    """One open searcher and what is cached for it."""
-
-    def __init__(self, generation: Path):
-        self.path = generation
-        self.meta = store.check_schema(generation)
-        self.index = whoosh_index.open_dir(str(generation))
-        self.searcher = self.index.searcher()
-        self.parser = make_parser(self.index.schema)
-        self._facet_keys: dict[str, list[tuple[str, ...]]] | None = None
-        self._facet_labels: dict[str, dict[str, str]] = {}
-        self._corrector: SpellingCorrector | None = None
-        self._months: tuple[object, list[str]] | None = None  # (searcher, months); see months()
-        self._every: set[int] | None = None
-
-    def refresh(self) -> None:
-        if not self.searcher.up_to_date():
-            self.searcher = self.searcher.refresh()
-            self.meta = store.read_meta(self.path) or self.meta
-            self._facet_keys = None
-            self._corrector = None
-            self._every = None
-
-    def every(self) -> set[int]:
-        """Every live document number: what a search with no words matches."""
-        if self._every is None:
-            self._every = set(self.searcher.docs_for_query(wq.Every()))
-        return self._every
-
-    def facet_keys(self) -> dict[str, list[tuple[str, ...]]]:
-        """Each facet's value keys for every document number, read once per searcher generation.
-
-        Values that differ only in case or spacing share a key, and are shown under the
-        spelling most posts use (`facet_label`)."""
-        if self._facet_keys is None:
-            size = self.searcher.reader().doc_count_all()
-            keys: dict[str, list[tuple[str, ...]]] = {name: [()] * size for name in FILTER_FIELDS}
-            spellings: dict[str, Counter] = {name: Counter() for name in FILTER_FIELDS}
-            for docnum, stored in self.searcher.reader().iter_docs():
-                for name in FILTER_FIELDS:
-                    values = facet_values(stored, name)
-                    keys[name][docnum] = tuple(dict.fromkeys(value_key(v) for v in values))
-                    spellings[name].update(values)
-            labels: dict[str, dict[str, str]] = {name: {} for name in FILTER_FIELDS}
-            for name, counter in spellings.items():
-                for value, _ in sorted(counter.items(), key=lambda item: (-item[1], item[0])):
-                    labels[name].setdefault(value_key(value), value)
-            self._facet_keys, self._facet_labels = keys, labels
-        return self._facet_keys
-
-    def facet_label(self, name: str, key: str) -> str | None:
-        self.facet_keys()
-        return self._facet_labels[name].get(key)
-
-    def corrector(self) -> SpellingCorrector:
-        """Spelling corrections from this index's own words, built on first need."""
-        if self._corrector is None:
-            reader = self.searcher.reader()
-            counts = {}
-            for word, info in reader.iter_field(WORDS_FIELD):
-                counts[word if isinstance(word, str) else word.decode("utf-8")] = info.doc_frequency()
-            names = [form for acronym in acronyms().values() for form in acronym.long_forms]
-            names.extend(known_organisations())
-            extra = {word.lower() for name in names for word in re.findall(r"\w+", name)}
-            self._corrector = SpellingCorrector(counts, extra)
-        return self._corrector
-
-    def months(self) -> list[str]:
-        """Each document's month of publication (`YYYY-MM`, "" if undated), for timelines.
-
-        Read from the sortable date column, so no stored document is loaded; kept until the
-        searcher is refreshed."""
-        if self._months is None or self._months[0] is not self.searcher:
-            column = self.searcher.reader().column_reader("newest_key")
-            months = [str(value)[:7] if value and value != NEWEST_KEY_MISSING else "" for value in column]
-            self._months = (self.searcher, months)
-        return self._months[1]
-
-    def close(self) -> None:
-        self.searcher.close()
-        self.index.close()
 
 
 class SearchService:
@@ -171,18 +91,21 @@ class SearchService:
         self.index_dir = Path(index_dir)
         self.time_limit = time_limit if time_limit is not None else time_limit_setting()
         self._lock = threading.RLock()
-        self._current: _Generation | None = None
+        self._current: Generation | None = None
         self._stamp: tuple = ()
+        self._answers = AnswerCache()
+        self._last_health: tuple[Path, IndexStatus] | None = None
 
     # -- the open searcher -------------------------------------------------------------
-    def _generation(self) -> _Generation:
+    def _generation(self) -> Generation:
         stamp = store.pointer_stamp(self.index_dir)
         if self._current is None or stamp != self._stamp:
             live = store.live_generation(self.index_dir)
             if live is None:
                 raise IndexUnavailable("There is no search index yet. Run `lgsearch index` to build it.")
             try:
-                fresh = _Generation(live)
+                fresh = Generation(live)
+                fresh.warm()
             except store.IndexOutdated as error:
                 raise IndexUnavailable(str(error)) from None
             except Exception as error:
@@ -191,9 +114,24 @@ class SearchService:
             if self._current is not None:
                 self._current.close()
             self._current, self._stamp = fresh, stamp
-        else:
-            self._current.refresh()
+        elif self._current.refresh():
+            self._current.warm()
         return self._current
+
+    def warm(self) -> None:
+        """Open the index and read what searches need now (a server does this as it starts)."""
+        with self._lock:
+            self._generation()
+
+    def _cached(self, gen: Generation, key, answer):
+        """The answer to `key` for this version of the index: remembered, or worked out now."""
+        version = (str(gen.path), id(gen), gen.version)
+        found = self._answers.get(version, key)
+        if found is None:
+            found, complete = answer()
+            if complete:
+                self._answers.put(version, key, found)
+        return found
 
     def close(self) -> None:
         with self._lock:
@@ -209,38 +147,51 @@ class SearchService:
 
     # -- searching ---------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
+        """One page of results with facets; the same request again is answered from memory."""
         with self._lock:
             gen = self._generation()
-            found = self._resolve(gen, request)
-            hits, facets = [], {name: [] for name in FILTER_FIELDS}
-            try:
-                hits = self._page(gen, found, request)
-                facets = self._facets(gen, found.base, found.filter_docs, request)
-            except OutOfTime:
-                pass
-            return SearchResult(request, len(found.matching), hits, facets, found.suggestion,
-                                found.notice(), found.correction)
+            return self._cached(gen, ("page", request), lambda: self._search(gen, request))
+
+    def _search(self, gen: Generation, request: SearchRequest) -> tuple[SearchResult, bool]:
+        found = self._resolve(gen, request)
+        hits, facets = [], {name: [] for name in FILTER_FIELDS}
+        try:
+            hits = self._page(gen, found, request)
+            facets = self._facets(gen, found.base, found.filter_docs, request)
+        except OutOfTime:
+            found.out_of_time = True
+        result = SearchResult(request, len(found.matching), hits, facets, found.suggestion,
+                              found.notice(), found.correction)
+        return result, not found.timed_out
 
     def iter_matching(self, request: SearchRequest) -> Iterator[dict]:
         """Every match on every page, in the request's order: for CSV downloads."""
         with self._lock:
             gen = self._generation()
-            found = self._resolve(gen, request)
-            try:
-                hits = self._ranked(gen, found, request, None)
-            except OutOfTime:
-                hits = []
-            documents = [hit.document for hit in hits]
+            documents = self._cached(gen, ("all", request.with_changes(page=1, per_page=1)),
+                                     lambda: self._all_matching(gen, request))
         yield from documents
+
+    def _all_matching(self, gen: Generation, request: SearchRequest) -> tuple[list[dict], bool]:
+        found = self._resolve(gen, request)
+        try:
+            hits = self._ranked(gen, found, request, None)
+        except OutOfTime:
+            found.out_of_time, hits = True, []
+        return [hit.document for hit in hits], not found.timed_out and len(hits) <= CACHE_ALL_UP_TO
 
     def month_counts(self, request: SearchRequest) -> Counter:
         """How many of a search's results were published in each month (`YYYY-MM`); undated ones are left out."""
         with self._lock:
             gen = self._generation()
-            months = gen.months()
-            return Counter(months[docnum] for docnum in self._resolve(gen, request).matching if months[docnum])
+            return self._cached(gen, ("months", request.with_changes(page=1)), lambda: self._months(gen, request))
 
-    def _resolve(self, gen: _Generation, request: SearchRequest) -> "_Found":
+    def _months(self, gen: Generation, request: SearchRequest) -> tuple[Counter, bool]:
+        months = gen.months()
+        found = self._resolve(gen, request)
+        return Counter(months[docnum] for docnum in found.matching if months[docnum]), not found.timed_out
+
+    def _resolve(self, gen: Generation, request: SearchRequest) -> "_Found":
         """Which posts a request matches, as sets of document numbers, with any spelling
         correction applied. Each part is matched once; the page, the total and every facet's
         counts are then set intersections, not further Whoosh searches."""
@@ -263,7 +214,7 @@ class SearchService:
         found.deadline = deadline
         return found
 
-    def _parse(self, gen: _Generation, q: str) -> ParsedQuery:
+    def _parse(self, gen: Generation, q: str) -> ParsedQuery:
         parsed = parse_user_query(gen.parser, q)
         if parsed.query is not None and parsed.query is not wq.NullQuery:
             notices = [parsed.notice] if parsed.notice else []
@@ -275,7 +226,7 @@ class SearchService:
             parsed.notice = " ".join(dict.fromkeys(notices)) or None
         return parsed
 
-    def _correct(self, gen: _Generation, request: SearchRequest, found: "_Found", deadline: Deadline) -> None:
+    def _correct(self, gen: Generation, request: SearchRequest, found: "_Found", deadline: Deadline) -> None:
         """Show the corrected results when only they have all the words; otherwise offer them."""
         corrected_q = self._corrected(gen, request.q, found.parsed.words)
         if not corrected_q:
@@ -290,7 +241,7 @@ class SearchService:
         else:
             found.suggestion = corrected_q
 
-    def _text_match(self, gen: _Generation, parsed: ParsedQuery, deadline: Deadline) -> _TextMatch:
+    def _text_match(self, gen: Generation, parsed: ParsedQuery, deadline: Deadline) -> _TextMatch:
         """Posts with any and with all of the query's concepts, within its required parts."""
         searcher = gen.searcher
         if parsed.query is None:
@@ -323,13 +274,13 @@ class SearchService:
             return text.all_docs, False
         return text.any_docs, not complete
 
-    def _page(self, gen: _Generation, found: "_Found", request: SearchRequest) -> list[Hit]:
+    def _page(self, gen: Generation, found: "_Found", request: SearchRequest) -> list[Hit]:
         first = (request.page - 1) * request.per_page
         if first >= len(found.matching):
             return []
         return self._ranked(gen, found, request, first + request.per_page)[first:]
 
-    def _ranked(self, gen: _Generation, found: "_Found", request: SearchRequest, limit: int | None) -> list[Hit]:
+    def _ranked(self, gen: Generation, found: "_Found", request: SearchRequest, limit: int | None) -> list[Hit]:
         """The matching posts in the request's order, down to `limit`, with snippets.
 
         By relevance, Whoosh's BM25F (with nearness bonuses) ranks the posts; the top ones are
@@ -364,7 +315,7 @@ class SearchService:
             hits.append(Hit(stored_document(stored), snippet or lead(stored.get("body", "")), score, title))
         return hits
 
-    def _facets(self, gen: _Generation, base: set[int], filter_docs: dict[str, set[int]],
+    def _facets(self, gen: Generation, base: set[int], filter_docs: dict[str, set[int]],
                 request: SearchRequest) -> dict[str, list[FacetValue]]:
         """Each field counted under every filter but its own, so a ticked value never hides the rest."""
         keys_by_doc = gen.facet_keys()
@@ -385,7 +336,7 @@ class SearchService:
             facets[name] = sorted(listed, key=order)
         return facets
 
-    def _corrected(self, gen: _Generation, q: str, words: list[str]) -> str | None:
+    def _corrected(self, gen: Generation, q: str, words: list[str]) -> str | None:
         """The query with its misspelt words corrected, or None when none can be."""
         fixes = gen.corrector().correct_words(words)
         if not fixes:
@@ -426,7 +377,7 @@ class SearchService:
                 break
         return similar
 
-    def _body_terms(self, gen: _Generation, q: str) -> frozenset[str]:
+    def _body_terms(self, gen: Generation, q: str) -> frozenset[str]:
         """The terms to light up on a document's page; a misspelt word is lit as corrected,
         as the results page that linked here showed it."""
         parsed = parse_user_query(gen.parser, q)
@@ -438,7 +389,7 @@ class SearchService:
             return frozenset()
         return frozenset(text for field, text in parsed.query.iter_all_terms() if field in TEXT_FIELDS)
 
-    def _highlight(self, gen: _Generation, paragraph: str, terms: frozenset[str]) -> str:
+    def _highlight(self, gen: Generation, paragraph: str, terms: frozenset[str]) -> str:
         return highlight_text(paragraph, terms, gen.index.schema["body"].analyzer) or escaped(paragraph)
 
     # -- the index as a whole ----------------------------------------------------------
@@ -467,51 +418,31 @@ class SearchService:
         stored documents and their postings, through plain reads of the files on disk. The open
         searcher reads through memory maps, and a map of a file truncated under it kills the
         worker (SIGBUS), so damage found here also stops it being served. Read again only
-        when the files change."""
-        with self._lock:
+        when the files change. While a search holds the searcher, the last answer stands as
+        long as the files have not changed since, so a busy server still answers at once."""
+        if not self._lock.acquire(timeout=HEALTH_WAIT):
+            last = self._last_health
+            if last is not None and files_on_disk(last[0]) == self._healthy_files:
+                return last[1]
+            self._lock.acquire()
+        try:
             gen = self._generation()
-            files = _files_on_disk(gen.path)
+            files = files_on_disk(gen.path)
             if files != self._healthy_files:
                 try:
-                    _read_through(gen.path)
+                    read_through(gen.path)
                 except Exception as error:
                     logger.exception("The index in %s is damaged", gen.path)
+                    self._last_health = None
                     self.close()
                     raise IndexUnavailable("The search index is damaged. "
                                            "Run `lgsearch index --rebuild` to rebuild it from the sources.") from error
                 self._healthy_files = files
-            return IndexStatus(gen.searcher.doc_count(), gen.meta.get("indexed_at"), store.index_size(gen.path))
-
-
-def _files_on_disk(generation: Path) -> tuple:
-    files = []
-    for entry in generation.iterdir():
-        try:
-            stat = entry.stat()
-        except OSError:
-            continue
-        files.append((entry.name, stat.st_size, stat.st_mtime_ns))
-    return tuple(sorted(files))
-
-
-def _read_through(generation: Path) -> None:
-    """Open the index afresh without memory maps and read a stored document and a posting at each end."""
-    from whoosh.filedb.filestore import FileStorage
-
-    ix = FileStorage(str(generation), supports_mmap=False, readonly=True).open_index()
-    try:
-        with ix.searcher() as searcher:
-            reader = searcher.reader()
-            last = reader.doc_count_all() - 1
-            for docnum in sorted({0, last}) if last >= 0 else ():
-                if reader.is_deleted(docnum):
-                    continue
-                doc_id = reader.stored_fields(docnum)["id"]
-                if docnum not in set(reader.postings("id", doc_id).all_ids()):
-                    raise ValueError(f"document {docnum} is missing from the postings of its id")
-    finally:
-        ix.close()
-
+            status = IndexStatus(gen.searcher.doc_count(), gen.meta.get("indexed_at"), store.index_size(gen.path))
+            self._last_health = (gen.path, status)
+            return status
+        finally:
+            self._lock.release()
 
 def _intersect(base: set[int], others) -> set[int]:
     result = base

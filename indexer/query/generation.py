@@ -1,0 +1,142 @@
+"""One open index generation: its searcher, and what every search needs from it, read once.
+
+A searcher costs ~90 ms to open, so one is kept per process and refreshed when the index
+changes. What a search needs besides the postings it matches (every post's facet values, the
+months of the timeline, the spelling corrector's words) is read here once per searcher, from
+postings and columns rather than from every stored post, and `warm()` reads it when the
+generation opens so no user's search pays for it.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from indexer import store
+from indexer.organisations import known_organisations
+from indexer.query.parsing import make_parser
+from indexer.query.request import FILTER_FIELDS
+from indexer.query.spelling import SpellingCorrector
+from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, WORDS_FIELD, value_key
+from indexer.vocabulary import acronyms
+
+logger = logging.getLogger(__name__)
+
+
+class Generation:
+    """An open searcher over one generation, and what is cached for it.
+
+    `version` changes whenever the searcher does, so caches of answers know when to forget."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.meta = store.check_schema(path)
+        self.index = whoosh_index.open_dir(str(path))
+        self.searcher = self.index.searcher()
+        self.parser = make_parser(self.index.schema)
+        self.version = 0
+        self._forget()
+
+    def _forget(self) -> None:
+        self._facet_keys: dict[str, list[tuple[str, ...]]] | None = None
+        self._facet_labels: dict[str, dict[str, str]] = {}
+        self._corrector: SpellingCorrector | None = None
+        self._months: list[str] | None = None
+        self._every: set[int] | None = None
+
+    def refresh(self) -> bool:
+        """Follow an incremental reindex of this generation; True when anything changed."""
+        if self.searcher.up_to_date():
+            return False
+        self.searcher = self.searcher.refresh()
+        self.meta = store.read_meta(self.path) or self.meta
+        self.version += 1
+        self._forget()
+        return True
+
+    def warm(self) -> None:
+        """Read what every search needs now, not on a user's first search."""
+        self.every()
+        self.facet_keys()
+        self.months()
+
+    def every(self) -> set[int]:
+        """Every live document number: what a search with no words matches."""
+        if self._every is None:
+            self._every = set(self.searcher.docs_for_query(wq.Every()))
+        return self._every
+
+    def facet_keys(self) -> dict[str, list[tuple[str, ...]]]:
+        """Each facet's value keys for every document number, from the key fields' postings.
+
+        Values that differ only in case or spacing share a key; `facet_label` gives the
+        spelling most posts use, counted from the label fields' postings."""
+        if self._facet_keys is None:
+            reader = self.searcher.reader()
+            size = reader.doc_count_all()
+            live = self.every()
+            keys: dict[str, list[tuple[str, ...]]] = {}
+            for name in FILTER_FIELDS:
+                per_doc: list[list[str]] = [[] for _ in range(size)]
+                for key in _terms(reader, KEY_FIELDS[name]):
+                    for docnum in reader.postings(KEY_FIELDS[name], key).all_ids():
+                        if docnum in live:
+                            per_doc[docnum].append(key)
+                shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct set
+                keys[name] = [shared.setdefault(tuple(values), tuple(values)) for values in per_doc]
+                self._facet_labels[name] = _commonest_spellings(reader, LABEL_FIELDS[name])
+            self._facet_keys = keys
+        return self._facet_keys
+
+    def facet_label(self, name: str, key: str) -> str | None:
+        self.facet_keys()
+        return self._facet_labels[name].get(key)
+
+    def corrector(self) -> SpellingCorrector:
+        """Spelling corrections from this index's own words, built on first need."""
+        if self._corrector is None:
+            reader = self.searcher.reader()
+            counts = {_text(word): info.doc_frequency() for word, info in reader.iter_field(WORDS_FIELD)}
+            names = [form for acronym in acronyms().values() for form in acronym.long_forms]
+            names.extend(known_organisations())
+            extra = {word.lower() for name in names for word in re.findall(r"\w+", name)}
+            self._corrector = SpellingCorrector(counts, extra)
+        return self._corrector
+
+    def months(self) -> list[str]:
+        """Each document's month of publication (`YYYY-MM`, "" if undated), for timelines,
+        read from the sortable date column."""
+        if self._months is None:
+            column = self.searcher.reader().column_reader("newest_key")
+            self._months = [str(value)[:7] if value and value != NEWEST_KEY_MISSING else "" for value in column]
+        return self._months
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.index.close()
+
+
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _terms(reader, field_name: str) -> list[str]:
+    if field_name not in reader.schema:
+        return []
+    return [_text(term) for term in reader.lexicon(field_name)]
+
+
+def _commonest_spellings(reader, field_name: str) -> dict[str, str]:
+    """value key -> the spelling of it that most posts use."""
+    counts: Counter = Counter()
+    if field_name in reader.schema:
+        for term, info in reader.iter_field(field_name):
+            counts[_text(term)] = info.doc_frequency()
+    labels: dict[str, str] = {}
+    for label, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        labels.setdefault(value_key(label), label)
+    return labels

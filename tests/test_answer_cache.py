@@ -1,0 +1,117 @@
+"""The answer cache and the facet counts it keeps: the same request again costs nothing, a
+reindex is seen at once, and every count read from postings is the count a filtered search finds."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from helpers import write_post
+from indexer.build import reindex
+from indexer.query import SearchRequest, SearchService
+from indexer.query import bounds
+from indexer.query.cache import AnswerCache
+from web.web_corpus import build_index, write_corpus
+
+
+@pytest.fixture
+def posts(tmp_path):
+    folder = tmp_path / "posts"
+    write_post(folder, "a.md", "Peer challenge", "Peer challenge in the region.", tags=["SLI"], date="2020-01-02")
+    write_post(folder, "b.md", "Budgets", "Budget pressures and peer support.", tags=["Finance"], date="2021-03-04")
+    return folder
+
+
+def test_the_same_request_again_is_answered_from_memory(posts, tmp_path):
+    reindex([posts], tmp_path / "index")
+    with SearchService(tmp_path / "index") as service:
+        first = service.search(SearchRequest(q="peer"))
+        assert service.search(SearchRequest(q="peer")) is first
+        assert service.search(SearchRequest(q="peer", page=2)) is not first
+
+
+def test_an_incremental_reindex_is_seen_at_once(posts, tmp_path):
+    reindex([posts], tmp_path / "index")
+    with SearchService(tmp_path / "index") as service:
+        assert service.search(SearchRequest(q="peer")).total == 2
+        months = service.month_counts(SearchRequest(q="peer"))
+        write_post(posts, "c.md", "More peers", "Peer review again.", tags=["SLI"], date="2022-05-06")
+        reindex([posts], tmp_path / "index")
+        assert service.search(SearchRequest(q="peer")).total == 3
+        assert service.month_counts(SearchRequest(q="peer")) != months
+        assert len(list(service.iter_matching(SearchRequest(q="peer")))) == 3
+
+
+def test_a_rebuild_is_seen_at_once(posts, tmp_path):
+    reindex([posts], tmp_path / "index")
+    with SearchService(tmp_path / "index") as service:
+        assert service.search(SearchRequest(q="budget")).total == 1
+        (posts / "b.md").unlink()
+        reindex([posts], tmp_path / "index", rebuild=True)
+        assert service.search(SearchRequest(q="budget")).total == 0
+
+
+def test_an_answer_cut_short_by_the_time_limit_is_not_kept(posts, tmp_path, monkeypatch):
+    reindex([posts], tmp_path / "index")
+    monkeypatch.setattr(bounds, "CHECK_EVERY", 1)
+    with SearchService(tmp_path / "index", time_limit=0.0) as service:
+        first = service.search(SearchRequest(q="peer"))
+        assert bounds.TIME_LIMIT_NOTICE in first.notice
+        assert service.search(SearchRequest(q="peer")) is not first
+
+
+def test_the_cache_is_bounded_and_forgets_the_least_recently_used():
+    cache = AnswerCache(max_entries=3)
+    for key in "abcd":
+        cache.put("v1", key, key.upper())
+    assert len(cache) == 3 and cache.get("v1", "a") is None
+    cache.get("v1", "b")
+    cache.put("v1", "e", "E")
+    assert cache.get("v1", "b") == "B" and cache.get("v1", "c") is None
+    assert cache.get("v2", "b") is None and len(cache) == 0
+
+
+def test_every_facet_count_is_what_that_filter_finds(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(write_corpus(tmp_path / "corpus"), index_dir)
+    rng = random.Random(5)
+    with SearchService(index_dir) as service:
+        tags = [v.value for v in service.search(SearchRequest()).facets["tag"]]
+        for q in ["", "leadership", "care", "inspection", "council budget", "digital"]:
+            request = SearchRequest(q=q, tag=tuple(rng.sample(tags, rng.randint(0, 1))), per_page=1)
+            result = service.search(request)
+            for name, values in result.facets.items():
+                for value in values[:6]:
+                    own = service.search(request.with_changes(**{name: (value.value,)}))
+                    assert value.count == own.total, (q, request, name, value)
+
+
+def test_the_health_check_answers_at_once_while_a_search_holds_the_searcher(posts, tmp_path):
+    import threading
+
+    reindex([posts], tmp_path / "index")
+    with SearchService(tmp_path / "index") as service:
+        before = service.health()
+        holding, release = threading.Event(), threading.Event()
+
+        def busy_search():
+            with service._lock:
+                holding.set()
+                release.wait(10)
+
+        worker = threading.Thread(target=busy_search)
+        worker.start()
+        holding.wait(5)
+        try:
+            assert service.health() == before  # the last answer, the files being unchanged
+            write_post(posts, "c.md", "New", "A new post.")
+            reindex([posts], tmp_path / "index")
+            waiting = threading.Thread(target=service.health)
+            waiting.start()
+            waiting.join(1)
+            assert waiting.is_alive()  # the files changed, so it waits to read them for real
+        finally:
+            release.set()
+            worker.join(5)
+        waiting.join(5)
+        assert service.health().documents == 3
