@@ -79,3 +79,9 @@ def test_the_time_limit_is_a_setting(monkeypatch):
     assert bounds.time_limit_setting() == 0.5
     monkeypatch.setenv("LGSEARCH_TIME_LIMIT", "soon")
     assert bounds.time_limit_setting() == bounds.DEFAULT_TIME_LIMIT
+
+
+def test_a_very_long_query_uses_its_first_words_and_says_so(service):
+    result = service.search(SearchRequest(q=" ".join(["leadership"] + [f"word{n}" for n in range(40)])))
+    assert "Only the first 32 words of your search were used." in result.notice
+    assert result.total == 12

@@ -83,15 +83,47 @@ class DeadlineFilterCollector(FilterCollector):
                 self.deadline.check()
 
 
-def bounded_docs(searcher, q: wq.Query, deadline: Deadline) -> set[int]:
-    """The document numbers a query matches, stopping at the deadline."""
+def bounded_docs(searcher, q: wq.Query, deadline: Deadline, live: set[int] | None = None) -> set[int]:
+    """The document numbers a query matches, stopping at the deadline.
+
+    Terms, and Ors and Ands of them (most of what people type), are read straight from their
+    postings and combined as sets, several times faster than walking Whoosh's matchers; other
+    queries (phrases, ranges) are matched by Whoosh. `live` drops deleted posts from postings."""
     deadline.check()
+    found = _set_of(searcher, q, deadline)
+    if found is not None:
+        return found & live if live is not None else found
     found = set()
     for count, docnum in enumerate(searcher.docs_for_query(q)):
         found.add(docnum)
         if count % CHECK_EVERY == CHECK_EVERY - 1:
             deadline.check()
     return found
+
+
+def _set_of(searcher, q: wq.Query, deadline: Deadline) -> set[int] | None:
+    """The documents of a Term/Or/And tree from postings, or None for any other query."""
+    if isinstance(q, wq.Term):
+        reader = searcher.reader()
+        if (q.fieldname, q.text) not in reader:
+            return set()
+        deadline.check()
+        return set(reader.postings(q.fieldname, q.text).all_ids())
+    if isinstance(q, (wq.Or, wq.And)) and type(q) in (wq.Or, wq.And):
+        parts = []
+        for child in q.subqueries:
+            part = _set_of(searcher, child, deadline)
+            if part is None:
+                return None
+            parts.append(part)
+        if not parts:
+            return set()
+        if isinstance(q, wq.Or):
+            return set().union(*parts)
+        return set.intersection(*sorted(parts, key=len))
+    if q is wq.NullQuery:
+        return set()
+    return None
 
 
 def bounded_query(q: wq.Query, reader, notices: list[str]) -> wq.Query:

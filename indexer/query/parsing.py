@@ -27,7 +27,8 @@ EXPANSION_BOOST = 0.5  # an acronym's long form (or the other way) ranks below t
 PHRASE_BONUS = 2.0  # a hyphenated term written together ranks above its words apart
 NEAR_BONUS = 0.5  # two typed words near each other
 NEAR_SLOP = 4
-NEXT_TO_BONUS = 0.5
+MAX_WORDS = 32  # of a typed query: enough for any question, and a bound on its cost
+NEAR_FIELDS = ("title", "body")
 
 # Words that carry no topic in a typed question ("how do councils ...", "what is a ...").
 QUERY_STOP_WORDS = STOP_WORDS | frozenset(
@@ -116,6 +117,9 @@ def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
                 parsed.excluded.append(excluded)
         else:
             words.extend(_WORD.findall(word or ""))
+    if len(words) > MAX_WORDS:
+        notices.append(f"Only the first {MAX_WORDS} words of your search were used.")
+        words = words[:MAX_WORDS]
     parsed.concepts, parsed.bonus = _concepts(words)
     parsed.words = [w for w in words if normal_word(w) not in QUERY_STOP_WORDS]
     scoring = [c.query for c in parsed.concepts] + parsed.required + parsed.bonus
@@ -288,9 +292,9 @@ def _all_words(words: list[str]) -> wq.Query:
 
 
 def _near(left: str, right: str) -> list[wq.Query]:
-    """Two typed words ranked higher when near each other, and higher again when side by side."""
-    return [wq.Phrase(name, [left, right], slop=slop, boost=boost) for name in TEXT_FIELDS
-            for slop, boost in ((NEAR_SLOP, NEAR_BONUS), (1, NEXT_TO_BONUS))]
+    """Two typed words ranked higher when near each other in the title or body. (Position
+    checks are the dearest part of a search, so one nearness test a pair, not one per slop.)"""
+    return [wq.Phrase(name, [left, right], slop=NEAR_SLOP, boost=NEAR_BONUS) for name in NEAR_FIELDS]
 
 
 def _text_term(text: str, boost: float = 1.0) -> wq.Query:

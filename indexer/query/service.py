@@ -200,7 +200,7 @@ class SearchService:
         found = _Found(parsed, _TextMatch(set(), set(), []), {}, set(), set())
         try:
             for name, q in filter_queries(request).items():
-                found.filter_docs[name] = bounded_docs(gen.searcher, q, deadline)
+                found.filter_docs[name] = bounded_docs(gen.searcher, q, deadline, gen.every())
             dates = date_query(request)
             if dates is not None:  # narrows every facet, never counted as one
                 found.filter_docs[""] = bounded_docs(gen.searcher, dates, deadline)
@@ -249,9 +249,10 @@ class SearchService:
             return _TextMatch(everything, everything, [])
         if parsed.query is wq.NullQuery:
             return _TextMatch(set(), set(), [])
-        required = [bounded_docs(searcher, q, deadline) for q in parsed.required]
-        excluded = set().union(*(bounded_docs(searcher, q, deadline) for q in parsed.excluded))
-        concept_docs = [bounded_docs(searcher, c.query, deadline) for c in parsed.concepts]
+        live = gen.every()
+        required = [bounded_docs(searcher, q, deadline, live) for q in parsed.required]
+        excluded = set().union(*(bounded_docs(searcher, q, deadline, live) for q in parsed.excluded))
+        concept_docs = [bounded_docs(searcher, c.query, deadline, live) for c in parsed.concepts]
         if concept_docs:
             any_docs = set().union(*concept_docs)
             all_docs = _intersect(concept_docs[0], concept_docs[1:])
@@ -291,26 +292,32 @@ class SearchService:
             return []
         scored = request.effective_sort == "relevance" and text_query is not None
         depth = None if limit is None else (max(limit, RERANK_DEPTH) if scored else limit)
-        collector = gen.searcher.collector(limit=depth, terms=True, **_sort_args(request))
-        timed = DeadlineFilterCollector(collector, matching, found.deadline)
-        try:
-            gen.searcher.search_with_collector(text_query or wq.Every(), timed)
-        except OutOfTime:
-            found.out_of_time = True
-        results = timed.results()
+        parsed = found.parsed
+        if scored and depth and matching is text.any_docs and not parsed.required and not parsed.excluded:
+            # Words alone, no filters: the query matches exactly the matching posts, so Whoosh's
+            # top-N collector may skip blocks that cannot reach the page (its block-max bounds).
+            results = gen.searcher.search(text_query, limit=depth)
+        else:
+            collector = gen.searcher.collector(limit=depth, **_sort_args(request))
+            timed = DeadlineFilterCollector(collector, matching, found.deadline)
+            try:
+                gen.searcher.search_with_collector(text_query or wq.Every(), timed)
+            except OutOfTime:
+                found.out_of_time = True
+            results = timed.results()
         results.fragmenter = PassageFragmenter()
         results.formatter = MarkFormatter()
-        ranked = list(results)
+        ranked = [hit for hit in results]  # not list(): its length hint counts every match
         if scored and text.concept_docs:
             ranked.sort(key=lambda hit: -hit.score * text.coverage(hit.docnum) ** COVERAGE_POWER)
         hits = []
+        title_terms = _text_terms(text_query) if text_query is not None else frozenset()
         for hit in ranked[:limit]:
             stored = hit.fields()
             snippet, title = "", None
             if text_query is not None and limit is not None:
                 snippet = " ".join(hit.highlights("body", top=2).split())
-                terms = _matched_words(hit)
-                title = highlight_text(stored.get("title", ""), terms, gen.index.schema["title"].analyzer)
+                title = highlight_text(stored.get("title", ""), title_terms, gen.index.schema["title"].analyzer)
             score = hit.score * text.coverage(hit.docnum) ** COVERAGE_POWER if scored else None
             hits.append(Hit(stored_document(stored), snippet or lead(stored.get("body", "")), score, title))
         return hits
@@ -387,7 +394,7 @@ class SearchService:
                 parsed = parse_user_query(gen.parser, corrected)
         if parsed.query is None:
             return frozenset()
-        return frozenset(text for field, text in parsed.query.iter_all_terms() if field in TEXT_FIELDS)
+        return _text_terms(parsed.query)
 
     def _highlight(self, gen: Generation, paragraph: str, terms: frozenset[str]) -> str:
         return highlight_text(paragraph, terms, gen.index.schema["body"].analyzer) or escaped(paragraph)
@@ -451,13 +458,9 @@ def _intersect(base: set[int], others) -> set[int]:
     return result
 
 
-def _matched_words(hit) -> frozenset[str]:
-    """The text terms a hit matched, to light up in its title as well as its snippet."""
-    words = set()
-    for field_name, term in hit.matched_terms():
-        if field_name in TEXT_FIELDS:
-            words.add(term.decode("utf-8") if isinstance(term, bytes) else term)
-    return frozenset(words)
+def _text_terms(q: wq.Query) -> frozenset[str]:
+    """The words a query looks for in the text, to light up in titles as in snippets."""
+    return frozenset(text for field_name, text in q.iter_all_terms() if field_name in TEXT_FIELDS)
 
 
 def _sort_args(request: SearchRequest) -> dict:
