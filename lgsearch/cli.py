@@ -244,5 +244,24 @@ def serve_command(obj: dict, host: str, port: int, workers: int, proxies: int) -
     serve(obj["index_dir"], host, port, workers, proxies)
 
 
+@cli.command("publish")
+@click.argument("destination", type=click.Path(path_type=Path))
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds to wait for a reindex of either folder to finish.")
+@click.pass_obj
+def publish_command(obj: dict, destination: Path, wait: float) -> None:
+    """Copy the live index to the index folder DESTINATION (another host's share, say) and switch
+    DESTINATION to it once the copy is complete and checked."""
+    from indexer.publish import PublishError, publish
+
+    try:
+        published = publish(obj["index_dir"], destination, wait=wait)
+    except (PublishError, store.ReindexBusy, store.IndexOutdated, store.IndexUnavailable) as error:
+        raise click.ClickException(f"{error} {destination} is unchanged.") from None
+    except OSError as error:
+        raise click.ClickException(f"The copy failed: {error.strerror or error}. {destination} is unchanged.") from None
+    click.echo(f"Published {published.documents} documents to {destination} ({published.generation.name}).")
+
+
 def main() -> None:
     cli(prog_name="lgsearch")

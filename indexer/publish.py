@@ -1,0 +1,102 @@
+"""Copying the live index to another index folder, for more hosts to serve: `lgsearch publish`.
+
+A generation is a folder of files that never change once written, so reads scale by copies.
+The copy is written beside the destination's live index as a `building-*` folder, checked file
+by file against the source and opened as an index, and only then switched to with the same
+atomic replace of `CURRENT` a rebuild uses. The destination's previous generation stays for
+readers still on it. If anything fails, the destination is exactly as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer import store
+
+logger = logging.getLogger(__name__)
+
+
+class PublishError(Exception):
+    """The live index could not be published; the destination is unchanged."""
+
+
+@dataclass
+class Published:
+    generation: Path
+    documents: int
+    size_bytes: int
+
+
+def publish(source: Path, destination: Path, wait: float = 0.0) -> Published:
+    """Copy `source`'s live generation into `destination` and make it live there."""
+    source, destination = Path(source), Path(destination)
+    if destination.resolve() == source.resolve():
+        raise PublishError("The destination is the index folder itself: name another folder.")
+    if destination.exists() and not destination.is_dir():
+        raise PublishError(f"{destination} is a file, not a folder.")
+    destination.mkdir(parents=True, exist_ok=True)
+    # The source's lock keeps a reindex from changing the live generation mid-copy; the
+    # destination's keeps two publishes (or a reindex there) from switching at once.
+    with store.ReindexLock(source, wait=wait), store.ReindexLock(destination, wait=wait):
+        live = store.live_generation(source)
+        if live is None:
+            raise PublishError(f"There is no index in {source} to publish. Run `lgsearch index` first.")
+        store.check_schema(live)
+        store.remove_abandoned_builds(destination)
+        building = store.new_building_dir(destination)
+        try:
+            _copy(live, building)
+            documents = _verify(live, building)
+            generation = store.publish(destination, building)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+    logger.info("Published %s to %s as %s", live.name, destination, generation.name)
+    return Published(generation, documents, store.index_size(generation))
+
+
+def _copy(live: Path, building: Path) -> None:
+    for path in sorted(live.iterdir()):
+        if path.is_file():
+            shutil.copyfile(path, building / path.name)
+            with open(building / path.name, "rb") as handle:
+                os.fsync(handle.fileno())
+    store.fsync_dir(building)
+
+
+def _verify(live: Path, building: Path) -> int:
+    """The copy has every file of the source, byte for byte, and opens as the same index."""
+    names = sorted(p.name for p in live.iterdir() if p.is_file())
+    copied = sorted(p.name for p in building.iterdir() if p.is_file())
+    if names != copied:
+        raise PublishError("The copy is missing files of the index.")
+    for name in names:
+        if _digest(live / name) != _digest(building / name):
+            raise PublishError(f"The copy of {name} differs from the index.")
+    expected, found = _document_count(live), _document_count(building)
+    if expected != found:
+        raise PublishError(f"The copy holds {found} documents, the index {expected}.")
+    return found
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _document_count(generation: Path) -> int:
+    ix = whoosh_index.open_dir(str(generation))
+    try:
+        with ix.searcher() as searcher:
+            return searcher.doc_count()
+    finally:
+        ix.close()
