@@ -362,18 +362,22 @@ class SearchService:
             return None if docnum is None else stored_document(searcher.stored_fields(docnum), with_body=True)
 
     def document(self, doc_id: str, q: str = "") -> DocumentPage | None:
+        """One document with the query's words lit and more like it; kept for the same visit again."""
         with self._lock:
             gen = self._generation()
-            searcher = gen.searcher
-            docnum = searcher.document_number(id=doc_id)
-            if docnum is None:
-                return None
-            stored = searcher.stored_fields(docnum)
-            doc = stored_document(stored, with_body=True)
-            terms = self._body_terms(gen, q)
-            marked = [self._highlight(gen, p, terms) for p in paragraphs(doc["body"])]
-            similar = self._more_like(searcher, docnum)
-            return DocumentPage(doc, marked, [stored_document(hit.fields()) for hit in similar])
+            return self._cached(gen, ("doc", doc_id, q), lambda: (self._document(gen, doc_id, q), True))
+
+    def _document(self, gen: Generation, doc_id: str, q: str) -> DocumentPage | None:
+        searcher = gen.searcher
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        stored = searcher.stored_fields(docnum)
+        doc = stored_document(stored, with_body=True)
+        terms = self._body_terms(gen, q)
+        marked = [self._highlight(gen, p, terms) for p in paragraphs(doc["body"])]
+        similar = self._more_like(searcher, docnum)
+        return DocumentPage(doc, marked, [stored_document(hit.fields()) for hit in similar])
 
     def _more_like(self, searcher, docnum: int):
         """Posts sharing this one's key terms. Few terms are enough (and cheap) in a large
