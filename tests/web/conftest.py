@@ -42,6 +42,13 @@ def client(app):
 
 
 @pytest.fixture
+def request_context(app):
+    """A request at the root, for calling the URL helpers (they use url_for) directly."""
+    with app.test_request_context("/"):
+        yield
+
+
+@pytest.fixture
 def empty_app(tmp_path):
     """An app whose index folder has no index in it yet."""
     with app_for(tmp_path / "no-index-here") as app:

@@ -1,10 +1,14 @@
 """The URL helpers on their own: one parameter changed, everything else kept, defaults dropped."""
 from __future__ import annotations
 
+import pytest
 from werkzeug.datastructures import MultiDict
 
 from indexer.query.request import SearchRequest
 from webui import params
+
+# Paths come from url_for, which needs the app's routes and a request (at the root here).
+pytestmark = pytest.mark.usefixtures("request_context")
 
 
 def test_canonical_url_drops_defaults_and_empty_values():
