@@ -6,6 +6,7 @@ import logging
 from flask import Blueprint, abort, jsonify, request
 
 from indexer.query import IndexUnavailable
+from webui import json as answers
 from webui import params
 from webui.service import search_service
 
@@ -17,7 +18,7 @@ bp = Blueprint("api", __name__)
 @bp.get("/api/search")
 def api_search():
     search_request = params.parse_search(request.args)
-    return jsonify(search_service().search(search_request).to_json())
+    return jsonify(answers.search_result(search_service().search(search_request)))
 
 
 @bp.get("/api/doc/<path:doc_id>")

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, jsonify, make_response, redirect, render_tem
 from indexer.query import Explorer
 from indexer.query import SearchRequest
 from webui import explore_presenters as present
+from webui import json as answers
 from webui import params, presenters
 from webui.service import search_service
 
@@ -80,4 +81,4 @@ def api_organisation(name: str):
     found = explorer().find(params.name_from_segment(name))
     if found is None:
         abort(404, description=f"No post names an organisation called “{params.name_from_segment(name)}”.")
-    return jsonify(explorer().profile(found).to_json())
+    return jsonify(answers.organisation_profile(explorer().profile(found)))

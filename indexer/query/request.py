@@ -1,11 +1,10 @@
-"""A search as plain data: what was asked, validated, and how to say it again as a URL."""
+"""A search as plain data: what was asked, validated, and its parameters for a URL's query string."""
 from __future__ import annotations
 
 import datetime
 import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
-from urllib.parse import urlencode
 
 from indexer.organisations import canonical_org
 from indexer.schema import value_key
@@ -94,10 +93,6 @@ class SearchRequest:
         if not self.correct:
             params.append(("correct", "no"))
         return params
-
-    def url(self, path: str = "/search") -> str:
-        params = self.to_params()
-        return f"{path}?{urlencode(params)}" if params else path
 
     def to_json(self) -> dict:
         """The `query` object of the JSON answer."""

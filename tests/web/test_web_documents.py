@@ -1,8 +1,13 @@
 """One document: its page, its JSON, and what happens when there is no such document."""
 from __future__ import annotations
 
+import csv
+import io
 from urllib.parse import quote
 
+from bs4 import BeautifulSoup
+
+from helpers import write_post
 from web import web_corpus as corpus
 
 DOCUMENT_FIELDS = ["id", "path", "title", "date", "year", "author", "source",
@@ -92,3 +97,18 @@ def test_undated_document_shows_without_a_date(get_page, get_json):
     page = get_page(f"/doc/{corpus.UNDATED_ID}")
     labels = [dt.get_text(strip=True) for dt in page.select(".app-metadata dt")]
     assert "Published" not in labels
+
+
+def test_links_to_a_document_percent_encode_an_id_in_another_script(tmp_path, open_app):
+    write_post(tmp_path / "corpus", "東京.md", "Notes from Tokyo", "What Tokyo's wards taught us about inspection.")
+    corpus.build_index(tmp_path / "corpus", tmp_path / "index")
+    client = open_app(tmp_path / "index").test_client()
+    encoded = "/doc/%E6%9D%B1%E4%BA%AC"
+
+    [hit] = client.get("/api/search?q=tokyo").get_json()["results"]
+    assert hit["id"] == "東京" and hit["url"] == encoded
+    page = BeautifulSoup(client.get("/search?q=tokyo").get_data(as_text=True), "html.parser")
+    assert page.select_one(".app-result__title a")["href"] == encoded + "?q=tokyo"
+    [row] = csv.DictReader(io.StringIO(client.get("/search.csv?q=tokyo").get_data(as_text=True)))
+    assert row["url"] == "http://localhost" + encoded
+    assert client.get(encoded).status_code == 200
