@@ -1,13 +1,12 @@
-"""The organisation pages: /org (every body with posts), /org/<name> and its JSON twin /api/org/<name>."""
+"""The organisation pages: /org (every body with posts) and /org/<name>. Their JSON twin is in api.py."""
 from __future__ import annotations
 
 import logging
-from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request
+from flask import Blueprint, make_response, redirect, render_template, request
 
 from indexer.query import Explorer
 from indexer.query import SearchRequest
 from webui import explore_presenters as present
-from webui import json as answers
 from webui import params, presenters
 from webui.service import search_service
 
@@ -74,11 +73,3 @@ def not_found(name: str):
     response.status_code = 404
     return response
 
-
-@bp.get("/api/org/<path:name>")
-def api_organisation(name: str):
-    """The page's data as JSON. JSON never redirects: an alias answers with the canonical body's data."""
-    found = explorer().find(params.name_from_segment(name))
-    if found is None:
-        abort(404, description=f"No post names an organisation called “{params.name_from_segment(name)}”.")
-    return jsonify(answers.organisation_profile(explorer().profile(found)))

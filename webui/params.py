@@ -190,4 +190,4 @@ def period_search(search: SearchRequest, unit: str, period: str) -> SearchReques
 
 
 def api_org_url(name: str) -> str:
-    return url_for("orgs.api_organisation", name=org_segment(name))
+    return url_for("api.api_organisation", name=org_segment(name))

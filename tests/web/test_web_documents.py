@@ -5,6 +5,7 @@ import csv
 import io
 from urllib.parse import quote
 
+import pytest
 from bs4 import BeautifulSoup
 
 from helpers import write_post
@@ -75,6 +76,29 @@ def test_unknown_document_is_a_404_page(get_page):
     page = get_page("/doc/no/such/post", status=404)
     assert page.select_one("h1").get_text(strip=True) == "Page not found"
     assert "no/such/post" in page.select_one(".app-error-message").get_text()
+
+
+def test_an_unknown_document_whose_id_looks_like_a_file_is_still_a_404_page(get_page, get_json):
+    """Errors take the format of the view, not of the URL's suffix: `minutes.csv` is a valid id."""
+    page = get_page("/doc/minutes.csv", status=404)
+    assert page.select_one("h1").get_text(strip=True) == "Page not found"
+    assert "minutes.csv" in page.select_one(".app-error-message").get_text()
+    error = get_json("/api/doc/x.csv", status=404)["error"]
+    assert "x.csv" in error["message"] and error["parameter"] is None
+
+
+@pytest.mark.parametrize("method, path, mimetype", [
+    ("get", "/nowhere.csv", "text/html"),  # no view has it: a page
+    ("get", "/api/nowhere", "application/json"),  # ... except under /api/
+    ("post", "/api/search", "application/json"),
+    ("post", "/search.csv", "text/plain"),  # a wrong method: the format of the address's view
+    ("post", "/doc/minutes.csv", "text/html"),
+    ("get", "/search.atom?page=abc", "text/plain"),
+    ("get", "/healthz.csv", "text/html"),
+])
+def test_an_error_without_a_view_takes_the_format_of_the_address_or_a_page(client, method, path, mimetype):
+    response = getattr(client, method)(path)
+    assert response.status_code in (400, 404, 405) and response.mimetype == mimetype
 
 
 def test_api_doc_returns_all_stored_fields(get_json):
