@@ -190,7 +190,7 @@ def _whole_number(value, name, message, minimum, maximum, default) -> int:
     if value is None or not str(value).strip():
         return default
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 9:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:  # "¹".isdigit() is True
         raise InvalidParameter(name, message)
     number = int(text)
     if number < minimum or (maximum is not None and number > maximum):
