@@ -36,10 +36,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 # GOV.UK Frontend's built CSS, JS, fonts and images, copied into the app (never committed).
-$(STATIC_GOVUK)/.copied: node_modules/.package-lock.json
+# Its CSS asks for fonts and images at /assets/; made relative (assets/ beside the CSS), they are
+# found under whatever path prefix the app is served at.
+$(STATIC_GOVUK)/.copied: node_modules/.package-lock.json Makefile
 	rm -rf $(STATIC_GOVUK)
 	mkdir -p $(STATIC_GOVUK)
-	cp $(GOVUK_DIST)/govuk-frontend.min.css $(GOVUK_DIST)/govuk-frontend.min.js $(STATIC_GOVUK)/
+	sed 's#url(/assets/#url(assets/#g' $(GOVUK_DIST)/govuk-frontend.min.css > $(STATIC_GOVUK)/govuk-frontend.min.css
+	cp $(GOVUK_DIST)/govuk-frontend.min.js $(STATIC_GOVUK)/
 	cp -R $(GOVUK_DIST)/assets $(STATIC_GOVUK)/assets
 	touch $@
 

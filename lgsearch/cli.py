@@ -153,7 +153,12 @@ def search_command(obj: dict, query: tuple[str, ...], as_json: bool, **options) 
         raise UsageProblem(error.message) from None
     result = _with_index(obj, lambda service: service.search(request))
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        # The web layer shapes /api/search's JSON, links from url_for included; print exactly that.
+        from webui import create_app
+        from webui.json import search_result
+
+        with create_app().test_request_context("/"):
+            click.echo(json.dumps(search_result(result), ensure_ascii=False))
     else:
         _print_result(result)
 

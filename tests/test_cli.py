@@ -8,8 +8,7 @@ import sys
 
 from helpers import CORPUS, REPO_ROOT
 from lgsearch.cli import cli
-from indexer.query.request import SearchRequest
-from indexer.query.service import SearchService
+from webui import create_app
 
 
 def invoke(runner, index_dir, *args):
@@ -29,9 +28,12 @@ def test_search_json_is_what_the_api_returns(runner, built_index):
     result = invoke(runner, built_index, "search", "inspection", "--tag", "SLI", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    with SearchService(built_index) as service:
-        expected = service.search(SearchRequest(q="inspection", tag=("SLI",))).to_json()
-    assert data == expected
+    app = create_app({"TESTING": True, "INDEX_DIR": str(built_index)})
+    try:
+        expected = app.test_client().get("/api/search?q=inspection&tag=SLI").get_json()
+    finally:
+        app.extensions["lgsearch.search_service"].close()
+    assert data == expected and data["results"][0]["url"] == "/doc/ofsted-inspection"
     assert data["query"]["tag"] == ["SLI"] and data["query"]["sort"] == "relevance"
     assert set(data) == {"query", "total", "pages", "results", "facets", "suggestion", "corrected", "notice"}
 

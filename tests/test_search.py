@@ -116,7 +116,7 @@ def test_a_misspelt_query_that_finds_nothing_shows_the_corrected_results(service
     assert result.corrected is not None and result.corrected.to == "inspection"
     assert result.total == service.search(SearchRequest(q="inspection")).total > 0
     assert result.suggestion is None
-    assert result.to_json()["corrected"]["url"] == "/search?q=inspectoin&correct=no"
+    assert result.as_typed_request.to_params() == [("q", "inspectoin"), ("correct", "no")]
 
 
 def test_did_you_mean_only_when_the_correction_finds_more(service):

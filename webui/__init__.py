@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from flask import Flask, send_from_directory
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 def content_security_policy() -> str:
@@ -49,13 +48,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(orgs.bp)
     errors.register(app)
-
-    # GOV.UK Frontend's CSS asks for its fonts and images under /assets/.
-    govuk_assets = Path(app.static_folder) / "govuk" / "assets"
-
-    @app.get("/assets/<path:filename>")
-    def govuk_asset(filename):
-        return send_from_directory(govuk_assets, filename)
 
     app.after_request(security_headers)
     return app

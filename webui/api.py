@@ -1,11 +1,15 @@
-"""The JSON twins of the pages, and the health check. Same parameters, same SearchResult."""
+"""The JSON twins of the pages, and the health check. Same parameters, same results.
+
+Every error on this blueprint answers in JSON (webui/errors.py).
+"""
 from __future__ import annotations
 
 import logging
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.query import IndexUnavailable
+from indexer.query import Explorer, IndexUnavailable
+from webui import json as answers
 from webui import params
 from webui.service import search_service
 
@@ -17,7 +21,7 @@ bp = Blueprint("api", __name__)
 @bp.get("/api/search")
 def api_search():
     search_request = params.parse_search(request.args)
-    return jsonify(search_service().search(search_request).to_json())
+    return jsonify(answers.search_result(search_service().search(search_request)))
 
 
 @bp.get("/api/doc/<path:doc_id>")
@@ -26,6 +30,16 @@ def api_document(doc_id: str):
     if document is None:
         abort(404, description=f"There is no document with the id “{doc_id}”.")
     return jsonify(document)
+
+
+@bp.get("/api/org/<path:name>")
+def api_organisation(name: str):
+    """An organisation page's data. JSON never redirects: an alias answers with the canonical body's data."""
+    explorer = Explorer(search_service())
+    found = explorer.find(params.name_from_segment(name))
+    if found is None:
+        abort(404, description=f"No post names an organisation called “{params.name_from_segment(name)}”.")
+    return jsonify(answers.organisation_profile(explorer.profile(found)))
 
 
 @bp.get("/healthz")

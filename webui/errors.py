@@ -1,14 +1,15 @@
-"""One place that turns every failure into an answer in the format the URL asked for.
+"""One place that turns every failure into an answer in the format of the view the URL reaches.
 
-/api/ and /healthz answer JSON, the CSV, Atom and OpenSearch URLs plain text, everything else
-an HTML page. A user's mistake gets a sentence saying what to do; a fault of ours is logged with
-its traceback and shown as a plain 500 page.
+The api blueprint (/api/... and /healthz) answers JSON, the feeds blueprint (CSV, Atom and
+OpenSearch) plain text, the pages HTML. Choosing by blueprint rather than by the URL's look keeps a
+document whose id ends `.csv` a page. A user's mistake gets a sentence saying what to do; a fault of
+ours is logged with its traceback and shown as a plain 500 page.
 """
 from __future__ import annotations
 
 import logging
 
-from flask import jsonify, make_response, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.query import InvalidParameter
@@ -26,13 +27,25 @@ PAGE_TITLES = {
 }
 
 
+BLUEPRINT_FORMATS = {"api": "json", "feeds": "text"}
+
+
 def response_format() -> str:
-    path = request.path
-    if path.startswith("/api/") or path == "/healthz":
-        return "json"
-    if path.endswith((".csv", ".atom", ".xml")):
-        return "text"
-    return "html"
+    """The format of the blueprint that answers the URL. An address no view answers is a page,
+    except under /api/, whose every answer is JSON."""
+    blueprint = request.blueprint or _blueprint_for_get()
+    if blueprint is not None:
+        return BLUEPRINT_FORMATS.get(blueprint, "html")
+    return "json" if request.path.startswith("/api/") else "html"
+
+
+def _blueprint_for_get() -> str | None:
+    """For a 405 (POST /search.csv, say): the blueprint the address belongs to."""
+    try:
+        endpoint, _ = current_app.url_map.bind_to_environ(request.environ).match(method="GET")
+    except HTTPException:
+        return None
+    return endpoint.rpartition(".")[0] or None
 
 
 def error_response(status: int, message: str, parameter: str | None = None, advice: str = "",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from urllib.parse import urlencode
+
+from flask import url_for
 
 from indexer.query import OTHER_KIND, aliases_of
 from indexer.query import KINDS
@@ -124,8 +125,7 @@ def kind_options(organisations: list[Organisation], chosen: str) -> list[dict]:
 
 
 def index_url(wanted: IndexFilter) -> str:
-    query = wanted.to_params()
-    return "/org?" + urlencode(query) if query else "/org"
+    return params.with_query(url_for("orgs.organisations"), wanted.to_params())
 
 
 # -- charts -------------------------------------------------------------------------------

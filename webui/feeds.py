@@ -11,7 +11,7 @@ import logging
 import re
 import xml.etree.ElementTree as ET
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, request, stream_with_context, url_for
 
 from webui import params
 from webui.service import search_service
@@ -29,10 +29,6 @@ OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
 SERVICE_NAME = "Local government leadership writing"
 # Characters XML 1.0 cannot carry at all, even escaped; stray ones turn up in scraped posts.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def absolute(path: str) -> str:
-    return request.host_url.rstrip("/") + path
 
 
 @bp.get("/search.csv")
@@ -59,7 +55,7 @@ def search_csv():
 def _csv_row(document: dict) -> list[str]:
     values = {
         **document,
-        "url": absolute(params.document_url(document["id"])),
+        "url": params.document_url(document["id"], external=True),
     }
     row = []
     for column in CSV_COLUMNS:
@@ -88,16 +84,18 @@ def search_atom():
 
     feed = ET.Element("feed", {"xmlns": ATOM})
     _text(feed, "title", f"{SERVICE_NAME}: {_describe(search_request)}")
-    _text(feed, "id", absolute(params.search_url(search_request)))
+    page_url = params.search_url(search_request, external=True)
+    _text(feed, "id", page_url)
     _text(feed, "updated", updated)
-    _link(feed, absolute(params.search_url(search_request)), "alternate", "text/html")
-    _link(feed, absolute(search_request.url("/search.atom")), "self", "application/atom+xml")
+    _link(feed, page_url, "alternate", "text/html")
+    _link(feed, params.format_url(search_request, "feeds.search_atom", external=True), "self",
+          "application/atom+xml")
     author = ET.SubElement(feed, "author")
     _text(author, "name", SERVICE_NAME)
     for hit in result.hits:
         doc = hit.document
         entry = ET.SubElement(feed, "entry")
-        url = absolute(params.document_url(doc["id"]))
+        url = params.document_url(doc["id"], external=True)
         _text(entry, "title", doc.get("title") or doc["id"])
         _text(entry, "id", url)
         _link(entry, url, "alternate", "text/html")
@@ -155,13 +153,13 @@ def opensearch():
     _text(root, "ShortName", "lgsearch")
     _text(root, "Description", f"Search {SERVICE_NAME.lower()}")
     _text(root, "InputEncoding", "UTF-8")
-    for media_type, path, rel in (
-        ("text/html", "/search?q={searchTerms}", "results"),
-        ("application/atom+xml", "/search.atom?q={searchTerms}", "results"),
-        ("application/opensearchdescription+xml", "/opensearch.xml", "self"),
+    for media_type, endpoint, query, rel in (
+        ("text/html", "views.search", "?q={searchTerms}", "results"),
+        ("application/atom+xml", "feeds.search_atom", "?q={searchTerms}", "results"),
+        ("application/opensearchdescription+xml", "feeds.opensearch", "", "self"),
     ):
-        ET.SubElement(root, "Url",
-                      {"type": media_type, "method": "get", "rel": rel, "template": absolute(path)})
+        template = url_for(endpoint, _external=True) + query
+        ET.SubElement(root, "Url", {"type": media_type, "method": "get", "rel": rel, "template": template})
     body = ET.tostring(root, encoding="unicode")
     return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body,
                     mimetype="application/opensearchdescription+xml")

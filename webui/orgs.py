@@ -1,13 +1,10 @@
-"""The organisation pages: /org (every body with posts), /org/<name> and its JSON twin /api/org/<name>."""
+"""The organisation pages: /org (every body with posts) and /org/<name>. Their JSON twin is in api.py."""
 from __future__ import annotations
 
 import logging
-from urllib.parse import unquote
-
-from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request
+from flask import Blueprint, make_response, redirect, render_template, request
 
 from indexer.query import Explorer
-from indexer.query import name_from_path
 from indexer.query import SearchRequest
 from webui import explore_presenters as present
 from webui import params, presenters
@@ -49,11 +46,11 @@ def organisations():
 @bp.get("/org/<path:name>")
 def organisation(name: str):
     """One body's page. Another spelling or an alias (LGA) is sent to the canonical address."""
-    found = explorer().find(name_from_path(name))
+    found = explorer().find(params.name_from_segment(name))
     if found is None:
-        return not_found(name_from_path(name))
-    if request.path != unquote(found.path):
-        return redirect(found.path, code=302)
+        return not_found(params.name_from_segment(name))
+    if name != params.org_segment(found.name):
+        return redirect(params.org_url(found.name), code=302)
     profile = explorer().profile(found)
     org = profile.organisation
     return render_template(
@@ -62,7 +59,7 @@ def organisation(name: str):
         org=org,
         kind_name=present.kind_name(org.kind),
         years_chart=present.years_chart(org, profile.years),
-        canonical_path=found.path,
+        canonical_path=params.org_url(found.name),
         urls=params,
         presenters=presenters,
     )
@@ -76,11 +73,3 @@ def not_found(name: str):
     response.status_code = 404
     return response
 
-
-@bp.get("/api/org/<path:name>")
-def api_organisation(name: str):
-    """The page's data as JSON. JSON never redirects: an alias answers with the canonical body's data."""
-    found = explorer().find(name_from_path(name))
-    if found is None:
-        abort(404, description=f"No post names an organisation called “{name_from_path(name)}”.")
-    return jsonify(explorer().profile(found).to_json())

@@ -2,15 +2,18 @@
 
 All page state lives in the query string, so a link is always a `SearchRequest` with one thing
 changed, written out by `SearchRequest.to_params()` (fixed order, defaults dropped). That keeps
-bookmarks stable: the same search always has the same URL.
+bookmarks stable: the same search always has the same URL. Paths come from Flask's `url_for`,
+so the app works under a path prefix (SCRIPT_NAME) and the query service knows no web paths.
 """
 from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from indexer.query import org_path
+from flask import url_for
+
+from indexer.query import display_name
 from indexer.query import (FILTER_FIELDS, MAX_QUERY_LENGTH, InvalidParameter, SearchRequest, canonical_value,
                              filter_key, request_from_params)
 
@@ -74,16 +77,23 @@ def is_canonical(args, search: SearchRequest) -> bool:
     return list(args.items(multi=True)) == search.to_params()
 
 
-def search_url(search: SearchRequest, path: str = "/search") -> str:
-    """The canonical URL of a search. The empty search's home is the front page."""
-    if path == "/search" and not search.to_params():
-        return "/"
-    return search.url(path)
+def with_query(path: str, query: list[tuple[str, str]]) -> str:
+    return f"{path}?{urlencode(query)}" if query else path
 
 
-def format_url(search: SearchRequest, path: str) -> str:
-    """The same search in another format (JSON, CSV, Atom)."""
-    return search.url(path)
+def search_endpoint(search: SearchRequest) -> str:
+    """The page a search belongs on: the front page for the empty search, /search otherwise."""
+    return "views.search" if search.to_params() else "views.home"
+
+
+def search_url(search: SearchRequest, external: bool = False) -> str:
+    """The canonical URL of a search (a full address when `external`, as feeds need)."""
+    return with_query(url_for(search_endpoint(search), _external=external), search.to_params())
+
+
+def format_url(search: SearchRequest, endpoint: str, external: bool = False) -> str:
+    """The same search in another format: `api.api_search`, `feeds.search_csv` or `feeds.search_atom`."""
+    return with_query(url_for(endpoint, _external=external), search.to_params())
 
 
 def same_value(name: str, first: str, second: str) -> bool:
@@ -137,22 +147,36 @@ def filter_only_url(name: str, value: str) -> str:
     return search_url(SearchRequest(**{name: (value,)}))
 
 
-def document_url(doc_id: str, search: SearchRequest | None = None) -> str:
-    """A document's page; the search it was found by rides along for highlighting and the way back."""
-    path = "/doc/" + quote(doc_id, safe="/")
-    params = search.to_params() if search is not None else []
-    return f"{path}?{urlencode(params)}" if params else path
+def document_url(doc_id: str, search: SearchRequest | None = None, external: bool = False) -> str:
+    """A document's page; the search it was found by rides along for highlighting and the way back.
+    url_for percent-encodes the id (`東京` as `%E6%9D%B1%E4%BA%AC`)."""
+    path = url_for("views.document", doc_id=doc_id, _external=external)
+    return with_query(path, search.to_params() if search is not None else [])
 
 
 def api_document_url(doc_id: str) -> str:
-    return "/api/doc/" + quote(doc_id, safe="/")
+    return url_for("api.api_document", doc_id=doc_id)
 
 
 # -- Explore: organisation pages and timeline bars -----------------------------------------
+#
+# An organisation's address is its shown name with spaces written as underscores
+# (/org/Local_Government_Association), percent-encoded by url_for where a URL needs it: readable,
+# stable, and read back by turning underscores into spaces. No canonical name has an underscore.
+
+def org_segment(name: str) -> str:
+    """The address segment of the body a name (as indexed or as shown) means, before encoding."""
+    return display_name(name).replace(" ", "_")
+
+
+def name_from_segment(segment: str) -> str:
+    """The name an address asks for (already percent-decoded): the inverse of org_segment."""
+    return " ".join(segment.replace("_", " ").split())
+
 
 def org_url(name: str) -> str:
     """The page of the body a name (as indexed or as shown) means."""
-    return org_path(name)
+    return url_for("orgs.organisation", name=org_segment(name))
 
 
 def period_search(search: SearchRequest, unit: str, period: str) -> SearchRequest:
@@ -166,4 +190,4 @@ def period_search(search: SearchRequest, unit: str, period: str) -> SearchReques
 
 
 def api_org_url(name: str) -> str:
-    return org_path(name, prefix="/api/org/")
+    return url_for("api.api_organisation", name=org_segment(name))

@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 bp = Blueprint("views", __name__)
 
 
-@bp.get("/")
+@bp.get("/", endpoint="home")
 @bp.get("/search")
 def search():
     """Results for whatever the URL asks; a URL that is not canonical is sent to the one that is."""
@@ -24,7 +24,8 @@ def search():
     except InvalidParameter as error:
         return invalid_search(error)
     canonical = params.search_url(search_request)
-    if request.path != canonical.split("?")[0] or not params.is_canonical(request.args, search_request):
+    if request.endpoint != params.search_endpoint(search_request) \
+            or not params.is_canonical(request.args, search_request):
         return redirect(canonical, code=302)
 
     result = search_service().search(search_request)

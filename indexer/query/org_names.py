@@ -1,23 +1,17 @@
-"""An organisation as its page knows it: the name to show, its kind, and the page's address.
+"""An organisation as its page knows it: the name to show, its kind and its other names.
 
 The index holds each body's canonical name with any comma turned into a space (commas separate
 the values of a list field), so "Department for Environment, Food and Rural Affairs" is indexed
 without its comma. Pages show the gazetteer's spelling and search with the indexed one.
-
-A page's address is the name with spaces written as underscores (`/org/Local_Government_Association`),
-everything else percent-encoded where a URL needs it: readable, stable, and read back by
-turning underscores into spaces. No canonical name has an underscore of its own.
+The page's address is the web layer's business (webui/params.py).
 """
 from __future__ import annotations
 
 import functools
-from urllib.parse import quote
 
 from indexer.organisations import aliases, known_organisations, organisation_kind
 
 OTHER_KIND = "other"
-# Characters a path segment may keep as they are, so common names stay readable.
-_PATH_SAFE = "'(),&!"
 
 
 def name_key(name: str) -> str:
@@ -50,12 +44,3 @@ def aliases_of(name: str) -> list[str]:
         return []
     return [alias for alias in aliases(shown) if alias != shown]
 
-
-def org_path(name: str, prefix: str = "/org/") -> str:
-    """The address of a body's page, from any value naming it (the index's spelling or the shown one)."""
-    return prefix + quote(display_name(name).replace(" ", "_"), safe=_PATH_SAFE)
-
-
-def name_from_path(segment: str) -> str:
-    """The name an address asks for (already percent-decoded), as the inverse of org_path."""
-    return " ".join(segment.replace("_", " ").split())

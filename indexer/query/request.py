@@ -1,11 +1,10 @@
-"""A search as plain data: what was asked, validated, and how to say it again as a URL."""
+"""A search as plain data: what was asked, validated, and its parameters for a URL's query string."""
 from __future__ import annotations
 
 import datetime
 import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
-from urllib.parse import urlencode
 
 from indexer.organisations import canonical_org
 from indexer.schema import value_key
@@ -94,10 +93,6 @@ class SearchRequest:
         if not self.correct:
             params.append(("correct", "no"))
         return params
-
-    def url(self, path: str = "/search") -> str:
-        params = self.to_params()
-        return f"{path}?{urlencode(params)}" if params else path
 
     def to_json(self) -> dict:
         """The `query` object of the JSON answer."""
@@ -195,7 +190,7 @@ def _whole_number(value, name, message, minimum, maximum, default) -> int:
     if value is None or not str(value).strip():
         return default
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 9:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:  # "¹".isdigit() is True
         raise InvalidParameter(name, message)
     number = int(text)
     if number < minimum or (maximum is not None and number > maximum):

@@ -1,10 +1,12 @@
-"""What the query service answers: plain data that the CLI and every web format render."""
+"""What the query service answers: plain data that the CLI and every web format render.
+
+No web paths here: the web layer (webui/json.py) shapes the JSON answers and their links.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.query.org_names import org_path
-from indexer.query.request import FILTER_FIELDS, SearchRequest
+from indexer.query.request import SearchRequest
 from indexer.store import IndexUnavailable  # noqa: F401  (the web and CLI catch it from here)
 
 
@@ -39,22 +41,6 @@ class Hit:
     def id(self) -> str:
         return self.document["id"]
 
-    def to_json(self) -> dict:
-        doc = self.document
-        return {
-            "id": doc["id"],
-            "url": f"/doc/{doc['id']}",
-            "title": doc["title"],
-            "date": doc["date"],
-            "author": doc["author"],
-            "source": doc["source"],
-            "tags": doc["tags"],
-            "categories": doc["categories"],
-            "organisations": doc["organisations"],
-            "snippet": self.snippet,
-            "score": None if self.score is None else round(self.score, 4),
-        }
-
 
 @dataclass
 class SearchResult:
@@ -82,25 +68,6 @@ class SearchResult:
         if self.corrected is None:
             return None
         return self.request.with_changes(page=1, correct=False)
-
-    def to_json(self) -> dict:
-        """Exactly what /api/search and `lgsearch search --json` print."""
-        suggestion = corrected = None
-        if self.suggestion is not None:
-            suggestion = {"q": self.suggestion, "url": self.suggestion_request.url("/search")}
-        if self.corrected is not None:
-            corrected = {"from": self.corrected.typed, "to": self.corrected.to,
-                         "url": self.as_typed_request.url("/search")}
-        return {
-            "query": self.request.to_json(),
-            "total": self.total,
-            "pages": self.pages,
-            "results": [hit.to_json() for hit in self.hits],
-            "facets": {name: [v.to_json() for v in self.facets.get(name, [])] for name in FILTER_FIELDS},
-            "suggestion": suggestion,
-            "corrected": corrected,
-            "notice": self.notice,
-        }
 
 
 @dataclass
@@ -151,10 +118,6 @@ class Organisation:
     kind: str
     count: int
 
-    @property
-    def path(self) -> str:
-        return org_path(self.name)
-
     def search(self, **changes) -> SearchRequest:
         """The posts naming this body, narrowed by `changes` (a year, a tag, ...)."""
         return SearchRequest(org=(self.indexed,), **changes)
@@ -171,7 +134,7 @@ class Organisation:
 
 @dataclass
 class OrganisationProfile:
-    """Everything an organisation's page shows, and its JSON."""
+    """Everything an organisation's page and its JSON show."""
 
     organisation: Organisation
     aliases: list[str]
@@ -181,26 +144,3 @@ class OrganisationProfile:
     named_with: list[Organisation]  # each count is of posts naming both
     tags: list[FacetValue]
     authors: list[FacetValue]
-
-    def to_json(self) -> dict:
-        """Exactly what /api/org/<name> answers."""
-        org = self.organisation
-        return {
-            "name": org.name,
-            "kind": org.kind,
-            "aliases": self.aliases,
-            "url": org.path,
-            "posts": org.count,
-            "search_url": org.search().url(),
-            "undated": self.undated,
-            "years": [{"year": y.period, "count": y.count, "search_url": org.search(year=(y.period,)).url()}
-                      for y in self.years],
-            "newest": [{"id": doc["id"], "url": f"/doc/{doc['id']}", "title": doc["title"], "date": doc["date"],
-                        "source": doc["source"], "author": doc["author"]} for doc in self.newest],
-            "named_with": [{"name": other.name, "kind": other.kind, "url": other.path, "posts": other.count,
-                            "search_url": org.search_with(other).url()} for other in self.named_with],
-            "tags": [{"value": t.value, "count": t.count, "search_url": org.search(tag=(t.value,)).url()}
-                     for t in self.tags],
-            "authors": [{"value": a.value, "count": a.count, "search_url": org.search(author=(a.value,)).url()}
-                        for a in self.authors],
-        }

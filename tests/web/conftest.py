@@ -1,7 +1,7 @@
 """Fixtures for the web tests: one real index of a known corpus, and the app reading it."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import pytest
 from bs4 import BeautifulSoup
@@ -39,6 +39,20 @@ def app(index_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def open_app():
+    """Opens the real app on another index folder; every one opened is closed after the test."""
+    with ExitStack() as stack:
+        yield lambda index_dir: stack.enter_context(app_for(index_dir))
+
+
+@pytest.fixture
+def request_context(app):
+    """A request at the root, for calling the URL helpers (they use url_for) directly."""
+    with app.test_request_context("/"):
+        yield
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ def test_a_bar_says_what_it_shows():
     assert [bar.description for bar in chart.bars] == ["2015: 1 post", "2016: 2 posts"]
 
 
-def test_a_year_bar_filters_to_that_year_alone():
+def test_a_year_bar_filters_to_that_year_alone(request_context):
     search = SearchRequest(q="care", year=("2016", "2019"), page=3)
     assert params.search_url(params.period_search(search, "year", "2016")) == "/search?q=care&year=2016"
 

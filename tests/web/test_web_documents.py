@@ -1,8 +1,14 @@
 """One document: its page, its JSON, and what happens when there is no such document."""
 from __future__ import annotations
 
+import csv
+import io
 from urllib.parse import quote
 
+import pytest
+from bs4 import BeautifulSoup
+
+from helpers import write_post
 from web import web_corpus as corpus
 
 DOCUMENT_FIELDS = ["id", "path", "title", "date", "year", "author", "source",
@@ -72,6 +78,29 @@ def test_unknown_document_is_a_404_page(get_page):
     assert "no/such/post" in page.select_one(".app-error-message").get_text()
 
 
+def test_an_unknown_document_whose_id_looks_like_a_file_is_still_a_404_page(get_page, get_json):
+    """Errors take the format of the view, not of the URL's suffix: `minutes.csv` is a valid id."""
+    page = get_page("/doc/minutes.csv", status=404)
+    assert page.select_one("h1").get_text(strip=True) == "Page not found"
+    assert "minutes.csv" in page.select_one(".app-error-message").get_text()
+    error = get_json("/api/doc/x.csv", status=404)["error"]
+    assert "x.csv" in error["message"] and error["parameter"] is None
+
+
+@pytest.mark.parametrize("method, path, mimetype", [
+    ("get", "/nowhere.csv", "text/html"),  # no view has it: a page
+    ("get", "/api/nowhere", "application/json"),  # ... except under /api/
+    ("post", "/api/search", "application/json"),
+    ("post", "/search.csv", "text/plain"),  # a wrong method: the format of the address's view
+    ("post", "/doc/minutes.csv", "text/html"),
+    ("get", "/search.atom?page=abc", "text/plain"),
+    ("get", "/healthz.csv", "text/html"),
+])
+def test_an_error_without_a_view_takes_the_format_of_the_address_or_a_page(client, method, path, mimetype):
+    response = getattr(client, method)(path)
+    assert response.status_code in (400, 404, 405) and response.mimetype == mimetype
+
+
 def test_api_doc_returns_all_stored_fields(get_json):
     doc = get_json(f"/api/doc/{corpus.INSPECTION_ID}")
     assert list(doc) == DOCUMENT_FIELDS
@@ -92,3 +121,18 @@ def test_undated_document_shows_without_a_date(get_page, get_json):
     page = get_page(f"/doc/{corpus.UNDATED_ID}")
     labels = [dt.get_text(strip=True) for dt in page.select(".app-metadata dt")]
     assert "Published" not in labels
+
+
+def test_links_to_a_document_percent_encode_an_id_in_another_script(tmp_path, open_app):
+    write_post(tmp_path / "corpus", "東京.md", "Notes from Tokyo", "What Tokyo's wards taught us about inspection.")
+    corpus.build_index(tmp_path / "corpus", tmp_path / "index")
+    client = open_app(tmp_path / "index").test_client()
+    encoded = "/doc/%E6%9D%B1%E4%BA%AC"
+
+    [hit] = client.get("/api/search?q=tokyo").get_json()["results"]
+    assert hit["id"] == "東京" and hit["url"] == encoded
+    page = BeautifulSoup(client.get("/search?q=tokyo").get_data(as_text=True), "html.parser")
+    assert page.select_one(".app-result__title a")["href"] == encoded + "?q=tokyo"
+    [row] = csv.DictReader(io.StringIO(client.get("/search.csv?q=tokyo").get_data(as_text=True)))
+    assert row["url"] == "http://localhost" + encoded
+    assert client.get(encoded).status_code == 200

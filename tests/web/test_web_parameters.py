@@ -171,7 +171,7 @@ def test_an_acronym_in_the_query_finds_posts_that_only_write_the_full_name(get_j
     assert ids(by_field) == ids(by_name) == {corpus.ADCS_ALIAS_ID, corpus.ADCS_FULL_ID}
 
 
-@pytest.mark.parametrize("value", ["1000000000000", "0", "abc", "-1"])
+@pytest.mark.parametrize("value", ["1000000000000", "0", "abc", "-1", "%C2%B9", "%D9%A3"])  # ¹ and Arabic 3 are digits to str.isdigit
 def test_a_page_number_out_of_range_says_what_page_accepts(get_json, value):
     error = get_json(f"/api/search?page={value}", status=400)["error"]
     assert error == {"parameter": "page", "message": "Page must be a whole number from 1 to 999,999,999."}

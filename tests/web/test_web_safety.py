@@ -125,7 +125,7 @@ def test_the_static_files_are_served(client):
         ("/static/govuk/govuk-frontend.min.css", "text/css"),
         ("/static/govuk/govuk-frontend.min.js", "text/javascript"),
         ("/static/js/app.mjs", "text/javascript"),
-        ("/assets/fonts/bold-b542beb274-v2.woff2", "font/woff2"),
+        ("/static/govuk/assets/fonts/bold-b542beb274-v2.woff2", "font/woff2"),
         ("/static/images/favicon.svg", "image/svg+xml"),
     ]:
         with client.get(url) as response:

@@ -1,5 +1,6 @@
 // Improves the finder when JavaScript is on; every part of it also works without.
-import { initAll } from '/static/govuk/govuk-frontend.min.js'
+// Addresses are relative or read from the page, so the app works under a path prefix.
+import { initAll } from '../govuk/govuk-frontend.min.js'
 
 initAll()
 
