@@ -11,9 +11,10 @@ import pathlib
 import re
 
 from indexer.document import Document, document_id
-from indexer.reading.extract import Post, extract_post
+from indexer.reading.extract import Post
 from indexer.reading.extract_html import extract_html
 from indexer.reading.extract_markdown import FrontMatterError, extract_markdown
+from indexer.reading.extract_text import extract_post
 
 logger = logging.getLogger(__name__)
 
