@@ -7,6 +7,7 @@ live index as it was: Whoosh commits are all-or-nothing, and a rebuild is only p
 from __future__ import annotations
 
 import ctypes
+import datetime
 import hashlib
 import logging
 import os
@@ -154,9 +155,13 @@ def reindex(
     rebuild: bool = False,
     wait: float = 0.0,
     progress: Callable[[Iterator[SourceFile]], Iterator[SourceFile]] | None = None,
+    today: datetime.date | None = None,
 ) -> ReindexReport:
-    """Bring the index in `index_dir` up to date with `sources`; see the module docstring."""
+    """Bring the index in `index_dir` up to date with `sources`; see the module docstring.
+
+    Dates are read as on `today` (by default the day the job starts), the same for every file."""
     started = time.monotonic()
+    today = today or datetime.date.today()
     unfollowed: list[Rejected] = []
     files = collect_files(sources, unfollowed)
     index_dir = Path(index_dir)
@@ -164,18 +169,18 @@ def reindex(
         store.remove_abandoned_builds(index_dir)
         report = ReindexReport(rejected=unfollowed)
         if rebuild:
-            _rebuild(index_dir, files, sources, report, progress)
+            _rebuild(index_dir, files, sources, report, progress, today)
         else:
             live = store.live_generation(index_dir)
             if live is None:
-                _rebuild(index_dir, files, sources, report, progress)
+                _rebuild(index_dir, files, sources, report, progress, today)
             else:
-                _update(live, files, sources, report, progress)
+                _update(live, files, sources, report, progress, today)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress) -> None:
+def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress, today) -> None:
     """A fresh index beside the live one, switched to when complete. It never needs the live
     index to be readable: that is only read for the report's counts, which is how a damaged
     index is repaired."""
@@ -183,7 +188,7 @@ def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress) -
     building = store.new_building_dir(index_dir)
     try:
         ix = whoosh_index.create_in(str(building), build_schema())
-        _write(ix, files, sources, existing, report, fresh=True, progress=progress)
+        _write(ix, files, sources, existing, report, fresh=True, progress=progress, today=today)
         report.documents = _document_count(ix)
         store.write_meta(building)
         store.publish(index_dir, building)
@@ -192,7 +197,7 @@ def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress) -
         raise
 
 
-def _update(live: Path, files, sources, report: ReindexReport, progress) -> None:
+def _update(live: Path, files, sources, report: ReindexReport, progress, today) -> None:
     """One Whoosh commit on the live index. Whatever a failed or killed run wrote is removed,
     so a full disk does not stay full."""
     store.check_schema(live)
@@ -204,7 +209,7 @@ def _update(live: Path, files, sources, report: ReindexReport, progress) -> None
         logger.info("Could not read the live index in %s", live, exc_info=True)
         raise store.IndexDamaged(f"it cannot be read ({error or type(error).__name__})") from error
     try:
-        _write(ix, files, sources, existing, report, fresh=False, progress=progress)
+        _write(ix, files, sources, existing, report, fresh=False, progress=progress, today=today)
         report.documents = _document_count(ix)
         store.write_meta(live)
     except BaseException:
@@ -267,7 +272,7 @@ def _remove_unreferenced_files(generation: Path, indexname: str = "MAIN") -> Non
             path.unlink(missing_ok=True)
 
 
-def _write(ix, files, sources, existing, report, fresh, progress) -> None:
+def _write(ix, files, sources, existing, report, fresh, progress, today) -> None:
     big = fresh and len(files) >= PARALLEL_BUILD_THRESHOLD
     if big:
         writer = _new_writer(_ProcessWriter, ix, procs=2, batchsize=PARALLEL_BATCH_SIZE, multisegment=True, limitmb=128)
@@ -276,7 +281,7 @@ def _write(ix, files, sources, existing, report, fresh, progress) -> None:
     seen: dict[str, str] = {}
     try:
         for source_file in (progress(iter(files)) if progress else files):
-            _write_one(writer, source_file, existing, seen, report, fresh)
+            _write_one(writer, source_file, existing, seen, report, fresh, today)
         roots = {str(Path(s).resolve()) for s in sources}
         for doc_id, (_, root) in existing.items():
             if doc_id in seen:
@@ -309,7 +314,7 @@ def _new_writer(kind, ix, **options):
     return writer
 
 
-def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh) -> None:
+def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh, today) -> None:
     doc_id = source_file.id
     if doc_id in seen:
         report.rejected.append(Rejected(
@@ -325,7 +330,7 @@ def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh) -
             seen[doc_id] = str(source_file.path)
             report.unchanged += 1
             return
-        document = read_document(source_file.path, source_file.relative_path, data)
+        document = read_document(source_file.path, source_file.relative_path, data, today=today)
         document.organisations = find_organisations(f"{document.title}\n{document.body}")
     except UnreadableFile as error:
         _reject(report, source_file, error.reason, doc_id, existing, seen)

@@ -1,6 +1,7 @@
 """The reindex job: ids, incremental counts, atomic rebuilds, the lock and failures."""
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import signal
@@ -158,6 +159,22 @@ def test_a_file_that_turns_bad_keeps_its_last_good_version(corpus_dir, index_dir
     assert report.deleted == 0 and "academies" in ids_in(index_dir)
 
 
+def test_the_job_reads_dates_as_on_the_day_it_is_given_and_two_runs_agree(tmp_path, index_dir):
+    source = tmp_path / "dated"
+    write_post(source, "ahead.md", "Next year's plans", "What the council will do.", date="2027-01-05")
+
+    def dates(index: Path) -> list:
+        with SearchService(index) as service:
+            return [doc["date"] for doc in service.export()]
+
+    # A post dated the year after next is not believed; one dated next year is.
+    reindex([source], index_dir, rebuild=True, today=datetime.date(2025, 12, 31))
+    reindex([source], index_dir, rebuild=True, today=datetime.date(2025, 12, 31))
+    assert dates(index_dir) == [None]
+    reindex([source], tmp_path / "later", today=datetime.date(2026, 1, 1))
+    assert dates(tmp_path / "later") == ["2027-01-05"]
+
+
 def test_cli_exit_3_lists_rejected_files_in_json(corpus_dir, index_dir, runner):
     (corpus_dir / "empty.md").write_text("   \n", encoding="utf-8")
     result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir), "--json"])
@@ -312,9 +329,9 @@ SLOW_REBUILD = """
     from pathlib import Path
     import indexer.build as build
     real = build.read_document
-    def slow(*args):
+    def slow(*args, **kwargs):
         time.sleep(0.5)
-        return real(*args)
+        return real(*args, **kwargs)
     build.read_document = slow
     build.reindex([Path(sys.argv[1])], Path(sys.argv[2]), rebuild=True)
 """

@@ -304,6 +304,13 @@ def test_impossible_date_is_no_date():
     assert read_fixture("date_impossible_day.txt").date is None
 
 
+def test_a_two_digit_year_is_read_as_on_the_day_it_is_given():
+    path = FIXTURES / "date_two_digit_year.txt"
+    # Next year is plausible for a post (it may be dated ahead); the year after is not, nor 1927.
+    assert read_document(path, path.name, today=datetime.date(2026, 12, 31)).date == datetime.date(2027, 1, 5)
+    assert read_document(path, path.name, today=datetime.date(2025, 12, 31)).date is None
+
+
 def test_file_modification_time_is_never_a_date(tmp_path):
     path = tmp_path / "undated.txt"
     path.write_text("Undated\n\nThis post says nothing about when it was written.", encoding="utf-8")

@@ -6,11 +6,13 @@ Readers never let bad content escape as an arbitrary exception: the reindex reco
 from __future__ import annotations
 
 import codecs
+import datetime
 import logging
 import pathlib
 import re
 
 from indexer.document import Document, document_id
+from indexer.reading.dates import dates_as_of
 from indexer.reading.extract import Post
 from indexer.reading.extract_html import extract_html
 from indexer.reading.extract_markdown import FrontMatterError, extract_markdown
@@ -91,10 +93,12 @@ def reader_for(path: pathlib.Path | str) -> Reader | None:
     return READERS.get(pathlib.PurePath(path).suffix.lower())
 
 
-def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = None) -> Document:
+def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = None, *,
+                  today: datetime.date | None = None) -> Document:
     """Read one file into a `Document` (organisations left for `indexer.organisations.recognise` to fill).
 
-    `data` is the file's bytes when the caller has already read them (with `read_bytes`)."""
+    `data` is the file's bytes when the caller has already read them (with `read_bytes`). Dates
+    are read as on `today` (the reindex job's date; by default the clock's)."""
     reader = reader_for(path)
     if reader is None:
         raise UnreadableFile(
@@ -102,7 +106,8 @@ def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = N
             "use .txt, .html, .htm or .md."
         )
     text = reader.decode(read_bytes(pathlib.Path(path)) if data is None else data)
-    post = reader.extract(text)
+    with dates_as_of(today or datetime.date.today()):
+        post = reader.extract(text)
     if not post.body.strip():
         raise UnreadableFile("The file has no text after its page chrome was removed.")
     return Document(
