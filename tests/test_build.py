@@ -159,6 +159,42 @@ def test_a_file_that_turns_bad_keeps_its_last_good_version(corpus_dir, index_dir
     assert report.deleted == 0 and "academies" in ids_in(index_dir)
 
 
+def exported(index_dir: Path) -> dict[str, dict]:
+    with SearchService(index_dir) as service:
+        return {doc["id"]: doc for doc in service.export()}
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_rebuild_keeps_the_last_good_version_of_a_file_that_turns_bad(corpus_dir, index_dir, monkeypatch,
+                                                                        processes):
+    import indexer.build as build
+
+    if processes == 2:
+        monkeypatch.setattr(build, "PARALLEL_BUILD_THRESHOLD", 2)
+    reindex([corpus_dir], index_dir)
+    good = exported(index_dir)
+    (corpus_dir / "academies.md").write_bytes(b"")
+    for _ in range(2):  # and still on the rebuild after that
+        report = reindex([corpus_dir], index_dir, rebuild=True)
+        assert [Path(r.path).name for r in report.rejected] == ["academies.md"]
+        assert (report.deleted, report.documents) == (0, len(CORPUS))
+        assert exported(index_dir) == good
+    with SearchService(index_dir) as service:  # indexed, not only stored
+        assert service.search(SearchRequest(q="academy conversion")).hits[0].id == "academies"
+        assert service.search(SearchRequest(author=("Carl Haggerty",), year=("2018",))).total == 1
+
+
+def test_a_rebuild_counts_a_bad_file_as_deleted_when_the_live_index_has_no_version_to_keep(
+        corpus_dir, index_dir):
+    reindex([corpus_dir], index_dir)
+    meta_path = store.live_generation(index_dir) / store.META_NAME
+    meta_path.write_text(json.dumps({**json.loads(meta_path.read_text()), "schema_version": 0}))
+    (corpus_dir / "academies.md").write_bytes(b"")
+    report = reindex([corpus_dir], index_dir, rebuild=True)
+    assert (report.deleted, report.documents) == (1, len(CORPUS) - 1)
+    assert "academies" not in ids_in(index_dir)
+
+
 def test_the_job_reads_dates_as_on_the_day_it_is_given_and_two_runs_agree(tmp_path, index_dir):
     source = tmp_path / "dated"
     write_post(source, "ahead.md", "Next year's plans", "What the council will do.", date="2027-01-05")
