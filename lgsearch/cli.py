@@ -14,7 +14,7 @@ import click
 
 from indexer import store
 from indexer.build import ReindexReport, SourceError, reindex
-from indexer.query import FILTER_FIELDS, SORTS, InvalidParameter, request_from_params
+from indexer.query import FILTER_FIELDS, FILTER_PLURALS, SORTS, InvalidParameter, request_from_params
 from indexer.query import IndexUnavailable, SearchResult
 from indexer.query import SearchService
 
@@ -207,9 +207,7 @@ def _print_result(result: SearchResult) -> None:
         if doc["organisations"]:
             click.echo(f"   Organisations: {', '.join(doc['organisations'][:5])}")
         click.echo(f"   {_plain(hit.snippet)}")
-    labels = {"tag": "Tags", "org": "Organisations", "category": "Categories", "source": "Sources",
-              "author": "Authors", "year": "Years"}
-    shown = [(labels[name], values) for name, values in result.facets.items() if values]
+    shown = [(FILTER_PLURALS[name].capitalize(), values) for name, values in result.facets.items() if values]
     if shown:
         click.echo("")
     for label, values in shown:

@@ -13,25 +13,11 @@ from urllib.parse import quote, urlencode
 from indexer.query import org_path
 from indexer.query import (FILTER_FIELDS, MAX_QUERY_LENGTH, InvalidParameter, SearchRequest, canonical_value,
                              filter_key, request_from_params)
+# The filters' names are the query service's, for every page and the command line alike.
+from indexer.query import FILTER_LABELS, FILTER_PLURALS  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
-FILTER_LABELS = {
-    "org": "Organisation",
-    "tag": "Tag",
-    "category": "Category",
-    "source": "Source",
-    "author": "Author",
-    "year": "Year",
-}
-FILTER_PLURALS = {
-    "org": "organisations",
-    "tag": "tags",
-    "category": "categories",
-    "source": "sources",
-    "author": "authors",
-    "year": "years",
-}
 # The order the filters appear down the side of the page.
 FILTER_ORDER = ("org", "tag", "category", "source", "author", "year")
 SEARCH_PARAMETERS = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "per_page", "correct")

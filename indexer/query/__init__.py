@@ -7,14 +7,14 @@ figures. It knows nothing of Flask or of web paths.
 from indexer.organisations import KINDS
 from indexer.query.explore import Explorer
 from indexer.query.org_names import OTHER_KIND, aliases_of, display_name, name_from_path, org_path
-from indexer.query.request import (FILTER_FIELDS, MAX_QUERY_LENGTH, SORTS, InvalidParameter, SearchRequest,
-                                   canonical_value, filter_key, request_from_params)
+from indexer.query.request import (FILTER_FIELDS, FILTER_LABELS, FILTER_PLURALS, MAX_QUERY_LENGTH, SORTS,
+                                   InvalidParameter, SearchRequest, canonical_value, filter_key, request_from_params)
 from indexer.query.results import (Correction, DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable,
                                    Organisation, PeriodCount, SearchResult, Timeline)
 from indexer.query.service import SearchService
 
 __all__ = [
-    "FILTER_FIELDS", "KINDS", "MAX_QUERY_LENGTH", "OTHER_KIND", "SORTS", "Correction", "DocumentPage", "Explorer",
+    "FILTER_FIELDS", "FILTER_LABELS", "FILTER_PLURALS", "KINDS", "MAX_QUERY_LENGTH", "OTHER_KIND", "SORTS", "Correction", "DocumentPage", "Explorer",
     "FacetValue", "Hit", "IndexStatus", "IndexUnavailable", "InvalidParameter", "Organisation", "PeriodCount",
     "SearchRequest", "SearchResult", "SearchService", "Timeline", "aliases_of", "canonical_value", "display_name",
     "filter_key", "name_from_path", "org_path", "request_from_params",

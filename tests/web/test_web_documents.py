@@ -92,3 +92,23 @@ def test_undated_document_shows_without_a_date(get_page, get_json):
     page = get_page(f"/doc/{corpus.UNDATED_ID}")
     labels = [dt.get_text(strip=True) for dt in page.select(".app-metadata dt")]
     assert "Published" not in labels
+
+
+def test_filter_names_are_the_query_services_on_every_page_and_in_the_cli(get_page, client, index_dir,
+                                                                           monkeypatch):
+    from click.testing import CliRunner
+
+    import indexer.query as query
+    from lgsearch.cli import cli
+
+    monkeypatch.setitem(query.FILTER_LABELS, "author", "Writer")
+    monkeypatch.setitem(query.FILTER_LABELS, "tag", "Topic")
+    monkeypatch.setitem(query.FILTER_PLURALS, "tag", "topics")
+    page = get_page(f"/doc/{corpus.INSPECTION_ID}")
+    rows = {dt.get_text(strip=True) for dt in page.select(".app-metadata dt")}
+    assert {"Writer", "Topics"} <= rows and not {"Author", "Tags"} & rows
+    legends = [legend.get_text(strip=True) for legend in get_page("/").select(".app-facet legend")]
+    assert "Topic" in legends and "Writer" in legends
+    assert "topic " in client.get("/search.atom?tag=SLI").get_data(as_text=True)
+    printed = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "search", "inspection"]).output
+    assert "\nTopics: " in printed and "\nTags: " not in printed
