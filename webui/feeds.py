@@ -11,7 +11,7 @@ import logging
 import re
 import xml.etree.ElementTree as ET
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from webui import params
 from webui.service import search_service
@@ -26,9 +26,12 @@ LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
-SERVICE_NAME = "Local government leadership writing"
 # Characters XML 1.0 cannot carry at all, even escaped; stray ones turn up in scraped posts.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _service_name() -> str:
+    return current_app.config["SERVICE_NAME"]
 
 
 def absolute(path: str) -> str:
@@ -87,13 +90,13 @@ def search_atom():
     updated = _timestamp(service.status().indexed_at)
 
     feed = ET.Element("feed", {"xmlns": ATOM})
-    _text(feed, "title", f"{SERVICE_NAME}: {_describe(search_request)}")
+    _text(feed, "title", f"{_service_name()}: {_describe(search_request)}")
     _text(feed, "id", absolute(params.search_url(search_request)))
     _text(feed, "updated", updated)
     _link(feed, absolute(params.search_url(search_request)), "alternate", "text/html")
     _link(feed, absolute(search_request.url("/search.atom")), "self", "application/atom+xml")
     author = ET.SubElement(feed, "author")
-    _text(author, "name", SERVICE_NAME)
+    _text(author, "name", _service_name())
     for hit in result.hits:
         doc = hit.document
         entry = ET.SubElement(feed, "entry")
@@ -153,7 +156,7 @@ def opensearch():
     """Lets a browser add lgsearch as a search engine."""
     root = ET.Element("OpenSearchDescription", {"xmlns": OPENSEARCH})
     _text(root, "ShortName", "lgsearch")
-    _text(root, "Description", f"Search {SERVICE_NAME.lower()}")
+    _text(root, "Description", f"Search {_service_name().lower()}")
     _text(root, "InputEncoding", "UTF-8")
     for media_type, path, rel in (
         ("text/html", "/search?q={searchTerms}", "results"),
