@@ -113,6 +113,12 @@ def test_text_full_of_control_characters_is_binary(tmp_path):
     assert unreadable_reason(path) == "The file is binary, not text."
 
 
+def test_a_short_post_with_a_page_break_is_text(tmp_path):
+    path = tmp_path / "page-break.txt"
+    path.write_bytes(b"Budget notes\n\nA short post.\f")
+    assert read_document(path, path.name).body == "A short post."
+
+
 @pytest.mark.parametrize("name", ["empty.txt", "whitespace_only.txt"])
 def test_empty_or_whitespace_only_file_is_unreadable(name):
     assert unreadable_reason(FIXTURES / name) == "The file is empty."

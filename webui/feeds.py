@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
+from indexer.query import CONTROL_CHARS
 from webui import params
 from webui.service import search_service
 
@@ -26,8 +27,9 @@ LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
-# Characters XML 1.0 cannot carry at all, even escaped; stray ones turn up in scraped posts.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry at all, even escaped (and DEL, which means nothing either);
+# stray ones turn up in scraped posts.
+_XML_ILLEGAL = re.compile(rf"{CONTROL_CHARS.pattern}|[\ufffe\uffff]")
 
 
 def _service_name() -> str:

@@ -15,6 +15,7 @@ from indexer.query import (FILTER_FIELDS, MAX_QUERY_LENGTH, InvalidParameter, Se
                              filter_key, request_from_params)
 # The filters' names are the query service's, for every page and the command line alike.
 from indexer.query import FILTER_LABELS, FILTER_PLURALS  # noqa: F401
+from indexer.query import CONTROL_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +26,8 @@ SEARCH_PARAMETERS = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "per_pag
 QUERY_MAXLENGTH = MAX_QUERY_LENGTH
 
 # Control characters never mean anything in a search; a null byte in particular must not reach
-# the index, so they are removed before validation (and the canonical URL drops them).
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# the index, so they are removed before validation (and the canonical URL drops them). Tabs and
+# line breaks become spaces.
 _WHITESPACE_CONTROLS = re.compile(r"[\t\r\n]")
 
 
@@ -36,7 +37,7 @@ def clean_params(args) -> dict[str, list[str]]:
 
 
 def _clean(value: str) -> str:
-    return _CONTROL_CHARS.sub("", _WHITESPACE_CONTROLS.sub(" ", value))
+    return CONTROL_CHARS.sub("", _WHITESPACE_CONTROLS.sub(" ", value))
 
 
 def parse_search(args) -> SearchRequest:

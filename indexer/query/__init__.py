@@ -12,9 +12,11 @@ from indexer.query.request import (FILTER_FIELDS, FILTER_LABELS, FILTER_PLURALS,
 from indexer.query.results import (Correction, DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable,
                                    Organisation, PeriodCount, SearchResult, Timeline)
 from indexer.query.service import SearchService
+from indexer.text import CONTROL_CHARS
 
 __all__ = [
-    "FILTER_FIELDS", "FILTER_LABELS", "FILTER_PLURALS", "KINDS", "MAX_QUERY_LENGTH", "OTHER_KIND", "SORTS", "Correction", "DocumentPage", "Explorer",
+    "CONTROL_CHARS", "FILTER_LABELS", "FILTER_PLURALS",
+    "FILTER_FIELDS", "KINDS", "MAX_QUERY_LENGTH", "OTHER_KIND", "SORTS", "Correction", "DocumentPage", "Explorer",
     "FacetValue", "Hit", "IndexStatus", "IndexUnavailable", "InvalidParameter", "Organisation", "PeriodCount",
     "SearchRequest", "SearchResult", "SearchService", "Timeline", "aliases_of", "canonical_value", "display_name",
     "filter_key", "name_from_path", "org_path", "request_from_params",

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from indexer.reading.bylines import parse_byline
+from indexer.text import CONTROL_CHARS
 
 
 TITLE_MAX = 100
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\ufeff]")
+# Control characters, and the invisible zero-width space and byte order mark.
+_UNWANTED = re.compile(rf"{CONTROL_CHARS.pattern}|[\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 _CHROME_LINES = {
@@ -88,7 +90,7 @@ class Post:
 def normalise_text(text: str) -> str:
     """LF line endings, plain spaces, no control characters or trailing blanks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _CONTROL_CHARS.sub("", text.replace("\f", "\n").replace("\v", "\n"))
+    text = _UNWANTED.sub("", text.replace("\f", "\n").replace("\v", "\n"))
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 

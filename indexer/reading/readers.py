@@ -17,13 +17,13 @@ from indexer.reading.extract import Post
 from indexer.reading.extract_html import extract_html
 from indexer.reading.extract_markdown import FrontMatterError, extract_markdown
 from indexer.reading.extract_text import extract_post
+from indexer.text import CONTROL_CHARS
 
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _FALLBACK_CODECS = {"utf-8", "ascii", "iso8859-1", "cp1252"}
-_CONTROL_CHARS = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 
 
@@ -143,7 +143,8 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise UnreadableFile("The file is empty.")
-    if len(_CONTROL_CHARS.findall(text)) > len(text) / 100:
+    # Form feeds and vertical tabs break pages of text: no sign of a binary file.
+    if len(CONTROL_CHARS.findall(text.replace("\f", "").replace("\v", ""))) > len(text) / 100:
         raise UnreadableFile("The file is binary, not text.")
     return text
 
