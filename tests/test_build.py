@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -322,6 +323,7 @@ HOLD_LOCK = """
     with ReindexLock(Path(sys.argv[1])):
         print("locked", flush=True)
         time.sleep(float(sys.argv[2]))
+        print("releasing", flush=True)
 """
 
 
@@ -348,7 +350,10 @@ def test_wait_lets_a_reindex_queue_behind_another(corpus_dir, index_dir, runner)
     with holding_lock(index_dir, 1) as holder:
         result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir), "--wait", "20"])
         assert result.exit_code == 0, result.output
-        assert holder.poll() is not None  # it really waited for the holder to finish
+        # It really waited: the holder said it was letting go before the job could finish. (Whether
+        # the holder has also exited by now is a race with the job, not something --wait promises.)
+        assert select.select([holder.stdout], [], [], 0)[0], "the job finished while the lock was held"
+        assert holder.stdout.readline().strip() == "releasing"
 
 
 def test_a_killed_jobs_lock_is_recovered_automatically(corpus_dir, index_dir):
