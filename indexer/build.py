@@ -393,6 +393,9 @@ class _LastGoodVersions:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
         if self._ix is not None:
@@ -422,7 +425,7 @@ class _LastGoodVersions:
             except Exception as error:
                 logger.warning("The live index cannot be read (%s), so files that have turned bad are "
                                "left out of the rebuild.", error)
-                self.__exit__(None, None, None)
+                self.close()
         return self._searcher
 # -- the two-process writer ------------------------------------------------------------------
 
