@@ -7,6 +7,7 @@ live index as it was: Whoosh commits are all-or-nothing, and a rebuild is only p
 from __future__ import annotations
 
 import ctypes
+import datetime
 import hashlib
 import logging
 import os
@@ -27,7 +28,7 @@ from indexer import store
 from indexer.document import document_id
 from indexer.organisations import find_organisations
 from indexer.reading.readers import SUPPORTED_EXTENSIONS, UnreadableFile, read_bytes, read_document
-from indexer.schema import build_schema, document_fields
+from indexer.schema import build_schema, document_fields, document_from_stored
 
 logger = logging.getLogger(__name__)
 
@@ -154,9 +155,13 @@ def reindex(
     rebuild: bool = False,
     wait: float = 0.0,
     progress: Callable[[Iterator[SourceFile]], Iterator[SourceFile]] | None = None,
+    today: datetime.date | None = None,
 ) -> ReindexReport:
-    """Bring the index in `index_dir` up to date with `sources`; see the module docstring."""
+    """Bring the index in `index_dir` up to date with `sources`; see the module docstring.
+
+    Dates are read as on `today` (by default the day the job starts), the same for every file."""
     started = time.monotonic()
+    today = today or datetime.date.today()
     unfollowed: list[Rejected] = []
     files = collect_files(sources, unfollowed)
     index_dir = Path(index_dir)
@@ -164,18 +169,18 @@ def reindex(
         store.remove_abandoned_builds(index_dir)
         report = ReindexReport(rejected=unfollowed)
         if rebuild:
-            _rebuild(index_dir, files, sources, report, progress)
+            _rebuild(index_dir, files, sources, report, progress, today)
         else:
             live = store.live_generation(index_dir)
             if live is None:
-                _rebuild(index_dir, files, sources, report, progress)
+                _rebuild(index_dir, files, sources, report, progress, today)
             else:
-                _update(live, files, sources, report, progress)
+                _update(live, files, sources, report, progress, today)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress) -> None:
+def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress, today) -> None:
     """A fresh index beside the live one, switched to when complete. It never needs the live
     index to be readable: that is only read for the report's counts, which is how a damaged
     index is repaired."""
@@ -183,7 +188,9 @@ def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress) -
     building = store.new_building_dir(index_dir)
     try:
         ix = whoosh_index.create_in(str(building), build_schema())
-        _write(ix, files, sources, existing, report, fresh=True, progress=progress)
+        with _LastGoodVersions(index_dir) as last_good:
+            _write(ix, files, sources, existing, report, fresh=True, progress=progress, today=today,
+                   last_good=last_good)
         report.documents = _document_count(ix)
         store.write_meta(building)
         store.publish(index_dir, building)
@@ -192,7 +199,7 @@ def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress) -
         raise
 
 
-def _update(live: Path, files, sources, report: ReindexReport, progress) -> None:
+def _update(live: Path, files, sources, report: ReindexReport, progress, today) -> None:
     """One Whoosh commit on the live index. Whatever a failed or killed run wrote is removed,
     so a full disk does not stay full."""
     store.check_schema(live)
@@ -204,7 +211,7 @@ def _update(live: Path, files, sources, report: ReindexReport, progress) -> None
         logger.info("Could not read the live index in %s", live, exc_info=True)
         raise store.IndexDamaged(f"it cannot be read ({error or type(error).__name__})") from error
     try:
-        _write(ix, files, sources, existing, report, fresh=False, progress=progress)
+        _write(ix, files, sources, existing, report, fresh=False, progress=progress, today=today)
         report.documents = _document_count(ix)
         store.write_meta(live)
     except BaseException:
@@ -267,7 +274,7 @@ def _remove_unreferenced_files(generation: Path, indexname: str = "MAIN") -> Non
             path.unlink(missing_ok=True)
 
 
-def _write(ix, files, sources, existing, report, fresh, progress) -> None:
+def _write(ix, files, sources, existing, report, fresh, progress, today, last_good=None) -> None:
     big = fresh and len(files) >= PARALLEL_BUILD_THRESHOLD
     if big:
         writer = _new_writer(_ProcessWriter, ix, procs=2, batchsize=PARALLEL_BATCH_SIZE, multisegment=True, limitmb=128)
@@ -276,7 +283,7 @@ def _write(ix, files, sources, existing, report, fresh, progress) -> None:
     seen: dict[str, str] = {}
     try:
         for source_file in (progress(iter(files)) if progress else files):
-            _write_one(writer, source_file, existing, seen, report, fresh)
+            _write_one(writer, source_file, existing, seen, report, fresh, today, last_good)
         roots = {str(Path(s).resolve()) for s in sources}
         for doc_id, (_, root) in existing.items():
             if doc_id in seen:
@@ -309,7 +316,7 @@ def _new_writer(kind, ix, **options):
     return writer
 
 
-def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh) -> None:
+def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh, today, last_good) -> None:
     doc_id = source_file.id
     if doc_id in seen:
         report.rejected.append(Rejected(
@@ -325,14 +332,16 @@ def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh) -
             seen[doc_id] = str(source_file.path)
             report.unchanged += 1
             return
-        document = read_document(source_file.path, source_file.relative_path, data)
+        document = read_document(source_file.path, source_file.relative_path, data, today=today)
         document.organisations = find_organisations(f"{document.title}\n{document.body}")
     except UnreadableFile as error:
-        _reject(report, source_file, error.reason, doc_id, existing, seen)
+        _reject(report, source_file, error.reason)
+        _keep_last_good_version(writer, source_file, existing, seen, last_good)
         return
     except Exception as error:  # a bug of ours must not stop the run
         logger.exception("Could not extract %s", source_file.path)
-        _reject(report, source_file, f"The file could not be read ({type(error).__name__}).", doc_id, existing, seen)
+        _reject(report, source_file, f"The file could not be read ({type(error).__name__}).")
+        _keep_last_good_version(writer, source_file, existing, seen, last_good)
         return
     seen[doc_id] = str(source_file.path)
     fields = document_fields(document, content_hash, str(source_file.root))
@@ -348,13 +357,76 @@ def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh) -
         report.updated += 1
 
 
-def _reject(report, source_file, reason, doc_id, existing, seen) -> None:
-    """Report a bad file; an earlier good version of it stays in the index. The report lists it
-    (the CLI on stderr), so the log does not say it a second time."""
+def _reject(report, source_file, reason) -> None:
+    """Report a bad file. The report lists it (the CLI on stderr), so the log does not say it a
+    second time."""
     logger.debug("Skipped %s: %s", source_file.path, reason)
     report.rejected.append(Rejected(str(source_file.path), reason))
-    if doc_id in existing:
-        seen[doc_id] = str(source_file.path)
+
+
+def _keep_last_good_version(writer, source_file: SourceFile, existing, seen, last_good) -> None:
+    """A file that has turned bad keeps its last good version, as the README promises: an
+    incremental run leaves it where it is, a rebuild (`last_good` given) copies it across from
+    the live index. What cannot be kept is counted as deleted."""
+    doc_id = source_file.id
+    if doc_id not in existing:
+        return
+    if last_good is not None:
+        fields = last_good.fields(doc_id)
+        if fields is None:
+            return
+        writer.add_document(**fields)
+    seen[doc_id] = str(source_file.path)
+
+
+class _LastGoodVersions:
+    """The live index's documents as index fields, for a rebuild to carry across a file that has
+    turned bad. The live index is opened only when such a file turns up; one that cannot be read,
+    or was built by another version of lgsearch, has nothing to carry (a rebuild never needs it)."""
+
+    def __init__(self, index_dir: Path):
+        self._index_dir = index_dir
+        self._opened = False
+        self._ix = self._searcher = None
+
+    def __enter__(self) -> "_LastGoodVersions":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        if self._ix is not None:
+            self._ix.close()
+        self._ix = self._searcher = None
+
+    def fields(self, doc_id: str) -> dict | None:
+        searcher = self._open()
+        stored = searcher.document(id=doc_id) if searcher is not None else None
+        if stored is None:
+            return None
+        return document_fields(document_from_stored(stored), stored.get("content_hash", ""),
+                               stored.get("source_root", ""))
+
+    def _open(self):
+        if not self._opened:
+            self._opened = True
+            try:
+                live = store.live_generation(self._index_dir)
+                if live is not None:
+                    store.check_schema(live)
+                    self._ix = whoosh_index.open_dir(str(live))
+                    self._searcher = self._ix.searcher()
+            except store.IndexOutdated:
+                logger.warning("The live index was built by another version of lgsearch, so files "
+                               "that have turned bad are left out of the rebuild.")
+            except Exception as error:
+                logger.warning("The live index cannot be read (%s), so files that have turned bad are "
+                               "left out of the rebuild.", error)
+                self.close()
+        return self._searcher
 # -- the two-process writer ------------------------------------------------------------------
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 _UNSAFE_ID_CHARS = re.compile(r"[^a-z0-9_.-]+")
@@ -48,10 +48,3 @@ class Document:
     @property
     def year(self) -> str | None:
         return str(self.date.year) if self.date else None
-
-    def to_json(self) -> dict:
-        """All stored fields, as the contract's JSON shows them."""
-        data = asdict(self)
-        data["date"] = self.date.isoformat() if self.date else None
-        data["year"] = self.year
-        return data

@@ -1,9 +1,12 @@
 """The Whoosh schema, its version, and the one mapping between a Document and the index.
 
-`document_fields` writes a Document as index fields and `stored_document` reads one back as the
-contract's document, so both directions live beside the fields they use.
+`document_fields` writes a Document as index fields; `stored_document` reads one back as the
+contract's document and `document_from_stored` as the Document itself (so a rebuild can carry a
+post across), so both directions live beside the fields they use.
 """
 from __future__ import annotations
+
+import datetime
 
 from whoosh.analysis import Filter, RegexTokenizer, SimpleAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -178,3 +181,18 @@ def stored_document(stored: dict, with_body: bool = False) -> dict:
     if with_body:
         doc["body"] = stored.get("body", "")
     return doc
+
+
+def document_from_stored(stored: dict) -> Document:
+    """Stored index fields as the Document they were written from: `document_fields` undone."""
+    date = stored.get("date")
+    return Document(
+        id=stored["id"],
+        path=stored.get("path", ""),
+        title=stored.get("title", ""),
+        body=stored.get("body", ""),
+        date=datetime.date.fromisoformat(date) if date else None,
+        author=stored.get("author"),
+        source=stored.get("source"),
+        **{name: list(stored.get(name) or ()) for name in LIST_FIELDS},
+    )

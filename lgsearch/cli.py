@@ -14,7 +14,7 @@ import click
 
 from indexer import store
 from indexer.build import ReindexReport, SourceError, reindex
-from indexer.query import FILTER_FIELDS, SORTS, InvalidParameter, request_from_params
+from indexer.query import FILTER_FIELDS, FILTER_PLURALS, SORTS, InvalidParameter, request_from_params
 from indexer.query import IndexUnavailable, SearchResult
 from indexer.query import SearchService
 
@@ -26,13 +26,31 @@ EXIT_REJECTED = 3
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
+# What each filter option keeps, for its help text; one option per filter field.
+_FILTER_HELP = {
+    "tag": "Only posts with this tag",
+    "org": "Only posts naming this organisation",
+    "category": "Only posts in this category",
+    "source": "Only posts from this blog or site",
+    "author": "Only posts by this author",
+    "year": "Only posts published this year",
+}
+
+
 class UsageProblem(click.ClickException):
     """A user error that exits 2, like click's own usage errors, without the usage text."""
 
     exit_code = EXIT_USAGE
 
 
+class Failed(click.ClickException):
+    """The job or search failed; click prints "Error: ..." on stderr and exits 1."""
+
+    exit_code = EXIT_FAILED
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lgsearch", prog_name="lgsearch")
 @click.option("--index-dir", envvar="LGSEARCH_INDEX_DIR", default="index_data", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Where the index is kept.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what is happening.")
@@ -71,20 +89,23 @@ def _verbose_option(command):
 def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: bool, wait: float) -> None:
     """Bring the index up to date with SOURCE folders or files (default ./seeds)."""
     source_list = list(sources) or [Path(os.environ.get("LGSEARCH_SEEDS", "seeds"))]
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     show_progress = not as_json and sys.stderr.isatty()
+    previous_handler = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         report = reindex(source_list, obj["index_dir"], rebuild=rebuild, wait=wait,
                          progress=_progress_bar if show_progress else None)
     except SourceError as error:
         raise UsageProblem(str(error)) from None
     except (store.ReindexBusy, store.IndexOutdated, store.IndexDamaged) as error:
-        _fail(str(error))
+        raise Failed(str(error)) from None
     except KeyboardInterrupt:
-        _fail("The reindex was stopped. The live index is unchanged.")
+        raise Failed("The reindex was stopped. The live index is unchanged.") from None
     except Exception as error:
         logger.exception("The reindex failed")
-        _fail(f"The reindex failed ({error}). The live index is unchanged.")
+        raise Failed(f"The reindex failed ({error}). The live index is unchanged.") from None
+    finally:
+        # The job is over: whoever called (a test, or a program embedding the CLI) gets its own back.
+        signal.signal(signal.SIGTERM, previous_handler)
     if as_json:
         click.echo(json.dumps(report.to_json()))
     else:
@@ -108,11 +129,6 @@ def _progress_bar(files):
         yield from bar
 
 
-def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(EXIT_FAILED)
-
-
 def _print_summary(report: ReindexReport) -> None:
     click.echo(
         f"Indexed {report.documents} documents: {report.added} added, {report.updated} updated, "
@@ -127,14 +143,16 @@ def _print_rejected(report: ReindexReport) -> None:
             click.echo(f"  {rejected.path}: {rejected.reason}", err=True)
 
 
+def _filter_options(command):
+    """A repeatable option for each filter the query service takes (`--tag`, `--org`, ...)."""
+    for name in reversed(FILTER_FIELDS):  # the last applied is listed first in --help
+        command = click.option(f"--{name}", multiple=True, help=f"{_FILTER_HELP[name]} (repeatable).")(command)
+    return command
+
+
 @cli.command("search")
 @click.argument("query", nargs=-1)
-@click.option("--tag", multiple=True, help="Only posts with this tag (repeatable).")
-@click.option("--org", multiple=True, help="Only posts naming this organisation (repeatable).")
-@click.option("--category", multiple=True, help="Only posts in this category (repeatable).")
-@click.option("--source", multiple=True, help="Only posts from this blog or site (repeatable).")
-@click.option("--author", multiple=True, help="Only posts by this author (repeatable).")
-@click.option("--year", multiple=True, help="Only posts published this year (repeatable).")
+@_filter_options
 @click.option("--from", "date_from", help="Published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", help="Published on or before: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--sort", type=click.Choice(SORTS), help="Order of results.")
@@ -168,7 +186,7 @@ def _with_index(obj: dict, action):
         try:
             return action(service)
         except IndexUnavailable as error:
-            _fail(str(error))
+            raise Failed(str(error)) from None
 
 
 def _plain(snippet: str) -> str:
@@ -194,9 +212,7 @@ def _print_result(result: SearchResult) -> None:
         if doc["organisations"]:
             click.echo(f"   Organisations: {', '.join(doc['organisations'][:5])}")
         click.echo(f"   {_plain(hit.snippet)}")
-    labels = {"tag": "Tags", "org": "Organisations", "category": "Categories", "source": "Sources",
-              "author": "Authors", "year": "Years"}
-    shown = [(labels[name], values) for name, values in result.facets.items() if values]
+    shown = [(FILTER_PLURALS[name].capitalize(), values) for name, values in result.facets.items() if values]
     if shown:
         click.echo("")
     for label, values in shown:

@@ -1,8 +1,10 @@
 """The reindex job: ids, incremental counts, atomic rebuilds, the lock and failures."""
 from __future__ import annotations
 
+import datetime
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -158,6 +160,58 @@ def test_a_file_that_turns_bad_keeps_its_last_good_version(corpus_dir, index_dir
     assert report.deleted == 0 and "academies" in ids_in(index_dir)
 
 
+def exported(index_dir: Path) -> dict[str, dict]:
+    with SearchService(index_dir) as service:
+        return {doc["id"]: doc for doc in service.export()}
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_rebuild_keeps_the_last_good_version_of_a_file_that_turns_bad(corpus_dir, index_dir, monkeypatch,
+                                                                        processes):
+    import indexer.build as build
+
+    if processes == 2:
+        monkeypatch.setattr(build, "PARALLEL_BUILD_THRESHOLD", 2)
+    reindex([corpus_dir], index_dir)
+    good = exported(index_dir)
+    (corpus_dir / "academies.md").write_bytes(b"")
+    for _ in range(2):  # and still on the rebuild after that
+        report = reindex([corpus_dir], index_dir, rebuild=True)
+        assert [Path(r.path).name for r in report.rejected] == ["academies.md"]
+        assert (report.deleted, report.documents) == (0, len(CORPUS))
+        assert exported(index_dir) == good
+    with SearchService(index_dir) as service:  # indexed, not only stored
+        assert service.search(SearchRequest(q="academy conversion")).hits[0].id == "academies"
+        assert service.search(SearchRequest(author=("Carl Haggerty",), year=("2018",))).total == 1
+
+
+def test_a_rebuild_counts_a_bad_file_as_deleted_when_the_live_index_has_no_version_to_keep(
+        corpus_dir, index_dir):
+    reindex([corpus_dir], index_dir)
+    meta_path = store.live_generation(index_dir) / store.META_NAME
+    meta_path.write_text(json.dumps({**json.loads(meta_path.read_text()), "schema_version": 0}))
+    (corpus_dir / "academies.md").write_bytes(b"")
+    report = reindex([corpus_dir], index_dir, rebuild=True)
+    assert (report.deleted, report.documents) == (1, len(CORPUS) - 1)
+    assert "academies" not in ids_in(index_dir)
+
+
+def test_the_job_reads_dates_as_on_the_day_it_is_given_and_two_runs_agree(tmp_path, index_dir):
+    source = tmp_path / "dated"
+    write_post(source, "ahead.md", "Next year's plans", "What the council will do.", date="2027-01-05")
+
+    def dates(index: Path) -> list:
+        with SearchService(index) as service:
+            return [doc["date"] for doc in service.export()]
+
+    # A post dated the year after next is not believed; one dated next year is.
+    reindex([source], index_dir, rebuild=True, today=datetime.date(2025, 12, 31))
+    reindex([source], index_dir, rebuild=True, today=datetime.date(2025, 12, 31))
+    assert dates(index_dir) == [None]
+    reindex([source], tmp_path / "later", today=datetime.date(2026, 1, 1))
+    assert dates(tmp_path / "later") == ["2027-01-05"]
+
+
 def test_cli_exit_3_lists_rejected_files_in_json(corpus_dir, index_dir, runner):
     (corpus_dir / "empty.md").write_text("   \n", encoding="utf-8")
     result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir), "--json"])
@@ -269,6 +323,7 @@ HOLD_LOCK = """
     with ReindexLock(Path(sys.argv[1])):
         print("locked", flush=True)
         time.sleep(float(sys.argv[2]))
+        print("releasing", flush=True)
 """
 
 
@@ -295,7 +350,10 @@ def test_wait_lets_a_reindex_queue_behind_another(corpus_dir, index_dir, runner)
     with holding_lock(index_dir, 1) as holder:
         result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(corpus_dir), "--wait", "20"])
         assert result.exit_code == 0, result.output
-        assert holder.poll() is not None  # it really waited for the holder to finish
+        # It really waited: the holder said it was letting go before the job could finish. (Whether
+        # the holder has also exited by now is a race with the job, not something --wait promises.)
+        assert select.select([holder.stdout], [], [], 0)[0], "the job finished while the lock was held"
+        assert holder.stdout.readline().strip() == "releasing"
 
 
 def test_a_killed_jobs_lock_is_recovered_automatically(corpus_dir, index_dir):
@@ -312,9 +370,9 @@ SLOW_REBUILD = """
     from pathlib import Path
     import indexer.build as build
     real = build.read_document
-    def slow(*args):
+    def slow(*args, **kwargs):
         time.sleep(0.5)
-        return real(*args)
+        return real(*args, **kwargs)
     build.read_document = slow
     build.reindex([Path(sys.argv[1])], Path(sys.argv[2]), rebuild=True)
 """

@@ -44,12 +44,12 @@ JOB = """
                 time.sleep(600)
 
     read_document, reads = build.read_document, [0]
-    def reading(*args):
+    def reading(*args, **kwargs):
         reads[0] += 1
         if reads[0] == 20:
             arrive("feeding")
         time.sleep(0.02)
-        return read_document(*args)
+        return read_document(*args, **kwargs)
     build.read_document = reading
 
     merge = SegmentWriter._merge_segments

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from helpers import CORPUS, REPO_ROOT
+from indexer.query import SearchRequest, SearchService
 from lgsearch.cli import cli
 from webui import create_app
 
@@ -101,3 +102,51 @@ def test_rejected_files_are_listed_once_on_stderr(corpus_dir, index_dir):
                                str(corpus_dir)], env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 3
         assert done.stderr.count("empty.txt") == 1, done.stderr
+
+
+def test_every_filter_of_the_query_service_is_an_option_of_search(runner, built_index):
+    from indexer.query import FILTER_FIELDS
+
+    values = {"tag": "Schools", "org": "Ofsted", "category": "Education", "source": "Carl's Notepad",
+              "author": "Carl Haggerty", "year": "2018"}
+    assert set(values) == set(FILTER_FIELDS)
+    for name, value in values.items():
+        data = json.loads(invoke(runner, built_index, "search", f"--{name}", value, "--json").output)
+        assert data["query"][name] == [value] and data["total"] >= 1, name
+        with SearchService(built_index) as service:
+            assert data["total"] == service.search(SearchRequest(**{name: (value,)})).total
+
+
+def test_version_is_the_installed_distributions(runner):
+    from importlib.metadata import version
+
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0 and result.output == f"lgsearch, version {version('lgsearch')}\n"
+
+
+def test_index_gives_back_the_sigterm_handler_it_found(runner, corpus_dir, index_dir):
+    import signal
+
+    def callers_own(signum, frame):
+        pass
+
+    previous = signal.signal(signal.SIGTERM, callers_own)
+    try:
+        for args in ([str(corpus_dir)], [str(corpus_dir / "missing")]):  # done, and a usage error
+            invoke(runner, index_dir, "index", *args)
+            assert signal.getsignal(signal.SIGTERM) is callers_own, args
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_failed_command_says_error_on_stderr_and_exits_1(runner, corpus_dir, index_dir, monkeypatch):
+    import indexer.build as build
+
+    def failing(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build, "_write", failing)
+    result = invoke(runner, index_dir, "index", str(corpus_dir))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == ("Error: The reindex failed ([Errno 28] No space left on device). "
+                                              "The live index is unchanged.")

@@ -113,6 +113,12 @@ def test_text_full_of_control_characters_is_binary(tmp_path):
     assert unreadable_reason(path) == "The file is binary, not text."
 
 
+def test_a_short_post_with_a_page_break_is_text(tmp_path):
+    path = tmp_path / "page-break.txt"
+    path.write_bytes(b"Budget notes\n\nA short post.\f")
+    assert read_document(path, path.name).body == "A short post."
+
+
 @pytest.mark.parametrize("name", ["empty.txt", "whitespace_only.txt"])
 def test_empty_or_whitespace_only_file_is_unreadable(name):
     assert unreadable_reason(FIXTURES / name) == "The file is empty."
@@ -302,6 +308,13 @@ def test_time_of_day_is_not_a_date():
 
 def test_impossible_date_is_no_date():
     assert read_fixture("date_impossible_day.txt").date is None
+
+
+def test_a_two_digit_year_is_read_as_on_the_day_it_is_given():
+    path = FIXTURES / "date_two_digit_year.txt"
+    # Next year is plausible for a post (it may be dated ahead); the year after is not, nor 1927.
+    assert read_document(path, path.name, today=datetime.date(2026, 12, 31)).date == datetime.date(2027, 1, 5)
+    assert read_document(path, path.name, today=datetime.date(2025, 12, 31)).date is None
 
 
 def test_file_modification_time_is_never_a_date(tmp_path):

@@ -28,6 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         INDEX_DIR=os.environ.get("LGSEARCH_INDEX_DIR") or "index_data",
+        # The name on every page, in feed titles and in the browser's list of search engines.
+        SERVICE_NAME="Local government leadership writing",
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (see README).
         PROXIES=os.environ.get("LGSEARCH_PROXIES") or 0,
     )

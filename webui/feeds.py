@@ -11,8 +11,9 @@ import logging
 import re
 import xml.etree.ElementTree as ET
 
-from flask import Blueprint, Response, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
+from indexer.query import CONTROL_CHARS
 from webui import params
 from webui.service import search_service
 
@@ -26,9 +27,13 @@ LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
-SERVICE_NAME = "Local government leadership writing"
-# Characters XML 1.0 cannot carry at all, even escaped; stray ones turn up in scraped posts.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry at all, even escaped (and DEL, which means nothing either);
+# stray ones turn up in scraped posts.
+_XML_ILLEGAL = re.compile(rf"{CONTROL_CHARS.pattern}|[\ufffe\uffff]")
+
+
+def _service_name() -> str:
+    return current_app.config["SERVICE_NAME"]
 
 
 @bp.get("/search.csv")
@@ -83,7 +88,7 @@ def search_atom():
     updated = _timestamp(service.status().indexed_at)
 
     feed = ET.Element("feed", {"xmlns": ATOM})
-    _text(feed, "title", f"{SERVICE_NAME}: {_describe(search_request)}")
+    _text(feed, "title", f"{_service_name()}: {_describe(search_request)}")
     page_url = params.search_url(search_request, external=True)
     _text(feed, "id", page_url)
     _text(feed, "updated", updated)
@@ -91,7 +96,7 @@ def search_atom():
     _link(feed, params.format_url(search_request, "feeds.search_atom", external=True), "self",
           "application/atom+xml")
     author = ET.SubElement(feed, "author")
-    _text(author, "name", SERVICE_NAME)
+    _text(author, "name", _service_name())
     for hit in result.hits:
         doc = hit.document
         entry = ET.SubElement(feed, "entry")
@@ -151,7 +156,7 @@ def opensearch():
     """Lets a browser add lgsearch as a search engine."""
     root = ET.Element("OpenSearchDescription", {"xmlns": OPENSEARCH})
     _text(root, "ShortName", "lgsearch")
-    _text(root, "Description", f"Search {SERVICE_NAME.lower()}")
+    _text(root, "Description", f"Search {_service_name().lower()}")
     _text(root, "InputEncoding", "UTF-8")
     for media_type, endpoint, query, rel in (
         ("text/html", "views.search", "?q={searchTerms}", "results"),

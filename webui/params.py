@@ -16,25 +16,12 @@ from flask import url_for
 from indexer.query import display_name
 from indexer.query import (FILTER_FIELDS, MAX_QUERY_LENGTH, InvalidParameter, SearchRequest, canonical_value,
                              filter_key, request_from_params)
+# The filters' names are the query service's, for every page and the command line alike.
+from indexer.query import FILTER_LABELS, FILTER_PLURALS  # noqa: F401
+from indexer.query import CONTROL_CHARS
 
 logger = logging.getLogger(__name__)
 
-FILTER_LABELS = {
-    "org": "Organisation",
-    "tag": "Tag",
-    "category": "Category",
-    "source": "Source",
-    "author": "Author",
-    "year": "Year",
-}
-FILTER_PLURALS = {
-    "org": "organisations",
-    "tag": "tags",
-    "category": "categories",
-    "source": "sources",
-    "author": "authors",
-    "year": "years",
-}
 # The order the filters appear down the side of the page.
 FILTER_ORDER = ("org", "tag", "category", "source", "author", "year")
 SEARCH_PARAMETERS = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "per_page", "correct")
@@ -42,8 +29,8 @@ SEARCH_PARAMETERS = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "per_pag
 QUERY_MAXLENGTH = MAX_QUERY_LENGTH
 
 # Control characters never mean anything in a search; a null byte in particular must not reach
-# the index, so they are removed before validation (and the canonical URL drops them).
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# the index, so they are removed before validation (and the canonical URL drops them). Tabs and
+# line breaks become spaces.
 _WHITESPACE_CONTROLS = re.compile(r"[\t\r\n]")
 
 
@@ -53,7 +40,7 @@ def clean_params(args) -> dict[str, list[str]]:
 
 
 def _clean(value: str) -> str:
-    return _CONTROL_CHARS.sub("", _WHITESPACE_CONTROLS.sub(" ", value))
+    return CONTROL_CHARS.sub("", _WHITESPACE_CONTROLS.sub(" ", value))
 
 
 def parse_search(args) -> SearchRequest:

@@ -13,6 +13,7 @@ from functools import cache
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+from indexer.query import FILTER_LABELS, FILTER_PLURALS
 from webui import presenters
 
 GOVUK_PREFIX = "govuk_frontend_jinja"
@@ -40,3 +41,4 @@ def configure(app) -> None:
     ])
     app.jinja_env.filters["display_date"] = presenters.display_date
     app.jinja_env.filters["org_name"] = presenters.org_name
+    app.jinja_env.globals.update(filter_labels=FILTER_LABELS, filter_plurals=FILTER_PLURALS)

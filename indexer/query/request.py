@@ -10,6 +10,23 @@ from indexer.organisations import canonical_org
 from indexer.schema import value_key
 
 FILTER_FIELDS = ("tag", "org", "category", "source", "author", "year")
+# What each filter is called, one value and several: the web's facets and the command line's.
+FILTER_LABELS = {
+    "org": "Organisation",
+    "tag": "Tag",
+    "category": "Category",
+    "source": "Source",
+    "author": "Author",
+    "year": "Year",
+}
+FILTER_PLURALS = {
+    "org": "organisations",
+    "tag": "tags",
+    "category": "categories",
+    "source": "sources",
+    "author": "authors",
+    "year": "years",
+}
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10

@@ -1,11 +1,17 @@
 """Publication dates as people write them on UK blogs: day first, month names, two-digit years.
 
 Only whole strings are parsed, so a date is never picked out of the middle of a sentence.
+A two-digit year, and the latest year a post may have, depend on today's date: the reindex job
+fixes that date once (`dates_as_of`), so every file of one run, and an unchanged file in the next,
+is read the same way.
 """
 from __future__ import annotations
 
 import datetime
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
@@ -34,6 +40,21 @@ _FORMATS = [
     re.compile(r"(?P<year>\d{4})(?P<sep>[/-])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"),
 ]
 _ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ]|$)")
+_TODAY: ContextVar[datetime.date | None] = ContextVar("lgsearch_today", default=None)
+
+
+@contextmanager
+def dates_as_of(today: datetime.date) -> Iterator[None]:
+    """Read dates as on `today` rather than by the clock, which can turn over in the middle of a run."""
+    token = _TODAY.set(today)
+    try:
+        yield
+    finally:
+        _TODAY.reset(token)
+
+
+def _today() -> datetime.date:
+    return _TODAY.get() or datetime.date.today()
 
 
 def split_time(text: str) -> tuple[str, bool]:
@@ -73,7 +94,7 @@ def _make_date(year: str, month: str, day: str) -> datetime.date | None:
     if month_number is None:
         return None
     year_number = int(year)
-    this_year = datetime.date.today().year
+    this_year = _today().year
     if len(year) == 2:
         year_number += 2000 if 2000 + year_number <= this_year + 1 else 1900
     if not 1970 <= year_number <= this_year + 1:

@@ -1,7 +1,8 @@
-"""Text heuristics for scraped posts: title, byline, tags, categories and source, chrome removed.
+"""What every format's extraction shares: the `Post`, labels, titles, and chrome removed line by line.
 
-Scraped pages come as plain lines; the post sits between header chrome (breadcrumbs, share
-links, event widgets) and tail chrome (tags, comment forms, "Related articles" teasers).
+A post's text, whatever its format, comes down to plain lines with chrome around it: share links
+and breadcrumbs, metadata lines ("Tagged: ..."), bylines, and tail chrome (comment forms, "Related
+articles" teasers). The plain-text heuristics for a post's header are in `extract_text.py`.
 """
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from indexer.reading.bylines import parse_byline
-from indexer.reading.dates import parse_date
+from indexer.text import CONTROL_CHARS
 
 
 TITLE_MAX = 100
-_HEADING_MAX = 120
-_HEADER_MAX_LINES = 40
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\ufeff]")
+# Control characters, and the invisible zero-width space and byte order mark.
+_UNWANTED = re.compile(rf"{CONTROL_CHARS.pattern}|[\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 _CHROME_LINES = {
@@ -59,10 +59,6 @@ _TAIL_HEADINGS = re.compile(
     r"(?:\d+|one|no) (?:thoughts?|responses?|comments?|replies) (?:on|to) .+)\s*:?",
     re.IGNORECASE,
 )
-_EVENT_WIDGET = re.compile(
-    r"(?:(?:next\s+)?(?:upcoming|forthcoming|future)\s+events?|next\s+event|events|what[’']s on):?",
-    re.IGNORECASE,
-)
 _SIDEBAR_EVENTS = re.compile(r"(?:next\s+)?(?:upcoming|forthcoming)\s+events?:?|next\s+event:?", re.IGNORECASE)
 _TAGS = re.compile(r"(?:tags|tagged(?: with| as)?|keywords|labels)\s*:\s*(?P<items>.*)", re.IGNORECASE)
 _TAGS_ASSIGNED = re.compile(r"tags assigned to this (?:article|post|page)\s*:?\s*(?P<items>.*)", re.IGNORECASE)
@@ -94,7 +90,7 @@ class Post:
 def normalise_text(text: str) -> str:
     """LF line endings, plain spaces, no control characters or trailing blanks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _CONTROL_CHARS.sub("", text.replace("\f", "\n").replace("\v", "\n"))
+    text = _UNWANTED.sub("", text.replace("\f", "\n").replace("\v", "\n"))
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
@@ -117,27 +113,10 @@ def split_labels(text: str) -> list[str]:
     return unique_labels(text.split(","))
 
 
-def extract_post(text: str) -> Post:
-    """Everything the heuristics can tell about a plain-text post."""
-    lines = normalise_text(text).split("\n")
-    post = Post()
-    zone_end, title_index, zone_dropped = _read_header(lines, post)
-    kept = [line for i, line in enumerate(lines[:zone_end]) if i != title_index and i not in zone_dropped]
-    body_lines = _clean_lines(kept + lines[zone_end:], post)
-    post.body = _assemble_body(body_lines)
-    if title_index is not None and post.body:
-        post.title = lines[title_index]
-    else:
-        if title_index is not None:
-            post.body = _assemble_body([lines[title_index], *body_lines])
-        post.title = derive_title(post.body)
-    return post
-
-
 def clean_body(text: str) -> Post:
     """The body of an HTML or Markdown post without chrome, and any metadata lines it held."""
     post = Post()
-    post.body = _assemble_body(_clean_lines(normalise_text(text).split("\n"), post))
+    post.body = assemble_body(clean_lines(normalise_text(text).split("\n"), post))
     return post
 
 
@@ -192,76 +171,13 @@ def is_chrome_line(line: str) -> bool:
     return bool(share and (share["colon"] or not share["rest"]))
 
 
-def _read_header(lines: list[str], post: Post) -> tuple[int, int | None, set[int]]:
-    """Find the title among the lines above the first paragraph, skipping widgets and date lines.
-
-    Returns where the header ends, the title's line (or None) and the header lines to drop.
-    """
-    kinds = []
-    for line in lines[:_HEADER_MAX_LINES]:
-        kind = _header_kind(line)
-        if kind == "body":
-            break
-        kinds.append(kind)
-    zone_end = len(kinds)
-    dropped = _event_widget_lines(kinds)
-    title_index = next((i for i, kind in enumerate(kinds) if kind == "candidate" and i not in dropped), None)
-    for i, kind in enumerate(kinds):
-        if kind == "date" and i not in dropped:
-            dropped.add(i)
-            byline = parse_byline(lines[i], bare_date_ok=True)
-            if byline and byline.date and post.date is None:
-                post.date = byline.date
-    return zone_end, title_index, dropped
+def is_tail_heading(line: str) -> bool:
+    """"Related articles", "Leave a reply" and the like: where the post has ended."""
+    return bool(_TAIL_HEADINGS.fullmatch(line))
 
 
-def _header_kind(line: str) -> str:
-    if not line:
-        return "blank"
-    if is_chrome_line(line) or _is_metadata(line) or _TAIL_HEADINGS.fullmatch(line):
-        return "chrome"
-    if _EVENT_WIDGET.fullmatch(line):
-        return "widget"
-    if parse_date(line):
-        return "date"
-    if parse_byline(line):
-        return "chrome"
-    heading_like = (
-        len(line) <= _HEADING_MAX
-        and len(line.split()) <= 16
-        and not line.endswith((".", "…", ",", ";", ":"))
-        and not line[0].islower()
-    )
-    return "candidate" if heading_like else "body"
-
-
-def _event_widget_lines(kinds: list[str]) -> set[int]:
-    """The lines of "Upcoming events" widgets: the heading, event dates, and event titles.
-
-    An event's title sits next to its date; it is only taken as the widget's when another
-    heading follows it, so the post's own title is never swallowed.
-    """
-    dropped: set[int] = set()
-    for start, kind in enumerate(kinds):
-        if kind != "widget":
-            continue
-        dropped.add(start)
-        previous = None
-        for i in range(start + 1, len(kinds)):
-            later = [k for k in kinds[i + 1:] if k != "blank"]
-            if kinds[i] in ("blank", "chrome", "date"):
-                dropped.add(i)
-            elif kinds[i] == "candidate" and "candidate" in later and (
-                previous == "date" or (later and later[0] == "date")
-            ):
-                dropped.add(i)
-            else:
-                break
-            previous = kinds[i] if kinds[i] != "blank" else previous
-    return dropped
-
-
-def _is_metadata(line: str) -> bool:
+def is_metadata_line(line: str) -> bool:
+    """"Tags: ...", "Posted in ...", "Originally published on ...": metadata, not the post."""
     return bool(
         _TAGS_ASSIGNED.fullmatch(line) or _CATEGORIES.fullmatch(line) and _labels_ok(line)
         or _TAGS.fullmatch(line) or _SOURCE.fullmatch(line)
@@ -278,7 +194,7 @@ def _labels_ok(line: str) -> bool:
     return not keyword_only or all(not item[:1].islower() for item in items)
 
 
-def _clean_lines(lines: list[str], post: Post) -> list[str]:
+def clean_lines(lines: list[str], post: Post) -> list[str]:
     """Drop chrome, take metadata and bylines into `post`, and stop at the tail chrome."""
     kept: list[str] = []
     pairs_next = False
@@ -350,7 +266,7 @@ def _unshout(label: str, body: str) -> str:
     )
 
 
-def _assemble_body(lines: list[str]) -> str:
+def assemble_body(lines: list[str]) -> str:
     """Paragraphs separated by blank lines; a text with no blank lines has one paragraph a line."""
     content = [line for line in lines if line]
     if not content:

@@ -13,7 +13,8 @@ import re
 import yaml
 
 from indexer.reading.dates import parse_iso_date
-from indexer.reading.extract import Post, clean_body, extract_post, split_labels, unique_labels
+from indexer.reading.extract import Post, clean_body, split_labels, unique_labels
+from indexer.reading.extract_text import extract_post
 
 logger = logging.getLogger(__name__)
 

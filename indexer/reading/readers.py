@@ -6,21 +6,24 @@ Readers never let bad content escape as an arbitrary exception: the reindex reco
 from __future__ import annotations
 
 import codecs
+import datetime
 import logging
 import pathlib
 import re
 
 from indexer.document import Document, document_id
-from indexer.reading.extract import Post, extract_post
+from indexer.reading.dates import dates_as_of
+from indexer.reading.extract import Post
 from indexer.reading.extract_html import extract_html
 from indexer.reading.extract_markdown import FrontMatterError, extract_markdown
+from indexer.reading.extract_text import extract_post
+from indexer.text import CONTROL_CHARS
 
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _FALLBACK_CODECS = {"utf-8", "ascii", "iso8859-1", "cp1252"}
-_CONTROL_CHARS = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 
 
@@ -90,10 +93,12 @@ def reader_for(path: pathlib.Path | str) -> Reader | None:
     return READERS.get(pathlib.PurePath(path).suffix.lower())
 
 
-def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = None) -> Document:
+def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = None, *,
+                  today: datetime.date | None = None) -> Document:
     """Read one file into a `Document` (organisations left for `indexer.organisations.recognise` to fill).
 
-    `data` is the file's bytes when the caller has already read them (with `read_bytes`)."""
+    `data` is the file's bytes when the caller has already read them (with `read_bytes`). Dates
+    are read as on `today` (the reindex job's date; by default the clock's)."""
     reader = reader_for(path)
     if reader is None:
         raise UnreadableFile(
@@ -101,7 +106,8 @@ def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = N
             "use .txt, .html, .htm or .md."
         )
     text = reader.decode(read_bytes(pathlib.Path(path)) if data is None else data)
-    post = reader.extract(text)
+    with dates_as_of(today or datetime.date.today()):
+        post = reader.extract(text)
     if not post.body.strip():
         raise UnreadableFile("The file has no text after its page chrome was removed.")
     return Document(
@@ -137,7 +143,8 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise UnreadableFile("The file is empty.")
-    if len(_CONTROL_CHARS.findall(text)) > len(text) / 100:
+    # Form feeds and vertical tabs break pages of text: no sign of a binary file.
+    if len(CONTROL_CHARS.findall(text.replace("\f", "").replace("\v", ""))) > len(text) / 100:
         raise UnreadableFile("The file is binary, not text.")
     return text
 

@@ -136,3 +136,23 @@ def test_links_to_a_document_percent_encode_an_id_in_another_script(tmp_path, op
     [row] = csv.DictReader(io.StringIO(client.get("/search.csv?q=tokyo").get_data(as_text=True)))
     assert row["url"] == "http://localhost" + encoded
     assert client.get(encoded).status_code == 200
+
+
+def test_filter_names_are_the_query_services_on_every_page_and_in_the_cli(get_page, client, index_dir,
+                                                                           monkeypatch):
+    from click.testing import CliRunner
+
+    import indexer.query as query
+    from lgsearch.cli import cli
+
+    monkeypatch.setitem(query.FILTER_LABELS, "author", "Writer")
+    monkeypatch.setitem(query.FILTER_LABELS, "tag", "Topic")
+    monkeypatch.setitem(query.FILTER_PLURALS, "tag", "topics")
+    page = get_page(f"/doc/{corpus.INSPECTION_ID}")
+    rows = {dt.get_text(strip=True) for dt in page.select(".app-metadata dt")}
+    assert {"Writer", "Topics"} <= rows and not {"Author", "Tags"} & rows
+    legends = [legend.get_text(strip=True) for legend in get_page("/").select(".app-facet legend")]
+    assert "Topic" in legends and "Writer" in legends
+    assert "topic " in client.get("/search.atom?tag=SLI").get_data(as_text=True)
+    printed = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "search", "inspection"]).output
+    assert "\nTopics: " in printed and "\nTags: " not in printed

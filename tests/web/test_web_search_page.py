@@ -34,6 +34,17 @@ def test_header_names_the_service_without_gov_uk_branding(get_page):
     assert icons == ["/static/images/favicon.svg"]
 
 
+def test_the_service_name_is_one_setting_for_pages_and_feeds(app, client, get_page, monkeypatch):
+    monkeypatch.setitem(app.config, "SERVICE_NAME", "Norfolk leadership notes")
+    page = get_page("/search?q=inspection")
+    assert page.select_one(".govuk-service-navigation__service-name").get_text(strip=True) == \
+        "Norfolk leadership notes"
+    assert page.select_one("title").get_text(strip=True).endswith("– Norfolk leadership notes")
+    assert page.select_one("link[rel=search]")["title"] == "Norfolk leadership notes"
+    assert "<title>Norfolk leadership notes: " in client.get("/search.atom?q=inspection").get_data(as_text=True)
+    assert "Search norfolk leadership notes" in client.get("/opensearch.xml").get_data(as_text=True)
+
+
 def test_search_box_keeps_the_query_and_counts_results(get_page):
     page = get_page("/search?q=inspection")
     assert page.select_one("#q")["value"] == "inspection"
