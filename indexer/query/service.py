@@ -38,7 +38,7 @@ ALL_WORDS_UP_TO = 0  # concepts; a query this short finds only posts with all of
 RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they have
 COVERAGE_POWER = 2.0  # how strongly a post with fewer of the concepts ranks lower
 PARTIAL_NOTICE = "No post has all your words. These have most of them."
-HEALTH_WAIT = 0.25  # seconds /healthz waits for a search to finish before giving its last answer
+HEALTH_WAIT = 0.05  # seconds /healthz waits for a search to finish before giving its last answer
 CACHE_ALL_UP_TO = 5_000  # matches; a longer download is worked out afresh each time
 
 
