@@ -13,6 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 # The web tests' corpus, so both suites search the same known documents.
+from web.conftest import app_for
 from web.web_corpus import build_index, write_corpus
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -36,22 +37,18 @@ def index_dir(tmp_path_factory, corpus_dir):
 
 @contextmanager
 def serving(index_dir):
-    """The app served on 127.0.0.1 by a threaded werkzeug server in the background."""
-    from webui import create_app
-
-    app = create_app({"INDEX_DIR": str(index_dir)})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="lgsearch-test-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        service = app.extensions.get("lgsearch.search_service")
-        if service is not None:
-            service.close()
+    """The app, as it runs for real (not in testing mode), served on 127.0.0.1 by a threaded
+    werkzeug server in the background."""
+    with app_for(index_dir, testing=False) as app:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="lgsearch-test-server", daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

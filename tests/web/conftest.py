@@ -19,9 +19,9 @@ def index_dir(tmp_path_factory):
 
 
 @contextmanager
-def app_for(index_dir):
+def app_for(index_dir, testing: bool = True):
     """The real app on an index folder; its search service is closed afterwards."""
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    app = create_app({"TESTING": testing, "INDEX_DIR": str(index_dir)})
     try:
         yield app
     finally:
