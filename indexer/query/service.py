@@ -23,12 +23,12 @@ from indexer.query.bounds import (TIME_LIMIT_NOTICE, Deadline, DeadlineFilterCol
 from indexer.query.cache import AnswerCache
 from indexer.query.generation import Generation
 from indexer.query.health import files_on_disk, read_through
-from indexer.query.parsing import TEXT_FIELDS, ParsedQuery, date_query, filter_queries, parse_user_query
+from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse_user_query
 from indexer.query.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
 from indexer.query.results import (Correction, DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable,
                                    SearchResult)
 from indexer.query.snippets import MarkFormatter, PassageFragmenter, escaped, highlight_text, lead, paragraphs
-from indexer.schema import stored_document
+from indexer.schema import TEXT_FIELDS, stored_document
 
 logger = logging.getLogger(__name__)
 
