@@ -170,15 +170,16 @@ def search_command(obj: dict, query: tuple[str, ...], as_json: bool, **options) 
     except InvalidParameter as error:
         raise UsageProblem(error.message) from None
     result = _with_index(obj, lambda service: service.search(request))
-    if as_json:
-        # The web layer shapes /api/search's JSON, links from url_for included; print exactly that.
-        from webui import create_app
-        from webui.json import search_result
+    # The web layer builds every address (url_for) and shapes /api/search's JSON: print its own.
+    from webui import create_app
+    from webui.json import search_result
+    from webui.params import document_url
 
-        with create_app().test_request_context("/"):
+    with create_app().test_request_context("/"):
+        if as_json:
             click.echo(json.dumps(search_result(result), ensure_ascii=False))
-    else:
-        _print_result(result)
+        else:
+            _print_result(result, document_url)
 
 
 def _with_index(obj: dict, action):
@@ -194,8 +195,10 @@ def _plain(snippet: str) -> str:
     return html.unescape(marked)
 
 
-def _print_result(result: SearchResult) -> None:
+def _print_result(result: SearchResult, document_url) -> None:
     request = result.request
+    if result.corrected:
+        click.echo(f"Showing results for “{result.corrected.to}” (you typed “{result.corrected.typed}”).")
     if result.notice:
         click.echo(result.notice)
     if result.suggestion:
@@ -208,7 +211,7 @@ def _print_result(result: SearchResult) -> None:
         doc = hit.document
         about = " · ".join(part for part in (doc["date"], doc["source"] or doc["author"]) if part)
         click.echo(f"\n{number}. {click.style(doc['title'], bold=True)}" + (f" ({about})" if about else ""))
-        click.echo(f"   /doc/{doc['id']}")
+        click.echo(f"   {document_url(doc['id'])}")
         if doc["organisations"]:
             click.echo(f"   Organisations: {', '.join(doc['organisations'][:5])}")
         click.echo(f"   {_plain(hit.snippet)}")

@@ -150,3 +150,10 @@ def test_a_failed_command_says_error_on_stderr_and_exits_1(runner, corpus_dir, i
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == ("Error: The reindex failed ([Errno 28] No space left on device). "
                                               "The live index is unchanged.")
+
+
+def test_search_says_when_it_shows_corrected_results_and_links_as_the_web_does(runner, built_index):
+    result = invoke(runner, built_index, "search", "inspectoin")
+    assert result.exit_code == 0, result.output
+    assert "Showing results for “inspection” (you typed “inspectoin”)." in result.output
+    assert "/doc/ofsted-inspection" in result.output
