@@ -219,3 +219,13 @@ def test_a_changed_analyzer_means_an_older_index_must_be_rebuilt(tmp_path: Path,
     monkeypatch.setattr(store, "SCHEMA_VERSION", store.SCHEMA_VERSION + 1)
     with SearchService(tmp_path / "index") as svc, pytest.raises(IndexUnavailable, match="--rebuild"):
         svc.search(SearchRequest(q="words"))
+
+
+def test_two_passages_are_joined_by_one_ellipsis(tmp_path):
+    filler = ", ".join(f"clause {n} of a run-on sentence" for n in range(60))
+    write_post(tmp_path / "posts", "long.md", "Long", f"It began, {filler}, with peer challenge in it, {filler}, "
+               f"then peer challenge again, {filler}.")
+    reindex([tmp_path / "posts"], tmp_path / "index")
+    with SearchService(tmp_path / "index") as svc:
+        snippet = svc.search(SearchRequest(q="peer challenge")).hits[0].snippet
+    assert snippet.count("<mark>") >= 2 and "… …" not in snippet

@@ -36,6 +36,10 @@ class MarkFormatter(highlight.HtmlFormatter):
             out += " …"
         return out
 
+    def format(self, fragments, replace=False):
+        """Passages joined by one "…" where text between them was left out, never two."""
+        return super().format(fragments, replace).replace("… …", "…")
+
 
 class PassageFragmenter(highlight.ContextFragmenter):
     """Whoosh's context passages, stretched to the nearest sentence edges within reach."""
