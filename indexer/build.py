@@ -238,17 +238,24 @@ def _document_count(ix) -> int:
         ix.close()
 
 
-def _indexed_hashes(generation: Path) -> dict[str, tuple[str, str]]:
-    """id -> (content hash, source root) of everything in the live index."""
+def _indexed_hashes(generation: Path) -> dict[str, tuple[str, str, str]]:
+    """id -> (content hash, source root, file stamp) of everything in the live index, read from
+    columns: reading every stored post (bodies and all) took most of an incremental run."""
     ix = whoosh_index.open_dir(str(generation))
     try:
         with ix.searcher() as searcher:
-            return {
-                fields["id"]: (fields.get("content_hash", ""), fields.get("source_root", ""))
-                for fields in searcher.all_stored_fields()
-            }
+            reader = searcher.reader()
+            if all(reader.has_column(name) for name in _COMPARED):
+                columns = [list(reader.column_reader(name)) for name in ("id", *_COMPARED)]
+                return {columns[0][docnum]: tuple(column[docnum] for column in columns[1:])
+                        for docnum in reader.all_doc_ids()}
+            return {fields["id"]: tuple(fields.get(name, "") for name in _COMPARED)
+                    for fields in searcher.all_stored_fields()}
     finally:
         ix.close()
+
+
+_COMPARED = ("content_hash", "source_root", "file_stamp")
 
 
 def _remove_unreferenced_files(generation: Path, indexname: str = "MAIN") -> None:
@@ -281,20 +288,26 @@ def _write(ix, files, sources, existing, report, fresh, progress, today, last_go
     else:
         writer = _new_writer(SegmentWriter, ix, limitmb=128)
     seen: dict[str, str] = {}
+    wrote = False
     try:
         for source_file in (progress(iter(files)) if progress else files):
-            _write_one(writer, source_file, existing, seen, report, fresh, today, last_good)
+            wrote |= _write_one(writer, source_file, existing, seen, report, fresh, today, last_good)
         roots = {str(Path(s).resolve()) for s in sources}
-        for doc_id, (_, root) in existing.items():
+        for doc_id, (_, root, _) in existing.items():
             if doc_id in seen:
                 continue
             if root in roots:
                 report.deleted += 1
                 if not fresh:
                     writer.delete_by_term("id", doc_id)
+                    wrote = True
             elif fresh:
                 report.deleted += 1  # a rebuild keeps only the sources it was given
-        writer.commit()
+        if fresh or wrote:
+            writer.commit()
+        else:  # nothing changed: the live index, and every server's caches, stay as they are
+            writer.cancel()
+            _remove_unreferenced_files(Path(ix.storage.folder))  # the files Whoosh opened for a segment
     except BaseException:
         try:
             writer.cancel()
@@ -316,35 +329,40 @@ def _new_writer(kind, ix, **options):
     return writer
 
 
-def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh, today, last_good) -> None:
+def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh, today, last_good) -> bool:
+    """Index one file, or leave its indexed version as it is; True when the index was written to.
+
+    A file whose size and modification time are those indexed is not read again. One whose time
+    changed but not its content is written again (to record the new time) but counted unchanged."""
     doc_id = source_file.id
     if doc_id in seen:
         report.rejected.append(Rejected(
             str(source_file.path),
             f"Another file ({seen[doc_id]}) already has the id {doc_id}; rename one of them.",
         ))
-        return
+        return False
     try:
+        previous_hash, _, previous_stamp = existing.get(doc_id, (None, None, None))
+        stamp = file_stamp(source_file.path)
+        if not fresh and previous_stamp and previous_stamp == stamp:
+            seen[doc_id] = str(source_file.path)  # same size and time: not read again
+            report.unchanged += 1
+            return False
         data = read_bytes(source_file.path)
         content_hash = hashlib.sha256(data).hexdigest()
-        previous_hash = existing.get(doc_id, (None, None))[0]
-        if not fresh and previous_hash == content_hash:
-            seen[doc_id] = str(source_file.path)
-            report.unchanged += 1
-            return
         document = read_document(source_file.path, source_file.relative_path, data, today=today)
         document.organisations = find_organisations(f"{document.title}\n{document.body}")
     except UnreadableFile as error:
         _reject(report, source_file, error.reason)
         _keep_last_good_version(writer, source_file, existing, seen, last_good)
-        return
+        return False
     except Exception as error:  # a bug of ours must not stop the run
         logger.exception("Could not extract %s", source_file.path)
         _reject(report, source_file, f"The file could not be read ({type(error).__name__}).")
         _keep_last_good_version(writer, source_file, existing, seen, last_good)
-        return
+        return False
     seen[doc_id] = str(source_file.path)
-    fields = document_fields(document, content_hash, str(source_file.root))
+    fields = document_fields(document, content_hash, str(source_file.root), stamp)
     if fresh:
         writer.add_document(**fields)
     else:
@@ -355,6 +373,13 @@ def _write_one(writer, source_file: SourceFile, existing, seen, report, fresh, t
         report.unchanged += 1
     else:
         report.updated += 1
+    return True
+
+
+def file_stamp(path: Path) -> str:
+    """A file's size and modification time: when both are as indexed, it has not changed."""
+    status = path.stat()
+    return f"{status.st_size}:{status.st_mtime_ns}"
 
 
 def _reject(report, source_file, reason) -> None:
@@ -408,7 +433,7 @@ class _LastGoodVersions:
         if stored is None:
             return None
         return document_fields(document_from_stored(stored), stored.get("content_hash", ""),
-                               stored.get("source_root", ""))
+                               stored.get("source_root", ""), stored.get("file_stamp", ""))
 
     def _open(self):
         if not self._opened:

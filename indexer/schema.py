@@ -17,7 +17,8 @@ from indexer.document import Document
 # Bump when the fields or their analysis change: an index of another version must be rebuilt.
 # 2: Snowball stemmer, joined compounds, acronym marks, British spellings; lists stored as lists.
 # 3: facet labels indexed, so facets are read from postings, not from every stored post.
-SCHEMA_VERSION = 3
+# 4: each file's hash, root and size-and-time in columns, so a reindex need not read every post.
+SCHEMA_VERSION = 4
 
 # Facet name -> the stored field holding its display values.
 FACET_FIELDS = {
@@ -97,8 +98,9 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         path=STORED(),
-        source_root=ID(stored=True),
-        content_hash=STORED(),
+        source_root=ID(stored=True, sortable=True),
+        content_hash=ID(stored=True, sortable=True),
+        file_stamp=ID(stored=True, sortable=True),
         title=TEXT(stored=True, analyzer=text, field_boost=2.0),
         body=TEXT(stored=True, analyzer=text),
         labels=TEXT(analyzer=text, field_boost=1.5),
@@ -127,14 +129,16 @@ def build_schema() -> Schema:
     )
 
 
-def document_fields(document: Document, content_hash: str, source_root: str) -> dict:
-    """A Document as index fields: display values, filter keys, sort keys and spelling words."""
+def document_fields(document: Document, content_hash: str, source_root: str, file_stamp: str = "") -> dict:
+    """A Document as index fields: display values, filter keys, sort keys and spelling words,
+    with what the reindex job compares next time (the file's hash, its source, its size and time)."""
     date = document.date.isoformat() if document.date else None
     fields = {
         "id": document.id,
         "path": document.path,
         "source_root": source_root,
         "content_hash": content_hash,
+        "file_stamp": file_stamp,
         "title": document.title,
         "body": document.body,
         "labels": "\n".join([*document.tags, *document.categories]),

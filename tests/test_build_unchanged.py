@@ -1,0 +1,58 @@
+"""An incremental run reads only what changed: a file of the indexed size and time is not read,
+and a run that changes nothing leaves the live index (and every server's caches) untouched."""
+from __future__ import annotations
+
+import os
+
+from helpers import write_post
+from indexer import build, store
+from indexer.build import reindex
+
+
+def index_files(index_dir):
+    live = store.live_generation(index_dir)
+    return sorted((p.name, p.stat().st_mtime_ns) for p in live.iterdir() if p.name != store.META_NAME)
+
+
+def test_files_of_the_indexed_size_and_time_are_not_read_again(tmp_path, monkeypatch):
+    posts = tmp_path / "posts"
+    for n in range(5):
+        write_post(posts, f"p{n}.md", f"Post {n}", f"Body {n}.")
+    reindex([posts], tmp_path / "index")
+    reads = []
+    real = build.read_bytes
+    monkeypatch.setattr(build, "read_bytes", lambda path: reads.append(path.name) or real(path))
+
+    report = reindex([posts], tmp_path / "index")
+    assert reads == [] and report.unchanged == 5
+
+    write_post(posts, "p1.md", "Post 1", "A new body.")
+    report = reindex([posts], tmp_path / "index")
+    assert reads == ["p1.md"] and report.updated == 1 and report.unchanged == 4
+
+
+def test_a_touched_file_is_read_once_counted_unchanged_and_then_left_alone(tmp_path, monkeypatch):
+    posts = tmp_path / "posts"
+    path = write_post(posts, "a.md", "A", "Body.")
+    reindex([posts], tmp_path / "index")
+    later = path.stat().st_mtime_ns + 5_000_000_000
+    os.utime(path, ns=(later, later))
+    reads = []
+    real = build.read_bytes
+    monkeypatch.setattr(build, "read_bytes", lambda p: reads.append(p.name) or real(p))
+    report = reindex([posts], tmp_path / "index")
+    assert reads == ["a.md"] and report.unchanged == 1 and report.updated == 0
+    reindex([posts], tmp_path / "index")
+    assert reads == ["a.md"]
+
+
+def test_a_run_that_changes_nothing_leaves_the_live_index_untouched(tmp_path):
+    posts = tmp_path / "posts"
+    write_post(posts, "a.md", "A", "Body.")
+    reindex([posts], tmp_path / "index")
+    before = index_files(tmp_path / "index")
+    report = reindex([posts], tmp_path / "index")
+    assert report.unchanged == 1 and index_files(tmp_path / "index") == before
+    (posts / "a.md").unlink()
+    assert reindex([posts], tmp_path / "index").deleted == 1
+    assert index_files(tmp_path / "index") != before
