@@ -376,8 +376,12 @@ class SearchService:
         doc = stored_document(stored, with_body=True)
         terms = self._body_terms(gen, q)
         marked = [self._highlight(gen, p, terms) for p in paragraphs(doc["body"])]
-        similar = self._more_like(searcher, docnum)
-        return DocumentPage(doc, marked, [stored_document(hit.fields()) for hit in similar])
+        similar = self._cached(gen, ("similar", doc_id), lambda: (self._similar(searcher, docnum), True))
+        return DocumentPage(doc, marked, similar)
+
+    def _similar(self, searcher, docnum: int) -> list[dict]:
+        """More like this, the same whatever the query: kept apart from each visit's highlights."""
+        return [stored_document(hit.fields()) for hit in self._more_like(searcher, docnum)]
 
     def _more_like(self, searcher, docnum: int):
         """Posts sharing this one's key terms. Few terms are enough (and cheap) in a large
