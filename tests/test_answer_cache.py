@@ -115,3 +115,19 @@ def test_the_health_check_answers_at_once_while_a_search_holds_the_searcher(post
             worker.join(5)
         waiting.join(5)
         assert service.health().documents == 3
+
+
+def test_ranking_only_the_matching_posts_ranks_them_as_filtering_every_match_does(tmp_path, monkeypatch):
+    from indexer.query import service as service_module
+
+    index_dir = tmp_path / "index"
+    build_index(write_corpus(tmp_path / "corpus"), index_dir)
+    requests = [SearchRequest(q='"we learned"'), SearchRequest(q="leadership", tag=("SLI",)),
+                SearchRequest(q="care council", source=("Council Voices",), per_page=20),
+                SearchRequest(q='inspection "we learned"')]
+    answers = {}
+    for limit in (0, 10_000):
+        monkeypatch.setattr(service_module, "DOCSET_UP_TO", limit)
+        with SearchService(index_dir) as service:
+            answers[limit] = [[(h.id, round(h.score, 6)) for h in service.search(r).hits] for r in requests]
+    assert answers[0] == answers[10_000] and all(answers[0])

@@ -15,6 +15,7 @@ from itertools import islice
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector
+from whoosh.matching import ListMatcher
 
 # Words all the wildcards, ranges and fuzzy terms of one query may stand for together (shared
 # among them, at least MIN_EXPANSION each); beyond this the commonest words are searched.
@@ -121,9 +122,35 @@ def _set_of(searcher, q: wq.Query, deadline: Deadline) -> set[int] | None:
         if isinstance(q, wq.Or):
             return set().union(*parts)
         return set.intersection(*sorted(parts, key=len))
+    if isinstance(q, wq.Phrase) and q.slop == 1:
+        return _phrase_docs(searcher.reader(), q.fieldname, q.words, deadline)
     if q is wq.NullQuery:
         return set()
     return None
+
+
+def _phrase_docs(reader, field_name: str, words: list[str], deadline: Deadline) -> set[int]:
+    """Posts with the words side by side: the posts with all of them (a set intersection), then
+    each one's positions compared. Whoosh's own span matching does the same several times slower."""
+    if any((field_name, word) not in reader for word in words):
+        return set()
+    candidates = set.intersection(*sorted((set(reader.postings(field_name, word).all_ids()) for word in words),
+                                          key=len))
+    matchers = [reader.postings(field_name, word) for word in words]
+    found = set()
+    for count, docnum in enumerate(sorted(candidates)):
+        starts = None
+        for offset, matcher in enumerate(matchers):
+            matcher.skip_to(docnum)
+            shifted = {position - offset for position in matcher.value_as("positions")}
+            starts = shifted if starts is None else starts & shifted
+            if not starts:
+                break
+        if starts:
+            found.add(docnum)
+        if count % CHECK_EVERY == CHECK_EVERY - 1:
+            deadline.check()
+    return found
 
 
 def bounded_query(q: wq.Query, reader, notices: list[str]) -> wq.Query:
@@ -177,3 +204,39 @@ def _shown(q: wq.Query) -> str:
     if isinstance(q, wq.TermRange):
         return f"{q.start or ''} TO {q.end or ''}".strip()
     return getattr(q, "text", str(q))
+
+
+class DocSet(wq.Query):
+    """Matches exactly the given document numbers, scoring nothing.
+
+    Ranking `And([words, DocSet(matching)])` walks only the posts a search already knows match
+    (say, those with a phrase, or under a filter), instead of every post with any of the words
+    and then filtering them out one by one."""
+
+    fieldname = None  # in no one field
+    boost = 1.0
+
+    def __init__(self, docnums: set[int], top_searcher):
+        self.docnums = docnums
+        self.top = top_searcher
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.docnums == self.docnums
+
+    def __hash__(self):
+        return hash((type(self), len(self.docnums)))
+
+    def __repr__(self):
+        return f"DocSet({len(self.docnums)} posts)"
+
+    def is_leaf(self):
+        return True
+
+    def estimate_size(self, ixreader):
+        return len(self.docnums)
+
+    def matcher(self, searcher, context=None):
+        offset = 0 if searcher is self.top else (self.top._offset_for_subsearcher(searcher) or 0)
+        end = offset + searcher.doc_count_all()
+        ids = sorted(docnum - offset for docnum in self.docnums if offset <= docnum < end)
+        return ListMatcher(ids, weights=[0.0] * len(ids)) if ids else wq.NullQuery.matcher(searcher)

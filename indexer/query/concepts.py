@@ -192,6 +192,12 @@ def phrase_query(text: str, boost: float = 1.0) -> wq.Query | None:
     return wq.Or([wq.Phrase(name, stems, boost=boost) for name in TEXT_FIELDS])
 
 
+def words_scored(text: str) -> wq.Query:
+    """The words of a phrase, each scored where it stands: for ranking posts known to have it."""
+    stems = [s for w in _WORD.findall(text) for s in stems_of(w)]
+    return wq.Or([text_term(stem) for stem in stems]) if stems else wq.NullQuery
+
+
 def words_query(words: list[str]) -> wq.Query | None:
     return phrase_query(" ".join(words))
 

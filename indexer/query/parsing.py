@@ -19,7 +19,7 @@ from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
 from indexer.analysis import WORD_PATTERN, normal_word
 from indexer.organisations import canonical_org
 from indexer.query.concepts import (QUERY_STOP_WORDS, Concept, concepts_of, named_org, org_term, phrase_query,
-                                    stems_of, words_query)
+                                    stems_of, words_query, words_scored)
 from indexer.query.request import SearchRequest, filter_key
 from indexer.schema import KEY_FIELDS, QUERY_FIELD_NAMES, TEXT_FIELDS
 
@@ -75,6 +75,7 @@ def parse_user_query(parser: MultifieldParser, text: str) -> ParsedQuery:
 def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
     parsed = ParsedQuery(None)
     words: list[str] = []
+    scoring: list[wq.Query] = []  # what ranks the required parts: a phrase ranks by its words
     for item in _ITEM.finditer(text):
         field_name, phrase, word = item.group("field"), item.group("phrase"), item.group("word")
         if field_name and field_name not in QUERY_FIELD_NAMES:
@@ -86,11 +87,22 @@ def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
             if restriction is None:
                 words.append(field_name)
                 continue
-            (parsed.excluded if item.group("minus") else parsed.required).append(restriction)
+            if item.group("minus"):
+                parsed.excluded.append(restriction)
+            else:
+                parsed.required.append(restriction)
+                scoring.append(restriction)
         elif phrase is not None:
             quoted = phrase_query(phrase)
-            if quoted is not None:
-                (parsed.excluded if item.group("minus") else parsed.required).append(quoted)
+            if quoted is None:
+                continue
+            if item.group("minus"):
+                parsed.excluded.append(quoted)
+            else:
+                # Matching checks the words' positions once; ranking among the posts that have
+                # the phrase needs only its words, which is far cheaper than checking again.
+                parsed.required.append(quoted)
+                scoring.append(words_scored(phrase))
         elif item.group("minus"):
             excluded = words_query(_WORD.findall(word or ""))
             if excluded is not None:
@@ -102,7 +114,7 @@ def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
         words = words[:MAX_WORDS]
     parsed.concepts, parsed.bonus = concepts_of(words)
     parsed.words = [w for w in words if normal_word(w) not in QUERY_STOP_WORDS]
-    scoring = [c.query for c in parsed.concepts] + parsed.required + parsed.bonus
+    scoring = [c.query for c in parsed.concepts] + scoring + parsed.bonus
     if not parsed.concepts and not parsed.required:
         if words or parsed.excluded:
             notices.append("Your search only had very common words or symbols, which are not searched. "

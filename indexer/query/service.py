@@ -18,7 +18,7 @@ from typing import Iterator
 from whoosh import query as wq
 
 from indexer import store
-from indexer.query.bounds import (TIME_LIMIT_NOTICE, Deadline, DeadlineFilterCollector, OutOfTime, bounded_docs,
+from indexer.query.bounds import (TIME_LIMIT_NOTICE, Deadline, DeadlineFilterCollector, DocSet, OutOfTime, bounded_docs,
                                   bounded_query, time_limit_setting)
 from indexer.query.cache import AnswerCache
 from indexer.query.generation import Generation
@@ -39,7 +39,8 @@ RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they
 COVERAGE_POWER = 2.0  # how strongly a post with fewer of the concepts ranks lower
 PARTIAL_NOTICE = "No post has all your words. These have most of them."
 HEALTH_WAIT = 0.05  # seconds /healthz waits for a search to finish before giving its last answer
-CACHE_ALL_UP_TO = 5_000  # matches; a longer download is worked out afresh each time
+CACHE_ALL_UP_TO = 5_000
+DOCSET_UP_TO = 5_000  # matches; up to this many, ranking walks only them (see _ranked)  # matches; a longer download is worked out afresh each time
 
 
 @dataclass
@@ -297,6 +298,9 @@ class SearchService:
             # Words alone, no filters: the query matches exactly the matching posts, so Whoosh's
             # top-N collector may skip blocks that cannot reach the page (its block-max bounds).
             results = gen.searcher.search(text_query, limit=depth)
+        elif scored and depth and len(matching) <= DOCSET_UP_TO:
+            # Few posts, many words' matches (a phrase, a filter): walk only the posts that match.
+            results = gen.searcher.search(wq.And([text_query, DocSet(matching, gen.searcher)]), limit=depth)
         else:
             collector = gen.searcher.collector(limit=depth, **_sort_args(request))
             timed = DeadlineFilterCollector(collector, matching, found.deadline)
