@@ -34,7 +34,10 @@ logger = logging.getLogger(__name__)
 
 MORE_LIKE_THIS = 5
 MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first; see _more_like
-ALL_WORDS_UP_TO = 0  # concepts; a query this short finds only posts with all of them, if any do
+# A query of this many concepts or fewer finds only the posts with all of them, when any post has
+# them all. 0 turns it off: on the judged set, posts with most of the words after those with all
+# of them rank better (nDCG@10 0.860 against 0.828 with 3, when it was measured).
+ALL_WORDS_UP_TO = 0
 RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they have
 COVERAGE_POWER = 2.0  # how strongly a post with fewer of the concepts ranks lower
 PARTIAL_NOTICE = "No post has all your words. These have most of them."
