@@ -118,7 +118,7 @@ def test_the_health_check_answers_at_once_while_a_search_holds_the_searcher(post
 
 
 def test_ranking_only_the_matching_posts_ranks_them_as_filtering_every_match_does(tmp_path, monkeypatch):
-    from indexer.query import service as service_module
+    from indexer.query import ranking
 
     index_dir = tmp_path / "index"
     build_index(write_corpus(tmp_path / "corpus"), index_dir)
@@ -127,7 +127,7 @@ def test_ranking_only_the_matching_posts_ranks_them_as_filtering_every_match_doe
                 SearchRequest(q='inspection "we learned"')]
     answers = {}
     for limit in (0, 10_000):
-        monkeypatch.setattr(service_module, "DOCSET_UP_TO", limit)
+        monkeypatch.setattr(ranking, "DOCSET_UP_TO", limit)
         with SearchService(index_dir) as service:
             answers[limit] = [[(h.id, round(h.score, 6)) for h in service.search(r).hits] for r in requests]
     assert answers[0] == answers[10_000] and all(answers[0])

@@ -15,7 +15,8 @@ from indexer.build import reindex
 from indexer.query.parsing import make_parser, parse_user_query
 from indexer.query.request import SearchRequest
 from indexer.schema import build_schema
-from indexer.query.service import PARTIAL_NOTICE, SearchService
+from indexer.query.matching import PARTIAL_NOTICE
+from indexer.query.service import SearchService
 
 POSTS = {
     "sli-hyphen": ("Sector-led improvement after austerity",

@@ -1,8 +1,10 @@
 """The query service: a SearchRequest in, a SearchResult out. Shared by the CLI and the web.
 
-One searcher is kept per process and refreshed when the index changes, since opening one per
-request costs ~90 ms (see ../shared/WHOOSH-NOTES.md). Facet values are cached per searcher
-generation and counted with Counter, which is several times faster than Whoosh's groupedby.
+One searcher is kept per process (generation.py) and refreshed when the index changes, since
+opening one per request costs ~90 ms (see ../shared/WHOOSH-NOTES.md). A request is matched as
+sets (matching.py), put in order (ranking.py), and its facets counted from the per-generation
+facet keys with Counter, several times faster than Whoosh's groupedby; the answer is kept for
+the same request again (cache.py).
 """
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ import logging
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Iterator
@@ -18,74 +19,24 @@ from typing import Iterator
 from whoosh import query as wq
 
 from indexer import store
-from indexer.query.bounds import (TIME_LIMIT_NOTICE, Deadline, DeadlineFilterCollector, DocSet, OutOfTime, bounded_docs,
-                                  bounded_query, time_limit_setting)
+from indexer.query.bounds import Deadline, OutOfTime, bounded_docs, bounded_query, time_limit_setting
 from indexer.query.cache import AnswerCache
 from indexer.query.generation import Generation
 from indexer.query.health import files_on_disk, read_through
+from indexer.query.matching import Found, TextMatch, base_of, intersect, text_match
 from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse_user_query
+from indexer.query.ranking import page, ranked, text_terms
 from indexer.query.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
-from indexer.query.results import (Correction, DocumentPage, FacetValue, Hit, IndexStatus, IndexUnavailable,
-                                   SearchResult)
-from indexer.query.snippets import MarkFormatter, PassageFragmenter, escaped, highlight_text, lead, paragraphs
-from indexer.schema import TEXT_FIELDS, stored_document
+from indexer.query.results import Correction, DocumentPage, FacetValue, IndexStatus, IndexUnavailable, SearchResult
+from indexer.query.snippets import escaped, highlight_text, paragraphs
+from indexer.schema import stored_document
 
 logger = logging.getLogger(__name__)
 
 MORE_LIKE_THIS = 5
 MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first; see _more_like
-# A query of this many concepts or fewer finds only the posts with all of them, when any post has
-# them all. 0 turns it off: on the judged set, posts with most of the words after those with all
-# of them rank better (nDCG@10 0.860 against 0.828 with 3, when it was measured).
-ALL_WORDS_UP_TO = 0
-RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they have
-COVERAGE_POWER = 2.0  # how strongly a post with fewer of the concepts ranks lower
-PARTIAL_NOTICE = "No post has all your words. These have most of them."
 HEALTH_WAIT = 0.05  # seconds /healthz waits for a search to finish before giving its last answer
-CACHE_ALL_UP_TO = 5_000
-DOCSET_UP_TO = 5_000  # matches; up to this many, ranking walks only them (see _ranked)  # matches; a longer download is worked out afresh each time
-
-
-@dataclass
-class _TextMatch:
-    """Which posts a query's text matches, before filters, and how many concepts each has."""
-
-    any_docs: set[int]
-    all_docs: set[int]
-    concept_docs: list[set[int]]
-
-    def coverage(self, docnum: int) -> float:
-        if not self.concept_docs:
-            return 1.0
-        return sum(docnum in docs for docs in self.concept_docs) / len(self.concept_docs)
-
-
-@dataclass
-class _Found:
-    """What a request matches: its parsed query, the posts, and what the page should say."""
-
-    parsed: ParsedQuery
-    text: _TextMatch
-    filter_docs: dict[str, set[int]]
-    base: set[int]  # matched by the query and dates, before filters
-    matching: set[int]  # and by every filter
-    partial: bool = False  # no post has all the query's concepts
-    correction: Correction | None = None
-    suggestion: str | None = None
-    out_of_time: bool = False
-    deadline: Deadline | None = None
-
-    @property
-    def timed_out(self) -> bool:
-        return self.out_of_time or (self.deadline is not None and self.deadline.hit)
-
-    def notice(self) -> str | None:
-        notices = [self.parsed.notice]
-        if self.partial and self.matching:
-            notices.append(PARTIAL_NOTICE)
-        if self.timed_out:
-            notices.append(TIME_LIMIT_NOTICE)
-        return " ".join(n for n in notices if n) or None
+CACHE_ALL_UP_TO = 5_000  # matches; a longer download is worked out afresh each time
 
 
 class SearchService:
@@ -160,7 +111,7 @@ class SearchService:
         found = self._resolve(gen, request)
         hits, facets = [], {name: [] for name in FILTER_FIELDS}
         try:
-            hits = self._page(gen, found, request)
+            hits = page(gen, found, request)
             facets = self._facets(gen, found.base, found.filter_docs, request)
         except OutOfTime:
             found.out_of_time = True
@@ -179,7 +130,7 @@ class SearchService:
     def _all_matching(self, gen: Generation, request: SearchRequest) -> tuple[list[dict], bool]:
         found = self._resolve(gen, request)
         try:
-            hits = self._ranked(gen, found, request, None)
+            hits = ranked(gen, found, request, None)
         except OutOfTime:
             found.out_of_time, hits = True, []
         return [hit.document for hit in hits], not found.timed_out and len(hits) <= CACHE_ALL_UP_TO
@@ -195,26 +146,26 @@ class SearchService:
         found = self._resolve(gen, request)
         return Counter(months[docnum] for docnum in found.matching if months[docnum]), not found.timed_out
 
-    def _resolve(self, gen: Generation, request: SearchRequest) -> "_Found":
+    def _resolve(self, gen: Generation, request: SearchRequest) -> Found:
         """Which posts a request matches, as sets of document numbers, with any spelling
         correction applied. Each part is matched once; the page, the total and every facet's
         counts are then set intersections, not further Whoosh searches."""
         deadline = Deadline(self.time_limit)
         parsed = self._parse(gen, request.q)
-        found = _Found(parsed, _TextMatch(set(), set(), []), {}, set(), set())
+        found = Found(parsed, TextMatch(set(), set(), []), {}, set(), set())
         try:
             for name, q in filter_queries(request).items():
                 found.filter_docs[name] = bounded_docs(gen.searcher, q, deadline, gen.every())
             dates = date_query(request)
             if dates is not None:  # narrows every facet, never counted as one
                 found.filter_docs[""] = bounded_docs(gen.searcher, dates, deadline)
-            found.text = self._text_match(gen, parsed, deadline)
-            if parsed.words and not _intersect(found.text.all_docs, found.filter_docs.values()):
+            found.text = text_match(gen, parsed, deadline)
+            if parsed.words and not intersect(found.text.all_docs, found.filter_docs.values()):
                 self._correct(gen, request, found, deadline)
-            found.base, found.partial = self._base(found.text, found.filter_docs, len(found.parsed.concepts))
+            found.base, found.partial = base_of(found.text, found.filter_docs, len(found.parsed.concepts))
         except OutOfTime:
             found.out_of_time = True
-        found.matching = _intersect(found.base, found.filter_docs.values())
+        found.matching = intersect(found.base, found.filter_docs.values())
         found.deadline = deadline
         return found
 
@@ -230,14 +181,14 @@ class SearchService:
             parsed.notice = " ".join(dict.fromkeys(notices)) or None
         return parsed
 
-    def _correct(self, gen: Generation, request: SearchRequest, found: "_Found", deadline: Deadline) -> None:
+    def _correct(self, gen: Generation, request: SearchRequest, found: Found, deadline: Deadline) -> None:
         """Show the corrected results when only they have all the words; otherwise offer them."""
         corrected_q = self._corrected(gen, request.q, found.parsed.words)
         if not corrected_q:
             return
         better = self._parse(gen, corrected_q)
-        better_text = self._text_match(gen, better, deadline)
-        if not _intersect(better_text.all_docs, found.filter_docs.values()):
+        better_text = text_match(gen, better, deadline)
+        if not intersect(better_text.all_docs, found.filter_docs.values()):
             return
         if request.correct:
             found.correction = Correction(request.q, corrected_q)
@@ -245,97 +196,13 @@ class SearchService:
         else:
             found.suggestion = corrected_q
 
-    def _text_match(self, gen: Generation, parsed: ParsedQuery, deadline: Deadline) -> _TextMatch:
-        """Posts with any and with all of the query's concepts, within its required parts."""
-        searcher = gen.searcher
-        if parsed.query is None:
-            everything = gen.every()
-            return _TextMatch(everything, everything, [])
-        if parsed.query is wq.NullQuery:
-            return _TextMatch(set(), set(), [])
-        live = gen.every()
-        required = [bounded_docs(searcher, q, deadline, live) for q in parsed.required]
-        excluded = set().union(*(bounded_docs(searcher, q, deadline, live) for q in parsed.excluded))
-        concept_docs = [bounded_docs(searcher, c.query, deadline, live) for c in parsed.concepts]
-        if concept_docs:
-            any_docs = set().union(*concept_docs)
-            all_docs = _intersect(concept_docs[0], concept_docs[1:])
-        else:
-            any_docs = all_docs = _intersect(required[0], required[1:]) if required else set()
-            required = []
-        any_docs = _intersect(any_docs, required) - excluded
-        all_docs = _intersect(all_docs, required) - excluded
-        return _TextMatch(any_docs, all_docs, concept_docs)
-
-    def _base(self, text: _TextMatch, filter_docs: dict[str, set[int]], concepts: int) -> tuple[set[int], bool]:
-        """The posts a search may show before filters, and whether they are only partial matches.
-
-        A short query finds the posts with all its concepts when any post (under the filters)
-        has them; a longer one finds posts with any, ranked by how many they have."""
-        if len(text.concept_docs) <= 1:
-            return text.any_docs, False
-        complete = bool(_intersect(text.all_docs, filter_docs.values()))
-        if complete and concepts <= ALL_WORDS_UP_TO:
-            return text.all_docs, False
-        return text.any_docs, not complete
-
-    def _page(self, gen: Generation, found: "_Found", request: SearchRequest) -> list[Hit]:
-        first = (request.page - 1) * request.per_page
-        if first >= len(found.matching):
-            return []
-        return self._ranked(gen, found, request, first + request.per_page)[first:]
-
-    def _ranked(self, gen: Generation, found: "_Found", request: SearchRequest, limit: int | None) -> list[Hit]:
-        """The matching posts in the request's order, down to `limit`, with snippets.
-
-        By relevance, Whoosh's BM25F (with nearness bonuses) ranks the posts; the top ones are
-        then re-ranked so a post with more of the concepts comes first. Ranking stops at the
-        search's deadline with what it has."""
-        text_query, text, matching = found.parsed.query, found.text, found.matching
-        if not matching:
-            return []
-        scored = request.effective_sort == "relevance" and text_query is not None
-        depth = None if limit is None else (max(limit, RERANK_DEPTH) if scored else limit)
-        parsed = found.parsed
-        if scored and depth and matching is text.any_docs and not parsed.required and not parsed.excluded:
-            # Words alone, no filters: the query matches exactly the matching posts, so Whoosh's
-            # top-N collector may skip blocks that cannot reach the page (its block-max bounds).
-            results = gen.searcher.search(text_query, limit=depth)
-        elif scored and depth and len(matching) <= DOCSET_UP_TO:
-            # Few posts, many words' matches (a phrase, a filter): walk only the posts that match.
-            results = gen.searcher.search(wq.And([text_query, DocSet(matching, gen.searcher)]), limit=depth)
-        else:
-            collector = gen.searcher.collector(limit=depth, **_sort_args(request))
-            timed = DeadlineFilterCollector(collector, matching, found.deadline)
-            try:
-                gen.searcher.search_with_collector(text_query or wq.Every(), timed)
-            except OutOfTime:
-                found.out_of_time = True
-            results = timed.results()
-        results.fragmenter = PassageFragmenter()
-        results.formatter = MarkFormatter()
-        ranked = [hit for hit in results]  # not list(): its length hint counts every match
-        if scored and text.concept_docs:
-            ranked.sort(key=lambda hit: -hit.score * text.coverage(hit.docnum) ** COVERAGE_POWER)
-        hits = []
-        title_terms = _text_terms(text_query) if text_query is not None else frozenset()
-        for hit in ranked[:limit]:
-            stored = hit.fields()
-            snippet, title = "", None
-            if text_query is not None and limit is not None:
-                snippet = " ".join(hit.highlights("body", top=2).split())
-                title = highlight_text(stored.get("title", ""), title_terms, gen.index.schema["title"].analyzer)
-            score = hit.score * text.coverage(hit.docnum) ** COVERAGE_POWER if scored else None
-            hits.append(Hit(stored_document(stored), snippet or lead(stored.get("body", "")), score, title))
-        return hits
-
     def _facets(self, gen: Generation, base: set[int], filter_docs: dict[str, set[int]],
                 request: SearchRequest) -> dict[str, list[FacetValue]]:
         """Each field counted under every filter but its own, so a ticked value never hides the rest."""
         keys_by_doc = gen.facet_keys()
         facets = {}
         for name in FILTER_FIELDS:
-            docs = _intersect(base, [d for other, d in filter_docs.items() if other != name])
+            docs = intersect(base, [d for other, d in filter_docs.items() if other != name])
             doc_keys = keys_by_doc[name]
             counts = Counter(chain.from_iterable(doc_keys[docnum] for docnum in docs))
             selected = {filter_key(name, value) for value in getattr(request, name)}
@@ -409,7 +276,7 @@ class SearchService:
                 parsed = parse_user_query(gen.parser, corrected)
         if parsed.query is None:
             return frozenset()
-        return _text_terms(parsed.query)
+        return text_terms(parsed.query)
 
     def _highlight(self, gen: Generation, paragraph: str, terms: frozenset[str]) -> str:
         return highlight_text(paragraph, terms, gen.index.schema["body"].analyzer) or escaped(paragraph)
@@ -465,24 +332,4 @@ class SearchService:
             return status
         finally:
             self._lock.release()
-
-def _intersect(base: set[int], others) -> set[int]:
-    result = base
-    for other in sorted(others, key=len):
-        result = result & other
-    return result
-
-
-def _text_terms(q: wq.Query) -> frozenset[str]:
-    """The words a query looks for in the text, to light up in titles as in snippets."""
-    return frozenset(text for field_name, text in q.iter_all_terms() if field_name in TEXT_FIELDS)
-
-
-def _sort_args(request: SearchRequest) -> dict:
-    sort = request.effective_sort
-    if sort == "newest" or (sort == "relevance" and not request.q.strip()):
-        return {"sortedby": "newest_key", "reverse": True}
-    if sort == "oldest":
-        return {"sortedby": "oldest_key"}
-    return {}
 

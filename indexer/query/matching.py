@@ -1,0 +1,106 @@
+"""Which posts a search matches, as sets of document numbers.
+
+Each part of a search (each concept of the typed words, each required part, each filter) is
+matched once as a set; the page, the total and every facet's counts are then set intersections.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+from indexer.query.bounds import TIME_LIMIT_NOTICE, Deadline, bounded_docs
+from indexer.query.generation import Generation
+from indexer.query.parsing import ParsedQuery
+from indexer.query.results import Correction
+
+# A query of this many concepts or fewer finds only the posts with all of them, when any post has
+# them all. 0 turns it off: on the judged set, posts with most of the words after those with all
+# of them rank better (nDCG@10 0.860 against 0.828 with 3, when it was measured).
+ALL_WORDS_UP_TO = 0
+PARTIAL_NOTICE = "No post has all your words. These have most of them."
+
+
+@dataclass
+class TextMatch:
+    """Which posts a query's text matches, before filters, and how many concepts each has."""
+
+    any_docs: set[int]
+    all_docs: set[int]
+    concept_docs: list[set[int]]
+
+    def coverage(self, docnum: int) -> float:
+        if not self.concept_docs:
+            return 1.0
+        return sum(docnum in docs for docs in self.concept_docs) / len(self.concept_docs)
+
+
+@dataclass
+class Found:
+    """What a request matches: its parsed query, the posts, and what the page should say."""
+
+    parsed: ParsedQuery
+    text: TextMatch
+    filter_docs: dict[str, set[int]]
+    base: set[int]  # matched by the query and dates, before filters
+    matching: set[int]  # and by every filter
+    partial: bool = False  # no post has all the query's concepts
+    correction: Correction | None = None
+    suggestion: str | None = None
+    out_of_time: bool = False
+    deadline: Deadline | None = None
+
+    @property
+    def timed_out(self) -> bool:
+        return self.out_of_time or (self.deadline is not None and self.deadline.hit)
+
+    def notice(self) -> str | None:
+        notices = [self.parsed.notice]
+        if self.partial and self.matching:
+            notices.append(PARTIAL_NOTICE)
+        if self.timed_out:
+            notices.append(TIME_LIMIT_NOTICE)
+        return " ".join(n for n in notices if n) or None
+
+
+def text_match(gen: Generation, parsed: ParsedQuery, deadline: Deadline) -> TextMatch:
+    """Posts with any and with all of the query's concepts, within its required parts."""
+    searcher = gen.searcher
+    if parsed.query is None:
+        everything = gen.every()
+        return TextMatch(everything, everything, [])
+    if parsed.query is wq.NullQuery:
+        return TextMatch(set(), set(), [])
+    live = gen.every()
+    required = [bounded_docs(searcher, q, deadline, live) for q in parsed.required]
+    excluded = set().union(*(bounded_docs(searcher, q, deadline, live) for q in parsed.excluded))
+    concept_docs = [bounded_docs(searcher, c.query, deadline, live) for c in parsed.concepts]
+    if concept_docs:
+        any_docs = set().union(*concept_docs)
+        all_docs = intersect(concept_docs[0], concept_docs[1:])
+    else:
+        any_docs = all_docs = intersect(required[0], required[1:]) if required else set()
+        required = []
+    any_docs = intersect(any_docs, required) - excluded
+    all_docs = intersect(all_docs, required) - excluded
+    return TextMatch(any_docs, all_docs, concept_docs)
+
+
+def base_of(text: TextMatch, filter_docs: dict[str, set[int]], concepts: int) -> tuple[set[int], bool]:
+    """The posts a search may show before filters, and whether they are only partial matches.
+
+    A short query finds the posts with all its concepts when any post (under the filters)
+    has them; a longer one finds posts with any, ranked by how many they have."""
+    if len(text.concept_docs) <= 1:
+        return text.any_docs, False
+    complete = bool(intersect(text.all_docs, filter_docs.values()))
+    if complete and concepts <= ALL_WORDS_UP_TO:
+        return text.all_docs, False
+    return text.any_docs, not complete
+
+
+def intersect(base: set[int], others) -> set[int]:
+    result = base
+    for other in sorted(others, key=len):
+        result = result & other
+    return result
