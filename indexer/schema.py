@@ -114,18 +114,10 @@ def build_schema() -> Schema:
         tags=STORED(),
         categories=STORED(),
         organisations=STORED(),
-        tag_key=_key_field(),
-        category_key=_key_field(),
-        org_key=_key_field(),
-        source_key=_key_field(),
-        author_key=_key_field(),
-        tag_label=_label_field(),
-        category_label=_label_field(),
-        org_label=_label_field(),
-        source_label=_label_field(),
-        author_label=_label_field(),
         source_text=TEXT(analyzer=SimpleAnalyzer()),
         author_text=TEXT(analyzer=SimpleAnalyzer()),
+        **{KEY_FIELDS[name]: _key_field() for name in FACET_FIELDS if name != "year"},
+        **{LABEL_FIELDS[name]: _label_field() for name in FACET_FIELDS if name != "year"},
     )
 
 
