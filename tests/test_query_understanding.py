@@ -230,3 +230,9 @@ def test_two_passages_are_joined_by_one_ellipsis(tmp_path):
     with SearchService(tmp_path / "index") as svc:
         snippet = svc.search(SearchRequest(q="peer challenge")).hits[0].snippet
     assert snippet.count("<mark>") >= 2 and "… …" not in snippet
+
+
+def test_a_correction_that_finds_more_but_not_every_word_is_offered(service):
+    result = service.search(SearchRequest(q="goverance zyxwv"))
+    assert result.corrected is None and result.suggestion == "governance zyxwv"
+    assert result.total == 0 or result.notice

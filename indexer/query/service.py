@@ -182,19 +182,19 @@ class SearchService:
         return parsed
 
     def _correct(self, gen: Generation, request: SearchRequest, found: Found, deadline: Deadline) -> None:
-        """Show the corrected results when only they have all the words; otherwise offer them."""
+        """Show the corrected results when only they have all the words; otherwise offer them
+        when they find more posts."""
         corrected_q = self._corrected(gen, request.q, found.parsed.words)
         if not corrected_q:
             return
         better = self._parse(gen, corrected_q)
         better_text = text_match(gen, better, deadline)
-        if not intersect(better_text.all_docs, found.filter_docs.values()):
-            return
-        if request.correct:
+        filters = found.filter_docs.values()
+        if intersect(better_text.all_docs, filters) and request.correct:
             found.correction = Correction(request.q, corrected_q)
             found.parsed, found.text = better, better_text
-        else:
-            found.suggestion = corrected_q
+        elif len(intersect(better_text.any_docs, filters)) > len(intersect(found.text.any_docs, filters)):
+            found.suggestion = corrected_q  # "Did you mean": it finds more, if not all the words
 
     def _facets(self, gen: Generation, base: set[int], filter_docs: dict[str, set[int]],
                 request: SearchRequest) -> dict[str, list[FacetValue]]:
