@@ -171,7 +171,7 @@ def _long_form_table() -> dict[tuple[str, ...], Acronym]:
         table = {}
         for acronym in acronyms().values():
             for form in acronym.long_forms:
-                key = tuple(s for w in _WORD.findall(form) for s in stems_of(w))
+                key = tuple(text_stems(form))
                 if len(key) > 1:
                     table.setdefault(key, acronym)
         _LONG_FORMS = table
@@ -179,12 +179,18 @@ def _long_form_table() -> dict[tuple[str, ...], Acronym]:
 
 
 def stems_of(word: str) -> list[str]:
+    """A typed word's index terms as the analyzer makes them (hyphenated parts, stop words out)."""
     parts = (normal_word(part) for part in compound_parts(word))
-    return [stem(part) for part in parts if part not in STOP_WORDS and len(part) > 1]
+    return [stem(part) for part in parts if not is_stop_word(part)]
+
+
+def text_stems(text: str) -> list[str]:
+    """The index terms of every word of a text, in order."""
+    return [s for word in _WORD.findall(text) for s in stems_of(word)]
 
 
 def phrase_query(text: str, boost: float = 1.0) -> wq.Query | None:
-    stems = [s for w in _WORD.findall(text) for s in stems_of(w)]
+    stems = text_stems(text)
     if not stems:
         return None
     if len(stems) == 1:
@@ -194,7 +200,7 @@ def phrase_query(text: str, boost: float = 1.0) -> wq.Query | None:
 
 def words_scored(text: str) -> wq.Query:
     """The words of a phrase, each scored where it stands: for ranking posts known to have it."""
-    stems = [s for w in _WORD.findall(text) for s in stems_of(w)]
+    stems = text_stems(text)
     return wq.Or([text_term(stem) for stem in stems]) if stems else wq.NullQuery
 
 
@@ -203,7 +209,7 @@ def words_query(words: list[str]) -> wq.Query | None:
 
 
 def _all_words(words: list[str]) -> wq.Query:
-    stems = [s for w in words for s in stems_of(w)]
+    stems = text_stems(" ".join(words))
     return wq.And([text_term(s) for s in stems]) if stems else wq.NullQuery
 
 

@@ -19,7 +19,7 @@ from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
 from indexer.analysis import WORD_PATTERN, normal_word
 from indexer.organisations import canonical_org
 from indexer.query.concepts import (QUERY_STOP_WORDS, Concept, concepts_of, named_org, org_term, phrase_query,
-                                    stems_of, words_query, words_scored)
+                                    text_stems, words_query, words_scored)
 from indexer.query.request import SearchRequest, filter_key
 from indexer.schema import KEY_FIELDS, QUERY_FIELD_NAMES, TEXT_FIELDS
 
@@ -179,7 +179,7 @@ def _alias_candidates(text: str) -> dict[tuple[str, ...], str]:
     for candidate in candidates:
         name = named_org(candidate)
         if name:
-            key = tuple(s for w in _WORD.findall(candidate) for s in stems_of(w))
+            key = tuple(text_stems(candidate))
             if key:
                 found[key] = name
     return found
