@@ -12,10 +12,10 @@ import os
 import time
 from dataclasses import dataclass, field
 from itertools import islice
-
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector
 from whoosh.matching import ListMatcher
+
 
 # Words all the wildcards, ranges and fuzzy terms of one query may stand for together (shared
 # among them, at least MIN_EXPANSION each); beyond this the commonest words are searched.
@@ -60,6 +60,12 @@ class Deadline:
             self.hit = True
             raise OutOfTime()
 
+    def expired(self) -> bool:
+        """True (and noted) once the time is up; for loops that stop with what they have."""
+        if time.monotonic() - self.started > self.seconds:
+            self.hit = True
+        return self.hit
+
     def remaining(self) -> float:
         return max(0.001, self.seconds - (time.monotonic() - self.started))
 
@@ -84,36 +90,36 @@ class DeadlineFilterCollector(FilterCollector):
                 self.deadline.check()
 
 
-def bounded_docs(searcher, q: wq.Query, deadline: Deadline, live: set[int] | None = None) -> set[int]:
+def bounded_docs(gen, q: wq.Query, deadline: Deadline, live: set[int] | None = None) -> set[int]:
     """The document numbers a query matches, stopping at the deadline.
 
     Terms, and Ors and Ands of them (most of what people type), are read straight from their
     postings and combined as sets, several times faster than walking Whoosh's matchers; other
     queries (phrases, ranges) are matched by Whoosh. `live` drops deleted posts from postings."""
     deadline.check()
-    found = _set_of(searcher, q, deadline)
+    found = _set_of(gen.postings, q, deadline)
     if found is not None:
         return found & live if live is not None else found
     found = set()
-    for count, docnum in enumerate(searcher.docs_for_query(q)):
+    for count, docnum in enumerate(gen.searcher.docs_for_query(q)):
         found.add(docnum)
         if count % CHECK_EVERY == CHECK_EVERY - 1:
             deadline.check()
     return found
 
 
-def _set_of(searcher, q: wq.Query, deadline: Deadline) -> set[int] | None:
-    """The documents of a Term/Or/And tree from postings, or None for any other query."""
+def _set_of(postings, q: wq.Query, deadline: Deadline) -> set[int] | None:
+    """The documents of a Term/Or/And tree (and of exact phrases) from postings, or None for
+    any other query."""
     if isinstance(q, wq.Term):
-        reader = searcher.reader()
-        if (q.fieldname, q.text) not in reader:
+        if (q.fieldname, q.text) not in postings.reader:
             return set()
         deadline.check()
-        return set(reader.postings(q.fieldname, q.text).all_ids())
+        return postings.doc_ids(q.fieldname, q.text)
     if isinstance(q, (wq.Or, wq.And)) and type(q) in (wq.Or, wq.And):
         parts = []
         for child in q.subqueries:
-            part = _set_of(searcher, child, deadline)
+            part = _set_of(postings, child, deadline)
             if part is None:
                 return None
             parts.append(part)
@@ -123,34 +129,32 @@ def _set_of(searcher, q: wq.Query, deadline: Deadline) -> set[int] | None:
             return set().union(*parts)
         return set.intersection(*sorted(parts, key=len))
     if isinstance(q, wq.Phrase) and q.slop == 1:
-        return _phrase_docs(searcher.reader(), q.fieldname, q.words, deadline)
+        return _phrase_docs(postings, q.fieldname, q.words, deadline)
     if q is wq.NullQuery:
         return set()
     return None
 
 
-def _phrase_docs(reader, field_name: str, words: list[str], deadline: Deadline) -> set[int]:
+def _phrase_docs(postings, field_name: str, words: list[str], deadline: Deadline) -> set[int]:
     """Posts with the words side by side: the posts with all of them (a set intersection), then
-    each one's positions compared. Whoosh's own span matching does the same several times slower."""
-    if any((field_name, word) not in reader for word in words):
+    their positions compared a word at a time, so each word is read only for the posts still in
+    the running. Whoosh's own span matching does the same several times slower."""
+    if any((field_name, word) not in postings.reader for word in words):
         return set()
-    candidates = set.intersection(*sorted((set(reader.postings(field_name, word).all_ids()) for word in words),
-                                          key=len))
-    matchers = [reader.postings(field_name, word) for word in words]
-    found = set()
-    for count, docnum in enumerate(sorted(candidates)):
-        starts = None
-        for offset, matcher in enumerate(matchers):
-            matcher.skip_to(docnum)
-            shifted = {position - offset for position in matcher.value_as("positions")}
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                break
-        if starts:
-            found.add(docnum)
-        if count % CHECK_EVERY == CHECK_EVERY - 1:
-            deadline.check()
-    return found
+    candidates = set.intersection(*sorted((postings.doc_ids(field_name, word) for word in words), key=len))
+    starts: dict[int, set[int]] = {}
+    for offset, word in enumerate(words):
+        deadline.check()
+        found = postings.term(field_name, word).positions(sorted(candidates))
+        if offset == 0:
+            starts = {doc: set(found[doc]) for doc in found}
+        else:
+            starts = {doc: kept for doc in starts
+                      if doc in found and (kept := starts[doc].intersection(p - offset for p in found[doc]))}
+        candidates = set(starts)
+        if not candidates:
+            break
+    return candidates
 
 
 def bounded_query(q: wq.Query, reader, notices: list[str]) -> wq.Query:

@@ -19,9 +19,10 @@ from whoosh import query as wq
 from indexer import store
 from indexer.organisations import known_organisations
 from indexer.query.parsing import make_parser
+from indexer.query.postings import Postings, length_bytes
 from indexer.query.request import FILTER_FIELDS
 from indexer.query.spelling import SpellingCorrector
-from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, WORDS_FIELD, value_key
+from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD, value_key
 from indexer.vocabulary import acronyms
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ class Generation:
         self._corrector: SpellingCorrector | None = None
         self._months: list[str] | None = None
         self._every: set[int] | None = None
+        self._lengths: dict[str, bytes] = {}
+        self.postings = Postings(self.searcher.reader())
 
     def refresh(self) -> bool:
         """Follow an incremental reindex of this generation; True when anything changed."""
@@ -63,12 +66,21 @@ class Generation:
         self.every()
         self.facet_keys()
         self.months()
+        for field_name in TEXT_FIELDS:
+            self.field_lengths(field_name)
 
     def every(self) -> set[int]:
         """Every live document number: what a search with no words matches."""
         if self._every is None:
             self._every = set(self.searcher.docs_for_query(wq.Every()))
         return self._every
+
+    def field_lengths(self, field_name: str) -> bytes:
+        """Each document's length in a text field (one byte each, as Whoosh stores it), for
+        the quick scores that choose which matches Whoosh ranks (candidates.py)."""
+        if field_name not in self._lengths:
+            self._lengths[field_name] = length_bytes(self.searcher.reader(), field_name)
+        return self._lengths[field_name]
 
     def facet_keys(self) -> dict[str, list[tuple[str, ...]]]:
         """Each facet's value keys for every document number, from the key fields' postings.

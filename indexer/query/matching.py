@@ -65,16 +65,15 @@ class Found:
 
 def text_match(gen: Generation, parsed: ParsedQuery, deadline: Deadline) -> TextMatch:
     """Posts with any and with all of the query's concepts, within its required parts."""
-    searcher = gen.searcher
     if parsed.query is None:
         everything = gen.every()
         return TextMatch(everything, everything, [])
     if parsed.query is wq.NullQuery:
         return TextMatch(set(), set(), [])
     live = gen.every()
-    required = [bounded_docs(searcher, q, deadline, live) for q in parsed.required]
-    excluded = set().union(*(bounded_docs(searcher, q, deadline, live) for q in parsed.excluded))
-    concept_docs = [bounded_docs(searcher, c.query, deadline, live) for c in parsed.concepts]
+    required = [bounded_docs(gen, q, deadline, live) for q in parsed.required]
+    excluded = set().union(*(bounded_docs(gen, q, deadline, live) for q in parsed.excluded))
+    concept_docs = [bounded_docs(gen, c.query, deadline, live) for c in parsed.concepts]
     if concept_docs:
         any_docs = set().union(*concept_docs)
         all_docs = intersect(concept_docs[0], concept_docs[1:])

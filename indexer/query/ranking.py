@@ -13,12 +13,13 @@ from indexer.query.generation import Generation
 from indexer.query.matching import Found
 from indexer.query.request import SearchRequest
 from indexer.query.results import Hit
+from indexer.query.scoring import top_scored
 from indexer.query.snippets import MarkFormatter, PassageFragmenter, highlight_text, lead
 from indexer.schema import TEXT_FIELDS, stored_document
 
 RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they have
 COVERAGE_POWER = 2.0  # how strongly a post with fewer of the concepts ranks lower
-DOCSET_UP_TO = 5_000  # matches; up to this many, ranking walks only them (see ranked)
+DOCSET_UP_TO = 5_000  # matches; up to this many, Whoosh ranking walks only them (see ranked)
 
 
 def page(gen: Generation, found: Found, request: SearchRequest) -> list[Hit]:
@@ -39,13 +40,14 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
         return []
     scored = request.effective_sort == "relevance" and text_query is not None
     depth = None if limit is None else (max(limit, RERANK_DEPTH) if scored else limit)
-    parsed = found.parsed
-    if scored and depth and matching is text.any_docs and not parsed.required and not parsed.excluded:
-        # Words alone, no filters: the query matches exactly the matching posts, so Whoosh's
-        # top-N collector may skip blocks that cannot reach the page (its block-max bounds).
-        results = gen.searcher.search(text_query, limit=depth)
+    top = None
+    if scored and limit:
+        top = top_scored(gen, text_query, matching, text.coverage, COVERAGE_POWER, limit, found.deadline)
+    if top is not None:
+        # Scored here (scoring.py); Whoosh fetches only the page's posts, for their snippets.
+        results = gen.searcher.search(DocSet({doc for doc, _ in top}, gen.searcher), limit=len(top) or 1)
+        results.q = text_query  # the words its snippets light up
     elif scored and depth and len(matching) <= DOCSET_UP_TO:
-        # Few posts, many words' matches (a phrase, a filter): walk only the posts that match.
         results = gen.searcher.search(wq.And([text_query, DocSet(matching, gen.searcher)]), limit=depth)
     else:
         collector = gen.searcher.collector(limit=depth, **sort_args(request))
@@ -58,7 +60,11 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
     results.fragmenter = PassageFragmenter()
     results.formatter = MarkFormatter()
     ranked = [hit for hit in results]  # not list(): its length hint counts every match
-    if scored and text.concept_docs:
+    scores = dict(top) if top is not None else None
+    if top is not None:
+        place = {doc: i for i, (doc, _) in enumerate(top)}
+        ranked.sort(key=lambda hit: place[hit.docnum])
+    elif scored and text.concept_docs:
         ranked.sort(key=lambda hit: -hit.score * text.coverage(hit.docnum) ** COVERAGE_POWER)
     hits = []
     title_terms = text_terms(text_query) if text_query is not None else frozenset()
@@ -68,7 +74,8 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
         if text_query is not None and limit is not None:
             snippet = " ".join(hit.highlights("body", top=2).split())
             title = highlight_text(stored.get("title", ""), title_terms, gen.index.schema["title"].analyzer)
-        score = hit.score * text.coverage(hit.docnum) ** COVERAGE_POWER if scored else None
+        score = scores[hit.docnum] if scores is not None else hit.score
+        score = score * text.coverage(hit.docnum) ** COVERAGE_POWER if scored else None
         hits.append(Hit(stored_document(stored), snippet or lead(stored.get("body", "")), score, title))
     return hits
 

@@ -155,10 +155,10 @@ class SearchService:
         found = Found(parsed, TextMatch(set(), set(), []), {}, set(), set())
         try:
             for name, q in filter_queries(request).items():
-                found.filter_docs[name] = bounded_docs(gen.searcher, q, deadline, gen.every())
+                found.filter_docs[name] = bounded_docs(gen, q, deadline, gen.every())
             dates = date_query(request)
             if dates is not None:  # narrows every facet, never counted as one
-                found.filter_docs[""] = bounded_docs(gen.searcher, dates, deadline)
+                found.filter_docs[""] = bounded_docs(gen, dates, deadline)
             found.text = text_match(gen, parsed, deadline)
             if parsed.words and not intersect(found.text.all_docs, found.filter_docs.values()):
                 self._correct(gen, request, found, deadline)

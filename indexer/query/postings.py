@@ -1,0 +1,171 @@
+"""A generation's postings and field lengths, read a block at a time, recent terms kept.
+
+Walking Whoosh's matchers costs a few Python calls a posting, and at 20,000 posts a two-word
+search has ~8,000 matches: most of a search's time went there. Whoosh stores postings in blocks
+of up to 128 (document numbers, weights and positions, compressed); reading whole blocks is
+several times faster, and a search reads the same term more than once (its matching posts, its
+scores, a phrase's positions), as do searches after it. So each term's decoded blocks are kept,
+up to a bound, for the life of the generation (whose files never change).
+
+That reaches into Whoosh's block matcher (pinned as Whoosh-Reloaded 2.7.5); any other matcher is
+read through its public per-posting calls instead, and tests check both ways agree.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import OrderedDict
+from dataclasses import dataclass
+from itertools import accumulate
+from pickle import loads
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import length_to_byte
+
+KEEP_POSTINGS = 400_000  # postings kept decoded, over all terms (~40 MB at most)
+WALKED_BLOCK = 128
+
+
+@dataclass
+class Block:
+    """Up to 128 postings of one term in one segment."""
+
+    base: int  # the segment's first document number
+    ids: "tuple | list"  # document numbers within the segment, ascending
+    weights: "tuple | list"
+    values: "tuple | list"  # each posting's encoded positions
+    last: int  # the highest id, to skip the block without reading it again
+
+
+class TermPostings:
+    """One term's postings in every segment, decoded."""
+
+    def __init__(self, blocks: list[Block], decode):
+        self.blocks = blocks
+        self.size = sum(len(block.ids) for block in blocks)
+        self._decode = decode
+        self._lasts = [block.base + block.last for block in blocks]
+
+    def positions(self, docs: list[int]) -> dict[int, list[int]]:
+        """The term's positions in each of `docs` (any order) that has it."""
+        found = {}
+        blocks, lasts, decode = self.blocks, self._lasts, self._decode
+        for doc in docs:
+            at = bisect_left(lasts, doc)
+            if at == len(blocks):
+                continue
+            block = blocks[at]
+            local = doc - block.base
+            i = bisect_left(block.ids, local)
+            if i < len(block.ids) and block.ids[i] == local:
+                found[doc] = decode(block.values[i])
+        return found
+
+
+class Postings:
+    """Postings of an open generation's reader, with recently read terms kept decoded."""
+
+    def __init__(self, reader, keep: int = KEEP_POSTINGS):
+        self.reader = reader
+        self.keep = keep
+        self._terms: OrderedDict[tuple[str, str], TermPostings] = OrderedDict()
+        self._held = 0
+        self._deleted: set[int] | None = None
+
+    def term(self, field_name: str, text: str) -> TermPostings:
+        key = (field_name, text)
+        found = self._terms.get(key)
+        if found is not None:
+            self._terms.move_to_end(key)
+            return found
+        found = TermPostings(list(self._read(field_name, text)), _decoder(self.reader, field_name))
+        self._terms[key] = found
+        self._held += found.size
+        while self._held > self.keep and len(self._terms) > 1:
+            _, dropped = self._terms.popitem(last=False)
+            self._held -= dropped.size
+        return found
+
+    def doc_ids(self, field_name: str, text: str) -> set[int]:
+        """Every live document number with the term."""
+        found: set[int] = set()
+        for block in self.term(field_name, text).blocks:
+            found.update(block.ids if block.base == 0 else [block.base + local for local in block.ids])
+        return found - self.deleted() if self.deleted() else found
+
+    def deleted(self) -> set[int]:
+        if self._deleted is None:
+            self._deleted = {base + docnum for leaf, base in self.reader.leaf_readers()
+                             if leaf.has_deletions() for docnum in leaf.deleted_docs_set}
+        return self._deleted
+
+    def _read(self, field_name: str, text: str):
+        for leaf, base in self.reader.leaf_readers():
+            if (field_name, text) not in leaf:
+                continue
+            matcher = leaf.postings(field_name, text)
+            if isinstance(matcher, FilterMatcher):  # Whoosh's way of hiding deleted posts
+                matcher = matcher.child
+            if type(matcher) is W3LeafMatcher:
+                yield from _stored_blocks(matcher, base)
+            else:
+                yield from _walked_blocks(matcher, base)
+
+
+def _stored_blocks(matcher: W3LeafMatcher, base: int):
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        matcher._read_values()
+        yield Block(base, matcher._ids, matcher._weights, matcher._values, matcher.block_max_id())
+        matcher._next_block()
+
+
+def _walked_blocks(matcher, base: int):
+    ids, weights, values = [], [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        values.append(matcher.value())
+        if len(ids) == WALKED_BLOCK:
+            yield Block(base, ids, weights, values, ids[-1])
+            ids, weights, values = [], [], []
+        matcher.next()
+    if ids:
+        yield Block(base, ids, weights, values, ids[-1])
+
+
+def _decoder(reader, field_name: str):
+    """How to read a posting's positions: Whoosh's own decoding, or a faster copy of it."""
+    field_format = reader.schema[field_name].format
+    if type(field_format) is Positions:
+        return _decoded_positions
+    return lambda value: field_format.decode_as("positions", value)
+
+
+def _decoded_positions(value: bytes) -> list[int]:
+    """Whoosh's Positions.decode_positions, with the running sum done by itertools in C."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(loads(value[_INT_SIZE:])))
+
+
+def length_bytes(reader, field_name: str) -> bytes:
+    """Each document's length in the field, in Whoosh's one-byte encoding, indexed by document
+    number across segments: one byte a post, where a list of numbers would take 32."""
+    return b"".join(_leaf_length_bytes(leaf, field_name) for leaf, _ in reader.leaf_readers())
+
+
+def _leaf_length_bytes(leaf, field_name: str) -> bytes:
+    count = leaf.doc_count_all()
+    column = getattr(getattr(leaf, "_perdoc", None), "_cached_reader", None)
+    if column is not None:
+        lengths = column(_lenfield(field_name), LENGTHS_COLUMN)
+        if lengths is None:
+            return bytes(count)
+        if hasattr(lengths, "_dbfile") and getattr(lengths, "_fixedlen", None) == 1:
+            stored = lengths._dbfile.get(lengths._basepos, min(lengths._count, count))
+            return bytes(stored) + bytes(count - len(stored))
+    return bytes(length_to_byte(leaf.doc_field_length(docnum, field_name, 0) or 0) for docnum in range(count))

@@ -1,0 +1,198 @@
+"""The best-scoring matches of a search, found without scoring every match.
+
+Whoosh scores a match by walking a tree of Python matchers (the query's terms, its phrases and
+its nearness bonuses), and at 20,000 posts a search of two common words has ~8,000 matches:
+scoring them all was most of a results page's time, though only one page is shown.
+
+Here each match first gets a ceiling: BM25F (Whoosh's formula and statistics, B and K1) summed
+over every word of the query, read from postings a block at a time (postings.py). A phrase can
+add no more than its words' scores, so no post can score above its ceiling. Posts are then
+scored exactly, as Whoosh would score them, in order of ceiling, until the page is full of posts
+that score at least the next ceiling: no post left unscored could reach the page. Exactly means
+the same sums Whoosh makes (tests compare the two); only the phrase positions of the posts
+scored are read.
+
+Queries made of Terms, Phrases, Ors and Ands are scored here; anything else (wildcards left by
+the syntax mode, ranges) returns None and the caller ranks with Whoosh.
+"""
+from __future__ import annotations
+
+import heapq
+from typing import Callable
+
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+from indexer.query.bounds import Deadline
+
+BATCH = 32  # posts scored exactly between checks of whether the page is settled
+CHECK_EVERY_BLOCKS = 64  # postings blocks read between looks at the clock
+
+TermKey = tuple[str, str]  # (field, text)
+
+
+def top_scored(gen, q: wq.Query, docs: set[int], coverage: Callable[[int], float], power: float,
+               count: int, deadline: Deadline) -> list[tuple[int, float]] | None:
+    """The `count` posts of `docs` with the highest score * coverage ** power, best first, as
+    (document number, Whoosh score); None when the query is not one scored here."""
+    if not isinstance(gen.searcher.weighting, BM25F) or not _scorable(q):
+        return None
+    scorer = _Scorer(gen, deadline)
+    scorer.read(q)
+    ceiling = scorer.ceilings(q)
+    order = sorted(docs, key=lambda doc: (-ceiling.get(doc, 0.0) * coverage(doc) ** power, doc))
+    best: list[tuple[float, int, float]] = []  # (ranking value, -docnum, score): a min-heap
+    for start in range(0, len(order), BATCH):
+        batch = order[start:start + BATCH]
+        if len(best) == count:
+            kth = best[0][0]
+            if kth >= ceiling.get(batch[0], 0.0) * coverage(batch[0]) ** power:
+                break
+        scores = scorer.exact(q, sorted(batch))
+        for doc in batch:
+            score = scores.get(doc, 0.0)
+            entry = (score * coverage(doc) ** power, -doc, score)
+            if len(best) < count:
+                heapq.heappush(best, entry)
+            elif entry > best[0]:
+                heapq.heapreplace(best, entry)
+        if deadline.expired():
+            break  # the page says its results may be incomplete
+    return [(-negative_doc, score) for _, negative_doc, score in sorted(best, reverse=True)]
+
+
+def _scorable(q: wq.Query) -> bool:
+    if isinstance(q, wq.Term):
+        return type(q) is wq.Term
+    if isinstance(q, wq.Phrase):
+        return type(q) is wq.Phrase and not q.char_ranges
+    if type(q) in (wq.Or, wq.And):
+        return not getattr(q, "scale", None) and not getattr(q, "minmatch", 0) and all(
+            _scorable(child) for child in q.subqueries)
+    return False
+
+
+class _Scorer:
+    """BM25F of each of a query's words for the posts that have it, and exact scores from them."""
+
+    def __init__(self, gen, deadline: Deadline):
+        self.gen = gen
+        self.searcher = gen.searcher
+        self.reader = gen.searcher.reader()
+        self.deadline = deadline
+        self.k1 = self.searcher.weighting.K1
+        self.term_scores: dict[TermKey, dict[int, float]] = {}
+        self.blocks_read = 0
+
+    # -- reading postings ------------------------------------------------------------
+    def read(self, q: wq.Query) -> None:
+        for key in _words(q):
+            if key not in self.term_scores:
+                self.term_scores[key] = self._bm25(*key)
+
+    def _bm25(self, field_name: str, text: str) -> dict[int, float]:
+        """BM25F of the term for each post that has it; its plain weight in a field that is not
+        scorable (a keyword field), as Whoosh scores those."""
+        scores: dict[int, float] = {}
+        if field_name not in self.searcher.schema or (field_name, text) not in self.reader:
+            return scores
+        blocks = self.gen.postings.term(field_name, text).blocks
+        if not self.searcher.schema[field_name].scorable:
+            for block in blocks:
+                scores.update(zip([block.base + docnum for docnum in block.ids], block.weights))
+            return scores
+        lengths = self.gen.field_lengths(field_name)
+        norm = self._norms(field_name)
+        factor = self.searcher.idf(field_name, text) * (self.k1 + 1)
+        for block in blocks:
+            base = block.base
+            for docnum, weight in zip(block.ids, block.weights):
+                docnum += base
+                scores[docnum] = factor * weight / (weight + norm[lengths[docnum]])
+            self.blocks_read += 1
+            if self.blocks_read % CHECK_EVERY_BLOCKS == 0:
+                self.deadline.check()
+        return scores
+
+    def _norms(self, field_name: str) -> list[float]:
+        """BM25's length part, K1 * (1 - B + B * length / average), for each one-byte length."""
+        weighting = self.searcher.weighting
+        b = weighting._field_B.get(field_name, weighting.B)
+        average = self.searcher.avg_field_length(field_name) or 1
+        return [self.k1 * ((1 - b) + b * byte_to_length(code) / average) for code in range(256)]
+
+    # -- scores ----------------------------------------------------------------------
+    def ceilings(self, q: wq.Query) -> dict[int, float]:
+        """Each post's highest possible score: every word's score, as if every phrase matched."""
+        total: dict[int, float] = {}
+        for (field_name, text), boost in _weighted_words(q):
+            get = total.get
+            for doc, score in self.term_scores[(field_name, text)].items():
+                total[doc] = get(doc, 0.0) + boost * score
+        return total
+
+    def exact(self, q: wq.Query, docs: list[int]) -> dict[int, float]:
+        """Whoosh's score of each of `docs` (in order) that the query matches."""
+        if isinstance(q, wq.Term):
+            scores = self.term_scores[(q.fieldname, q.text)]
+            return {doc: scores[doc] * q.boost for doc in docs if doc in scores}
+        if isinstance(q, wq.Phrase):
+            return self._phrase(q, docs)
+        parts = [self.exact(child, docs) for child in q.subqueries]
+        if len(parts) == 1:  # Whoosh ignores a compound's boost when it has one part
+            return parts[0]
+        if isinstance(q, wq.And):
+            found = {doc: sum(part[doc] for part in parts) for doc in docs if all(doc in part for part in parts)}
+        else:
+            found = {}
+            for part in parts:
+                for doc, score in part.items():
+                    found[doc] = found.get(doc, 0.0) + score
+        if q.boost != 1.0:
+            found = {doc: score * q.boost for doc, score in found.items()}
+        return found
+
+    def _phrase(self, q: wq.Phrase, docs: list[int]) -> dict[int, float]:
+        """Whoosh's phrase score: its words' scores summed, where they stand in order, each
+        within `slop` positions of the one before."""
+        words = [self.term_scores.get((q.fieldname, word), {}) for word in q.words]
+        having = [doc for doc in docs if all(doc in scores for scores in words)]
+        if not having:
+            return {}
+        positions = [self.gen.postings.term(q.fieldname, word).positions(having) for word in q.words]
+        found = {}
+        for doc in having:
+            if _in_order(q.slop, [per_word[doc] for per_word in positions]):
+                found[doc] = q.boost * sum(scores[doc] for scores in words)
+        return found
+
+def _in_order(slop: int, positions: list[list[int]]) -> bool:
+    """Whether some run of the words stands in order, each 1 to `slop` positions after the
+    span before it (Whoosh's SpanNear2 with ordered=True, mindist=1)."""
+    spans = {(p, p) for p in positions[0]}
+    for later in positions[1:]:
+        spans = {(start, p) for start, end in spans for p in later if p > end and p - end <= slop
+                 and p >= start}
+        if not spans:
+            return False
+    return True
+
+
+def _words(q: wq.Query):
+    for (field_name, text), _ in _weighted_words(q):
+        yield field_name, text
+
+
+def _weighted_words(q: wq.Query, boost: float = 1.0):
+    """((field, text), boost) for every word of the query, each time it occurs, with the boosts
+    Whoosh applies to it."""
+    if isinstance(q, wq.Term):
+        yield (q.fieldname, q.text), boost * q.boost
+    elif isinstance(q, wq.Phrase):
+        for word in q.words:
+            yield (q.fieldname, word), boost * q.boost
+    else:
+        inner = boost if len(q.subqueries) == 1 else boost * q.boost
+        for child in q.subqueries:
+            yield from _weighted_words(child, inner)

@@ -1,0 +1,123 @@
+"""Ranking without scoring every match (scoring.py) must rank exactly as Whoosh scoring every
+match does, and postings read a block at a time (postings.py) must say what Whoosh's matchers say.
+
+The index here has several segments and deleted posts, as a server's index has after
+incremental reindexes; the queries are the judged set's, typed as staff type them.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+from whoosh.util.numeric import byte_to_length
+
+from indexer.build import reindex
+from indexer.query import SearchRequest, SearchService
+from indexer.query import ranking
+from indexer.query.bounds import Deadline, DocSet
+from indexer.query.postings import Postings
+from indexer.query.scoring import top_scored
+from tests.relevance.relevance_eval import CORPUS, load_queries
+
+QUERIES = [item.query for item in load_queries()] + [
+    '"peer challenge"', "sector-led improvement", "SEND ofsted", "ofsted inspection -academy",
+    "children's services", "well being", "council budget pressures",
+]
+
+
+@pytest.fixture(scope="module")
+def segmented_index(tmp_path_factory) -> Path:
+    """The judged corpus indexed in three runs, with some posts then deleted: several segments."""
+    root = tmp_path_factory.mktemp("segmented")
+    corpus, index_dir = root / "corpus", root / "index"
+    corpus.mkdir()
+    posts = sorted(CORPUS.iterdir())
+    for part in (posts[:40], posts[40:70], posts[70:]):
+        for post in part:
+            shutil.copy(post, corpus / post.name)
+        reindex([corpus], index_dir)
+    for post in posts[5:12]:
+        (corpus / post.name).unlink()
+    reindex([corpus], index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def service(segmented_index):
+    with SearchService(segmented_index) as service:
+        gen = service._generation()
+        assert len(gen.searcher.reader().leaf_readers() and list(gen.searcher.reader().leaf_readers())) > 1
+        assert any(leaf.has_deletions() for leaf, _ in gen.searcher.reader().leaf_readers())
+        yield service
+
+
+def test_pages_match_whoosh_scoring_every_match(service, monkeypatch):
+    """Every judged query, first and second page: the same posts in the same order with the same
+    scores as when Whoosh scores every match."""
+    requests = [SearchRequest(q=q, per_page=per_page, page=page)
+                for q in QUERIES for per_page, page in ((10, 1), (5, 2))]
+    fast = [_page(service, request) for request in requests]
+    service._answers = type(service._answers)()  # forget the answers
+    monkeypatch.setattr(ranking, "top_scored", lambda *args: None)
+    slow = [_page(service, request) for request in requests]
+    assert sum(len(page) for page in fast) > 500
+    for request, ours, whooshs in zip(requests, fast, slow):
+        assert ours == whooshs, request.q
+
+
+def _page(service, request):
+    return [(hit.id, round(hit.score, 6)) for hit in service.search(request).hits]
+
+
+def test_each_score_is_whooshs_score_of_that_post(service):
+    gen = service._generation()
+    checked = 0
+    for q in QUERIES:
+        parsed = service._parse(gen, q)
+        if parsed.query is None or parsed.query is wq.NullQuery:
+            continue
+        docs = set(gen.every())
+        top = top_scored(gen, parsed.query, docs, lambda doc: 1.0, 2.0, 20, Deadline(10))
+        if top is None:
+            continue
+        ours = {doc: score for doc, score in top if score > 0}
+        whoosh = {hit.docnum: hit.score for hit in gen.searcher.search(
+            wq.And([parsed.query, DocSet(set(ours), gen.searcher)]), limit=None)}
+        assert set(whoosh) == set(ours), q
+        for doc, score in ours.items():
+            assert whoosh[doc] == pytest.approx(score, rel=1e-9), q
+        checked += len(ours)
+    assert checked > 500
+
+
+def test_block_postings_agree_with_whooshs_matchers(service):
+    gen = service._generation()
+    reader = gen.searcher.reader()
+    postings = Postings(reader, keep=1_000)  # small, so terms are also dropped and read again
+    terms = [(field, text) for field in ("title", "body") for text in
+             ["council", "ofst", "inspect", "school", "peer", "challeng", "§send", "wellb"]]
+    for field, text in terms * 2:
+        if (field, text) not in reader:
+            continue
+        matcher = reader.postings(field, text)
+        expected = {}
+        while matcher.is_active():
+            expected[matcher.id()] = matcher.value_as("positions")
+            matcher.next()
+        assert postings.doc_ids(field, text) == set(expected)
+        assert postings.term(field, text).positions(sorted(expected)) == expected
+        assert postings.term(field, text).positions([max(expected) + 1]) == {}
+    assert len(postings._terms) < len(terms)
+
+
+def test_field_lengths_are_whooshs(service):
+    gen = service._generation()
+    searcher = gen.searcher
+    for field in ("title", "body", "labels"):
+        lengths = gen.field_lengths(field)
+        assert len(lengths) == searcher.doc_count_all()
+        for doc in gen.every():
+            assert (byte_to_length(lengths[doc]) if lengths[doc] else None) == \
+                searcher.doc_field_length(doc, field, None), (field, doc)
