@@ -121,3 +121,22 @@ def test_field_lengths_are_whooshs(service):
         for doc in gen.every():
             assert (byte_to_length(lengths[doc]) if lengths[doc] else None) == \
                 searcher.doc_field_length(doc, field, None), (field, doc)
+
+
+def test_facet_counts_by_value_equal_counts_post_by_post(service, monkeypatch):
+    """Counting a facet as bits (many posts) gives the counts counted post by post (few)."""
+    from indexer.query import facets
+
+    gen = service._generation()
+    rng = __import__("random").Random(5)
+    everything = sorted(gen.every())
+    samples = [set(everything)] + [set(rng.sample(everything, rng.randint(1, len(everything))))
+                                  for _ in range(20)]
+    for docs in samples:
+        for name in gen.facet_keys():
+            monkeypatch.setattr(facets, "COUNT_BY_VALUE_FROM", 0)
+            by_value = facets.count_values(gen, name, docs)
+            monkeypatch.setattr(facets, "COUNT_BY_VALUE_FROM", 10**9)
+            by_post = facets.count_values(gen, name, docs)
+            assert by_value == by_post
+    assert any(facets.count_values(gen, name, set(everything)) for name in gen.facet_keys())

@@ -19,7 +19,7 @@ from whoosh import query as wq
 from indexer import store
 from indexer.organisations import known_organisations
 from indexer.query.parsing import make_parser
-from indexer.query.postings import Postings, length_bytes
+from indexer.query.postings import Postings, bits_of, length_bytes
 from indexer.query.request import FILTER_FIELDS
 from indexer.query.spelling import SpellingCorrector
 from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD, value_key
@@ -44,6 +44,7 @@ class Generation:
 
     def _forget(self) -> None:
         self._facet_keys: dict[str, list[tuple[str, ...]]] | None = None
+        self._facet_bits: dict[str, dict[str, int]] = {}
         self._facet_labels: dict[str, dict[str, str]] = {}
         self._corrector: SpellingCorrector | None = None
         self._months: list[str] | None = None
@@ -94,15 +95,22 @@ class Generation:
             keys: dict[str, list[tuple[str, ...]]] = {}
             for name in FILTER_FIELDS:
                 per_doc: list[list[str]] = [[] for _ in range(size)]
+                self._facet_bits[name] = {}
                 for key in _terms(reader, KEY_FIELDS[name]):
-                    for docnum in reader.postings(KEY_FIELDS[name], key).all_ids():
-                        if docnum in live:
-                            per_doc[docnum].append(key)
+                    docs = self.postings.doc_ids(KEY_FIELDS[name], key) & live
+                    for docnum in docs:
+                        per_doc[docnum].append(key)
+                    self._facet_bits[name][key] = bits_of(docs, size)
                 shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct set
                 keys[name] = [shared.setdefault(tuple(values), tuple(values)) for values in per_doc]
                 self._facet_labels[name] = _commonest_spellings(reader, LABEL_FIELDS[name])
             self._facet_keys = keys
         return self._facet_keys
+
+    def facet_bits(self) -> dict[str, dict[str, int]]:
+        """Each facet's value keys, with the posts that have each as the bits of an integer."""
+        self.facet_keys()
+        return self._facet_bits
 
     def facet_label(self, name: str, key: str) -> str | None:
         self.facet_keys()

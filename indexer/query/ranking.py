@@ -42,7 +42,8 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
     depth = None if limit is None else (max(limit, RERANK_DEPTH) if scored else limit)
     top = None
     if scored and limit:
-        top = top_scored(gen, text_query, matching, text.coverage, COVERAGE_POWER, limit, found.deadline)
+        coverage = text.coverage if len(text.concept_docs) > 1 else None  # else all have it
+        top = top_scored(gen, text_query, matching, coverage, COVERAGE_POWER, limit, found.deadline)
     if top is not None:
         # Scored here (scoring.py); Whoosh fetches only the page's posts, for their snippets.
         results = gen.searcher.search(DocSet({doc for doc, _ in top}, gen.searcher), limit=len(top) or 1)

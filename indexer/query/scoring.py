@@ -32,27 +32,31 @@ CHECK_EVERY_BLOCKS = 64  # postings blocks read between looks at the clock
 TermKey = tuple[str, str]  # (field, text)
 
 
-def top_scored(gen, q: wq.Query, docs: set[int], coverage: Callable[[int], float], power: float,
+def top_scored(gen, q: wq.Query, docs: set[int], coverage: Callable[[int], float] | None, power: float,
                count: int, deadline: Deadline) -> list[tuple[int, float]] | None:
     """The `count` posts of `docs` with the highest score * coverage ** power, best first, as
-    (document number, Whoosh score); None when the query is not one scored here."""
+    (document number, Whoosh score); None when the query is not one scored here. No coverage
+    means every post has all the concepts."""
     if not isinstance(gen.searcher.weighting, BM25F) or not _scorable(q):
         return None
     scorer = _Scorer(gen, deadline)
     scorer.read(q)
     ceiling = scorer.ceilings(q)
-    order = sorted(docs, key=lambda doc: (-ceiling.get(doc, 0.0) * coverage(doc) ** power, doc))
+    get = ceiling.get
+    if coverage is None:
+        waiting = [(-get(doc, 0.0), doc) for doc in docs]
+    else:
+        waiting = [(-get(doc, 0.0) * coverage(doc) ** power, doc) for doc in docs]
+    heapq.heapify(waiting)  # posts by ceiling, highest first, taken a batch at a time
     best: list[tuple[float, int, float]] = []  # (ranking value, -docnum, score): a min-heap
-    for start in range(0, len(order), BATCH):
-        batch = order[start:start + BATCH]
-        if len(best) == count:
-            kth = best[0][0]
-            if kth >= ceiling.get(batch[0], 0.0) * coverage(batch[0]) ** power:
-                break
+    while waiting:
+        if len(best) == count and best[0][0] >= -waiting[0][0]:
+            break  # no post left can rank above the page's last
+        batch = [heapq.heappop(waiting)[1] for _ in range(min(BATCH, len(waiting)))]
         scores = scorer.exact(q, sorted(batch))
         for doc in batch:
             score = scores.get(doc, 0.0)
-            entry = (score * coverage(doc) ** power, -doc, score)
+            entry = (score * (coverage(doc) ** power if coverage else 1.0), -doc, score)
             if len(best) < count:
                 heapq.heappush(best, entry)
             elif entry > best[0]:

@@ -2,9 +2,9 @@
 
 One searcher is kept per process (generation.py) and refreshed when the index changes, since
 opening one per request costs ~90 ms (see ../shared/WHOOSH-NOTES.md). A request is matched as
-sets (matching.py), put in order (ranking.py), and its facets counted from the per-generation
-facet keys with Counter, several times faster than Whoosh's groupedby; the answer is kept for
-the same request again (cache.py).
+sets (matching.py), put in order (ranking.py), and its facets counted from per-generation facet
+keys (facets.py), several times faster than Whoosh's groupedby; the answer is kept for the same
+request again (cache.py).
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import logging
 import re
 import threading
 from collections import Counter
-from itertools import chain
 from pathlib import Path
 from typing import Iterator
 
@@ -21,12 +20,13 @@ from whoosh import query as wq
 from indexer import store
 from indexer.query.bounds import Deadline, OutOfTime, bounded_docs, bounded_query, time_limit_setting
 from indexer.query.cache import AnswerCache
+from indexer.query.facets import facet_values
 from indexer.query.generation import Generation
 from indexer.query.health import files_on_disk, read_through
 from indexer.query.matching import Found, TextMatch, base_of, intersect, text_match
 from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse_user_query
 from indexer.query.ranking import page, ranked, text_terms
-from indexer.query.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
+from indexer.query.request import FILTER_FIELDS, SearchRequest
 from indexer.query.results import Correction, DocumentPage, FacetValue, IndexStatus, IndexUnavailable, SearchResult
 from indexer.query.snippets import escaped, highlight_text, paragraphs
 from indexer.schema import stored_document
@@ -112,7 +112,7 @@ class SearchService:
         hits, facets = [], {name: [] for name in FILTER_FIELDS}
         try:
             hits = page(gen, found, request)
-            facets = self._facets(gen, found.base, found.filter_docs, request)
+            facets = facet_values(gen, found.base, found.filter_docs, request)
         except OutOfTime:
             found.out_of_time = True
         result = SearchResult(request, len(found.matching), hits, facets, found.suggestion,
@@ -195,27 +195,6 @@ class SearchService:
             found.parsed, found.text = better, better_text
         elif len(intersect(better_text.any_docs, filters)) > len(intersect(found.text.any_docs, filters)):
             found.suggestion = corrected_q  # "Did you mean": it finds more, if not all the words
-
-    def _facets(self, gen: Generation, base: set[int], filter_docs: dict[str, set[int]],
-                request: SearchRequest) -> dict[str, list[FacetValue]]:
-        """Each field counted under every filter but its own, so a ticked value never hides the rest."""
-        keys_by_doc = gen.facet_keys()
-        facets = {}
-        for name in FILTER_FIELDS:
-            docs = intersect(base, [d for other, d in filter_docs.items() if other != name])
-            doc_keys = keys_by_doc[name]
-            counts = Counter(chain.from_iterable(doc_keys[docnum] for docnum in docs))
-            selected = {filter_key(name, value) for value in getattr(request, name)}
-            listed = [FacetValue(gen.facet_label(name, key) or key, count, key in selected)
-                      for key, count in counts.items()]
-            for value in getattr(request, name):
-                key = filter_key(name, value)
-                if key not in counts:
-                    listed.append(FacetValue(gen.facet_label(name, key) or canonical_value(name, value), 0, True))
-                    counts[key] = 0
-            order = (lambda v: (-int(v.value), )) if name == "year" else (lambda v: (-v.count, v.value.casefold()))
-            facets[name] = sorted(listed, key=order)
-        return facets
 
     def _corrected(self, gen: Generation, q: str, words: list[str]) -> str | None:
         """The query with its misspelt words corrected, or None when none can be."""
