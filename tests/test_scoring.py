@@ -140,3 +140,18 @@ def test_facet_counts_by_value_equal_counts_post_by_post(service, monkeypatch):
             by_post = facets.count_values(gen, name, docs)
             assert by_value == by_post
     assert any(facets.count_values(gen, name, set(everything)) for name in gen.facet_keys())
+
+
+def test_more_like_this_finds_what_whooshs_more_like_finds(service, monkeypatch):
+    from indexer.query import similar
+
+    gen = service._generation()
+    compared = 0
+    for numterms in (8, 25):
+        monkeypatch.setattr(similar, "MORE_LIKE_TERMS", (numterms,))
+        for docnum in sorted(gen.every())[::3]:
+            ours = similar.more_like(gen, docnum, Deadline(10))
+            whooshs = [hit.docnum for hit in gen.searcher.more_like(docnum, "body", top=5, numterms=numterms)]
+            assert ours == whooshs, docnum
+            compared += len(ours)
+    assert compared > 200

@@ -42,11 +42,12 @@ def top_scored(gen, q: wq.Query, docs: set[int], coverage: Callable[[int], float
     scorer = _Scorer(gen, deadline)
     scorer.read(q)
     ceiling = scorer.ceilings(q)
-    get = ceiling.get
     if coverage is None:
-        waiting = [(-get(doc, 0.0), doc) for doc in docs]
+        waiting = [(-value, doc) for doc, value in ceiling.items() if doc in docs]
     else:
-        waiting = [(-get(doc, 0.0) * coverage(doc) ** power, doc) for doc in docs]
+        waiting = [(-value * coverage(doc) ** power, doc) for doc, value in ceiling.items() if doc in docs]
+    if len(waiting) < count:  # posts no word of the query scores (matched by a filter alone)
+        waiting.extend((0.0, doc) for doc in heapq.nsmallest(count - len(waiting), docs - ceiling.keys()))
     heapq.heapify(waiting)  # posts by ceiling, highest first, taken a batch at a time
     best: list[tuple[float, int, float]] = []  # (ranking value, -docnum, score): a min-heap
     while waiting:

@@ -28,13 +28,12 @@ from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse
 from indexer.query.ranking import page, ranked, text_terms
 from indexer.query.request import FILTER_FIELDS, SearchRequest
 from indexer.query.results import Correction, DocumentPage, FacetValue, IndexStatus, IndexUnavailable, SearchResult
+from indexer.query.similar import more_like
 from indexer.query.snippets import escaped, highlight_text, paragraphs
 from indexer.schema import stored_document
 
 logger = logging.getLogger(__name__)
 
-MORE_LIKE_THIS = 5
-MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first; see _more_like
 HEALTH_WAIT = 0.05  # seconds /healthz waits for a search to finish before giving its last answer
 CACHE_ALL_UP_TO = 5_000  # matches; a longer download is worked out afresh each time
 
@@ -229,21 +228,13 @@ class SearchService:
         doc = stored_document(stored, with_body=True)
         terms = self._body_terms(gen, q)
         marked = [self._highlight(gen, p, terms) for p in paragraphs(doc["body"])]
-        similar = self._cached(gen, ("similar", doc_id), lambda: (self._similar(searcher, docnum), True))
+        similar = self._cached(gen, ("similar", doc_id), lambda: (self._similar(gen, docnum), True))
         return DocumentPage(doc, marked, similar)
 
-    def _similar(self, searcher, docnum: int) -> list[dict]:
+    def _similar(self, gen: Generation, docnum: int) -> list[dict]:
         """More like this, the same whatever the query: kept apart from each visit's highlights."""
-        return [stored_document(hit.fields()) for hit in self._more_like(searcher, docnum)]
-
-    def _more_like(self, searcher, docnum: int):
-        """Posts sharing this one's key terms. Few terms are enough (and cheap) in a large
-        collection; a small one needs more before five other posts share any."""
-        for numterms in MORE_LIKE_TERMS:
-            similar = searcher.more_like(docnum, "body", top=MORE_LIKE_THIS, numterms=numterms)
-            if similar.scored_length() >= MORE_LIKE_THIS:
-                break
-        return similar
+        similar = more_like(gen, docnum, Deadline(self.time_limit))
+        return [stored_document(gen.searcher.stored_fields(doc)) for doc in similar]
 
     def _body_terms(self, gen: Generation, q: str) -> frozenset[str]:
         """The terms to light up on a document's page; a misspelt word is lit as corrected,
