@@ -132,3 +132,35 @@ def test_ranking_only_the_matching_posts_ranks_them_as_filtering_every_match_doe
         with SearchService(index_dir) as service:
             answers[limit] = [[(h.id, round(h.score, 6)) for h in service.search(r).hits] for r in requests]
     assert answers[0] == answers[10_000] and all(answers[0])
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_a_following_service_opens_each_new_version_in_the_background(posts, tmp_path, monkeypatch, rebuild):
+    """A server's searches never wait for a reindexed index to open: a background thread opens
+    and warms it, and searches use the version before until it is ready."""
+    import threading
+    import time
+
+    from indexer.query import generation
+
+    opened_in = []
+    real_init = generation.Generation.__init__
+
+    def recording_init(self, path):
+        opened_in.append(threading.current_thread().name)
+        real_init(self, path)
+
+    reindex([posts], tmp_path / "index")
+    with SearchService(tmp_path / "index") as service:
+        service.warm()
+        service.follow(every=0.02)
+        monkeypatch.setattr(generation.Generation, "__init__", recording_init)
+        assert service.search(SearchRequest(q="peer")).total == 2
+        write_post(posts, "c.md", "More peers", "Peer review again.", tags=["SLI"], date="2022-05-06")
+        reindex([posts], tmp_path / "index", rebuild=rebuild)
+        waited = 0.0
+        while service.search(SearchRequest(q="peer")).total != 3 and waited < 10:
+            time.sleep(0.02)
+            waited += 0.02
+        assert service.search(SearchRequest(q="peer")).total == 3
+        assert opened_in and set(opened_in) == {"lgsearch-follow"}

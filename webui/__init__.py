@@ -65,7 +65,8 @@ def security_headers(response):
 
 
 def warm(app: Flask) -> None:
-    """Open the index and read what searches need, before the first request (a server's start)."""
+    """Open the index and read what searches need, before the first request (a server's start),
+    then open each reindexed version in the background as it appears."""
     from indexer.query import IndexUnavailable
     from webui.service import search_service
 
@@ -74,3 +75,4 @@ def warm(app: Flask) -> None:
             search_service().warm()
         except IndexUnavailable as error:  # the pages say so until an index is built
             app.logger.warning("Not warmed: %s", error)
+        search_service().follow()

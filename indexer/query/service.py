@@ -34,6 +34,7 @@ from indexer.schema import stored_document
 
 logger = logging.getLogger(__name__)
 
+FOLLOW_EVERY = 1.0  # seconds between looks for a new version of the index, when following
 HEALTH_WAIT = 0.05  # seconds /healthz waits for a search to finish before giving its last answer
 CACHE_ALL_UP_TO = 5_000  # matches; a longer download is worked out afresh each time
 
@@ -49,9 +50,13 @@ class SearchService:
         self._stamp: tuple = ()
         self._answers = AnswerCache()
         self._last_health: tuple[Path, IndexStatus] | None = None
+        self._following = False
+        self._stopped = threading.Event()
 
     # -- the open searcher -------------------------------------------------------------
     def _generation(self) -> Generation:
+        if self._following and self._current is not None:
+            return self._current  # new versions are opened in the background (follow)
         stamp = store.pointer_stamp(self.index_dir)
         if self._current is None or stamp != self._stamp:
             live = store.live_generation(self.index_dir)
@@ -77,6 +82,36 @@ class SearchService:
         with self._lock:
             self._generation()
 
+    def follow(self, every: float = FOLLOW_EVERY) -> None:
+        """From now on, open each new version of the index in the background as soon as it is
+        published, and switch to it once warmed, so no visitor's search waits while it opens.
+        Until then searches use the version before, which stays readable."""
+        self._following = True
+        threading.Thread(target=self._keep_following, args=(every,), daemon=True,
+                         name="lgsearch-follow").start()
+
+    def _keep_following(self, every: float) -> None:
+        while not self._stopped.wait(every):
+            try:
+                self._open_next()
+            except Exception:
+                logger.exception("Could not open the new version of the index; still serving the one before")
+
+    def _open_next(self) -> None:
+        stamp = store.pointer_stamp(self.index_dir)
+        current = self._current
+        if current is None or (stamp == self._stamp and current.searcher.up_to_date()):
+            return  # nothing open (a request opens it) or nothing new
+        live = store.live_generation(self.index_dir)
+        if live is None:
+            return
+        fresh = Generation(live)
+        fresh.warm()
+        with self._lock:
+            old, self._current, self._stamp = self._current, fresh, stamp
+            if old is not None:
+                old.close()
+
     def _cached(self, gen: Generation, key, answer):
         """The answer to `key` for this version of the index: remembered, or worked out now."""
         version = (str(gen.path), id(gen), gen.version)
@@ -88,6 +123,10 @@ class SearchService:
         return found
 
     def close(self) -> None:
+        self._stopped.set()
+        self._drop_current()
+
+    def _drop_current(self) -> None:
         with self._lock:
             if self._current is not None:
                 self._current.close()
@@ -293,7 +332,7 @@ class SearchService:
                 except Exception as error:
                     logger.exception("The index in %s is damaged", gen.path)
                     self._last_health = None
-                    self.close()
+                    self._drop_current()
                     raise IndexUnavailable("The search index is damaged. "
                                            "Run `lgsearch index --rebuild` to rebuild it from the sources.") from error
                 self._healthy_files = files
