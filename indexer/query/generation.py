@@ -97,7 +97,7 @@ class Generation:
                 per_doc: list[list[str]] = [[] for _ in range(size)]
                 self._facet_bits[name] = {}
                 for key in _terms(reader, KEY_FIELDS[name]):
-                    docs = self.postings.doc_ids(KEY_FIELDS[name], key) & live
+                    docs = self.postings.doc_ids(KEY_FIELDS[name], key, keep=False) & live
                     for docnum in docs:
                         per_doc[docnum].append(key)
                     self._facet_bits[name][key] = bits_of(docs, size)

@@ -74,13 +74,17 @@ class Postings:
         self._held = 0
         self._deleted: set[int] | None = None
 
-    def term(self, field_name: str, text: str) -> TermPostings:
+    def term(self, field_name: str, text: str, keep: bool = True) -> TermPostings:
+        """The term's postings, decoded; kept for later searches unless `keep` is False (terms
+        read once, as when a generation's facet values are read)."""
         key = (field_name, text)
         found = self._terms.get(key)
         if found is not None:
             self._terms.move_to_end(key)
             return found
         found = TermPostings(list(self._read(field_name, text)), _decoder(self.reader, field_name))
+        if not keep:
+            return found
         self._terms[key] = found
         self._held += found.size
         while self._held > self.keep and len(self._terms) > 1:
@@ -88,10 +92,10 @@ class Postings:
             self._held -= dropped.size
         return found
 
-    def doc_ids(self, field_name: str, text: str) -> set[int]:
+    def doc_ids(self, field_name: str, text: str, keep: bool = True) -> set[int]:
         """Every live document number with the term."""
         found: set[int] = set()
-        for block in self.term(field_name, text).blocks:
+        for block in self.term(field_name, text, keep).blocks:
             found.update(block.ids if block.base == 0 else [block.base + local for local in block.ids])
         return found - self.deleted() if self.deleted() else found
 
