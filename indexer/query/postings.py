@@ -49,8 +49,11 @@ class TermPostings:
         self._lasts = [block.base + block.last for block in blocks]
 
     def positions(self, docs: list[int]) -> dict[int, list[int]]:
-        """The term's positions in each of `docs` (any order) that has it."""
-        found = {}
+        """The term's positions in each of `docs` that has it."""
+        return {doc: list(positions) for doc, positions in self.each_positions(docs)}
+
+    def each_positions(self, docs: list[int]):
+        """(doc, its positions as an iterable) for each of `docs` that has the term, in order."""
         blocks, lasts, decode = self.blocks, self._lasts, self._decode
         for doc in docs:
             at = bisect_left(lasts, doc)
@@ -60,8 +63,7 @@ class TermPostings:
             local = doc - block.base
             i = bisect_left(block.ids, local)
             if i < len(block.ids) and block.ids[i] == local:
-                found[doc] = decode(block.values[i])
-        return found
+                yield doc, decode(block.values[i])
 
 
 class Postings:
@@ -149,11 +151,11 @@ def _decoder(reader, field_name: str):
     return lambda value: field_format.decode_as("positions", value)
 
 
-def _decoded_positions(value: bytes) -> list[int]:
+def _decoded_positions(value: bytes):
     """Whoosh's Positions.decode_positions, with the running sum done by itertools in C."""
     if not value.endswith(b"."):
         value += b"."
-    return list(accumulate(loads(value[_INT_SIZE:])))
+    return accumulate(loads(value[_INT_SIZE:]))
 
 
 def bits_of(docs, size: int) -> int:
