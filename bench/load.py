@@ -121,12 +121,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--hostile-share", type=float, default=0.2)
+    parser.add_argument("--index-dir", type=Path,
+                        help="serve this index, already built from bench/corpus.py with --posts posts, "
+                             "instead of building one")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="lgsearch-load-") as tmp:
-        corpus = write_corpus(Path(tmp) / "corpus", args.posts)
-        index_dir = Path(tmp) / "index"
-        run_index(corpus, index_dir, "--rebuild")
+        index_dir = args.index_dir
+        if index_dir is None:
+            corpus = write_corpus(Path(tmp) / "corpus", args.posts)
+            index_dir = Path(tmp) / "index"
+            run_index(corpus, index_dir, "--rebuild")
         port = free_port()
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         server = subprocess.Popen(

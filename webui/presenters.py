@@ -16,6 +16,9 @@ from webui import params
 
 # A facet list longer than this shows its top values and tucks the rest under "Show all".
 FACET_VISIBLE = 10
+# At most this many values of one facet are listed (ticked ones always are): a list of a
+# thousand organisations helps nobody, and took most of a page's time to draw.
+FACET_LISTED = 100
 ORGANISATIONS_PER_RESULT = 5
 
 
@@ -24,7 +27,6 @@ class FacetOption:
     value: str
     count: int
     selected: bool
-    toggle_url: str
     input_id: str
 
 
@@ -35,6 +37,7 @@ class FacetGroup:
     plural: str
     visible: list[FacetOption]
     hidden: list[FacetOption] = field(default_factory=list)
+    unlisted: int = 0  # values with results that are not listed (past FACET_LISTED)
 
     @property
     def total(self) -> int:
@@ -50,7 +53,6 @@ class SelectedFilter:
 
 def facet_groups(result: SearchResult) -> list[FacetGroup]:
     """One group per filter, top values first; values already ticked are never tucked away."""
-    search = result.request
     groups = []
     used_ids: set[str] = set()
     for name in params.FILTER_ORDER:
@@ -59,11 +61,10 @@ def facet_groups(result: SearchResult) -> list[FacetGroup]:
         values = result.facets.get(name, [])
         if not values:
             continue
+        listed = values[:FACET_LISTED] + [v for v in values[FACET_LISTED:] if v.selected]
         options = [
-            FacetOption(v.value, v.count, v.selected,
-                        params.toggle_filter_url(search, name, v.value, v.selected),
-                        _unique_id(f"{name}-{v.value}", used_ids))
-            for v in values
+            FacetOption(v.value, v.count, v.selected, _unique_id(f"{name}-{v.value}", used_ids))
+            for v in listed
         ]
         if len(options) > FACET_VISIBLE:
             top = options[:FACET_VISIBLE]
@@ -73,7 +74,7 @@ def facet_groups(result: SearchResult) -> list[FacetGroup]:
         else:
             visible, hidden = options, []
         groups.append(FacetGroup(name, params.FILTER_LABELS[name], params.FILTER_PLURALS[name],
-                                 visible, hidden))
+                                 visible, hidden, len(values) - len(listed)))
     return groups
 
 

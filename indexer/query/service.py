@@ -114,7 +114,7 @@ class SearchService:
 
     def _cached(self, gen: Generation, key, answer):
         """The answer to `key` for this version of the index: remembered, or worked out now."""
-        version = (str(gen.path), id(gen), gen.version)
+        version = _version(gen)
         found = self._answers.get(version, key)
         if found is None:
             found, complete = answer()
@@ -155,6 +155,8 @@ class SearchService:
             found.out_of_time = True
         result = SearchResult(request, len(found.matching), hits, facets, found.suggestion,
                               found.notice(), found.correction)
+        if not found.timed_out:  # the page's timeline, from the posts already matched
+            self._answers.put(_version(gen), ("months", request.with_changes(page=1)), self._month_counts(gen, found))
         return result, not found.timed_out
 
     def iter_matching(self, request: SearchRequest) -> Iterator[dict]:
@@ -180,9 +182,13 @@ class SearchService:
             return self._cached(gen, ("months", request.with_changes(page=1)), lambda: self._months(gen, request))
 
     def _months(self, gen: Generation, request: SearchRequest) -> tuple[Counter, bool]:
-        months = gen.months()
         found = self._resolve(gen, request)
-        return Counter(months[docnum] for docnum in found.matching if months[docnum]), not found.timed_out
+        return self._month_counts(gen, found), not found.timed_out
+
+    @staticmethod
+    def _month_counts(gen: Generation, found: Found) -> Counter:
+        months = gen.months()
+        return Counter(months[docnum] for docnum in found.matching if months[docnum])
 
     def _resolve(self, gen: Generation, request: SearchRequest) -> Found:
         """Which posts a request matches, as sets of document numbers, with any spelling
@@ -342,3 +348,7 @@ class SearchService:
         finally:
             self._lock.release()
 
+
+def _version(gen: Generation) -> tuple:
+    """Which version of the index an answer was worked out on: any change forgets it."""
+    return str(gen.path), id(gen), gen.version

@@ -217,3 +217,27 @@ def test_page_has_a_canonical_link_and_opensearch_link(get_page):
     assert page.select_one("link[rel=canonical]")["href"] == "http://localhost/search?q=leadership&page=2"
     assert get_page("/").select_one("link[rel=canonical]")["href"] == "http://localhost/"
     assert page.select_one("link[rel=search]")["href"] == "/opensearch.xml"
+
+
+def test_a_very_long_filter_list_lists_the_values_with_most_results_and_says_how_many_are_not(
+        get_page, monkeypatch):
+    from webui import presenters
+
+    monkeypatch.setattr(presenters, "FACET_LISTED", 12)
+    everything = get_page("/")
+    all_tags = everything.select("#facet-tag input[name=tag]")
+    assert len(all_tags) == 12
+    details = everything.select_one("#facet-tag details")
+    assert details.select_one("summary").get_text(" ", strip=True) == "Show the 12 with most results"
+    note = details.select_one("p").get_text(" ", strip=True)
+    unlisted = int(note.split()[0])
+    assert unlisted > 0 and note.endswith("have fewer results and are not listed.")
+    # A ticked value past the cut is still listed, ticked, so it can be unticked.
+    monkeypatch.setattr(presenters, "FACET_LISTED", 10_000)
+    every_tag = [box["value"] for box in get_page("/").select("#facet-tag input[name=tag]")]
+    assert len(every_tag) == 12 + unlisted
+    monkeypatch.setattr(presenters, "FACET_LISTED", 12)
+    last = every_tag[-1]
+    page = get_page("/search?" + __import__("urllib.parse").parse.urlencode({"tag": last}))
+    ticked = page.select("#facet-tag input[name=tag][checked]")
+    assert [box["value"] for box in ticked] == [last]
