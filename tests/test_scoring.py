@@ -155,3 +155,19 @@ def test_more_like_this_finds_what_whooshs_more_like_finds(service, monkeypatch)
             assert ours == whooshs, docnum
             compared += len(ours)
     assert compared > 200
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_order_is_whooshs_sorted_order(service, sort):
+    """Newest or oldest first, ties included, as Whoosh's sorted search gives them."""
+    from indexer.query.ranking import by_date, sort_args
+
+    gen = service._generation()
+    rng = __import__("random").Random(3)
+    everything = sorted(gen.every())
+    for size in (1, 5, 30, len(everything)):
+        docs = set(rng.sample(everything, size))
+        request = SearchRequest(q="council", sort=sort)
+        for limit in (1, 10, 40):
+            whoosh = gen.searcher.search(DocSet(docs, gen.searcher), limit=limit, **sort_args(request))
+            assert by_date(gen, docs, request, limit) == [hit.docnum for hit in whoosh]

@@ -50,6 +50,7 @@ class Generation:
         self._months: list[str] | None = None
         self._every: set[int] | None = None
         self._lengths: dict[str, bytes] = {}
+        self._sort_keys: dict[str, list] = {}
         self.postings = Postings(self.searcher.reader())
 
     def refresh(self) -> bool:
@@ -67,6 +68,7 @@ class Generation:
         self.every()
         self.facet_keys()
         self.months()
+        self.sort_keys("newest_key")
         for field_name in TEXT_FIELDS:
             self.field_lengths(field_name)
 
@@ -127,12 +129,18 @@ class Generation:
             self._corrector = SpellingCorrector(counts, extra)
         return self._corrector
 
+    def sort_keys(self, field_name: str) -> list:
+        """Each document's value in a sortable column (newest_key, oldest_key), for date order."""
+        if field_name not in self._sort_keys:
+            self._sort_keys[field_name] = list(self.searcher.reader().column_reader(field_name))
+        return self._sort_keys[field_name]
+
     def months(self) -> list[str]:
         """Each document's month of publication (`YYYY-MM`, "" if undated), for timelines,
         read from the sortable date column."""
         if self._months is None:
-            column = self.searcher.reader().column_reader("newest_key")
-            self._months = [str(value)[:7] if value and value != NEWEST_KEY_MISSING else "" for value in column]
+            self._months = [str(value)[:7] if value and value != NEWEST_KEY_MISSING else ""
+                            for value in self.sort_keys("newest_key")]
         return self._months
 
     def close(self) -> None:

@@ -6,6 +6,8 @@ search's deadline with what it has.
 """
 from __future__ import annotations
 
+import heapq
+
 from whoosh import query as wq
 
 from indexer.query.bounds import DeadlineFilterCollector, DocSet, OutOfTime
@@ -44,10 +46,12 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
     if scored and limit:
         coverage = text.coverage if len(text.concept_docs) > 1 else None  # else all have it
         top = top_scored(gen, text_query, matching, coverage, COVERAGE_POWER, limit, found.deadline)
+    elif limit and "sortedby" in sort_args(request):
+        top = [(doc, None) for doc in by_date(gen, matching, request, limit)]
     if top is not None:
-        # Scored here (scoring.py); Whoosh fetches only the page's posts, for their snippets.
+        # Put in order here; Whoosh fetches only the page's posts, for their snippets.
         results = gen.searcher.search(DocSet({doc for doc, _ in top}, gen.searcher), limit=len(top) or 1)
-        results.q = text_query  # the words its snippets light up
+        results.q = text_query if text_query is not None else wq.NullQuery  # the words snippets light
     elif scored and depth and len(matching) <= DOCSET_UP_TO:
         results = gen.searcher.search(wq.And([text_query, DocSet(matching, gen.searcher)]), limit=depth)
     else:
@@ -76,9 +80,18 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
             snippet = " ".join(hit.highlights("body", top=2).split())
             title = highlight_text(stored.get("title", ""), title_terms, gen.index.schema["title"].analyzer)
         score = scores[hit.docnum] if scores is not None else hit.score
-        score = score * text.coverage(hit.docnum) ** COVERAGE_POWER if scored else None
+        score = score * text.coverage(hit.docnum) ** COVERAGE_POWER if scored and score is not None else None
         hits.append(Hit(stored_document(stored), snippet or lead(stored.get("body", "")), score, title))
     return hits
+
+
+def by_date(gen: Generation, docs: set[int], request: SearchRequest, limit: int) -> list[int]:
+    """The first `limit` posts in date order, newest or oldest first, from the date columns:
+    ties in the order Whoosh's sorting gives them."""
+    args = sort_args(request)
+    keys = gen.sort_keys(args["sortedby"])
+    pick = heapq.nlargest if args.get("reverse") else heapq.nsmallest
+    return pick(limit, docs, key=lambda doc: (keys[doc], doc))
 
 
 def text_terms(q: wq.Query) -> frozenset[str]:
