@@ -43,11 +43,12 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
     scored = request.effective_sort == "relevance" and text_query is not None
     depth = None if limit is None else (max(limit, RERANK_DEPTH) if scored else limit)
     top = None
-    if scored and limit:
+    count = limit or len(matching)  # no limit: every match (a download)
+    if scored:
         coverage = text.coverage if len(text.concept_docs) > 1 else None  # else all have it
-        top = top_scored(gen, text_query, matching, coverage, COVERAGE_POWER, limit, found.deadline)
-    elif limit and "sortedby" in sort_args(request):
-        top = [(doc, None) for doc in by_date(gen, matching, request, limit)]
+        top = top_scored(gen, text_query, matching, coverage, COVERAGE_POWER, count, found.deadline)
+    elif "sortedby" in sort_args(request):
+        top = [(doc, None) for doc in by_date(gen, matching, request, count)]
     if top is not None:
         # Put in order here; Whoosh fetches only the page's posts, for their snippets.
         results = gen.searcher.search(DocSet({doc for doc, _ in top}, gen.searcher), limit=len(top) or 1)
