@@ -203,11 +203,22 @@ def _bounded_multiterm(q: wq.MultiTerm, reader, notices: list[str], cap: int) ->
             q.fieldname, rest, boost=q.boost)
     field_name = q.fieldname
     words = list(islice(q._btexts(reader), EXPANSION_SCAN + 1))
-    if len(words) <= cap:
-        return q
-    commonest = sorted(words, key=lambda word: -reader.doc_frequency(field_name, word))[:cap]
-    notices.append(f"“{_shown(q)}” matches too many words, so only the {cap} most common were searched.")
-    return wq.Or([wq.Term(field_name, word, boost=q.boost) for word in commonest])
+    if len(words) > cap:
+        words = sorted(words, key=lambda word: -reader.doc_frequency(field_name, word))[:cap]
+        notices.append(f"“{_shown(q)}” matches too many words, so only the {cap} most common were searched.")
+    # Written out as the words it stands for, as Whoosh's own matcher ORs them: then its posts
+    # come from postings, and it is ranked without scoring every match (scoring.py).
+    if not words:
+        return wq.NullQuery
+    return wq.Or([wq.Term(field_name, _text(word), boost=q.boost) for word in words])
+
+
+def _text(word):
+    """A word of the index as text (Whoosh's terms are bytes), or as it is if not text."""
+    try:
+        return word.decode("utf-8") if isinstance(word, bytes) else word
+    except UnicodeDecodeError:
+        return word
 
 
 def _shown(q: wq.Query) -> str:
