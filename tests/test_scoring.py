@@ -24,6 +24,7 @@ from tests.relevance.relevance_eval import CORPUS, load_queries
 QUERIES = [item.query for item in load_queries()] + [
     '"peer challenge"', "sector-led improvement", "SEND ofsted", "ofsted inspection -academy",
     "children's services", "well being", "council budget pressures",
+    "insp* ofsted", "l* m* n* r*", "{a TO c}", "schol~ leadership", "title:peer AND body:challenge",
 ]
 
 

@@ -68,6 +68,8 @@ def top_scored(gen, q: wq.Query, docs: set[int], coverage: Callable[[int], float
 
 
 def _scorable(q: wq.Query) -> bool:
+    if q is wq.NullQuery:
+        return True
     if isinstance(q, wq.Term):
         return type(q) is wq.Term
     if isinstance(q, wq.Phrase):
@@ -139,6 +141,8 @@ class _Scorer:
 
     def exact(self, q: wq.Query, docs: list[int]) -> dict[int, float]:
         """Whoosh's score of each of `docs` (in order) that the query matches."""
+        if q is wq.NullQuery:
+            return {}
         if isinstance(q, wq.Term):
             scores = self.term_scores[(q.fieldname, q.text)]
             return {doc: scores[doc] * q.boost for doc in docs if doc in scores}
@@ -192,6 +196,8 @@ def _words(q: wq.Query):
 def _weighted_words(q: wq.Query, boost: float = 1.0):
     """((field, text), boost) for every word of the query, each time it occurs, with the boosts
     Whoosh applies to it."""
+    if q is wq.NullQuery:
+        return
     if isinstance(q, wq.Term):
         yield (q.fieldname, q.text), boost * q.boost
     elif isinstance(q, wq.Phrase):
