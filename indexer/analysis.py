@@ -87,6 +87,12 @@ def _plan(written: str, indexing: bool) -> tuple[tuple[str, int, int, int], ...]
     return plan
 
 
+def indexed_terms(written: str) -> tuple[tuple[str, int, int, int], ...]:
+    """How the index analyses one written word: (term, start, end, kind) for each term it
+    gives, stop words included, with offsets inside the word. Cached (see _plan)."""
+    return _plan(written, True)
+
+
 class SectorTextFilter(Filter):
     """Splits compounds, normalises spelling, drops stop words, stems, and marks acronyms.
 

@@ -172,3 +172,24 @@ def test_date_order_is_whooshs_sorted_order(service, sort):
         for limit in (1, 10, 40):
             whoosh = gen.searcher.search(DocSet(docs, gen.searcher), limit=limit, **sort_args(request))
             assert by_date(gen, docs, request, limit) == [hit.docnum for hit in whoosh]
+
+
+def test_snippets_are_whooshs_highlights(service):
+    """The passages lit for each hit are exactly what Whoosh's highlighter gives that hit."""
+    from indexer.query.ranking import snippet_terms
+    from indexer.query.snippets import MarkFormatter, PassageFragmenter, snippet
+
+    gen = service._generation()
+    compared = 0
+    for q in QUERIES:
+        parsed = service._parse(gen, q)
+        if parsed.query is None or parsed.query is wq.NullQuery:
+            continue
+        results = gen.searcher.search(parsed.query, limit=15)
+        results.fragmenter, results.formatter = PassageFragmenter(), MarkFormatter()
+        terms = snippet_terms(gen, parsed.query)
+        for hit in results:
+            expected = hit.highlights("body", top=2)
+            assert snippet(hit["body"], terms) == expected, (q, hit["id"])
+            compared += bool(expected)
+    assert compared > 300

@@ -1,7 +1,7 @@
 """Putting the matching posts in order, and the page of hits with their snippets.
 
-By relevance, Whoosh's BM25F (with nearness bonuses) ranks the posts; the top ones are then
-re-ranked so a post with more of the query's concepts comes first. Ranking stops at the
+By relevance, a post's Whoosh BM25F score (with nearness bonuses) times its share of the
+query's concepts, so a post with more of them comes first; or by date. Ranking stops at the
 search's deadline with what it has.
 """
 from __future__ import annotations
@@ -16,7 +16,8 @@ from indexer.query.matching import Found
 from indexer.query.request import SearchRequest
 from indexer.query.results import Hit
 from indexer.query.scoring import top_scored
-from indexer.query.snippets import MarkFormatter, PassageFragmenter, highlight_text, lead
+from indexer.query.snippets import highlight_text, lead
+from indexer.query.snippets import snippet as passages
 from indexer.schema import TEXT_FIELDS, stored_document
 
 RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they have
@@ -32,28 +33,48 @@ def page(gen: Generation, found: Found, request: SearchRequest) -> list[Hit]:
 
 
 def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | None) -> list[Hit]:
-    """The matching posts in the request's order, down to `limit`, with snippets.
-
-    By relevance, Whoosh's BM25F (with nearness bonuses) ranks the posts; the top ones are
-    then re-ranked so a post with more of the concepts comes first. Ranking stops at the
-    search's deadline with what it has."""
-    text_query, text, matching = found.parsed.query, found.text, found.matching
-    if not matching:
+    """The matching posts in the request's order, down to `limit` (None: all, without
+    snippets), each with its stored fields and snippet."""
+    text_query, text = found.parsed.query, found.text
+    if not found.matching:
         return []
     scored = request.effective_sort == "relevance" and text_query is not None
-    depth = None if limit is None else (max(limit, RERANK_DEPTH) if scored else limit)
-    top = None
+    order = _order(gen, found, request, limit, scored)
+    body_terms = snippet_terms(gen, text_query) if text_query is not None and limit is not None else frozenset()
+    title_terms = text_terms(text_query) if body_terms else frozenset()
+    hits = []
+    for docnum, score in order[:limit]:
+        stored = gen.searcher.stored_fields(docnum)
+        body = stored.get("body", "")
+        snippet, title = "", None
+        if body_terms:
+            snippet = " ".join(passages(body, body_terms).split())
+            title = highlight_text(stored.get("title", ""), title_terms, gen.index.schema["title"].analyzer)
+        score = score * text.coverage(docnum) ** COVERAGE_POWER if scored and score is not None else None
+        hits.append(Hit(stored_document(stored), snippet or lead(body), score, title))
+    return hits
+
+
+def _order(gen: Generation, found: Found, request: SearchRequest, limit: int | None,
+           scored: bool) -> list[tuple[int, float | None]]:
+    """(document number, Whoosh score) of the first `limit` posts, in the request's order.
+
+    By relevance, posts are ranked by Whoosh's BM25F score (with nearness bonuses) times the
+    share of the query's concepts they have, worked out by scoring.py without scoring every
+    match; by date, from the date columns. A query scoring.py cannot score (a date range in
+    the query, say) is ranked by Whoosh: its top posts by score, re-ranked by concepts.
+    Ranking stops at the search's deadline with what it has."""
+    text_query, text, matching = found.parsed.query, found.text, found.matching
     count = limit or len(matching)  # no limit: every match (a download)
     if scored:
         coverage = text.coverage if len(text.concept_docs) > 1 else None  # else all have it
         top = top_scored(gen, text_query, matching, coverage, COVERAGE_POWER, count, found.deadline)
+        if top is not None:
+            return top
     elif "sortedby" in sort_args(request):
-        top = [(doc, None) for doc in by_date(gen, matching, request, count)]
-    if top is not None:
-        # Put in order here; Whoosh fetches only the page's posts, for their snippets.
-        results = gen.searcher.search(DocSet({doc for doc, _ in top}, gen.searcher), limit=len(top) or 1)
-        results.q = text_query if text_query is not None else wq.NullQuery  # the words snippets light
-    elif scored and depth and len(matching) <= DOCSET_UP_TO:
+        return [(doc, None) for doc in by_date(gen, matching, request, count)]
+    depth = None if limit is None else (max(limit, RERANK_DEPTH) if scored else limit)
+    if scored and depth and len(matching) <= DOCSET_UP_TO:
         results = gen.searcher.search(wq.And([text_query, DocSet(matching, gen.searcher)]), limit=depth)
     else:
         collector = gen.searcher.collector(limit=depth, **sort_args(request))
@@ -63,27 +84,17 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
         except OutOfTime:
             found.out_of_time = True
         results = timed.results()
-    results.fragmenter = PassageFragmenter()
-    results.formatter = MarkFormatter()
-    ranked = [hit for hit in results]  # not list(): its length hint counts every match
-    scores = dict(top) if top is not None else None
-    if top is not None:
-        place = {doc: i for i, (doc, _) in enumerate(top)}
-        ranked.sort(key=lambda hit: place[hit.docnum])
-    elif scored and text.concept_docs:
-        ranked.sort(key=lambda hit: -hit.score * text.coverage(hit.docnum) ** COVERAGE_POWER)
-    hits = []
-    title_terms = text_terms(text_query) if text_query is not None else frozenset()
-    for hit in ranked[:limit]:
-        stored = hit.fields()
-        snippet, title = "", None
-        if text_query is not None and limit is not None:
-            snippet = " ".join(hit.highlights("body", top=2).split())
-            title = highlight_text(stored.get("title", ""), title_terms, gen.index.schema["title"].analyzer)
-        score = scores[hit.docnum] if scores is not None else hit.score
-        score = score * text.coverage(hit.docnum) ** COVERAGE_POWER if scored and score is not None else None
-        hits.append(Hit(stored_document(stored), snippet or lead(stored.get("body", "")), score, title))
-    return hits
+    order = [(hit.docnum, hit.score) for hit in results]  # not list(): its length hint counts every match
+    if scored and text.concept_docs:
+        order.sort(key=lambda item: -item[1] * text.coverage(item[0]) ** COVERAGE_POWER)
+    return order
+
+
+def snippet_terms(gen: Generation, q: wq.Query) -> frozenset[str]:
+    """The words of the query that are in the index's body field: those a snippet lights."""
+    field = gen.index.schema["body"]
+    return frozenset(field.from_bytes(text) for _, text in
+                     q.existing_terms(gen.searcher.reader(), fieldname="body", expand=True))
 
 
 def by_date(gen: Generation, docs: set[int], request: SearchRequest, limit: int) -> list[int]:
