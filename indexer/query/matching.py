@@ -37,9 +37,21 @@ class TextMatch:
         """The share of the concepts the post has."""
         if not self.concept_docs:
             return 1.0
+        return self._concept_counts()[docnum] / len(self.concept_docs)
+
+    def weights(self, power: float) -> dict[int, float] | None:
+        """coverage ** power for every post with any concept; None when every post has them all
+        (a query of one concept)."""
+        if len(self.concept_docs) <= 1:
+            return None
+        concepts = len(self.concept_docs)
+        factors = [(have / concepts) ** power for have in range(concepts + 1)]
+        return {docnum: factors[have] for docnum, have in self._concept_counts().items()}
+
+    def _concept_counts(self) -> Counter:
         if self._counts is None:  # counted once, in C, for every post at once
             self._counts = Counter(chain.from_iterable(self.concept_docs))
-        return self._counts[docnum] / len(self.concept_docs)
+        return self._counts
 
 
 @dataclass

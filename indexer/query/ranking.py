@@ -67,8 +67,7 @@ def _order(gen: Generation, found: Found, request: SearchRequest, limit: int | N
     text_query, text, matching = found.parsed.query, found.text, found.matching
     count = limit or len(matching)  # no limit: every match (a download)
     if scored:
-        coverage = text.coverage if len(text.concept_docs) > 1 else None  # else all have it
-        top = top_scored(gen, text_query, matching, coverage, COVERAGE_POWER, count, found.deadline)
+        top = top_scored(gen, text_query, matching, text.weights(COVERAGE_POWER), count, found.deadline)
         if top is not None:
             return top
     elif "sortedby" in sort_args(request):

@@ -18,7 +18,6 @@ the syntax mode, ranges) returns None and the caller ranks with Whoosh.
 from __future__ import annotations
 
 import heapq
-from typing import Callable
 
 from whoosh import query as wq
 from whoosh.scoring import BM25F
@@ -32,20 +31,19 @@ CHECK_EVERY_BLOCKS = 64  # postings blocks read between looks at the clock
 TermKey = tuple[str, str]  # (field, text)
 
 
-def top_scored(gen, q: wq.Query, docs: set[int], coverage: Callable[[int], float] | None, power: float,
-               count: int, deadline: Deadline) -> list[tuple[int, float]] | None:
-    """The `count` posts of `docs` with the highest score * coverage ** power, best first, as
-    (document number, Whoosh score); None when the query is not one scored here. No coverage
-    means every post has all the concepts."""
+def top_scored(gen, q: wq.Query, docs: set[int], weights: dict[int, float] | None, count: int,
+               deadline: Deadline) -> list[tuple[int, float]] | None:
+    """The `count` posts of `docs` with the highest score * weight, best first, as (document
+    number, Whoosh score); None when the query is not one scored here. No weights: all 1."""
     if not isinstance(gen.searcher.weighting, BM25F) or not _scorable(q):
         return None
     scorer = _Scorer(gen, deadline)
     scorer.read(q)
     ceiling = scorer.ceilings(q)
-    if coverage is None:
+    if weights is None:
         waiting = [(-value, doc) for doc, value in ceiling.items() if doc in docs]
     else:
-        waiting = [(-value * coverage(doc) ** power, doc) for doc, value in ceiling.items() if doc in docs]
+        waiting = [(-value * weights[doc], doc) for doc, value in ceiling.items() if doc in docs]
     if len(waiting) < count:  # posts no word of the query scores (matched by a filter alone)
         waiting.extend((0.0, doc) for doc in heapq.nsmallest(count - len(waiting), docs - ceiling.keys()))
     heapq.heapify(waiting)  # posts by ceiling, highest first, taken a batch at a time
@@ -57,7 +55,7 @@ def top_scored(gen, q: wq.Query, docs: set[int], coverage: Callable[[int], float
         scores = scorer.exact(q, sorted(batch))
         for doc in batch:
             score = scores.get(doc, 0.0)
-            entry = (score * (coverage(doc) ** power if coverage else 1.0), -doc, score)
+            entry = (score * (weights[doc] if weights else 1.0), -doc, score)
             if len(best) < count:
                 heapq.heappush(best, entry)
             elif entry > best[0]:

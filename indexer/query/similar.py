@@ -22,7 +22,7 @@ def more_like(gen, docnum: int, deadline: Deadline) -> list[int]:
     for numterms in MORE_LIKE_TERMS:
         terms = gen.searcher.key_terms([docnum], FIELD, numterms=numterms)
         q = wq.Or([wq.Term(FIELD, word, boost=weight) for word, weight in terms])
-        top = top_scored(gen, q, gen.every(), None, 1.0, MORE_LIKE_THIS + 1, deadline) or []
+        top = top_scored(gen, q, gen.every(), None, MORE_LIKE_THIS + 1, deadline) or []
         found = [doc for doc, score in top if score > 0 and doc != docnum][:MORE_LIKE_THIS]
         if len(found) >= MORE_LIKE_THIS:
             break
