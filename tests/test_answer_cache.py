@@ -164,3 +164,16 @@ def test_a_following_service_opens_each_new_version_in_the_background(posts, tmp
             waited += 0.02
         assert service.search(SearchRequest(q="peer")).total == 3
         assert opened_in and set(opened_in) == {"lgsearch-follow"}
+
+
+def test_the_cache_is_bounded_in_weight_too():
+    cache = AnswerCache(max_entries=100, max_weight=10)
+    cache.put("v1", "a", "A", weight=4)
+    cache.put("v1", "b", "B", weight=4)
+    cache.put("v1", "c", "C", weight=4)  # 12 > 10: the least recently used goes
+    assert cache.get("v1", "a") is None and cache.get("v1", "b") == "B" and cache.get("v1", "c") == "C"
+    cache.put("v1", "huge", "H", weight=11)  # heavier than the whole cache: not kept at all
+    assert cache.get("v1", "huge") is None and len(cache) == 2
+    cache.put("v1", "b", "B2", weight=1)  # replacing an answer replaces its weight
+    cache.put("v1", "d", "D", weight=5)
+    assert [cache.get("v1", k) for k in "bcd"] == ["B2", "C", "D"]

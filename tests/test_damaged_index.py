@@ -141,3 +141,17 @@ def test_a_pointer_outside_the_index_folder_is_never_followed(built_index, tmp_p
         write_pointer(built_index, pointer)
         with pytest.raises(store.IndexDamaged, match="lgsearch index --rebuild"):
             store.live_generation(built_index)
+
+
+def test_a_segment_cut_short_under_a_serving_app_fails_searches_cleanly(client, built_index):
+    """The serving app reads its index with plain reads, not memory maps: a map of a file cut
+    short under it would kill the worker (SIGBUS) at the first search reaching the lost part.
+    Here searches of words never read before reach it, and the app says the index is damaged
+    and how to repair it."""
+    assert client.get("/api/search?q=ofsted").status_code == 200
+    truncate(segment(store.live_generation(built_index)), 0.3)
+    statuses = {client.get(f"/api/search?q={word}").status_code
+                for word in ("housing", "budget", "digital", "school", "council", "care", "peer")}
+    assert 503 in statuses and statuses <= {200, 503}
+    assert client.get("/healthz").status_code == 503
+    assert "lgsearch index --rebuild" in client.get("/api/search?q=ofsted").get_data(as_text=True)

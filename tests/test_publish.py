@@ -88,4 +88,4 @@ def test_a_server_reading_the_destination_sees_no_failed_search_while_it_is_publ
     finally:
         stop.set()
         reader.join(30)
-    assert failures == [] and answered and set(answered) == {2}
+    assert failures == [] and answered and set(answered) == {2}, [repr(f) for f in failures[:3]]

@@ -49,7 +49,7 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
         snippet, title = "", None
         if body_terms:
             snippet = " ".join(passages(body, body_terms).split())
-            title = highlight_text(stored.get("title", ""), title_terms, gen.index.schema["title"].analyzer)
+            title = highlight_text(stored.get("title", ""), title_terms, gen.schema["title"].analyzer)
         score = score * text.coverage(docnum) ** COVERAGE_POWER if scored and score is not None else None
         hits.append(Hit(stored_document(stored), snippet or lead(body), score, title))
     return hits
@@ -91,7 +91,7 @@ def _order(gen: Generation, found: Found, request: SearchRequest, limit: int | N
 
 def snippet_terms(gen: Generation, q: wq.Query) -> frozenset[str]:
     """The words of the query that are in the index's body field: those a snippet lights."""
-    field = gen.index.schema["body"]
+    field = gen.schema["body"]
     return frozenset(field.from_bytes(text) for _, text in
                      q.existing_terms(gen.searcher.reader(), fieldname="body", expand=True))
 

@@ -34,6 +34,7 @@ from indexer.schema import stored_document
 
 logger = logging.getLogger(__name__)
 
+DAMAGED = "The search index is damaged. Run `lgsearch index --rebuild` to rebuild it from the sources."
 FOLLOW_EVERY = 1.0  # seconds between looks for a new version of the index, when following
 HEALTH_WAIT = 0.05  # seconds /healthz waits for a search to finish before giving its last answer
 CACHE_ALL_UP_TO = 5_000  # matches; a longer download is worked out afresh each time
@@ -63,8 +64,7 @@ class SearchService:
             if live is None:
                 raise IndexUnavailable("There is no search index yet. Run `lgsearch index` to build it.")
             try:
-                fresh = Generation(live)
-                fresh.warm()
+                fresh = Generation.opened(live)
             except store.IndexOutdated as error:
                 raise IndexUnavailable(str(error)) from None
             except Exception as error:
@@ -105,8 +105,7 @@ class SearchService:
         live = store.live_generation(self.index_dir)
         if live is None:
             return
-        fresh = Generation(live)
-        fresh.warm()
+        fresh = Generation.opened(live)
         with self._lock:
             old, self._current, self._stamp = self._current, fresh, stamp
             if old is not None:
@@ -117,9 +116,15 @@ class SearchService:
         version = _version(gen)
         found = self._answers.get(version, key)
         if found is None:
-            found, complete = answer()
+            try:
+                found, complete = answer()
+            except (OutOfTime, IndexUnavailable):
+                raise
+            except Exception:
+                self._check_readable(gen)  # a damaged index says so; anything else is a bug
+                raise
             if complete:
-                self._answers.put(version, key, found)
+                self._answers.put(version, key, found, _weight(found))
         return found
 
     def close(self) -> None:
@@ -156,7 +161,8 @@ class SearchService:
         result = SearchResult(request, len(found.matching), hits, facets, found.suggestion,
                               found.notice(), found.correction)
         if not found.timed_out:  # the page's timeline, from the posts already matched
-            self._answers.put(_version(gen), ("months", request.with_changes(page=1)), self._month_counts(gen, found))
+            months = self._month_counts(gen, found)
+            self._answers.put(_version(gen), ("months", request.with_changes(page=1)), months, _weight(months))
         return result, not found.timed_out
 
     def iter_matching(self, request: SearchRequest) -> Iterator[dict]:
@@ -294,7 +300,7 @@ class SearchService:
         return text_terms(parsed.query)
 
     def _highlight(self, gen: Generation, paragraph: str, terms: frozenset[str]) -> str:
-        return highlight_text(paragraph, terms, gen.index.schema["body"].analyzer) or escaped(paragraph)
+        return highlight_text(paragraph, terms, gen.schema["body"].analyzer) or escaped(paragraph)
 
     # -- the index as a whole ----------------------------------------------------------
     def status(self) -> IndexStatus:
@@ -313,6 +319,16 @@ class SearchService:
         """The most common values of each facet over the whole index."""
         result = self.search(SearchRequest(per_page=1))
         return {name: values[:limit] for name, values in result.facets.items()}
+
+    def _check_readable(self, gen: Generation) -> None:
+        """Read the generation through; if it cannot be, stop serving it and say so."""
+        try:
+            read_through(gen.path)
+        except Exception as error:
+            logger.exception("The index in %s is damaged", gen.path)
+            self._last_health = None
+            self._drop_current()
+            raise IndexUnavailable(DAMAGED) from error
 
     # -- the health check --------------------------------------------------------------
     _healthy_files: tuple = ()
@@ -333,14 +349,7 @@ class SearchService:
             gen = self._generation()
             files = files_on_disk(gen.path)
             if files != self._healthy_files:
-                try:
-                    read_through(gen.path)
-                except Exception as error:
-                    logger.exception("The index in %s is damaged", gen.path)
-                    self._last_health = None
-                    self._drop_current()
-                    raise IndexUnavailable("The search index is damaged. "
-                                           "Run `lgsearch index --rebuild` to rebuild it from the sources.") from error
+                self._check_readable(gen)
                 self._healthy_files = files
             status = IndexStatus(gen.searcher.doc_count(), gen.meta.get("indexed_at"), store.index_size(gen.path))
             self._last_health = (gen.path, status)
@@ -352,3 +361,14 @@ class SearchService:
 def _version(gen: Generation) -> tuple:
     """Which version of the index an answer was worked out on: any change forgets it."""
     return str(gen.path), id(gen), gen.version
+
+
+def _weight(answer) -> int:
+    """About how many items an answer holds, for the answer cache's bound."""
+    if isinstance(answer, SearchResult):
+        return 1 + len(answer.hits) + sum(len(values) for values in answer.facets.values())
+    if isinstance(answer, DocumentPage):
+        return 1 + len(answer.paragraphs) + len(answer.more_like_this)
+    if isinstance(answer, (list, dict, Counter)):
+        return 1 + len(answer)
+    return 1
