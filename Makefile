@@ -61,8 +61,13 @@ index: install
 serve: install assets
 	$(BIN)/lgsearch serve --host $(HOST) --port $(PORT)
 
+# Issue 10's benchmark, all of it in one run (about half an hour on 2 cores): the growth from 1,000 to
+# 100,000 posts against SQLite FTS5 (table, bench/results/scale-DATE.json, docs/scale.png), then the
+# load test at 20,000 posts.
+BENCH_SIZES ?= 1000,5000,20000,100000
 bench: install-dev
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.scale --sizes $(BENCH_SIZES)
+	$(BIN)/python -m bench.load --posts 20000
 
 # The README's screenshots (the tests never rewrite tracked files).
 screenshot: install-dev assets chromium
