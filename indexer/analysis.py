@@ -136,10 +136,26 @@ def text_analyzer():
 
 def words_of(text: str) -> list[str]:
     """Every word of a text as typed words are compared for spelling: lower case, unstemmed."""
-    words = []
-    for match in re.finditer(WORD_PATTERN, text):
-        parts = compound_parts(match.group())
-        words.extend(normal_word(part) for part in parts)
+    words: list[str] = []
+    for written in _WORD.findall(text):
+        words.extend(_spelling_words(written))
+    return words
+
+
+_WORD = re.compile(WORD_PATTERN)
+# Each written word's spelling words, cached like the analyzer's plans: without it, normalising
+# every word of every post again took most of the time spent building a post's fields.
+_spellings: dict[str, tuple[str, ...]] = {}
+
+
+def _spelling_words(written: str) -> tuple[str, ...]:
+    words = _spellings.get(written)
+    if words is None:
+        parts = compound_parts(written)
+        found = [normal_word(part) for part in parts]
         if len(parts) > 1:
-            words.append(normal_word("".join(parts)))
+            found.append(normal_word("".join(parts)))
+        if len(_spellings) >= _PLAN_CACHE_LIMIT:
+            _spellings.clear()
+        words = _spellings[written] = tuple(found)
     return words
