@@ -369,11 +369,12 @@ SLOW_REBUILD = """
     import sys, time
     from pathlib import Path
     import indexer.build as build
-    real = build.read_document
+    import indexer.build.files as files
+    real = files.read_document
     def slow(*args, **kwargs):
         time.sleep(0.5)
         return real(*args, **kwargs)
-    build.read_document = slow
+    files.read_document = slow
     build.reindex([Path(sys.argv[1])], Path(sys.argv[2]), rebuild=True)
 """
 

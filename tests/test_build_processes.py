@@ -29,6 +29,7 @@ DEADLINE = 60  # seconds: a generous bound for things that should take well unde
 JOB = """
     import sys, time
     import indexer.build as build
+    import indexer.build.files as files
     import indexer.store as store
     from whoosh.writing import SegmentWriter
 
@@ -43,20 +44,20 @@ JOB = """
             if pause:
                 time.sleep(600)
 
-    read_document, reads = build.read_document, [0]
+    read_document, reads = files.read_document, [0]
     def reading(*args, **kwargs):
         reads[0] += 1
         if reads[0] == 20:
             arrive("feeding")
         time.sleep(0.02)
         return read_document(*args, **kwargs)
-    build.read_document = reading
+    files.read_document = reading
 
     merge = SegmentWriter._merge_segments
     def committing(self, *args):
         arrive("committing")  # the writer processes have been told to finish
         return merge(self, *args)
-    build._ProcessWriter._merge_segments = committing
+    build.ProcessWriter._merge_segments = committing
 
     atomic_write = store._atomic_write
     def switching(path, text):
