@@ -442,19 +442,6 @@ def test_a_rebuild_keeps_only_the_sources_it_is_given(corpus_dir, tmp_path, inde
     assert "elsewhere" not in ids_in(index_dir)
 
 
-def test_a_large_fresh_build_uses_two_processes_and_finds_the_same(corpus_dir, index_dir, tmp_path, monkeypatch):
-    import indexer.build as build
-
-    reindex([corpus_dir], index_dir)
-    single = ids_in(index_dir)
-    monkeypatch.setattr(build, "PARALLEL_BUILD_THRESHOLD", 2)
-    parallel_dir = tmp_path / "parallel"
-    report = reindex([corpus_dir], parallel_dir)
-    assert report.documents == len(CORPUS) and ids_in(parallel_dir) == single
-    with SearchService(parallel_dir) as service:
-        assert service.search(SearchRequest(q="academies")).hits[0].id == "academies"
-
-
 # -- links in a source folder ------------------------------------------------------------
 
 def test_links_are_followed_only_inside_the_source_and_others_are_reported(corpus_dir, tmp_path, index_dir):

@@ -24,17 +24,18 @@ from indexer import store
 from indexer.build.files import LastGoodVersions, file_stamp, index_file
 from indexer.build.report import Rejected, ReindexReport
 from indexer.build.sources import SourceError, SourceFile, collect_files
-from indexer.build.writers import ProcessWriter
+from indexer.build.writers import PartsWriter, new_writer, split_into_parts
 from indexer.schema import build_schema
 
 __all__ = ["ReindexReport", "Rejected", "SourceError", "SourceFile", "collect_files", "file_stamp", "reindex"]
 
 logger = logging.getLogger(__name__)
 
-# Above this many files a fresh build uses two processes: 3,000 posts took 18 s instead of 35 s.
+# Above this many files a fresh build uses writer processes: 3,000 posts took 18 s instead of 35 s.
 PARALLEL_BUILD_THRESHOLD = 500
-# Documents handed to a writer process at a time (Whoosh's default).
-PARALLEL_BATCH_SIZE = 100
+# One per core of the machine this was measured on; each writes a segment, and every search
+# reads every segment, so more would slow searches down.
+WRITER_PROCESSES = 2
 
 
 def reindex(
@@ -76,9 +77,13 @@ def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress, t
     building = store.new_building_dir(index_dir)
     try:
         ix = whoosh_index.create_in(str(building), build_schema())
-        with LastGoodVersions(index_dir) as last_good:
-            _write(ix, files, sources, existing, report, fresh=True, progress=progress, today=today,
-                   last_good=last_good)
+        parts = split_into_parts(files, WRITER_PROCESSES) if len(files) >= PARALLEL_BUILD_THRESHOLD else None
+        if parts:
+            _write_in_parts(ix, parts, files, existing, report, progress, today, index_dir)
+        else:
+            with LastGoodVersions(index_dir) as last_good:
+                _write(ix, files, sources, existing, report, fresh=True, progress=progress, today=today,
+                       last_good=last_good)
         report.documents = _document_count(ix)
         store.write_meta(building)
         store.publish(index_dir, building)
@@ -170,11 +175,8 @@ def _remove_unreferenced_files(generation: Path, indexname: str = "MAIN") -> Non
 
 
 def _write(ix, files, sources, existing, report, fresh, progress, today, last_good=None) -> None:
-    big = fresh and len(files) >= PARALLEL_BUILD_THRESHOLD
-    if big:
-        writer = _new_writer(ProcessWriter, ix, procs=2, batchsize=PARALLEL_BATCH_SIZE, multisegment=True, limitmb=128)
-    else:
-        writer = _new_writer(SegmentWriter, ix, limitmb=128)
+    """Every file through one writer in this process: any incremental run, and a small rebuild."""
+    writer = new_writer(SegmentWriter, ix, limitmb=128)
     seen: dict[str, str] = {}
     wrote = False
     try:
@@ -204,14 +206,30 @@ def _write(ix, files, sources, existing, report, fresh, progress, today, last_go
         raise
 
 
-def _new_writer(kind, ix, **options):
-    """A Whoosh writer that lets go of the index's write lock when it fails to start (on a full
-    disk, say), as Whoosh's own does not: the next writer in this process would wait for it."""
-    writer = kind.__new__(kind)
+def _write_in_parts(ix, parts, files, existing, report, progress, today, index_dir) -> None:
+    """A large rebuild: each part of the files written by a process of its own (see writers)."""
+    bar = progress(iter(files)) if progress else iter(())
+
+    def advance(count: int) -> None:
+        for _ in range(count):
+            next(bar, None)
+
+    writer = new_writer(PartsWriter, ix)
     try:
-        writer.__init__(ix, **options)
+        results = writer.write(parts, existing, today, index_dir, advance)
+        writer.commit([result.segment for result in results if result.segment is not None])
+        for _ in bar:  # to its end, so a progress bar shows it finished
+            pass
     except BaseException:
-        if getattr(writer, "writelock", None) is not None:
-            writer.writelock.release()
+        try:
+            writer.cancel()
+        except Exception:
+            logger.warning("The index writer did not close cleanly", exc_info=True)
         raise
-    return writer
+    finally:
+        getattr(bar, "close", lambda: None)()
+    seen = set()
+    for result in results:
+        report.add(result.report)
+        seen.update(result.seen)
+    report.deleted += sum(1 for doc_id in existing if doc_id not in seen)  # a rebuild keeps only its sources

@@ -25,3 +25,11 @@ class ReindexReport:
         data["seconds"] = round(self.seconds, 3)
         return data
 
+
+    def add(self, other: "ReindexReport") -> None:
+        """Count in another part of the same job: a writer process's share of the files."""
+        self.added += other.added
+        self.updated += other.updated
+        self.deleted += other.deleted
+        self.unchanged += other.unchanged
+        self.rejected.extend(other.rejected)
