@@ -16,7 +16,7 @@ from whoosh import index as whoosh_index
 from bench.corpus import WORDS, write_corpus
 from helpers import CORPUS, SEEDS, write_post
 from indexer import build, store
-from indexer.build import reindex
+from indexer.build import reindex, writers
 from indexer.query import SearchRequest, SearchService
 
 SYNTHETIC_POSTS = 240
@@ -59,9 +59,11 @@ def posts(tmp_path_factory) -> Path:
     return folder
 
 
-def built(folder: Path, index_dir: Path, fast: bool) -> Path:
+def built(folder: Path, index_dir: Path, fast: bool, runs: bool = False) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(build, "PARALLEL_BUILD_THRESHOLD", 2 if fast else 10**9)
+        if runs:
+            patch.setattr(writers, "POOL_LIMIT_MB", 0)  # every post's postings go to a run on disk
         report = reindex([folder], index_dir, rebuild=True)
     assert report.rejected == [] and report.documents == SYNTHETIC_POSTS + len(CORPUS) + 5
     return index_dir
@@ -72,9 +74,9 @@ def plain_index(posts, tmp_path_factory) -> Path:
     return built(posts, tmp_path_factory.mktemp("plain") / "index", fast=False)
 
 
-@pytest.fixture(scope="module")
-def fast_index(posts, tmp_path_factory) -> Path:
-    return built(posts, tmp_path_factory.mktemp("fast") / "index", fast=True)
+@pytest.fixture(scope="module", params=["in memory", "through runs on disk"])
+def fast_index(request, posts, tmp_path_factory) -> Path:
+    return built(posts, tmp_path_factory.mktemp("fast") / "index", fast=True, runs=request.param != "in memory")
 
 
 def segments(index_dir: Path) -> int:
@@ -122,9 +124,14 @@ def test_the_fast_build_stores_the_same_fields_and_pages(plain_index, fast_index
 
 
 def test_the_fast_build_indexes_the_same_terms_as_often(plain_index, fast_index):
-    """Every field's terms with how many posts have each and their total weight: what scoring,
-    facets and the spelling corrector read."""
+    """Every field's terms with their statistics: what scoring, facets and the spelling
+    corrector read."""
     assert terms(fast_index) == terms(plain_index)
+
+
+def test_the_fast_build_writes_the_same_postings(plain_index, fast_index):
+    """Every posting of every term: the post, its weight and its value (frequency or positions)."""
+    assert postings(fast_index) == postings(plain_index)
 
 
 def stored_by_id(index_dir: Path) -> dict[str, dict]:
@@ -142,8 +149,33 @@ def terms(index_dir: Path) -> dict[str, dict]:
         with ix.searcher() as searcher:
             reader = searcher.reader()
             return {
-                name: {text: (info.doc_frequency(), info.weight()) for text, info in reader.iter_field(name)}
+                name: {text: (info.doc_frequency(), info.weight(), info.min_length(), info.max_length(),
+                              info.max_weight(), info.min_id(), info.max_id())
+                       for text, info in reader.iter_field(name)}
                 for name in ix.schema.names() if ix.schema[name].indexed
             } | {"lengths": {name: reader.field_length(name) for name in ix.schema.scorable_names()}}
     finally:
         ix.close()
+
+
+def postings(index_dir: Path) -> dict[tuple[str, bytes], list]:
+    ix = whoosh_index.open_dir(str(store.live_generation(index_dir)))
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            found = {}
+            for name, text in reader.all_terms():
+                matcher = reader.postings(name, text)
+                found[name, text] = list(zip(matcher.all_ids(), *_weights_and_values(reader.postings(name, text))))
+            return found
+    finally:
+        ix.close()
+
+
+def _weights_and_values(matcher):
+    weights, values = [], []
+    while matcher.is_active():
+        weights.append(matcher.weight())
+        values.append(matcher.value())
+        matcher.next()
+    return weights, values

@@ -25,6 +25,7 @@ from typing import Callable
 from whoosh.writing import SegmentWriter
 
 from indexer.build.files import LastGoodVersions, index_file
+from indexer.build.fresh_segment import FreshSegmentWriter
 from indexer.build.report import ReindexReport
 from indexer.build.sources import SourceFile
 
@@ -35,6 +36,8 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _FORK = multiprocessing.get_context("fork")
 # How often a writer process says how far it has got, in files.
 PROGRESS_EVERY = 20
+# The postings a writer process holds before it moves them to a run on disk.
+POOL_LIMIT_MB = 128
 
 
 def new_writer(kind, ix, **options):
@@ -207,7 +210,7 @@ class _PartProcess(_FORK.Process):
             sys.exit(1)
 
     def _write(self, storage, indexname, files, existing, today, index_dir) -> PartResult:
-        writer = SegmentWriter(storage.open_index(indexname), _lk=False, limitmb=128)
+        writer = FreshSegmentWriter(storage.open_index(indexname), _lk=False, limitmb=POOL_LIMIT_MB)
         report, seen = ReindexReport(), {}
         try:
             with LastGoodVersions(index_dir) as last_good:
