@@ -21,7 +21,7 @@ from collections import Counter
 
 from whoosh.analysis import RegexTokenizer
 from whoosh.formats import Frequency, Positions
-from whoosh.system import pack_uint
+from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
@@ -43,7 +43,7 @@ class FreshSegmentWriter(SegmentWriter):
             if field.vector or field.separate_spelling():
                 raise ValueError(f"FreshSegmentWriter cannot write the {name} field's vectors or spellings")
         self.pool = _TermPool(self._tempstorage, limitmb)
-        self._indexers = {name: _quick_index(field) or field.index for name, field in self.schema.items()}
+        self._quick = {name: _quick_index(field) for name, field in self.schema.items()}
 
     def add_document(self, **fields) -> None:
         """SegmentWriter.add_document, with each posting put with its term's others."""
@@ -65,8 +65,11 @@ class FreshSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
-                    postings = self._indexers[fieldname](value)
-                    length = pool.add_field(fieldname, field, docnum, postings, fieldboost)
+                    quick = self._quick[fieldname]
+                    if quick is not None and isinstance(value, str):
+                        length = quick(pool, fieldname, docnum, value, fieldboost)
+                    else:
+                        length = pool.add_field(fieldname, field, docnum, field.index(value), fieldboost)
                 stored = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
                 if field.column_type and stored is not None:
@@ -112,29 +115,23 @@ class FreshSegmentWriter(SegmentWriter):
 
 
 def _quick_index(field):
-    """A quicker way to a field's postings than `field.index`, giving exactly what it gives, for
-    the two kinds of field that hold most of a post's terms; None for the others."""
-    field_format = field.format
-    if type(field_format) is Positions and field.analyzer == text_analyzer():
-        boost, encode = field_format.field_boost, field_format.encode
+    """A quicker way from a text value to the pool for the two kinds of field that hold most of a
+    post's terms, putting there exactly what `field.index` gives; None for other fields."""
+    field_format, analyzer = field.format, field.analyzer
+    if type(field_format) is Positions and analyzer == text_analyzer():
+        boost, encode, scorable = field_format.field_boost, field_format.encode, field.scorable
 
-        def positions(value):
-            if not isinstance(value, str):
-                return field.index(value)
-            return [(term.encode("utf-8"), len(found), len(found) * 1.0 * boost, encode(found))
-                    for term, found in index_positions(value).items()]
+        def positions(pool, fieldname, docnum, value, fieldboost) -> int:
+            return pool.add_positions(fieldname, docnum, index_positions(value), boost, fieldboost, encode,
+                                      scorable)
         return positions
-    analyzer = field.analyzer
     if (type(field_format) is Frequency and type(analyzer) is RegexTokenizer and not analyzer.gaps
             and analyzer.expression.groups == 0):
-        boost, words = field_format.field_boost, analyzer.expression.findall
+        boost, words, scorable = field_format.field_boost, analyzer.expression.findall, field.scorable
 
-        def frequencies(value):
-            if not isinstance(value, str):
-                return field.index(value)
-            return [(word.encode("utf-8"), count, count * 1.0 * boost, pack_uint(count))
-                    for word, count in Counter(words(value)).items()]
-        return frequencies
+        def counts(pool, fieldname, docnum, value, fieldboost) -> int:
+            return pool.add_counts(fieldname, docnum, Counter(words(value)), boost, fieldboost, scorable)
+        return counts
     return None
 
 
@@ -208,19 +205,26 @@ class _TermPool:
         self.runs: list[str] = []
         self.fieldnames: set[str] = set()
 
-    def add_field(self, fieldname, field, docnum, items, fieldboost) -> int:
-        """One document's postings in a field; its length in the field (0 if not scorable)."""
+    def _terms_of(self, fieldname: str) -> dict[bytes, _Postings]:
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
             self.fieldnames.add(fieldname)
+        return terms
+
+    def _postings(self, terms: dict[bytes, _Postings], term: bytes) -> _Postings:
+        self._terms += 1
+        postings = terms[term] = _Postings()
+        return postings
+
+    def add_field(self, fieldname, field, docnum, items, fieldboost) -> int:
+        """One document's postings in a field, as `field.index` gives them; the document's length
+        in the field (0 if the field is not scorable)."""
+        terms = self._terms_of(fieldname)
         scorable = field.scorable
         length = count = 0
         for term, freq, weight, value in items:
-            postings = terms.get(term)
-            if postings is None:
-                postings = terms[term] = _Postings()
-                self._terms += 1
+            postings = terms.get(term) or self._postings(terms, term)
             postings.docs.append(docnum)
             postings.weights.append(weight * fieldboost)
             if value:
@@ -233,6 +237,39 @@ class _TermPool:
                 length += freq
         self._count += count
         return length
+
+    # The same for the quicker ways (see _quick_index), with Whoosh's sums in Whoosh's order.
+
+    def add_positions(self, fieldname, docnum, positions: dict[str, list[int]], boost, fieldboost, encode,
+                      scorable) -> int:
+        terms = self._terms_of(fieldname)
+        length = 0
+        for text, found in positions.items():
+            term = text.encode("utf-8")
+            postings = terms.get(term) or self._postings(terms, term)
+            freq = len(found)
+            postings.docs.append(docnum)
+            postings.weights.append(freq * 1.0 * boost * fieldboost)
+            value = encode(found)
+            postings.values += value
+            postings.sizes.append(len(value))
+            length += freq
+        self._count += len(positions)
+        return length if scorable else 0
+
+    def add_counts(self, fieldname, docnum, counts: Counter, boost, fieldboost, scorable) -> int:
+        terms = self._terms_of(fieldname)
+        length = 0
+        for text, freq in counts.items():
+            term = text.encode("utf-8")
+            postings = terms.get(term) or self._postings(terms, term)
+            postings.docs.append(docnum)
+            postings.weights.append(freq * 1.0 * boost * fieldboost)
+            postings.values += pack_uint(freq)
+            postings.sizes.append(_INT_SIZE)
+            length += freq
+        self._count += len(counts)
+        return length if scorable else 0
 
     def document_done(self) -> None:
         if self._count * _BYTES_A_POSTING + self._terms * _BYTES_A_TERM > self._limit:
