@@ -140,8 +140,9 @@ def index_positions(text: str) -> dict[str, list[int]]:
     the token stream was a fifth of a post's cost."""
     positions: dict[str, list[int]] = {}
     position = 0
+    plans = _index_plans
     for written in _WORD.findall(text):
-        terms, advance = _index_plan(written)
+        terms, advance = plans.get(written) or _index_plan(written)
         for term, offset in terms:
             found = positions.get(term)
             if found is None:

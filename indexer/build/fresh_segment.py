@@ -193,6 +193,17 @@ class _Postings:
             start = end
 
 
+# The encoded value of a term found once, at each of the first positions of a text: Positions
+# encodes a pickled list, the same bytes each time.
+_CACHED_POSITIONS = 4096
+_single_positions: dict[int, bytes] = {}
+
+
+def _single_position(position: int, encode) -> bytes:
+    value = _single_positions[position] = encode([position])
+    return value
+
+
 class _TermPool:
     """Postings grouped by field and term, moved to runs on disk when they pass the limit."""
 
@@ -250,7 +261,10 @@ class _TermPool:
             freq = len(found)
             postings.docs.append(docnum)
             postings.weights.append(freq * 1.0 * boost * fieldboost)
-            value = encode(found)
+            if freq == 1 and found[0] < _CACHED_POSITIONS:  # most terms of a post: once, early on
+                value = _single_positions.get(found[0]) or _single_position(found[0], encode)
+            else:
+                value = encode(found)
             postings.values += value
             postings.sizes.append(len(value))
             length += freq
