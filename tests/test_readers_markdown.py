@@ -5,6 +5,8 @@ import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.reading.readers import UnreadableFile, read_document
 
@@ -108,3 +110,28 @@ def test_front_matter_only_has_no_text(tmp_path):
     with pytest.raises(UnreadableFile) as caught:
         read_document(path, path.name)
     assert caught.value.reason == "The file has no text after its page chrome was removed."
+
+
+# -- speed without a change: lines without inline syntax skip the substitutions ---------------
+
+LINE_PIECES = ["word", " ", "  ", "\t", "it's", "Barnardo’s", "a-b", "x", ":", "#", "(", ")", "]", "^", "|", ".",
+               "é", "東京", "\u00a0", "\ue080", "\ud7ff", "1", "@", "%", "=", "+", "-", '"', "'", "/"]
+SYNTAX_PIECES = ["\\", "!", "[", "<", "*", "_", "~", "&", "`", "\ue000", "\ue041", "\ue07f", "&amp;", "&lt", "[a](b)",
+                 "**b**", "_c_", "~~d~~", "<b>", "![i](j)", "`k`", "\\*"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES * 6 + SYNTAX_PIECES) | st.text(max_size=3), max_size=20).map("".join))
+def test_a_line_without_inline_syntax_is_its_own_text(line):
+    from indexer.reading.extract_markdown import _INLINE_SYNTAX, _inline, _inline_syntax
+
+    if not _INLINE_SYNTAX.search(line):
+        assert _inline_syntax(line) == line.strip() == _inline(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES + SYNTAX_PIECES), max_size=30).map("".join))
+def test_a_line_with_inline_syntax_is_read_as_before(line):
+    from indexer.reading.extract_markdown import _inline, _inline_syntax
+
+    assert _inline(line) == _inline_syntax(line)
