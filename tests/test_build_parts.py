@@ -112,3 +112,16 @@ def test_a_writer_process_that_dies_fails_the_rebuild_with_its_exit_status(corpu
         reindex([corpus_dir], index_dir, rebuild=True)
     assert store.live_generation(index_dir) == live
     assert not list(index_dir.glob("building-*"))
+
+
+def test_a_large_rebuild_moves_the_progress_bar_to_its_end(corpus_dir, index_dir, parallel):
+    shown, finished = [], []
+
+    def progress(files):
+        for source_file in files:
+            shown.append(source_file.relative_path)
+            yield source_file
+        finished.append(True)
+
+    reindex([corpus_dir], index_dir, rebuild=True, progress=progress)
+    assert len(shown) == len(CORPUS) and finished == [True]

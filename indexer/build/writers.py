@@ -225,7 +225,12 @@ class _PartProcess(_FORK.Process):
                 writer._close_segment()
                 segment = None
         except BaseException:
-            writer.cancel()
+            # Not writer.cancel(): that removes the temporary folder the other processes share,
+            # and the error they would then report could hide this one. The job removes it.
+            try:
+                writer._close_segment()
+            except Exception:
+                logger.info("A writer process could not close its segment", exc_info=True)
             raise
         return PartResult(segment, report, list(seen))
 
