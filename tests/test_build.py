@@ -369,11 +369,12 @@ SLOW_REBUILD = """
     import sys, time
     from pathlib import Path
     import indexer.build as build
-    real = build.read_document
+    import indexer.build.files as files
+    real = files.read_document
     def slow(*args, **kwargs):
         time.sleep(0.5)
         return real(*args, **kwargs)
-    build.read_document = slow
+    files.read_document = slow
     build.reindex([Path(sys.argv[1])], Path(sys.argv[2]), rebuild=True)
 """
 
@@ -439,19 +440,6 @@ def test_a_rebuild_keeps_only_the_sources_it_is_given(corpus_dir, tmp_path, inde
     report = reindex([corpus_dir], index_dir, rebuild=True)
     assert (report.unchanged, report.deleted, report.documents) == (len(CORPUS), 1, len(CORPUS))
     assert "elsewhere" not in ids_in(index_dir)
-
-
-def test_a_large_fresh_build_uses_two_processes_and_finds_the_same(corpus_dir, index_dir, tmp_path, monkeypatch):
-    import indexer.build as build
-
-    reindex([corpus_dir], index_dir)
-    single = ids_in(index_dir)
-    monkeypatch.setattr(build, "PARALLEL_BUILD_THRESHOLD", 2)
-    parallel_dir = tmp_path / "parallel"
-    report = reindex([corpus_dir], parallel_dir)
-    assert report.documents == len(CORPUS) and ids_in(parallel_dir) == single
-    with SearchService(parallel_dir) as service:
-        assert service.search(SearchRequest(q="academies")).hits[0].id == "academies"
 
 
 # -- links in a source folder ------------------------------------------------------------

@@ -27,36 +27,36 @@ DEADLINE = 60  # seconds: a generous bound for things that should take well unde
 
 # argv: moment, pause ("pause" sleeps at the moment until stopped; "run" carries on), then the CLI's own.
 JOB = """
-    import sys, time
+    import os, sys, time
     import indexer.build as build
+    import indexer.build.files as files
     import indexer.store as store
     from whoosh.writing import SegmentWriter
 
     moment, pause = sys.argv[1], sys.argv[2] == "pause"
     sys.argv = ["lgsearch", *sys.argv[3:]]
     build.PARALLEL_BUILD_THRESHOLD = 2
-    build.PARALLEL_BATCH_SIZE = 4  # both writer processes are busy after 8 posts
 
     def arrive(name):
         if name == moment:
-            print("at", name, flush=True)
+            os.write(1, f"at {name}\\n".encode())  # one write: both writer processes may arrive at once
             if pause:
                 time.sleep(600)
 
-    read_document, reads = build.read_document, [0]
+    read_document, reads = files.read_document, [0]
     def reading(*args, **kwargs):
         reads[0] += 1
-        if reads[0] == 20:
+        if reads[0] == 5:  # in each writer process: both are busy writing
             arrive("feeding")
         time.sleep(0.02)
         return read_document(*args, **kwargs)
-    build.read_document = reading
+    files.read_document = reading
 
-    merge = SegmentWriter._merge_segments
+    finalize = SegmentWriter._finalize_segment
     def committing(self, *args):
-        arrive("committing")  # the writer processes have been told to finish
-        return merge(self, *args)
-    build._ProcessWriter._merge_segments = committing
+        arrive("committing")  # a writer process has read its files and is finishing its segment
+        return finalize(self, *args)
+    SegmentWriter._finalize_segment = committing
 
     atomic_write = store._atomic_write
     def switching(path, text):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from helpers import write_post
-from indexer import build, store
-from indexer.build import reindex
+from indexer import store
+from indexer.build import files, reindex
 
 
 def index_files(index_dir):
@@ -20,8 +20,8 @@ def test_files_of_the_indexed_size_and_time_are_not_read_again(tmp_path, monkeyp
         write_post(posts, f"p{n}.md", f"Post {n}", f"Body {n}.")
     reindex([posts], tmp_path / "index")
     reads = []
-    real = build.read_bytes
-    monkeypatch.setattr(build, "read_bytes", lambda path: reads.append(path.name) or real(path))
+    real = files.read_bytes
+    monkeypatch.setattr(files, "read_bytes", lambda path: reads.append(path.name) or real(path))
 
     report = reindex([posts], tmp_path / "index")
     assert reads == [] and report.unchanged == 5
@@ -38,8 +38,8 @@ def test_a_touched_file_is_read_once_counted_unchanged_and_then_left_alone(tmp_p
     later = path.stat().st_mtime_ns + 5_000_000_000
     os.utime(path, ns=(later, later))
     reads = []
-    real = build.read_bytes
-    monkeypatch.setattr(build, "read_bytes", lambda p: reads.append(p.name) or real(p))
+    real = files.read_bytes
+    monkeypatch.setattr(files, "read_bytes", lambda p: reads.append(p.name) or real(p))
     report = reindex([posts], tmp_path / "index")
     assert reads == ["a.md"] and report.unchanged == 1 and report.updated == 0
     reindex([posts], tmp_path / "index")

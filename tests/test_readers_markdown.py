@@ -5,6 +5,8 @@ import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.reading.readers import UnreadableFile, read_document
 
@@ -108,3 +110,71 @@ def test_front_matter_only_has_no_text(tmp_path):
     with pytest.raises(UnreadableFile) as caught:
         read_document(path, path.name)
     assert caught.value.reason == "The file has no text after its page chrome was removed."
+
+
+# -- speed without a change: lines without inline syntax skip the substitutions ---------------
+
+LINE_PIECES = ["word", " ", "  ", "\t", "it's", "Barnardo’s", "a-b", "x", ":", "#", "(", ")", "]", "^", "|", ".",
+               "é", "東京", "\u00a0", "\ue080", "\ud7ff", "1", "@", "%", "=", "+", "-", '"', "'", "/"]
+SYNTAX_PIECES = ["\\", "!", "[", "<", "*", "_", "~", "&", "`", "\ue000", "\ue041", "\ue07f", "&amp;", "&lt", "[a](b)",
+                 "**b**", "_c_", "~~d~~", "<b>", "![i](j)", "`k`", "\\*"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES * 6 + SYNTAX_PIECES) | st.text(max_size=3), max_size=20).map("".join))
+def test_a_line_without_inline_syntax_is_its_own_text(line):
+    from indexer.reading.extract_markdown import _INLINE_SYNTAX, _inline, _inline_syntax
+
+    if not _INLINE_SYNTAX.search(line):
+        assert _inline_syntax(line) == line.strip() == _inline(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES + SYNTAX_PIECES), max_size=30).map("".join))
+def test_a_line_with_inline_syntax_is_read_as_before(line):
+    from indexer.reading.extract_markdown import _inline, _inline_syntax
+
+    assert _inline(line) == _inline_syntax(line)
+
+
+# -- front matter of simple lines is read by libyaml, and read exactly as PyYAML reads it ------
+
+# Pieces of the characters simple lines may hold, often, and of others, now and then.
+SIMPLE_PIECES = ["yes", "No", "null", "2019-03-04", "1e3", "0x1F", "1_000", "012", "Post 12", "it's", "Barnardo’s",
+                 "a", "Z", "9", " ", "_", "-", ".", ",", "'", "’", "(", ")", "/", "&", "+", "?", "!", ";", "é", "東",
+                 "Ї", "½", "😀"]
+OTHER_PIECES = ["~", ".inf", "12:30", ":", "#", '"', "\\", "[", "]", "{", "}", "|", ">", "*", "%", "@", "`", "<", "\t",
+                "  ", "\u00a0", "\u0085", "\u2028", "\ufeff", "\u0301"]
+front_words = st.lists(st.sampled_from(SIMPLE_PIECES * 8 + OTHER_PIECES), min_size=1, max_size=5).map("".join)
+front_values = st.one_of(
+    front_words, front_words.map(lambda v: f'"{v}"'), st.just(""),
+    st.lists(st.one_of(front_words, front_words.map(lambda v: f'"{v}"')), max_size=3).map(
+        lambda items: "[" + ", ".join(items) + "]"))
+front_matters = st.lists(st.tuples(st.sampled_from(["title", "date", "tags", "a-b", "x_1"]), front_values),
+                         min_size=1, max_size=6).map(
+    lambda lines: "\n".join(f"{key}: {value}" if value else f"{key}:" for key, value in lines))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(front_matters)
+def test_front_matter_read_by_libyaml_is_read_as_pyyaml_reads_it(text):
+    import yaml
+
+    from indexer.reading.extract_markdown import _SIMPLE_FRONT_MATTER
+
+    if _SIMPLE_FRONT_MATTER.fullmatch(text):
+        def read(loader):
+            try:
+                return repr(yaml.load(text, Loader=loader))
+            except yaml.YAMLError as error:
+                return type(error).__name__
+        assert read(yaml.CSafeLoader) == read(yaml.SafeLoader)
+
+
+def test_the_usual_front_matter_is_read_by_libyaml():
+    from indexer.reading.extract_markdown import _SIMPLE_FRONT_MATTER
+
+    usual = ('title: "What makes a good DCS?"\ndate: 2016-05-23\nauthor: Andrew Collins\n'
+             "tags: [DCS, leadership, children's services]\ncategories: [Leadership]\nsource: \"ADCS Blog\"")
+    assert _SIMPLE_FRONT_MATTER.fullmatch(usual)
+    assert not _SIMPLE_FRONT_MATTER.fullmatch("title: a\ttab")  # PyYAML rejects what libyaml reads
