@@ -56,3 +56,31 @@ def test_a_run_that_changes_nothing_leaves_the_live_index_untouched(tmp_path):
     (posts / "a.md").unlink()
     assert reindex([posts], tmp_path / "index").deleted == 1
     assert index_files(tmp_path / "index") != before
+
+
+def test_what_the_index_holds_is_read_without_its_terms_as_a_searcher_reads_it(tmp_path):
+    """Several segments, deleted and updated posts: the columns read alone give what the
+    searcher gives, and the table of contents counts what it counts."""
+    from whoosh import index as whoosh_index
+
+    from indexer.build.indexed import COMPARED, document_count, indexed_hashes
+
+    posts, index_dir = tmp_path / "posts", tmp_path / "index"
+    for n in range(6):
+        write_post(posts, f"p{n}.md", f"Post {n}", f"Body {n}.")
+    reindex([posts], index_dir)
+    write_post(posts, "p1.md", "Post 1", "A new body.")
+    (posts / "p2.md").unlink()
+    write_post(posts, "p9.md", "Post 9", "Another post.")
+    reindex([posts], index_dir)
+    live = store.live_generation(index_dir)
+    ix = whoosh_index.open_dir(str(live))
+    try:
+        with ix.searcher() as searcher:
+            assert len(searcher.reader().leaf_readers()) > 1 and searcher.reader().has_deletions()
+            expected = {fields["id"]: tuple(fields[name] for name in COMPARED)
+                        for fields in searcher.all_stored_fields()}
+            assert document_count(ix) == searcher.doc_count() == 6
+    finally:
+        ix.close()
+    assert indexed_hashes(live) == expected

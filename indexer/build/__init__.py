@@ -5,7 +5,8 @@ fresh index beside the live one and switches to it atomically. Either way a fail
 live index as it was: Whoosh commits are all-or-nothing, and a rebuild is only published whole.
 
 The package's modules: `sources` (which files), `files` (one file into the index), `writers`
-(the writer processes of a large build), `report` (what the job did).
+(the writer processes of a large build), `indexed` (what the live index holds), `report`
+(what the job did).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.build.files import LastGoodVersions, file_stamp, index_file
+from indexer.build.indexed import document_count, indexed_hashes, readable_hashes
 from indexer.build.report import Rejected, ReindexReport
 from indexer.build.sources import SourceError, SourceFile, collect_files
 from indexer.build.writers import PartsWriter, new_writer, split_into_parts
@@ -73,7 +75,7 @@ def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress, t
     """A fresh index beside the live one, switched to when complete. It never needs the live
     index to be readable: that is only read for the report's counts, which is how a damaged
     index is repaired."""
-    existing = _readable_hashes(index_dir)
+    existing = readable_hashes(index_dir)
     building = store.new_building_dir(index_dir)
     try:
         ix = whoosh_index.create_in(str(building), build_schema())
@@ -84,7 +86,7 @@ def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress, t
             with LastGoodVersions(index_dir) as last_good:
                 _write(ix, files, sources, existing, report, fresh=True, progress=progress, today=today,
                        last_good=last_good)
-        report.documents = _document_count(ix)
+        report.documents = document_count(ix)
         store.write_meta(building)
         store.publish(index_dir, building)
     except BaseException:
@@ -98,57 +100,18 @@ def _update(live: Path, files, sources, report: ReindexReport, progress, today) 
     store.check_schema(live)
     _remove_unreferenced_files(live)  # left by a run that was killed
     try:
-        existing = _indexed_hashes(live)
+        existing = indexed_hashes(live)
         ix = whoosh_index.open_dir(str(live))
     except Exception as error:
         logger.info("Could not read the live index in %s", live, exc_info=True)
         raise store.IndexDamaged(f"it cannot be read ({error or type(error).__name__})") from error
     try:
         _write(ix, files, sources, existing, report, fresh=False, progress=progress, today=today)
-        report.documents = _document_count(ix)
+        report.documents = document_count(ix)
         store.write_meta(live)
     except BaseException:
         _remove_unreferenced_files(live)
         raise
-
-
-def _readable_hashes(index_dir: Path) -> dict[str, tuple[str, str]]:
-    """What the live index holds, for a rebuild's counts; nothing when it cannot be read."""
-    try:
-        live = store.live_generation(index_dir)
-        return _indexed_hashes(live) if live is not None else {}
-    except Exception as error:
-        logger.warning("The live index cannot be read (%s); rebuilding from the sources alone.", error)
-        return {}
-
-
-def _document_count(ix) -> int:
-    ix = ix.refresh()
-    try:
-        with ix.searcher() as searcher:
-            return searcher.doc_count()
-    finally:
-        ix.close()
-
-
-def _indexed_hashes(generation: Path) -> dict[str, tuple[str, str, str]]:
-    """id -> (content hash, source root, file stamp) of everything in the live index, read from
-    columns: reading every stored post (bodies and all) took most of an incremental run."""
-    ix = whoosh_index.open_dir(str(generation))
-    try:
-        with ix.searcher() as searcher:
-            reader = searcher.reader()
-            if all(reader.has_column(name) for name in _COMPARED):
-                columns = [list(reader.column_reader(name)) for name in ("id", *_COMPARED)]
-                return {columns[0][docnum]: tuple(column[docnum] for column in columns[1:])
-                        for docnum in reader.all_doc_ids()}
-            return {fields["id"]: tuple(fields.get(name, "") for name in _COMPARED)
-                    for fields in searcher.all_stored_fields()}
-    finally:
-        ix.close()
-
-
-_COMPARED = ("content_hash", "source_root", "file_stamp")
 
 
 def _remove_unreferenced_files(generation: Path, indexname: str = "MAIN") -> None:
