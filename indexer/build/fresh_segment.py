@@ -34,11 +34,14 @@ _BYTES_A_TERM = 400
 
 
 class FreshSegmentWriter(SegmentWriter):
-    """Adds new documents to a new segment; no updates, deletions or merges. Fields must have
-    no term vectors and no separate spelling words (lgsearch's have neither)."""
+    """Adds new documents to a new segment of an empty index; no updates, deletions or merges.
+    Fields must have no term vectors and no separate spelling words (lgsearch's have neither)."""
 
     def __init__(self, ix, limitmb: int = 128, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)
+        if self.segments:
+            self.cancel()
+            raise ValueError("FreshSegmentWriter writes only to an empty index")
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
                 raise ValueError(f"FreshSegmentWriter cannot write the {name} field's vectors or spellings")
@@ -214,13 +217,11 @@ class _TermPool:
         self._count = 0  # postings since the last run
         self._terms = 0
         self.runs: list[str] = []
-        self.fieldnames: set[str] = set()
 
     def _terms_of(self, fieldname: str) -> dict[bytes, _Postings]:
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
         return terms
 
     def _postings(self, terms: dict[bytes, _Postings], term: bytes) -> _Postings:
