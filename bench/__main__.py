@@ -24,13 +24,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_process(argv: list[str], env: dict | None = None) -> tuple[float, float, int, str, str]:
-    """Wall seconds, peak memory (MB), exit code, stdout and stderr of one process.
+    """Wall seconds, peak memory (MB), exit code, stdout and stderr of one process."""
+    seconds, usage, code, output, errors = run_waited(argv, env)
+    return seconds, usage.ru_maxrss / 1024, code, output, errors
+
+
+def run_waited(argv: list[str], env: dict | None = None, cwd: Path | None = None):
+    """Wall seconds, resource usage, exit code, stdout and stderr of one process.
 
     The pipes are read in threads while wait4 waits: a child that fills a pipe (64 KB) before
-    exiting would otherwise block for ever. wait4 gives this child's own peak memory (ru_maxrss
-    covers the child and the descendants it waited for), which Popen.wait cannot."""
+    exiting would otherwise block for ever. wait4 gives this child's own usage (ru_maxrss and
+    CPU times cover the child and the descendants it waited for), which Popen.wait cannot."""
     started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with ThreadPoolExecutor(max_workers=2) as readers:
         stdout = readers.submit(process.stdout.read)
         stderr = readers.submit(process.stderr.read)
@@ -40,7 +46,7 @@ def run_process(argv: list[str], env: dict | None = None) -> tuple[float, float,
         output, errors = stdout.result(), stderr.result()
     process.stdout.close()
     process.stderr.close()
-    return seconds, usage.ru_maxrss / 1024, process.returncode, output, errors
+    return seconds, usage, process.returncode, output, errors
 
 
 def run_index(corpus: Path, index_dir: Path, *extra: str) -> tuple[float, float, dict]:

@@ -15,15 +15,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.__main__ import ROOT
+from bench.__main__ import ROOT, run_waited
 from bench.corpus import write_corpus
 
 TARGET_POSTS_PER_SECOND = 430  # at 20,000 posts on 2 cores (issue 10)
@@ -49,19 +46,10 @@ def rebuild(checkout: Path, corpus: Path, index_dir: Path) -> Rebuild:
     """One `index --rebuild` with the given checkout's code. wait4 gives the job's CPU time with
     that of the writer processes it waited for, and the largest peak memory among them."""
     env = dict(os.environ, PYTHONPATH=str(checkout))
-    started = time.perf_counter()
-    process = subprocess.Popen(
+    seconds, usage, code, output, errors = run_waited(
         [sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(corpus), "--json", "--rebuild"],
-        env=env, cwd=checkout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with ThreadPoolExecutor(max_workers=2) as readers:  # a full pipe must not block the job
-        output, errors = readers.submit(process.stdout.read), readers.submit(process.stderr.read)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        output, errors = output.result(), errors.result()
-    process.stdout.close()
-    process.stderr.close()
-    if process.returncode != 0:
+        env, cwd=checkout)
+    if code != 0:
         raise SystemExit(f"The rebuild failed: {errors[-2000:]}")
     return Rebuild(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, json.loads(output)["documents"])
 
