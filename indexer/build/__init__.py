@@ -163,11 +163,17 @@ def _write(ix, files, sources, existing, report, fresh, progress, today, last_go
             writer.cancel()
             _remove_unreferenced_files(Path(ix.storage.folder))  # the files Whoosh opened for a segment
     except BaseException:
-        try:
-            writer.cancel()
-        except Exception:
-            logger.warning("The index writer did not close cleanly", exc_info=True)
+        cancel_quietly(writer)
         raise
+
+
+def cancel_quietly(writer) -> None:
+    """Cancel a failed run's writer; a writer that will not close is logged, not raised over
+    the error that stopped the run."""
+    try:
+        writer.cancel()
+    except Exception:
+        logger.warning("The index writer did not close cleanly", exc_info=True)
 
 
 def _write_in_parts(ix, parts, files, existing, report, progress, today, index_dir) -> None:
@@ -185,10 +191,7 @@ def _write_in_parts(ix, parts, files, existing, report, progress, today, index_d
         for _ in bar:  # to its end, so a progress bar shows it finished
             pass
     except BaseException:
-        try:
-            writer.cancel()
-        except Exception:
-            logger.warning("The index writer did not close cleanly", exc_info=True)
+        cancel_quietly(writer)
         raise
     finally:
         getattr(bar, "close", lambda: None)()
