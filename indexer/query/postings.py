@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
 
+import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
@@ -25,6 +26,9 @@ from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import length_to_byte
 
 KEEP_POSTINGS = 400_000  # postings kept decoded, over all terms (~40 MB at most)
+KEEP_POSITIONS = 8_000_000  # positions kept as arrays for phrases, over all terms (64 MB at most)
+DOC_SHIFT = 32  # a position key is the document number shifted up this far, plus the position
+PICKLED_LIST = b"\x80\x02]q\x00"  # how Whoosh's Positions format starts each posting's gaps
 WALKED_BLOCK = 128
 
 
@@ -74,6 +78,8 @@ class Postings:
         self.keep = keep
         self._terms: OrderedDict[tuple[str, str], TermPostings] = OrderedDict()
         self._held = 0
+        self._keys: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._held_keys = 0
         self._deleted: set[int] | None = None
 
     def term(self, field_name: str, text: str, keep: bool = True) -> TermPostings:
@@ -92,6 +98,23 @@ class Postings:
         while self._held > self.keep and len(self._terms) > 1:
             _, dropped = self._terms.popitem(last=False)
             self._held -= dropped.size
+        return found
+
+    def position_keys(self, field_name: str, text: str) -> np.ndarray:
+        """Every place the term stands, as `document number << DOC_SHIFT | position`, ascending
+        (deleted posts included). A phrase is then matched by comparing whole arrays in C,
+        where checking its posts one by one in Python took most of a phrase search's time."""
+        key = (field_name, text)
+        found = self._keys.get(key)
+        if found is not None:
+            self._keys.move_to_end(key)
+            return found
+        found = _position_keys(self.term(field_name, text))
+        self._keys[key] = found
+        self._held_keys += len(found)
+        while self._held_keys > KEEP_POSITIONS and len(self._keys) > 1:
+            _, dropped = self._keys.popitem(last=False)
+            self._held_keys -= len(dropped)
         return found
 
     def doc_ids(self, field_name: str, text: str, keep: bool = True) -> set[int]:
@@ -156,6 +179,57 @@ def _decoded_positions(value: bytes):
     if not value.endswith(b"."):
         value += b"."
     return accumulate(loads(value[_INT_SIZE:]))
+
+
+def _position_keys(term: TermPostings) -> np.ndarray:
+    if term._decode is _decoded_positions:
+        try:
+            return _stored_position_keys(term.blocks)
+        except ValueError:  # not laid out as expected: decode posting by posting instead
+            pass
+    keys = [(block.base + local) << DOC_SHIFT | position for block in term.blocks
+            for local, value in zip(block.ids, block.values) for position in term._decode(value)]
+    return np.array(keys, dtype=np.int64)
+
+
+def _stored_position_keys(blocks: list[Block]) -> np.ndarray:
+    """Position keys from Whoosh's encoding (a 4-byte count, then a pickled list of gaps), with
+    one unpickling for every posting of the term: each posting's list is opened into one list."""
+    counts, gaps, docs = [], [], []
+    for block in blocks:
+        values = block.values
+        if not all(value.startswith(PICKLED_LIST, _INT_SIZE) for value in values):
+            raise ValueError("positions not stored as a pickled list")
+        counts.append(b"".join(value[:_INT_SIZE] for value in values))
+        body = len(PICKLED_LIST) + _INT_SIZE
+        gaps.append(b"".join(value[body:-1] if value.endswith(b".") else value[body:] for value in values))
+        docs.append(np.asarray(block.ids, dtype=np.int64) + block.base)
+    if not blocks:
+        return np.zeros(0, dtype=np.int64)
+    per_posting = np.frombuffer(b"".join(counts), dtype=">i4").astype(np.int64)
+    flat = np.array(loads(b"\x80\x02]" + b"".join(gaps) + b"."), dtype=np.int64)
+    if len(flat) != per_posting.sum():
+        raise ValueError("position counts do not match")
+    running = np.cumsum(flat)
+    before = np.concatenate(([0], running))[np.cumsum(per_posting) - per_posting]
+    positions = running - np.repeat(before, per_posting)
+    return np.repeat(np.concatenate(docs), per_posting) << DOC_SHIFT | positions
+
+
+def phrase_starts(keys: list[np.ndarray]) -> np.ndarray:
+    """The keys (as position_keys) of each place where the words, whose keys are given in the
+    phrase's order, stand side by side: the rarest word's places, kept where each other word
+    stands at the right distance from them."""
+    order = sorted(range(len(keys)), key=lambda at: len(keys[at]))
+    starts = keys[order[0]] - order[0]
+    for offset in order[1:]:
+        others = keys[offset]
+        if not len(starts) or not len(others):
+            return starts[:0]
+        wanted = starts + offset
+        at = np.minimum(np.searchsorted(others, wanted), len(others) - 1)
+        starts = starts[others[at] == wanted]
+    return starts
 
 
 def bits_of(docs, size: int) -> int:
