@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh import query as wq
 
@@ -73,6 +74,8 @@ class Generation:
         self._corrector: SpellingCorrector | None = None
         self._months: list[str] | None = None
         self._every: set[int] | None = None
+        self._live_mask: np.ndarray | None = None
+        self.word_frequencies: dict[tuple[str, bytes], float | None] = {}  # for more like this
         self._lengths: dict[str, bytes] = {}
         self._sort_keys: dict[str, list] = {}
         self.postings = Postings(self.searcher.reader())
@@ -102,6 +105,17 @@ class Generation:
         if self._every is None:
             self._every = set(self.searcher.docs_for_query(wq.Every()))
         return self._every
+
+    def live_mask(self) -> np.ndarray:
+        """Whether each document number is a live post, as an array."""
+        if self._live_mask is None:
+            self._live_mask = np.zeros(self.searcher.doc_count_all(), dtype=bool)
+            self._live_mask[list(self.every())] = True
+        return self._live_mask
+
+    def length_codes(self, field_name: str) -> np.ndarray:
+        """field_lengths as an array of one-byte codes."""
+        return np.frombuffer(self.field_lengths(field_name), dtype=np.uint8)
 
     def field_lengths(self, field_name: str) -> bytes:
         """Each document's length in a text field (one byte each, as Whoosh stores it), for

@@ -51,6 +51,18 @@ class TermPostings:
         self.size = sum(len(block.ids) for block in blocks)
         self._decode = decode
         self._lasts = [block.base + block.last for block in blocks]
+        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers (ascending, deleted posts included) and weights, as arrays."""
+        if self._arrays is None:
+            if not self.blocks:
+                self._arrays = np.zeros(0, dtype=np.int64), np.zeros(0)
+            else:
+                self._arrays = (
+                    np.concatenate([np.asarray(block.ids, dtype=np.int64) + block.base for block in self.blocks]),
+                    np.concatenate([np.asarray(block.weights, dtype=np.float64) for block in self.blocks]))
+        return self._arrays
 
     def positions(self, docs: list[int]) -> dict[int, list[int]]:
         """The term's positions in each of `docs` that has it."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
@@ -26,7 +27,6 @@ from whoosh.util.numeric import byte_to_length
 from indexer.query.bounds import Deadline
 
 BATCH = 32  # posts scored exactly between checks of whether the page is settled
-CHECK_EVERY_BLOCKS = 64  # postings blocks read between looks at the clock
 
 TermKey = tuple[str, str]  # (field, text)
 
@@ -39,19 +39,23 @@ def top_scored(gen, q: wq.Query, docs: set[int], weights: dict[int, float] | Non
         return None
     scorer = _Scorer(gen, deadline)
     scorer.read(q)
-    ceiling = scorer.ceilings(q)
-    if weights is None:
-        waiting = [(-value, doc) for doc, value in ceiling.items() if doc in docs]
-    else:
-        waiting = [(-value * weights[doc], doc) for doc, value in ceiling.items() if doc in docs]
+    ceiling, scored = scorer.ceilings(q)
+    allowed = gen.live_mask() if docs is gen.every() else _mask(docs, len(ceiling))
+    waiting = np.flatnonzero(scored & allowed)
+    values = ceiling[waiting]
+    if weights is not None:
+        values = values * _dense(weights, len(ceiling))[waiting]
     if len(waiting) < count:  # posts no word of the query scores (matched by a filter alone)
-        waiting.extend((0.0, doc) for doc in heapq.nsmallest(count - len(waiting), docs - ceiling.keys()))
-    heapq.heapify(waiting)  # posts by ceiling, highest first, taken a batch at a time
+        unscored = np.flatnonzero(allowed & ~scored)[:count - len(waiting)]
+        waiting = np.concatenate((waiting, unscored))
+        values = np.concatenate((values, np.zeros(len(unscored))))
+    order = np.lexsort((waiting, -values))  # highest ceiling first, then lowest document number
+    waiting, values = waiting[order].tolist(), values[order].tolist()
     best: list[tuple[float, int, float]] = []  # (ranking value, -docnum, score): a min-heap
-    while waiting:
-        if len(best) == count and best[0][0] >= -waiting[0][0]:
+    for at in range(0, len(waiting), BATCH):
+        if len(best) == count and best[0][0] >= values[at]:
             break  # no post left can rank above the page's last
-        batch = [heapq.heappop(waiting)[1] for _ in range(min(BATCH, len(waiting)))]
+        batch = waiting[at:at + BATCH]
         scores = scorer.exact(q, sorted(batch))
         for doc in batch:
             score = scores.get(doc, 0.0)
@@ -63,6 +67,19 @@ def top_scored(gen, q: wq.Query, docs: set[int], weights: dict[int, float] | Non
         if deadline.expired():
             break  # the page says its results may be incomplete
     return [(-negative_doc, score) for _, negative_doc, score in sorted(best, reverse=True)]
+
+
+def _mask(docs: set[int], size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+    return mask
+
+
+def _dense(values: dict[int, float], size: int) -> np.ndarray:
+    dense = np.zeros(size)
+    dense[np.fromiter(values.keys(), dtype=np.int64, count=len(values))] = np.fromiter(
+        values.values(), dtype=np.float64, count=len(values))
+    return dense
 
 
 def _scorable(q: wq.Query) -> bool:
@@ -78,8 +95,30 @@ def _scorable(q: wq.Query) -> bool:
     return False
 
 
+class TermScores:
+    """One word's BM25F for the posts that have it: document numbers ascending, and scores."""
+
+    def __init__(self, docs: np.ndarray, scores: np.ndarray):
+        self.docs = docs
+        self.scores = scores
+
+    def of(self, docs: list[int]) -> dict[int, float]:
+        """The score of each of `docs` that has the word."""
+        if not len(self.docs):
+            return {}
+        at = np.minimum(np.searchsorted(self.docs, docs), len(self.docs) - 1)
+        has = self.docs[at] == docs
+        return dict(zip(np.asarray(docs)[has].tolist(), self.scores[at[has]].tolist()))
+
+
+NO_SCORES = TermScores(np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
 class _Scorer:
-    """BM25F of each of a query's words for the posts that have it, and exact scores from them."""
+    """BM25F of each of a query's words for the posts that have it, and exact scores from them.
+
+    A word's scores are worked out for all its posts at once with numpy, in the same order of
+    operations as Whoosh's, so each is the very number Whoosh gives."""
 
     def __init__(self, gen, deadline: Deadline):
         self.gen = gen
@@ -87,38 +126,27 @@ class _Scorer:
         self.reader = gen.searcher.reader()
         self.deadline = deadline
         self.k1 = self.searcher.weighting.K1
-        self.term_scores: dict[TermKey, dict[int, float]] = {}
-        self.blocks_read = 0
+        self.term_scores: dict[TermKey, TermScores] = {}
 
     # -- reading postings ------------------------------------------------------------
     def read(self, q: wq.Query) -> None:
         for key in _words(q):
             if key not in self.term_scores:
+                self.deadline.check()
                 self.term_scores[key] = self._bm25(*key)
 
-    def _bm25(self, field_name: str, text: str) -> dict[int, float]:
+    def _bm25(self, field_name: str, text: str) -> TermScores:
         """BM25F of the term for each post that has it; its plain weight in a field that is not
         scorable (a keyword field), as Whoosh scores those."""
-        scores: dict[int, float] = {}
         if field_name not in self.searcher.schema or (field_name, text) not in self.reader:
-            return scores
-        blocks = self.gen.postings.term(field_name, text).blocks
+            return NO_SCORES
+        docs, weights = self.gen.postings.term(field_name, text).arrays()
         if not self.searcher.schema[field_name].scorable:
-            for block in blocks:
-                scores.update(zip([block.base + docnum for docnum in block.ids], block.weights))
-            return scores
-        lengths = self.gen.field_lengths(field_name)
-        norm = self._norms(field_name)
+            return TermScores(docs, weights)
+        lengths = self.gen.length_codes(field_name)[docs]
+        norm = np.array(self._norms(field_name))[lengths]
         factor = self.searcher.idf(field_name, text) * (self.k1 + 1)
-        for block in blocks:
-            base = block.base
-            for docnum, weight in zip(block.ids, block.weights):
-                docnum += base
-                scores[docnum] = factor * weight / (weight + norm[lengths[docnum]])
-            self.blocks_read += 1
-            if self.blocks_read % CHECK_EVERY_BLOCKS == 0:
-                self.deadline.check()
-        return scores
+        return TermScores(docs, factor * weights / (weights + norm))
 
     def _norms(self, field_name: str) -> list[float]:
         """BM25's length part, K1 * (1 - B + B * length / average), for each one-byte length."""
@@ -128,22 +156,25 @@ class _Scorer:
         return [self.k1 * ((1 - b) + b * byte_to_length(code) / average) for code in range(256)]
 
     # -- scores ----------------------------------------------------------------------
-    def ceilings(self, q: wq.Query) -> dict[int, float]:
-        """Each post's highest possible score: every word's score, as if every phrase matched."""
-        total: dict[int, float] = {}
-        for (field_name, text), boost in _weighted_words(q):
-            get = total.get
-            for doc, score in self.term_scores[(field_name, text)].items():
-                total[doc] = get(doc, 0.0) + boost * score
-        return total
+    def ceilings(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        """Each post's highest possible score (every word's score, as if every phrase matched),
+        by document number; and which posts any word scores."""
+        size = self.searcher.doc_count_all()
+        total = np.zeros(size)
+        scored = np.zeros(size, dtype=bool)
+        for key, boost in _weighted_words(q):
+            word = self.term_scores[key]
+            total[word.docs] += boost * word.scores
+            scored[word.docs] = True
+        return total, scored
 
     def exact(self, q: wq.Query, docs: list[int]) -> dict[int, float]:
         """Whoosh's score of each of `docs` (in order) that the query matches."""
         if q is wq.NullQuery:
             return {}
         if isinstance(q, wq.Term):
-            scores = self.term_scores[(q.fieldname, q.text)]
-            return {doc: scores[doc] * q.boost for doc in docs if doc in scores}
+            scores = self.term_scores[(q.fieldname, q.text)].of(docs)
+            return {doc: score * q.boost for doc, score in scores.items()}
         if isinstance(q, wq.Phrase):
             return self._phrase(q, docs)
         parts = [self.exact(child, docs) for child in q.subqueries]
@@ -163,7 +194,7 @@ class _Scorer:
     def _phrase(self, q: wq.Phrase, docs: list[int]) -> dict[int, float]:
         """Whoosh's phrase score: its words' scores summed, where they stand in order, each
         within `slop` positions of the one before."""
-        words = [self.term_scores.get((q.fieldname, word), {}) for word in q.words]
+        words = [self.term_scores.get((q.fieldname, word), NO_SCORES).of(docs) for word in q.words]
         having = [doc for doc in docs if all(doc in scores for scores in words)]
         if not having:
             return {}

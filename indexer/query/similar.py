@@ -6,6 +6,7 @@ which gives Whoosh's scores without scoring every match.
 """
 from __future__ import annotations
 
+from whoosh import classify
 from whoosh import query as wq
 
 from indexer.query.bounds import Deadline
@@ -14,16 +15,50 @@ from indexer.query.scoring import top_scored
 MORE_LIKE_THIS = 5
 MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first: a small collection needs more
 FIELD = "body"
+KNOWN_WORDS = 200_000  # words whose collection frequency a generation remembers
 
 
 def more_like(gen, docnum: int, deadline: Deadline) -> list[int]:
     """Up to five other posts most like this one, best first."""
     found: list[int] = []
     for numterms in MORE_LIKE_TERMS:
-        terms = gen.searcher.key_terms([docnum], FIELD, numterms=numterms)
+        terms = key_terms(gen, docnum, numterms)
         q = wq.Or([wq.Term(FIELD, word, boost=weight) for word, weight in terms])
         top = top_scored(gen, q, gen.every(), None, MORE_LIKE_THIS + 1, deadline) or []
         found = [doc for doc, score in top if score > 0 and doc != docnum][:MORE_LIKE_THIS]
         if len(found) >= MORE_LIKE_THIS:
             break
     return found
+
+
+def key_terms(gen, docnum: int, numterms: int) -> list[tuple[str, float]]:
+    """Whoosh's key terms of one post (its searcher.key_terms), with each word's frequency in
+    the collection looked up once per generation: most of a post's words are in the last post's
+    too, and the look-ups were most of the time."""
+    expander = classify.Expander(_RememberedFrequencies(gen), FIELD)
+    expander.add_document(docnum)
+    return expander.expanded_terms(numterms)
+
+
+class _RememberedFrequencies:
+    """The generation's reader, remembering which words it has and how often they occur."""
+
+    def __init__(self, gen):
+        self._reader = gen.searcher.reader()
+        self._known = gen.word_frequencies
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
+
+    def __contains__(self, term) -> bool:
+        return self._frequency(term) is not None
+
+    def frequency(self, field_name, text) -> float:
+        return self._frequency((field_name, text)) or 0
+
+    def _frequency(self, term):
+        if term not in self._known:
+            if len(self._known) >= KNOWN_WORDS:
+                self._known.clear()
+            self._known[term] = self._reader.frequency(*term) if term in self._reader else None
+        return self._known[term]
