@@ -108,8 +108,11 @@ def test_block_postings_agree_with_whooshs_matchers(service):
             expected[matcher.id()] = matcher.value_as("positions")
             matcher.next()
         assert postings.doc_ids(field, text) == set(expected)
-        assert postings.term(field, text).positions(sorted(expected)) == expected
-        assert postings.term(field, text).positions([max(expected) + 1]) == {}
+        assert postings.positions(field, text, sorted(expected)) == expected  # from postings
+        assert postings.positions(field, text, [max(expected) + 1]) == {}
+        postings.position_keys(field, text)
+        assert postings.positions(field, text, sorted(expected)) == expected  # from places kept
+        assert postings.positions(field, text, [max(expected) + 1]) == {}
     assert len(postings._terms) < len(terms)
 
 
@@ -118,7 +121,7 @@ def test_phrase_matches_are_whooshs(service, monkeypatch):
     Whoosh's own phrase matching finds: two- and three-word runs taken from the posts, a word
     twice, runs in the wrong order, and words that never meet."""
     from indexer import analysis
-    from indexer.query import bounds, postings as postings_module
+    from indexer.query import bounds
 
     gen = service._generation()
     searcher = gen.searcher
@@ -128,7 +131,7 @@ def test_phrase_matches_are_whooshs(service, monkeypatch):
         for start in range(0, len(words) - 3, 7):
             runs.update([tuple(words[start:start + 2]), tuple(words[start:start + 3]),
                          tuple(reversed(words[start:start + 2])), (words[start], words[start])])
-    monkeypatch.setattr(postings_module, "KEEP_POSITIONS", 2_000)  # arrays dropped and made again
+    monkeypatch.setattr(gen.postings._keys, "bound", 2_000)  # places dropped and read again
     live = set(gen.every())
     compared = found = 0
     for field in ("body", "title"):
@@ -154,7 +157,8 @@ def test_field_lengths_are_whooshs(service):
 
 
 def test_facet_counts_by_value_equal_counts_post_by_post(service, monkeypatch):
-    """Counting a facet as bits (many posts) gives the counts counted post by post (few)."""
+    """Counting a facet from its (post, value) arrays (many posts) gives the counts counted post
+    by post (few)."""
     from indexer.query import facets
 
     gen = service._generation()

@@ -2,18 +2,17 @@
 
 Each field is counted under every filter but its own, so a ticked value never hides the rest.
 A few posts are counted post by post from each one's value keys. Many posts (a common word, or
-no words at all) are counted value by value instead: each value's posts are kept as one bit a
-post in a Python integer, so a count is an AND and a bit count, done in C, whatever the number
-of posts.
+no words at all) are counted all at once by numpy, from arrays of every (post, value) pair.
 """
 from __future__ import annotations
 
 from collections import Counter
 from itertools import chain
 
+import numpy as np
+
 from indexer.query.generation import Generation
 from indexer.query.matching import intersect
-from indexer.query.postings import bits_of
 from indexer.query.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
 from indexer.query.results import FacetValue
 
@@ -24,37 +23,32 @@ def facet_values(gen: Generation, base: set[int], filter_docs: dict[str, set[int
                  request: SearchRequest) -> dict[str, list[FacetValue]]:
     """Each facet's values with their counts, ticked ones first included even when none match."""
     facets = {}
-    as_bits: dict[int, int] = {}  # the same set of posts, counted for several facets
+    masks: dict[int, np.ndarray] = {}  # the same set of posts, counted for several facets
     for name in FILTER_FIELDS:
         docs = intersect(base, [d for other, d in filter_docs.items() if other != name])
-        counts = count_values(gen, name, docs, as_bits)
+        counts = count_values(gen, name, docs, masks)
         selected = {filter_key(name, value) for value in getattr(request, name)}
-        listed = [FacetValue(gen.facet_label(name, key) or key, count, key in selected)
-                  for key, count in counts.items()]
+        labels = gen.facet_labels(name)
+        listed = [FacetValue(labels.get(key) or key, count, key in selected) for key, count in counts.items()]
         for value in getattr(request, name):
             key = filter_key(name, value)
             if key not in counts:
-                listed.append(FacetValue(gen.facet_label(name, key) or canonical_value(name, value), 0, True))
+                listed.append(FacetValue(labels.get(key) or canonical_value(name, value), 0, True))
                 counts[key] = 0
         order = (lambda v: (-int(v.value), )) if name == "year" else (lambda v: (-v.count, v.value.casefold()))
         facets[name] = sorted(listed, key=order)
     return facets
 
 
-def count_values(gen: Generation, name: str, docs: set[int], as_bits: dict[int, int] | None = None) -> Counter:
+def count_values(gen: Generation, name: str, docs: set[int], masks: dict[int, np.ndarray] | None = None) -> Counter:
     """How many of `docs` have each value key of the facet."""
     if len(docs) < COUNT_BY_VALUE_FROM:
         doc_keys = gen.facet_keys()[name]
         return Counter(chain.from_iterable(doc_keys[docnum] for docnum in docs))
-    if as_bits is None or id(docs) not in as_bits:
-        bits = bits_of(docs, gen.searcher.doc_count_all())
-        if as_bits is None:
-            as_bits = {}
-        as_bits[id(docs)] = bits
-    bits = as_bits[id(docs)]
-    counts = Counter()
-    for key, posts in gen.facet_bits()[name].items():
-        count = (posts & bits).bit_count()
-        if count:
-            counts[key] = count
-    return counts
+    masks = {} if masks is None else masks
+    if id(docs) not in masks:
+        masks[id(docs)] = gen.mask(docs)
+    pairs = gen.facet_pairs()[name]
+    counts = np.bincount(pairs.values[masks[id(docs)][pairs.docs]], minlength=len(pairs.keys))
+    found = np.flatnonzero(counts)
+    return Counter(dict(zip(map(pairs.keys.__getitem__, found.tolist()), counts[found].tolist())))

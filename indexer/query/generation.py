@@ -12,6 +12,7 @@ import logging
 import weakref
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,13 +22,32 @@ from whoosh import query as wq
 from indexer import store
 from indexer.organisations import known_organisations
 from indexer.query.parsing import make_parser
-from indexer.query.postings import Postings, bits_of, length_bytes
+from indexer.query.postings import Postings, length_bytes
 from indexer.query.request import FILTER_FIELDS
 from indexer.query.spelling import SpellingCorrector
 from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD, value_key
 from indexer.vocabulary import acronyms
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FacetPairs:
+    """A facet's value keys, and which post has which: one (post, value) pair an entry."""
+
+    docs: "list | np.ndarray"
+    values: "list | np.ndarray"  # the index in `keys` of each pair's value
+    keys: list[str]
+
+    def add(self, key: str, docs: set[int]) -> None:
+        self.docs.append(np.fromiter(docs, dtype=np.int32, count=len(docs)))
+        self.values.append(np.full(len(docs), len(self.keys), dtype=np.int32))
+        self.keys.append(key)
+
+    def packed(self) -> "FacetPairs":
+        if not self.keys:
+            return FacetPairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), [])
+        return FacetPairs(np.concatenate(self.docs), np.concatenate(self.values), self.keys)
 
 
 class Generation:
@@ -69,7 +89,7 @@ class Generation:
 
     def _forget(self) -> None:
         self._facet_keys: dict[str, list[tuple[str, ...]]] | None = None
-        self._facet_bits: dict[str, dict[str, int]] = {}
+        self._facet_pairs: dict[str, FacetPairs] = {}
         self._facet_labels: dict[str, dict[str, str]] = {}
         self._corrector: SpellingCorrector | None = None
         self._months: list[str] | None = None
@@ -109,8 +129,9 @@ class Generation:
     def live_mask(self) -> np.ndarray:
         """Whether each document number is a live post, as an array."""
         if self._live_mask is None:
+            every = self.every()
             self._live_mask = np.zeros(self.searcher.doc_count_all(), dtype=bool)
-            self._live_mask[list(self.every())] = True
+            self._live_mask[np.fromiter(every, dtype=np.int64, count=len(every))] = True
         return self._live_mask
 
     def length_codes(self, field_name: str) -> np.ndarray:
@@ -127,7 +148,7 @@ class Generation:
     def facet_keys(self) -> dict[str, list[tuple[str, ...]]]:
         """Each facet's value keys for every document number, from the key fields' postings.
 
-        Values that differ only in case or spacing share a key; `facet_label` gives the
+        Values that differ only in case or spacing share a key; `facet_labels` gives the
         spelling most posts use, counted from the label fields' postings."""
         if self._facet_keys is None:
             reader = self.searcher.reader()
@@ -136,26 +157,36 @@ class Generation:
             keys: dict[str, list[tuple[str, ...]]] = {}
             for name in FILTER_FIELDS:
                 per_doc: list[list[str]] = [[] for _ in range(size)]
-                self._facet_bits[name] = {}
+                pairs = FacetPairs([], [], [])
                 for key in _terms(reader, KEY_FIELDS[name]):
                     docs = self.postings.doc_ids(KEY_FIELDS[name], key, keep=False) & live
                     for docnum in docs:
                         per_doc[docnum].append(key)
-                    self._facet_bits[name][key] = bits_of(docs, size)
+                    pairs.add(key, docs)
+                self._facet_pairs[name] = pairs.packed()
                 shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct set
                 keys[name] = [shared.setdefault(tuple(values), tuple(values)) for values in per_doc]
                 self._facet_labels[name] = _commonest_spellings(reader, LABEL_FIELDS[name])
             self._facet_keys = keys
         return self._facet_keys
 
-    def facet_bits(self) -> dict[str, dict[str, int]]:
-        """Each facet's value keys, with the posts that have each as the bits of an integer."""
+    def facet_pairs(self) -> dict[str, FacetPairs]:
+        """Each facet's (post, value) pairs, as arrays: counted for many posts at once."""
         self.facet_keys()
-        return self._facet_bits
+        return self._facet_pairs
 
-    def facet_label(self, name: str, key: str) -> str | None:
+    def facet_labels(self, name: str) -> dict[str, str]:
+        """The spelling most posts use of each of a facet's value keys."""
         self.facet_keys()
-        return self._facet_labels[name].get(key)
+        return self._facet_labels[name]
+
+    def mask(self, docs: set[int]) -> np.ndarray:
+        """Whether each document number is in `docs`, as an array."""
+        if docs is self._every:
+            return self.live_mask()
+        mask = np.zeros(self.searcher.doc_count_all(), dtype=bool)
+        mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+        return mask
 
     def corrector(self) -> SpellingCorrector:
         """Spelling corrections from this index's own words, built on first need."""

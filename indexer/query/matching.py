@@ -5,10 +5,9 @@ matched once as a set; the page, the total and every facet's counts are then set
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
 
+import numpy as np
 from whoosh import query as wq
 
 from indexer.query.bounds import TIME_LIMIT_NOTICE, Deadline, bounded_docs
@@ -31,26 +30,31 @@ class TextMatch:
     all_docs: set[int]
     concept_docs: list[set[int]]
 
-    _counts: Counter | None = field(default=None, init=False, repr=False)
+    _counts: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def coverage(self, docnum: int) -> float:
         """The share of the concepts the post has."""
         if not self.concept_docs:
             return 1.0
-        return self._concept_counts()[docnum] / len(self.concept_docs)
+        counts = self._concept_counts()
+        return int(counts[docnum]) / len(self.concept_docs) if docnum < len(counts) else 0.0
 
-    def weights(self, power: float) -> dict[int, float] | None:
-        """coverage ** power for every post with any concept; None when every post has them all
-        (a query of one concept)."""
+    def weights(self, power: float) -> np.ndarray | None:
+        """coverage ** power for every post, by document number (0 for a post with none of the
+        concepts); None when every post has them all (a query of one concept)."""
         if len(self.concept_docs) <= 1:
             return None
         concepts = len(self.concept_docs)
-        factors = [(have / concepts) ** power for have in range(concepts + 1)]
-        return {docnum: factors[have] for docnum, have in self._concept_counts().items()}
+        factors = np.array([(have / concepts) ** power for have in range(concepts + 1)])
+        return factors[self._concept_counts()]
 
-    def _concept_counts(self) -> Counter:
-        if self._counts is None:  # counted once, in C, for every post at once
-            self._counts = Counter(chain.from_iterable(self.concept_docs))
+    def _concept_counts(self) -> np.ndarray:
+        """How many of the concepts each post has, by document number: counted once, by numpy."""
+        if self._counts is None:
+            size = max((max(docs) + 1 for docs in self.concept_docs if docs), default=0)
+            self._counts = np.zeros(size, dtype=np.int32)
+            for docs in self.concept_docs:
+                self._counts[np.fromiter(docs, dtype=np.int64, count=len(docs))] += 1
         return self._counts
 
 

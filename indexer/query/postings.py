@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain
 from pickle import loads
 
 import numpy as np
@@ -25,9 +25,11 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import length_to_byte
 
-KEEP_POSTINGS = 400_000  # postings kept decoded, over all terms (~40 MB at most)
-KEEP_POSITIONS = 8_000_000  # positions kept as arrays for phrases, over all terms (64 MB at most)
+KEEP_POSTINGS = 400_000  # postings kept as read, in blocks, over all terms (~40 MB at most)
+KEEP_ARRAYS = 4_000_000  # postings kept as arrays of document numbers and weights (48 MB at most)
+KEEP_POSITIONS = 24_000_000  # positions kept as arrays for phrases, over all terms (192 MB at most)
 DOC_SHIFT = 32  # a position key is the document number shifted up this far, plus the position
+POSITION_BITS = (1 << DOC_SHIFT) - 1
 PICKLED_LIST = b"\x80\x02]q\x00"  # how Whoosh's Positions format starts each posting's gaps
 WALKED_BLOCK = 128
 
@@ -51,26 +53,10 @@ class TermPostings:
         self.size = sum(len(block.ids) for block in blocks)
         self._decode = decode
         self._lasts = [block.base + block.last for block in blocks]
-        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers (ascending, deleted posts included) and weights, as arrays."""
-        if self._arrays is None:
-            if not self.blocks:
-                self._arrays = np.zeros(0, dtype=np.int64), np.zeros(0)
-            else:
-                self._arrays = (
-                    np.concatenate([np.asarray(block.ids, dtype=np.int64) + block.base for block in self.blocks]),
-                    np.concatenate([np.asarray(block.weights, dtype=np.float64) for block in self.blocks]))
-        return self._arrays
 
     def positions(self, docs: list[int]) -> dict[int, list[int]]:
-        """The term's positions in each of `docs` that has it."""
-        return {doc: list(positions) for doc, positions in self.each_positions(docs)}
-
-    def each_positions(self, docs: list[int]):
-        """(doc, its positions as an iterable) for each of `docs` that has the term, in order."""
-        blocks, lasts, decode = self.blocks, self._lasts, self._decode
+        """The term's positions in each of `docs` that has it, decoded for those posts alone."""
+        blocks, lasts, found = self.blocks, self._lasts, {}
         for doc in docs:
             at = bisect_left(lasts, doc)
             if at == len(blocks):
@@ -79,61 +65,98 @@ class TermPostings:
             local = doc - block.base
             i = bisect_left(block.ids, local)
             if i < len(block.ids) and block.ids[i] == local:
-                yield doc, decode(block.values[i])
+                found[doc] = list(self._decode(block.values[i]))
+        return found
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers (ascending, deleted posts included) and weights, as arrays."""
+        if not self.blocks:
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
+        return (np.concatenate([np.asarray(block.ids, dtype=np.int32) + block.base for block in self.blocks]),
+                np.concatenate([np.asarray(block.weights, dtype=np.float64) for block in self.blocks]))
+
+
+class _Kept:
+    """Recently used things, the oldest dropped once their sizes add up to more than `bound`."""
+
+    def __init__(self, bound: int):
+        self.bound = bound
+        self._items: OrderedDict = OrderedDict()
+        self._held = 0
+
+    def get(self, key, make, size):
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+            return found
+        found = self._items[key] = make()
+        self._held += size(found)
+        while self._held > self.bound and len(self._items) > 1:
+            _, dropped = self._items.popitem(last=False)
+            self._held -= size(dropped)
+        return found
+
+    def peek(self, key):
+        """The thing kept under `key`, or None; not counted as a use."""
+        return self._items.get(key)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 class Postings:
-    """Postings of an open generation's reader, with recently read terms kept decoded."""
+    """Postings of an open generation's reader, with recently read terms kept decoded: whole
+    blocks for a while, and for longer what searches use (document numbers and weights as
+    arrays, and the places of the words of phrases)."""
 
     def __init__(self, reader, keep: int = KEEP_POSTINGS):
         self.reader = reader
-        self.keep = keep
-        self._terms: OrderedDict[tuple[str, str], TermPostings] = OrderedDict()
-        self._held = 0
-        self._keys: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._held_keys = 0
+        self._terms = _Kept(keep)
+        self._arrays = _Kept(KEEP_ARRAYS)
+        self._keys = _Kept(KEEP_POSITIONS)
         self._deleted: set[int] | None = None
 
     def term(self, field_name: str, text: str, keep: bool = True) -> TermPostings:
         """The term's postings, decoded; kept for later searches unless `keep` is False (terms
         read once, as when a generation's facet values are read)."""
-        key = (field_name, text)
-        found = self._terms.get(key)
-        if found is not None:
-            self._terms.move_to_end(key)
-            return found
-        found = TermPostings(list(self._read(field_name, text)), _decoder(self.reader, field_name))
+        def read():
+            return TermPostings(list(self._read(field_name, text)), _decoder(self.reader, field_name))
         if not keep:
-            return found
-        self._terms[key] = found
-        self._held += found.size
-        while self._held > self.keep and len(self._terms) > 1:
-            _, dropped = self._terms.popitem(last=False)
-            self._held -= dropped.size
-        return found
+            return read()
+        return self._terms.get((field_name, text), read, lambda term: term.size)
+
+    def arrays(self, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The term's document numbers (ascending, deleted posts included) and weights."""
+        return self._arrays.get((field_name, text), lambda: self.term(field_name, text).arrays(),
+                                lambda arrays: len(arrays[0]))
 
     def position_keys(self, field_name: str, text: str) -> np.ndarray:
         """Every place the term stands, as `document number << DOC_SHIFT | position`, ascending
         (deleted posts included). A phrase is then matched by comparing whole arrays in C,
         where checking its posts one by one in Python took most of a phrase search's time."""
-        key = (field_name, text)
-        found = self._keys.get(key)
-        if found is not None:
-            self._keys.move_to_end(key)
-            return found
-        found = _position_keys(self.term(field_name, text))
-        self._keys[key] = found
-        self._held_keys += len(found)
-        while self._held_keys > KEEP_POSITIONS and len(self._keys) > 1:
-            _, dropped = self._keys.popitem(last=False)
-            self._held_keys -= len(dropped)
-        return found
+        return self._keys.get((field_name, text), lambda: _position_keys(self.term(field_name, text)), len)
+
+    def positions(self, field_name: str, text: str, docs: list[int]) -> dict[int, list[int]]:
+        """The term's positions in each of `docs` that has it: from its places when they are
+        kept, else from its postings for those posts alone (nearness scores want a page's worth
+        of posts, not every place of a common word)."""
+        keys = self._keys.peek((field_name, text))
+        if keys is None:
+            return self.term(field_name, text).positions(docs)
+        firsts = np.asarray(docs, dtype=np.int64) << DOC_SHIFT
+        starts = np.searchsorted(keys, firsts).tolist()
+        ends = np.searchsorted(keys, firsts + (1 << DOC_SHIFT)).tolist()
+        return {doc: (keys[start:end] & POSITION_BITS).tolist()
+                for doc, start, end in zip(docs, starts, ends) if end > start}
 
     def doc_ids(self, field_name: str, text: str, keep: bool = True) -> set[int]:
         """Every live document number with the term."""
-        found: set[int] = set()
-        for block in self.term(field_name, text, keep).blocks:
-            found.update(block.ids if block.base == 0 else [block.base + local for local in block.ids])
+        if keep:
+            found = set(self.arrays(field_name, text)[0].tolist())
+        else:
+            found = set()
+            for block in self.term(field_name, text, keep).blocks:
+                found.update(block.ids if block.base == 0 else [block.base + local for local in block.ids])
         return found - self.deleted() if self.deleted() else found
 
     def deleted(self) -> set[int]:
@@ -205,27 +228,40 @@ def _position_keys(term: TermPostings) -> np.ndarray:
 
 
 def _stored_position_keys(blocks: list[Block]) -> np.ndarray:
-    """Position keys from Whoosh's encoding (a 4-byte count, then a pickled list of gaps), with
-    one unpickling for every posting of the term: each posting's list is opened into one list."""
-    counts, gaps, docs = [], [], []
-    for block in blocks:
-        values = block.values
-        if not all(value.startswith(PICKLED_LIST, _INT_SIZE) for value in values):
-            raise ValueError("positions not stored as a pickled list")
-        counts.append(b"".join(value[:_INT_SIZE] for value in values))
-        body = len(PICKLED_LIST) + _INT_SIZE
-        gaps.append(b"".join(value[body:-1] if value.endswith(b".") else value[body:] for value in values))
-        docs.append(np.asarray(block.ids, dtype=np.int64) + block.base)
-    if not blocks:
+    """Position keys from Whoosh's encoding of each posting (a 4-byte count, then a pickled
+    list of gaps), with no Python step a posting: the postings' bytes are joined, the counts
+    and pickle headers cut out with numpy, and what is left unpickled as one list."""
+    values = list(chain.from_iterable(block.values for block in blocks))
+    if not values:
         return np.zeros(0, dtype=np.int64)
-    per_posting = np.frombuffer(b"".join(counts), dtype=">i4").astype(np.int64)
-    flat = np.array(loads(b"\x80\x02]" + b"".join(gaps) + b"."), dtype=np.int64)
-    if len(flat) != per_posting.sum():
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    head = _INT_SIZE + len(PICKLED_LIST)
+    if lengths.min() <= head:
+        raise ValueError("a posting too short to hold positions")
+    raw = np.frombuffer(b"".join(values), dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    heads = raw[starts[:, None] + np.arange(head)]
+    if not (heads[:, _INT_SIZE:] == np.frombuffer(PICKLED_LIST, dtype=np.uint8)).all():
+        raise ValueError("positions not stored as a pickled list")
+    per_posting = heads[:, :_INT_SIZE].astype(np.int64) @ (256 ** np.arange(_INT_SIZE - 1, -1, -1))
+    keep = np.ones(len(raw), dtype=bool)
+    keep[(starts[:, None] + np.arange(head)).ravel()] = False
+    last = starts + lengths - 1
+    keep[last[raw[last] == ord(".")]] = False  # each posting's own end of pickle
+    places = np.array(loads(b"\x80\x02]" + raw[keep].tobytes() + b"."), dtype=np.int64)
+    if len(places) != per_posting.sum():
         raise ValueError("position counts do not match")
-    running = np.cumsum(flat)
-    before = np.concatenate(([0], running))[np.cumsum(per_posting) - per_posting]
-    positions = running - np.repeat(before, per_posting)
-    return np.repeat(np.concatenate(docs), per_posting) << DOC_SHIFT | positions
+    # Each posting's gaps count from 0: take the gaps before it off its first gap, and one
+    # running total gives every posting's own positions.
+    firsts = (np.cumsum(per_posting) - per_posting)[per_posting > 0]
+    if len(firsts) > 1:
+        places[firsts[1:]] -= np.add.reduceat(places, firsts)[:-1]
+    np.cumsum(places, out=places)
+    docs = np.concatenate([np.asarray(block.ids, dtype=np.int64) + block.base for block in blocks])
+    keys = np.repeat(docs, per_posting)
+    keys <<= DOC_SHIFT
+    keys |= places
+    return keys
 
 
 def phrase_starts(keys: list[np.ndarray]) -> np.ndarray:
@@ -242,15 +278,6 @@ def phrase_starts(keys: list[np.ndarray]) -> np.ndarray:
         at = np.minimum(np.searchsorted(others, wanted), len(others) - 1)
         starts = starts[others[at] == wanted]
     return starts
-
-
-def bits_of(docs, size: int) -> int:
-    """A set of document numbers as an integer with those bits set: sets of many posts are
-    then intersected and counted in C (facets.py)."""
-    packed = bytearray((size + 7) // 8)
-    for docnum in docs:
-        packed[docnum >> 3] |= 1 << (docnum & 7)
-    return int.from_bytes(packed, "little")
 
 
 def length_bytes(reader, field_name: str) -> bytes:

@@ -31,7 +31,7 @@ BATCH = 32  # posts scored exactly between checks of whether the page is settled
 TermKey = tuple[str, str]  # (field, text)
 
 
-def top_scored(gen, q: wq.Query, docs: set[int], weights: dict[int, float] | None, count: int,
+def top_scored(gen, q: wq.Query, docs: set[int], weights: np.ndarray | None, count: int,
                deadline: Deadline) -> list[tuple[int, float]] | None:
     """The `count` posts of `docs` with the highest score * weight, best first, as (document
     number, Whoosh score); None when the query is not one scored here. No weights: all 1."""
@@ -40,11 +40,12 @@ def top_scored(gen, q: wq.Query, docs: set[int], weights: dict[int, float] | Non
     scorer = _Scorer(gen, deadline)
     scorer.read(q)
     ceiling, scored = scorer.ceilings(q)
-    allowed = gen.live_mask() if docs is gen.every() else _mask(docs, len(ceiling))
+    allowed = gen.mask(docs)
     waiting = np.flatnonzero(scored & allowed)
     values = ceiling[waiting]
     if weights is not None:
-        values = values * _dense(weights, len(ceiling))[waiting]
+        weights = np.concatenate((weights, np.zeros(max(0, len(ceiling) - len(weights)))))
+        values = values * weights[waiting]
     if len(waiting) < count:  # posts no word of the query scores (matched by a filter alone)
         unscored = np.flatnonzero(allowed & ~scored)[:count - len(waiting)]
         waiting = np.concatenate((waiting, unscored))
@@ -59,7 +60,7 @@ def top_scored(gen, q: wq.Query, docs: set[int], weights: dict[int, float] | Non
         scores = scorer.exact(q, sorted(batch))
         for doc in batch:
             score = scores.get(doc, 0.0)
-            entry = (score * (weights[doc] if weights else 1.0), -doc, score)
+            entry = (score * (1.0 if weights is None else float(weights[doc])), -doc, score)
             if len(best) < count:
                 heapq.heappush(best, entry)
             elif entry > best[0]:
@@ -67,19 +68,6 @@ def top_scored(gen, q: wq.Query, docs: set[int], weights: dict[int, float] | Non
         if deadline.expired():
             break  # the page says its results may be incomplete
     return [(-negative_doc, score) for _, negative_doc, score in sorted(best, reverse=True)]
-
-
-def _mask(docs: set[int], size: int) -> np.ndarray:
-    mask = np.zeros(size, dtype=bool)
-    mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
-    return mask
-
-
-def _dense(values: dict[int, float], size: int) -> np.ndarray:
-    dense = np.zeros(size)
-    dense[np.fromiter(values.keys(), dtype=np.int64, count=len(values))] = np.fromiter(
-        values.values(), dtype=np.float64, count=len(values))
-    return dense
 
 
 def _scorable(q: wq.Query) -> bool:
@@ -140,7 +128,7 @@ class _Scorer:
         scorable (a keyword field), as Whoosh scores those."""
         if field_name not in self.searcher.schema or (field_name, text) not in self.reader:
             return NO_SCORES
-        docs, weights = self.gen.postings.term(field_name, text).arrays()
+        docs, weights = self.gen.postings.arrays(field_name, text)
         if not self.searcher.schema[field_name].scorable:
             return TermScores(docs, weights)
         lengths = self.gen.length_codes(field_name)[docs]
@@ -198,7 +186,7 @@ class _Scorer:
         having = [doc for doc in docs if all(doc in scores for scores in words)]
         if not having:
             return {}
-        positions = [self.gen.postings.term(q.fieldname, word).positions(having) for word in q.words]
+        positions = [self.gen.postings.positions(q.fieldname, word, having) for word in q.words]
         found = {}
         for doc in having:
             if _in_order(q.slop, [per_word[doc] for per_word in positions]):
