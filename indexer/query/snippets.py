@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 
 from whoosh import highlight
 from whoosh.analysis import Token
@@ -16,6 +17,7 @@ from indexer.analysis import WORD_PATTERN, indexed_terms
 
 SNIPPET_CHARS = 240
 SENTENCE_REACH = 80  # how far a passage may stretch to reach its sentence's start or end
+SURROUND = 60  # characters of context before a passage's first match and after its last
 _WORD = re.compile(WORD_PATTERN)
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
 # Marked words with only a hyphen, a space or a small word between them are one lit term
@@ -46,10 +48,11 @@ class MarkFormatter(highlight.HtmlFormatter):
 
 
 class PassageFragmenter(highlight.ContextFragmenter):
-    """Whoosh's context passages, stretched to the nearest sentence edges within reach."""
+    """Whoosh's context passages, stretched to the nearest sentence edges within reach: what
+    `snippet` gives, the way Whoosh's highlighter would give it (tests compare the two)."""
 
     def __init__(self):
-        super().__init__(maxchars=SNIPPET_CHARS, surround=60, charlimit=None)
+        super().__init__(maxchars=SNIPPET_CHARS, surround=SURROUND, charlimit=None)
 
     def fragment_tokens(self, text, tokens):
         for fragment in super().fragment_tokens(text, tokens):
@@ -80,43 +83,89 @@ def _sentence_end(text: str, end: int) -> int:
 def snippet(text: str, terms: frozenset[str], top: int = 2) -> str:
     """Passages of a post with the terms marked: what Whoosh's highlighter gives for a hit
     (analyse the text, mark matched tokens, merge overlapping ones, cut passages around them,
-    keep the best two), with the first three steps done in one loop instead of four chained
-    generators: they were most of a results page's time."""
+    keep the best two), with the first four steps done in one loop (_passages) instead of
+    chained generators of tokens: they were most of a results page's time."""
     if not terms or not text:
         return ""
-    fragments = PassageFragmenter().fragment_tokens(text, _marked_tokens(text, terms))
+    fragments = _passages(text, terms)
+    for fragment in fragments:
+        fragment.startchar = _sentence_start(text, fragment.startchar)
+        fragment.endchar = _sentence_end(text, fragment.endchar)
     fragments = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST,
                                         minscore=1)
     return MarkFormatter().format(fragments)
 
 
-def _marked_tokens(text: str, terms: frozenset[str]):
-    """The index's tokens of the text (stop words too), matched ones marked and those that
-    overlap merged, as Whoosh's set_matched_filter and _merge_matched_tokens leave them."""
-    token = Token(positions=False, chars=True, removestops=False, mode="index")
-    merged = None  # matched tokens that overlap, as one
+def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
+    """The passages Whoosh's ContextFragmenter cuts from the text's tokens (the index's tokens,
+    stop words too, matched ones marked and those that overlap merged, as Whoosh's
+    set_matched_filter and _merge_matched_tokens leave them), worked out without making a Token
+    a word. The fragmenter's queue of recent token starts is a plain list: a start is still
+    queued while within SURROUND of the last unmatched end, so an unmatched token outside a
+    passage, most of them, costs one append."""
+    fragments: list[highlight.Fragment] = []
+    starts: list[int] = []  # unmatched token starts since the last passage
+    last_end = 0  # where the last of them ends
+    first, countdown, matches, length, end_at = None, -1, [], 0, None
+
+    def take(start: int, end: int, term: str, matched: bool) -> None:
+        """ContextFragmenter.fragment_tokens's loop body, for one token."""
+        nonlocal starts, last_end, first, countdown, matches, length, end_at
+        end_at = end
+        size = end - start
+        if countdown < 0 and not matched:
+            starts.append(start)
+            last_end = end
+        elif length + size > SNIPPET_CHARS:
+            countdown = 0
+        elif matched:
+            countdown = SURROUND
+            if first is None:
+                at = bisect_left(starts, last_end - SURROUND)
+                if at < len(starts):
+                    first = starts[at]
+                else:
+                    first = start
+                    countdown += SURROUND
+            token = Token(positions=False, chars=True, removestops=False, mode="index")
+            token.text, token.startchar, token.endchar, token.matched = term, start, end, True
+            matches.append(token)
+        if countdown >= 0:
+            length += size
+            countdown -= size
+            if countdown <= 0:
+                fragments.append(highlight.mkfrag(text, matches, startchar=first, endchar=end_at))
+                starts, first, matches, length = [], None, [], 0
+
+    merged = None  # matched tokens that overlap, as one: [start, end, text]
     for match in _WORD.finditer(text):
         offset = match.start()
-        for term, begin, end, _ in indexed_terms(match.group()):
-            token.text, token.startchar, token.endchar = term, offset + begin, offset + end
-            token.matched = term in terms
-            if not token.matched:
+        for term, begin, finish, _ in indexed_terms(match.group()):
+            start, end = offset + begin, offset + finish
+            if term not in terms:
+                if merged is None and countdown < 0:  # outside any passage: queue its start
+                    starts.append(start)
+                    last_end = end_at = end
+                    continue
                 if merged is not None:
-                    yield merged
+                    take(*merged, True)
                     merged = None
-                yield token
+                take(start, end, term, False)
             elif merged is None:
-                merged = token.copy()
-            elif token.startchar <= merged.endchar:
-                if token.endchar > merged.endchar:
-                    merged.text += token.text[merged.endchar - token.endchar:]
-                    merged.endchar = token.endchar
-            else:  # as Whoosh does: yield both, and start merging afresh after
-                yield merged
+                merged = [start, end, term]
+            elif start <= merged[1]:
+                if end > merged[1]:
+                    merged[2] += term[merged[1] - end:]
+                    merged[1] = end
+            else:  # as Whoosh does: both, and merging starts afresh after
+                take(*merged, True)
                 merged = None
-                yield token
+                take(start, end, term, True)
     if merged is not None:
-        yield merged
+        take(*merged, True)
+    if matches:
+        fragments.append(highlight.mkfrag(text, matches, startchar=first, endchar=end_at))
+    return fragments
 
 
 def whole_text_fragmenter() -> highlight.Fragmenter:
