@@ -20,6 +20,7 @@ from pickle import loads
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.filedb.structfile import BufferFile
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
@@ -173,9 +174,20 @@ class Postings:
             if isinstance(matcher, FilterMatcher):  # Whoosh's way of hiding deleted posts
                 matcher = matcher.child
             if type(matcher) is W3LeafMatcher:
-                yield from _stored_blocks(matcher, base)
+                yield from _stored_blocks(_in_memory(matcher), base)
             else:
                 yield from _walked_blocks(matcher, base)
+
+
+def _in_memory(matcher: W3LeafMatcher) -> W3LeafMatcher:
+    """The same matcher over its term's postings read in one go: Whoosh reads each block's
+    length, header and data in several small reads, each a seek and a read of the file."""
+    length = matcher._length
+    if isinstance(length, tuple):  # Whoosh reads it from the term info as a 1-tuple
+        length = length[0]
+    data = matcher._postfile.get(matcher._startoffset, length)
+    return W3LeafMatcher(BufferFile(data), 0, length, matcher.format, term=matcher._term,
+                         byteids=matcher._byteids, scorer=matcher.scorer)
 
 
 def _stored_blocks(matcher: W3LeafMatcher, base: int):
