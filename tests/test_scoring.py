@@ -176,6 +176,22 @@ def test_facet_counts_by_value_equal_counts_post_by_post(service, monkeypatch):
     assert any(facets.count_values(gen, name, set(everything)) for name in gen.facet_keys())
 
 
+def test_month_counts_are_the_stored_dates_counted(service):
+    """The timeline's counts, from arrays, are the posts' stored dates counted one by one."""
+    from collections import Counter
+
+    gen = service._generation()
+    rng = __import__("random").Random(7)
+    everything = sorted(gen.every())
+    dated = 0
+    for docs in [set(everything)] + [set(rng.sample(everything, rng.randint(1, 40))) for _ in range(20)]:
+        expected = Counter(gen.searcher.stored_fields(doc)["date"][:7] for doc in docs
+                           if gen.searcher.stored_fields(doc).get("date"))
+        assert gen.month_counts(docs) == expected
+        dated += sum(expected.values())
+    assert dated > 100
+
+
 def test_more_like_this_finds_what_whooshs_more_like_finds(service, monkeypatch):
     from indexer.query import similar
 

@@ -23,10 +23,12 @@ def facet_values(gen: Generation, base: set[int], filter_docs: dict[str, set[int
                  request: SearchRequest) -> dict[str, list[FacetValue]]:
     """Each facet's values with their counts, ticked ones first included even when none match."""
     facets = {}
-    masks: dict[int, np.ndarray] = {}  # the same set of posts, counted for several facets
+    under: dict[frozenset[str], set[int]] = {}  # posts under each set of filters, made once
     for name in FILTER_FIELDS:
-        docs = intersect(base, [d for other, d in filter_docs.items() if other != name])
-        counts = count_values(gen, name, docs, masks)
+        others = frozenset(filter_docs) - {name}
+        if others not in under:
+            under[others] = intersect(base, [filter_docs[other] for other in others])
+        counts = count_values(gen, name, under[others])
         selected = {filter_key(name, value) for value in getattr(request, name)}
         labels = gen.facet_labels(name)
         listed = [FacetValue(labels.get(key) or key, count, key in selected) for key, count in counts.items()]
@@ -40,15 +42,12 @@ def facet_values(gen: Generation, base: set[int], filter_docs: dict[str, set[int
     return facets
 
 
-def count_values(gen: Generation, name: str, docs: set[int], masks: dict[int, np.ndarray] | None = None) -> Counter:
+def count_values(gen: Generation, name: str, docs: set[int]) -> Counter:
     """How many of `docs` have each value key of the facet."""
     if len(docs) < COUNT_BY_VALUE_FROM:
         doc_keys = gen.facet_keys()[name]
         return Counter(chain.from_iterable(doc_keys[docnum] for docnum in docs))
-    masks = {} if masks is None else masks
-    if id(docs) not in masks:
-        masks[id(docs)] = gen.mask(docs)
     pairs = gen.facet_pairs()[name]
-    counts = np.bincount(pairs.values[masks[id(docs)][pairs.docs]], minlength=len(pairs.keys))
+    counts = np.bincount(pairs.values[gen.mask(docs)[pairs.docs]], minlength=len(pairs.keys))
     found = np.flatnonzero(counts)
     return Counter(dict(zip(map(pairs.keys.__getitem__, found.tolist()), counts[found].tolist())))

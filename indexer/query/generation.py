@@ -92,9 +92,10 @@ class Generation:
         self._facet_pairs: dict[str, FacetPairs] = {}
         self._facet_labels: dict[str, dict[str, str]] = {}
         self._corrector: SpellingCorrector | None = None
-        self._months: list[str] | None = None
+        self._months: tuple[np.ndarray, list[str]] | None = None
         self._every: set[int] | None = None
         self._live_mask: np.ndarray | None = None
+        self._last_mask: tuple[set[int] | None, np.ndarray | None] = (None, None)
         self.word_frequencies: dict[tuple[str, bytes], float | None] = {}  # for more like this
         self._lengths: dict[str, bytes] = {}
         self._sort_keys: dict[str, list] = {}
@@ -181,12 +182,15 @@ class Generation:
         return self._facet_labels[name]
 
     def mask(self, docs: set[int]) -> np.ndarray:
-        """Whether each document number is in `docs`, as an array."""
+        """Whether each document number is in `docs`, as an array; the last set asked about is
+        remembered (by identity), as ranking, facets and the timeline ask about the same one."""
         if docs is self._every:
             return self.live_mask()
-        mask = np.zeros(self.searcher.doc_count_all(), dtype=bool)
-        mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
-        return mask
+        if self._last_mask[0] is not docs:
+            mask = np.zeros(self.searcher.doc_count_all(), dtype=bool)
+            mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+            self._last_mask = (docs, mask)
+        return self._last_mask[1]
 
     def corrector(self) -> SpellingCorrector:
         """Spelling corrections from this index's own words, built on first need."""
@@ -205,13 +209,23 @@ class Generation:
             self._sort_keys[field_name] = list(self.searcher.reader().column_reader(field_name))
         return self._sort_keys[field_name]
 
-    def months(self) -> list[str]:
-        """Each document's month of publication (`YYYY-MM`, "" if undated), for timelines,
-        read from the sortable date column."""
+    def months(self) -> tuple[np.ndarray, list[str]]:
+        """Each document's month of publication, for timelines, read from the sortable date
+        column: a number a document indexing a list of months (`YYYY-MM`; "" first, undated)."""
         if self._months is None:
-            self._months = [str(value)[:7] if value and value != NEWEST_KEY_MISSING else ""
-                            for value in self.sort_keys("newest_key")]
+            written = [str(value)[:7] if value and value != NEWEST_KEY_MISSING else ""
+                       for value in self.sort_keys("newest_key")]
+            names = [""] + sorted(set(written) - {""})
+            number = {name: at for at, name in enumerate(names)}
+            self._months = (np.array([number[month] for month in written], dtype=np.int32), names)
         return self._months
+
+    def month_counts(self, docs: set[int]) -> Counter:
+        """How many of `docs` were published in each month; undated ones are left out."""
+        numbers, names = self.months()
+        counts = np.bincount(numbers[self.mask(docs)], minlength=len(names))
+        found = np.flatnonzero(counts[1:]) + 1
+        return Counter(dict(zip(map(names.__getitem__, found.tolist()), counts[found].tolist())))
 
     def close(self) -> None:
         if self.searcher is not None:

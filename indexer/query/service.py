@@ -193,8 +193,7 @@ class SearchService:
 
     @staticmethod
     def _month_counts(gen: Generation, found: Found) -> Counter:
-        months = gen.months()
-        return Counter(months[docnum] for docnum in found.matching if months[docnum])
+        return gen.month_counts(found.matching)
 
     def _resolve(self, gen: Generation, request: SearchRequest) -> Found:
         """Which posts a request matches, as sets of document numbers, with any spelling
