@@ -115,6 +115,7 @@ class Generation:
     def warm(self) -> None:
         """Read what every search needs now, not on a user's first search."""
         self.every()
+        self.corrector()
         self.facet_keys()
         self.months()
         self.sort_keys("newest_key")
@@ -193,10 +194,12 @@ class Generation:
         return self._last_mask[1]
 
     def corrector(self) -> SpellingCorrector:
-        """Spelling corrections from this index's own words, built on first need."""
+        """Spelling corrections from this index's own words, built when the generation is warmed."""
         if self._corrector is None:
-            reader = self.searcher.reader()
-            counts = {_text(word): info.doc_frequency() for word, info in reader.iter_field(WORDS_FIELD)}
+            counts: Counter = Counter()  # each segment's words read in turn: a merged walk of
+            for leaf, _ in self.searcher.reader().leaf_readers():  # them all was ~10x slower
+                for word, info in leaf.iter_field(WORDS_FIELD):
+                    counts[_text(word)] += info.doc_frequency()
             names = [form for acronym in acronyms().values() for form in acronym.long_forms]
             names.extend(known_organisations())
             extra = {word.lower() for name in names for word in re.findall(r"\w+", name)}
