@@ -134,7 +134,7 @@ def measure_service(index_dir: Path, posts: int, queries: dict[str, list[list[Qu
     started = time.perf_counter()
     service = SearchService(index_dir)
     try:
-        service.status()  # opens the live generation, as a worker does on its first request
+        service.warm()  # opens and warms the live generation, as a server's worker does as it starts
         figures["open_ms"] = (time.perf_counter() - started) * 1000
         figures["rss_after_open_mb"] = rss_mb()
         figures["first_search_ms"] = timed(service.search, COLD_QUERY.request())

@@ -145,6 +145,27 @@ def test_phrase_matches_are_whooshs(service, monkeypatch):
     assert compared > 200 and found > 100
 
 
+def test_a_server_warms_the_places_of_the_commonest_words(segmented_index):
+    """What a server reads as it starts: the places of the body's commonest words, by Whoosh's
+    own count; and phrases then find what they found without it."""
+    from indexer.query import bounds
+
+    with SearchService(segmented_index) as service:
+        service.warm()
+        gen = service._generation()
+        commonest = [gen.schema["body"].from_bytes(word) for _, word in
+                     gen.searcher.reader().most_frequent_terms("body", 5)]
+        assert all(gen.postings._keys.peek(("body", word)) is not None for word in commonest)
+        warmed = {(word, other): bounds.bounded_docs(gen, wq.Phrase("body", [word, other]), Deadline(10))
+                  for word in commonest for other in commonest}
+    with SearchService(segmented_index) as cold:
+        gen = cold._generation()
+        assert gen.postings._keys.peek(("body", commonest[0])) is None
+        for (word, other), docs in warmed.items():
+            assert bounds.bounded_docs(gen, wq.Phrase("body", [word, other]), Deadline(10)) == docs
+    assert any(warmed.values())
+
+
 def test_field_lengths_are_whooshs(service):
     gen = service._generation()
     searcher = gen.searcher

@@ -78,9 +78,10 @@ class SearchService:
         return self._current
 
     def warm(self) -> None:
-        """Open the index and read what searches need now (a server does this as it starts)."""
+        """Open the index and read what searches need now, the commonest words' places too (a
+        server does this as it starts)."""
         with self._lock:
-            self._generation()
+            self._generation().warm_common_words()
 
     def follow(self, every: float = FOLLOW_EVERY) -> None:
         """From now on, open each new version of the index in the background as soon as it is
@@ -106,6 +107,11 @@ class SearchService:
         if live is None:
             return
         fresh = Generation.opened(live)
+        try:
+            fresh.warm_common_words()
+        except Exception:
+            fresh.close()
+            raise
         with self._lock:
             old, self._current, self._stamp = self._current, fresh, stamp
             if old is not None:
