@@ -18,7 +18,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector
 from whoosh.matching import ListMatcher
 
-from indexer.query.postings import DOC_SHIFT, phrase_starts
+from indexer.query.postings import docs_of, phrase_starts
 
 
 # Words all the wildcards, ranges and fuzzy terms of one query may stand for together (shared
@@ -147,7 +147,7 @@ def _phrase_docs(postings, field_name: str, words: list[str], deadline: Deadline
     for word in words:
         deadline.check()
         keys.append(postings.position_keys(field_name, word))
-    found = set(np.unique(phrase_starts(keys) >> DOC_SHIFT).tolist())
+    found = set(docs_of(phrase_starts(keys)).tolist())
     return found - postings.deleted() if postings.deleted() else found
 
 

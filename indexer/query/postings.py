@@ -31,6 +31,7 @@ KEEP_ARRAYS = 4_000_000  # postings kept as arrays of document numbers and weigh
 KEEP_POSITIONS = 24_000_000  # positions kept as arrays for phrases, over all terms (192 MB at most)
 DOC_SHIFT = 32  # a position key is the document number shifted up this far, plus the position
 POSITION_BITS = (1 << DOC_SHIFT) - 1
+MERGE_FROM = 8  # compare two arrays of places by merging once the shorter is an eighth as long
 PICKLED_LIST = b"\x80\x02]q\x00"  # how Whoosh's Positions format starts each posting's gaps
 WALKED_BLOCK = 128
 
@@ -287,10 +288,32 @@ def phrase_starts(keys: list[np.ndarray]) -> np.ndarray:
         others = keys[offset]
         if not len(starts) or not len(others):
             return starts[:0]
-        wanted = starts + offset
-        at = np.minimum(np.searchsorted(others, wanted), len(others) - 1)
-        starts = starts[others[at] == wanted]
+        starts = _in_both(starts + offset, others) - offset
     return starts
+
+
+def _in_both(few: np.ndarray, many: np.ndarray) -> np.ndarray:
+    """The values of `few` also in `many` (both ascending), ascending. Looked up one by one
+    when `few` is much the shorter; else both are merged (a stable sort of two sorted runs is
+    one merge) and the values that then stand twice are kept. (A word can stand twice at one
+    place, a joined compound beside its part, so repeats are dropped first.)"""
+    if len(few) * MERGE_FROM < len(many):
+        at = np.minimum(np.searchsorted(many, few), len(many) - 1)
+        return few[many[at] == few]
+    merged = np.concatenate((_once_each(few), _once_each(many)))
+    merged.sort(kind="stable")
+    return merged[1:][merged[1:] == merged[:-1]]
+
+
+def docs_of(keys: np.ndarray) -> np.ndarray:
+    """The document numbers of ascending position keys, once each."""
+    return _once_each(keys >> DOC_SHIFT)
+
+
+def _once_each(ascending: np.ndarray) -> np.ndarray:
+    if not len(ascending):
+        return ascending
+    return ascending[np.concatenate(([True], ascending[1:] != ascending[:-1]))]
 
 
 def length_bytes(reader, field_name: str) -> bytes:
