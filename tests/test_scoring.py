@@ -263,3 +263,26 @@ def test_snippets_are_whooshs_highlights(service):
             assert snippet(hit["body"], terms) == expected, (q, hit["id"])
             compared += bool(expected)
     assert compared > 300
+
+
+def test_a_lead_from_the_start_of_a_body_is_the_lead_of_the_whole_body():
+    """lead() reads only a body's start when that holds a lead's worth of words."""
+    import html
+    import random
+
+    from indexer.query.snippets import SNIPPET_CHARS, lead
+
+    def whole(body):  # the lead worked out from every word of the body
+        text = " ".join(body.split())
+        if len(text) > SNIPPET_CHARS:
+            text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+        return html.escape(text, quote=False)
+
+    rng = random.Random(4)
+    words = ["council", "a", "peer-challenge", "x" * 300, "<b>", "&", "Ofsted's"]
+    spaces = [" ", "  ", "\n\n", "\t", " " * 900]
+    bodies = ["", "short", " " * 2000 + "late words " * 30, "word" * 400]
+    bodies += ["".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randint(1, 120)))
+               for _ in range(300)]
+    for body in bodies:
+        assert lead(body) == whole(body), body[:80]

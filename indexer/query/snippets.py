@@ -18,6 +18,7 @@ from indexer.analysis import WORD_PATTERN, indexed_terms
 SNIPPET_CHARS = 240
 SENTENCE_REACH = 80  # how far a passage may stretch to reach its sentence's start or end
 SURROUND = 60  # characters of context before a passage's first match and after its last
+LEAD_READ = 4 * SNIPPET_CHARS  # characters of a body read for its lead, unless mostly spaces
 _WORD = re.compile(WORD_PATTERN)
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
 # Marked words with only a hyphen, a space or a small word between them are one lit term
@@ -187,8 +188,11 @@ def paragraphs(body: str) -> list[str]:
 
 
 def lead(body: str) -> str:
-    """The opening of a post, cut at a word: the snippet when no words matched."""
-    text = " ".join(body.split())
+    """The opening of a post, cut at a word: the snippet when no words matched. Only the start
+    of the body is read when it holds a lead's worth of words (a download has a lead a post)."""
+    text = " ".join(body[:LEAD_READ].split())  # always the start of the body's words so spaced
+    if len(text) <= SNIPPET_CHARS and len(body) > LEAD_READ:
+        text = " ".join(body.split())
     if len(text) > SNIPPET_CHARS:
         text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     return html.escape(text, quote=False)
