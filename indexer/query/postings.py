@@ -1,14 +1,17 @@
-"""A generation's postings and field lengths, read a block at a time, recent terms kept.
+"""A generation's postings, field lengths and word places, read a block at a time and kept.
 
 Walking Whoosh's matchers costs a few Python calls a posting, and at 20,000 posts a two-word
 search has ~8,000 matches: most of a search's time went there. Whoosh stores postings in blocks
-of up to 128 (document numbers, weights and positions, compressed); reading whole blocks is
-several times faster, and a search reads the same term more than once (its matching posts, its
-scores, a phrase's positions), as do searches after it. So each term's decoded blocks are kept,
-up to a bound, for the life of the generation (whose files never change).
+of up to 128 (document numbers, weights and positions, compressed); a term's postings are read
+in one go and parsed whole. What searches use is then kept, each up to a bound, for the life of
+the generation (whose files never change): the blocks as read, briefly; each term's document
+numbers and weights as numpy arrays (matching sets and scoring.py); and a phrase word's places
+as one sorted array of `document << 32 | position`, so a phrase is matched by comparing arrays
+in C (phrase_starts) instead of checking posts one by one.
 
-That reaches into Whoosh's block matcher (pinned as Whoosh-Reloaded 2.7.5); any other matcher is
-read through its public per-posting calls instead, and tests check both ways agree.
+That reaches into Whoosh's block matcher and its Positions encoding (pinned as Whoosh-Reloaded
+2.7.5); any other matcher or format is read through public per-posting calls instead, and tests
+check both ways agree with Whoosh.
 """
 from __future__ import annotations
 
