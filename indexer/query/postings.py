@@ -120,6 +120,7 @@ class Postings:
         self._arrays = _Kept(KEEP_ARRAYS)
         self._keys = _Kept(KEEP_POSITIONS)
         self.keep_positions = KEEP_POSITIONS
+        self.keep_arrays = KEEP_ARRAYS
         self._deleted: set[int] | None = None
 
     def term(self, field_name: str, text: str, keep: bool = True) -> TermPostings:
