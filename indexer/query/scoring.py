@@ -5,7 +5,8 @@ its nearness bonuses), and at 20,000 posts a search of two common words has ~8,0
 scoring them all was most of a results page's time, though only one page is shown.
 
 Here each match first gets a ceiling: BM25F (Whoosh's formula and statistics, B and K1) summed
-over every word of the query, read from postings a block at a time (postings.py). A phrase can
+over every word of the query, worked out for all of a word's posts at once with numpy from its
+postings as arrays (postings.py), in Whoosh's order of operations. A phrase can
 add no more than its words' scores, so no post can score above its ceiling. Posts are then
 scored exactly, as Whoosh would score them, in order of ceiling, until the page is full of posts
 that score at least the next ceiling: no post left unscored could reach the page. Exactly means
