@@ -302,7 +302,8 @@ def _in_both(few: np.ndarray, many: np.ndarray) -> np.ndarray:
     one merge) and the values that then stand twice are kept. (A word can stand twice at one
     place, a joined compound beside its part, so repeats are dropped first.)"""
     if len(few) * MERGE_FROM < len(many):
-        at = np.minimum(np.searchsorted(many, few), len(many) - 1)
+        at = np.searchsorted(many, few)
+        np.minimum(at, len(many) - 1, out=at)
         return few[many[at] == few]
     merged = np.concatenate((_once_each(few), _once_each(many)))
     merged.sort(kind="stable")
@@ -315,9 +316,14 @@ def docs_of(keys: np.ndarray) -> np.ndarray:
 
 
 def _once_each(ascending: np.ndarray) -> np.ndarray:
-    if not len(ascending):
+    """The array without repeats; itself when it has none (most have none, and copying an
+    array of millions of places was a good part of a phrase's time)."""
+    if len(ascending) < 2:
         return ascending
-    return ascending[np.concatenate(([True], ascending[1:] != ascending[:-1]))]
+    new = ascending[1:] != ascending[:-1]
+    if new.all():
+        return ascending
+    return ascending[np.concatenate(([True], new))]
 
 
 def length_bytes(reader, field_name: str) -> bytes:
