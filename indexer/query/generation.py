@@ -137,7 +137,7 @@ class Generation:
             for word, info in leaf.iter_field(field_name):
                 places[_text(word)] += info.weight()
                 posts[_text(word)] += info.doc_frequency()
-        room_for_places = self.postings.keep_positions // 2
+        room_for_places = self.postings.keep_positions * 3 // 4
         room_for_postings = self.postings.keep_arrays // 2
         for word, count in places.most_common(WARM_WORDS):
             if posts[word] <= room_for_postings:

@@ -31,7 +31,7 @@ from whoosh.util.numeric import length_to_byte
 
 KEEP_POSTINGS = 400_000  # postings kept as read, in blocks, over all terms (~40 MB at most)
 KEEP_ARRAYS = 4_000_000  # postings kept as arrays of document numbers and weights (48 MB at most)
-KEEP_POSITIONS = 24_000_000  # positions kept as arrays for phrases, over all terms (192 MB at most)
+KEEP_POSITIONS = 32_000_000  # positions kept as arrays for phrases, over all terms (256 MB at most)
 DOC_SHIFT = 32  # a position key is the document number shifted up this far, plus the position
 POSITION_BITS = (1 << DOC_SHIFT) - 1
 MERGE_FROM = 8  # compare two arrays of places by merging once the shorter is an eighth as long
