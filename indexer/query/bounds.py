@@ -13,12 +13,11 @@ import time
 from dataclasses import dataclass, field
 from itertools import islice
 
-import numpy as np
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector
 from whoosh.matching import ListMatcher
 
-from indexer.query.postings import docs_of, phrase_starts
+from indexer.query.postings import docs_of, phrase_starts, term_text
 
 
 # Words all the wildcards, ranges and fuzzy terms of one query may stand for together (shared
@@ -198,15 +197,7 @@ def _bounded_multiterm(q: wq.MultiTerm, reader, notices: list[str], cap: int) ->
     # come from postings, and it is ranked without scoring every match (scoring.py).
     if not words:
         return wq.NullQuery
-    return wq.Or([wq.Term(field_name, _text(word), boost=q.boost) for word in words])
-
-
-def _text(word):
-    """A word of the index as text (Whoosh's terms are bytes), or as it is if not text."""
-    try:
-        return word.decode("utf-8") if isinstance(word, bytes) else word
-    except UnicodeDecodeError:
-        return word
+    return wq.Or([wq.Term(field_name, term_text(word), boost=q.boost) for word in words])
 
 
 def _shown(q: wq.Query) -> str:

@@ -16,7 +16,7 @@ from indexer.query.matching import intersect
 from indexer.query.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
 from indexer.query.results import FacetValue
 
-COUNT_BY_VALUE_FROM = 1_000  # posts; from this many, each value's posts are counted as bits
+COUNT_BY_VALUE_FROM = 1_000  # posts; from this many, counted from the (post, value) arrays
 
 
 def facet_values(gen: Generation, base: set[int], filter_docs: dict[str, set[int]],

@@ -22,7 +22,7 @@ from whoosh import query as wq
 from indexer import store
 from indexer.organisations import known_organisations
 from indexer.query.parsing import make_parser
-from indexer.query.postings import Postings, length_bytes
+from indexer.query.postings import Postings, doc_numbers, length_bytes, term_text
 from indexer.query.request import FILTER_FIELDS
 from indexer.query.spelling import SpellingCorrector
 from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD, value_key
@@ -43,7 +43,7 @@ class FacetPairs:
     keys: list[str]
 
     def add(self, key: str, docs: set[int]) -> None:
-        self.docs.append(np.fromiter(docs, dtype=np.int32, count=len(docs)))
+        self.docs.append(doc_numbers(docs).astype(np.int32))
         self.values.append(np.full(len(docs), len(self.keys), dtype=np.int32))
         self.keys.append(key)
 
@@ -133,10 +133,9 @@ class Generation:
         before it serves from it; a one-off command does not."""
         places: Counter = Counter()
         posts: Counter = Counter()
-        for leaf, _ in self.searcher.reader().leaf_readers():
-            for word, info in leaf.iter_field(field_name):
-                places[_text(word)] += info.weight()
-                posts[_text(word)] += info.doc_frequency()
+        for word, info in self._each_word(field_name):
+            places[word] += info.weight()
+            posts[word] += info.doc_frequency()
         room_for_places = self.postings.keep_positions * 3 // 4
         room_for_postings = self.postings.keep_arrays // 2
         for word, count in places.most_common(WARM_WORDS):
@@ -156,9 +155,7 @@ class Generation:
     def live_mask(self) -> np.ndarray:
         """Whether each document number is a live post, as an array."""
         if self._live_mask is None:
-            every = self.every()
-            self._live_mask = np.zeros(self.searcher.doc_count_all(), dtype=bool)
-            self._live_mask[np.fromiter(every, dtype=np.int64, count=len(every))] = True
+            self._live_mask = self._mask_of(self.every())
         return self._live_mask
 
     def length_codes(self, field_name: str) -> np.ndarray:
@@ -213,23 +210,32 @@ class Generation:
         if docs is self._every:
             return self.live_mask()
         if self._last_mask[0] is not docs:
-            mask = np.zeros(self.searcher.doc_count_all(), dtype=bool)
-            mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
-            self._last_mask = (docs, mask)
+            self._last_mask = (docs, self._mask_of(docs))
         return self._last_mask[1]
+
+    def _mask_of(self, docs: set[int]) -> np.ndarray:
+        mask = np.zeros(self.searcher.doc_count_all(), dtype=bool)
+        mask[doc_numbers(docs)] = True
+        return mask
 
     def corrector(self) -> SpellingCorrector:
         """Spelling corrections from this index's own words, built when the generation is warmed."""
         if self._corrector is None:
-            counts: Counter = Counter()  # each segment's words read in turn: a merged walk of
-            for leaf, _ in self.searcher.reader().leaf_readers():  # them all was ~10x slower
-                for word, info in leaf.iter_field(WORDS_FIELD):
-                    counts[_text(word)] += info.doc_frequency()
+            counts: Counter = Counter()
+            for word, info in self._each_word(WORDS_FIELD):
+                counts[word] += info.doc_frequency()
             names = [form for acronym in acronyms().values() for form in acronym.long_forms]
             names.extend(known_organisations())
             extra = {word.lower() for name in names for word in re.findall(r"\w+", name)}
             self._corrector = SpellingCorrector(counts, extra)
         return self._corrector
+
+    def _each_word(self, field_name: str):
+        """(word, its term info) for each word of the field in each segment in turn, the same
+        word once a segment: a merged walk of all segments' words was ~10x slower."""
+        for leaf, _ in self.searcher.reader().leaf_readers():
+            for word, info in leaf.iter_field(field_name):
+                yield term_text(word), info
 
     def sort_keys(self, field_name: str) -> list:
         """Each document's value in a sortable column (newest_key, oldest_key), for date order."""
@@ -268,14 +274,10 @@ def _close_all(parts: list) -> None:
         part.close()
 
 
-def _text(term) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
-
-
 def _terms(reader, field_name: str) -> list[str]:
     if field_name not in reader.schema:
         return []
-    return [_text(term) for term in reader.lexicon(field_name)]
+    return [term_text(term) for term in reader.lexicon(field_name)]
 
 
 def _commonest_spellings(reader, field_name: str) -> dict[str, str]:
@@ -283,7 +285,7 @@ def _commonest_spellings(reader, field_name: str) -> dict[str, str]:
     counts: Counter = Counter()
     if field_name in reader.schema:
         for term, info in reader.iter_field(field_name):
-            counts[_text(term)] = info.doc_frequency()
+            counts[term_text(term)] = info.doc_frequency()
     labels: dict[str, str] = {}
     for label, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         labels.setdefault(value_key(label), label)

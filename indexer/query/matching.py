@@ -13,6 +13,7 @@ from whoosh import query as wq
 from indexer.query.bounds import TIME_LIMIT_NOTICE, Deadline, bounded_docs
 from indexer.query.generation import Generation
 from indexer.query.parsing import ParsedQuery
+from indexer.query.postings import doc_numbers
 from indexer.query.results import Correction
 
 # A query of this many concepts or fewer finds only the posts with all of them, when any post has
@@ -54,7 +55,7 @@ class TextMatch:
             size = max((max(docs) + 1 for docs in self.concept_docs if docs), default=0)
             self._counts = np.zeros(size, dtype=np.int32)
             for docs in self.concept_docs:
-                self._counts[np.fromiter(docs, dtype=np.int64, count=len(docs))] += 1
+                self._counts[doc_numbers(docs)] += 1
         return self._counts
 
 

@@ -119,9 +119,17 @@ class Postings:
         self._terms = _Kept(keep)
         self._arrays = _Kept(KEEP_ARRAYS)
         self._keys = _Kept(KEEP_POSITIONS)
-        self.keep_positions = KEEP_POSITIONS
-        self.keep_arrays = KEEP_ARRAYS
         self._deleted: set[int] | None = None
+
+    @property
+    def keep_positions(self) -> int:
+        """How many phrase places are kept, over all terms."""
+        return self._keys.bound
+
+    @property
+    def keep_arrays(self) -> int:
+        """How many postings are kept as arrays, over all terms."""
+        return self._arrays.bound
 
     def term(self, field_name: str, text: str, keep: bool = True) -> TermPostings:
         """The term's postings, decoded; kept for later searches unless `keep` is False (terms
@@ -258,12 +266,13 @@ def _stored_position_keys(blocks: list[Block]) -> np.ndarray:
         raise ValueError("a posting too short to hold positions")
     raw = np.frombuffer(b"".join(values), dtype=np.uint8)
     starts = np.cumsum(lengths) - lengths
-    heads = raw[starts[:, None] + np.arange(head)]
+    in_heads = starts[:, None] + np.arange(head)  # where each posting's count and header lie
+    heads = raw[in_heads]
     if not (heads[:, _INT_SIZE:] == np.frombuffer(PICKLED_LIST, dtype=np.uint8)).all():
         raise ValueError("positions not stored as a pickled list")
     per_posting = heads[:, :_INT_SIZE].astype(np.int64) @ (256 ** np.arange(_INT_SIZE - 1, -1, -1))
     keep = np.ones(len(raw), dtype=bool)
-    keep[(starts[:, None] + np.arange(head)).ravel()] = False
+    keep[in_heads.ravel()] = False
     last = starts + lengths - 1
     keep[last[raw[last] == ord(".")]] = False  # each posting's own end of pickle
     places = np.array(loads(b"\x80\x02]" + raw[keep].tobytes() + b"."), dtype=np.int64)
@@ -324,6 +333,19 @@ def _once_each(ascending: np.ndarray) -> np.ndarray:
     if new.all():
         return ascending
     return ascending[np.concatenate(([True], new))]
+
+
+def doc_numbers(docs: set[int]) -> np.ndarray:
+    """A set of document numbers as an array, for numpy's counts and masks."""
+    return np.fromiter(docs, dtype=np.int64, count=len(docs))
+
+
+def term_text(term):
+    """A term of the index as text (Whoosh's terms are bytes), or as it is if not text."""
+    try:
+        return term.decode("utf-8") if isinstance(term, bytes) else term
+    except UnicodeDecodeError:
+        return term
 
 
 def length_bytes(reader, field_name: str) -> bytes:

@@ -167,7 +167,7 @@ class SearchService:
         result = SearchResult(request, len(found.matching), hits, facets, found.suggestion,
                               found.notice(), found.correction)
         if not found.timed_out:  # the page's timeline, from the posts already matched
-            months = self._month_counts(gen, found)
+            months = gen.month_counts(found.matching)
             self._answers.put(_version(gen), ("months", request.with_changes(page=1)), months, _weight(months))
         return result, not found.timed_out
 
@@ -195,11 +195,7 @@ class SearchService:
 
     def _months(self, gen: Generation, request: SearchRequest) -> tuple[Counter, bool]:
         found = self._resolve(gen, request)
-        return self._month_counts(gen, found), not found.timed_out
-
-    @staticmethod
-    def _month_counts(gen: Generation, found: Found) -> Counter:
-        return gen.month_counts(found.matching)
+        return gen.month_counts(found.matching), not found.timed_out
 
     def _resolve(self, gen: Generation, request: SearchRequest) -> Found:
         """Which posts a request matches, as sets of document numbers, with any spelling
