@@ -72,20 +72,25 @@ def _page(service, request):
     return [(hit.id, round(hit.score, 6)) for hit in service.search(request).hits]
 
 
+def _parsed_queries(service, gen):
+    """(typed query, its Whoosh query) for each of QUERIES that parses to something."""
+    for q in QUERIES:
+        parsed = service._parse(gen, q)
+        if parsed.query is not None and parsed.query is not wq.NullQuery:
+            yield q, parsed.query
+
+
 def test_each_score_is_whooshs_score_of_that_post(service):
     gen = service._generation()
     checked = 0
-    for q in QUERIES:
-        parsed = service._parse(gen, q)
-        if parsed.query is None or parsed.query is wq.NullQuery:
-            continue
+    for q, query in _parsed_queries(service, gen):
         docs = set(gen.every())
-        top = top_scored(gen, parsed.query, docs, None, 20, Deadline(10))
+        top = top_scored(gen, query, docs, None, 20, Deadline(10))
         if top is None:
             continue
         ours = {doc: score for doc, score in top if score > 0}
         whoosh = {hit.docnum: hit.score for hit in gen.searcher.search(
-            wq.And([parsed.query, DocSet(set(ours), gen.searcher)]), limit=None)}
+            wq.And([query, DocSet(set(ours), gen.searcher)]), limit=None)}
         assert set(whoosh) == set(ours), q
         for doc, score in ours.items():
             assert whoosh[doc] == pytest.approx(score, rel=1e-9), q
@@ -251,13 +256,10 @@ def test_snippets_are_whooshs_highlights(service):
 
     gen = service._generation()
     compared = 0
-    for q in QUERIES:
-        parsed = service._parse(gen, q)
-        if parsed.query is None or parsed.query is wq.NullQuery:
-            continue
-        results = gen.searcher.search(parsed.query, limit=15)
+    for q, query in _parsed_queries(service, gen):
+        results = gen.searcher.search(query, limit=15)
         results.fragmenter, results.formatter = PassageFragmenter(), MarkFormatter()
-        terms = snippet_terms(gen, parsed.query)
+        terms = snippet_terms(gen, query)
         for hit in results:
             expected = hit.highlights("body", top=2)
             assert snippet(hit["body"], terms) == expected, (q, hit["id"])
