@@ -3,6 +3,8 @@
 Each field is counted under every filter but its own, so a ticked value never hides the rest.
 A few posts are counted post by post from each one's value keys. Many posts (a common word, or
 no words at all) are counted all at once by numpy, from arrays of every (post, value) pair.
+Values are listed most results first, then by label (years newest first), put in that order by
+numpy too: a facet can have thousands of values and a page shows the first hundred.
 """
 from __future__ import annotations
 
@@ -28,26 +30,52 @@ def facet_values(gen: Generation, base: set[int], filter_docs: dict[str, set[int
         others = frozenset(filter_docs) - {name}
         if others not in under:
             under[others] = intersect(base, [filter_docs[other] for other in others])
-        counts = count_values(gen, name, under[others])
-        selected = {filter_key(name, value) for value in getattr(request, name)}
-        labels = gen.facet_labels(name)
-        listed = [FacetValue(labels.get(key) or key, count, key in selected) for key, count in counts.items()]
-        for value in getattr(request, name):
-            key = filter_key(name, value)
-            if key not in counts:
-                listed.append(FacetValue(labels.get(key) or canonical_value(name, value), 0, True))
-                counts[key] = 0
-        order = (lambda v: (-int(v.value), )) if name == "year" else (lambda v: (-v.count, v.value.casefold()))
-        facets[name] = sorted(listed, key=order)
+        facets[name] = listed_values(gen, name, value_counts(gen, name, under[others]), getattr(request, name))
     return facets
+
+
+def listed_values(gen: Generation, name: str, counts: np.ndarray, ticked: tuple[str, ...]) -> list[FacetValue]:
+    """The facet's values with results, in listing order, and the ticked ones even without."""
+    pairs = gen.facet_pairs()[name]
+    labels, ranks = gen.facet_listing(name)
+    found = np.flatnonzero(counts)
+    if name == "year":
+        found = found[np.argsort(ranks[found], kind="stable")]
+    else:
+        found = found[np.lexsort((ranks[found], -counts[found]))]
+    listed = [FacetValue(labels[at], count, False)
+              for at, count in zip(found.tolist(), counts[found].tolist())]
+    if not ticked:
+        return listed
+    places = {at: place for place, at in enumerate(found.tolist())}
+    missing, seen = [], set()
+    for value in ticked:
+        key = filter_key(name, value)
+        at = pairs.index.get(key)
+        if at in places:
+            listed[places[at]] = FacetValue(labels[at], int(counts[at]), True)
+        elif key not in seen:
+            seen.add(key)
+            missing.append(FacetValue(gen.facet_labels(name).get(key) or canonical_value(name, value), 0, True))
+    if not missing:
+        return listed
+    order = (lambda v: -int(v.value)) if name == "year" else (lambda v: (-v.count, v.value.casefold()))
+    return sorted(listed + missing, key=order)
+
+
+def value_counts(gen: Generation, name: str, docs: set[int]) -> np.ndarray:
+    """How many of `docs` have each value of the facet, by the value's place in its keys."""
+    pairs = gen.facet_pairs()[name]
+    if len(docs) < COUNT_BY_VALUE_FROM:
+        doc_keys = gen.facet_keys()[name]
+        places = [pairs.index[key] for key in chain.from_iterable(doc_keys[docnum] for docnum in docs)]
+        return np.bincount(np.array(places, dtype=np.int64), minlength=len(pairs.keys))
+    return np.bincount(pairs.values[gen.mask(docs)[pairs.docs]], minlength=len(pairs.keys))
 
 
 def count_values(gen: Generation, name: str, docs: set[int]) -> Counter:
     """How many of `docs` have each value key of the facet."""
-    if len(docs) < COUNT_BY_VALUE_FROM:
-        doc_keys = gen.facet_keys()[name]
-        return Counter(chain.from_iterable(doc_keys[docnum] for docnum in docs))
-    pairs = gen.facet_pairs()[name]
-    counts = np.bincount(pairs.values[gen.mask(docs)[pairs.docs]], minlength=len(pairs.keys))
+    keys = gen.facet_pairs()[name].keys
+    counts = value_counts(gen, name, docs)
     found = np.flatnonzero(counts)
-    return Counter(dict(zip(map(pairs.keys.__getitem__, found.tolist()), counts[found].tolist())))
+    return Counter(dict(zip(map(keys.__getitem__, found.tolist()), counts[found].tolist())))

@@ -12,7 +12,7 @@ import logging
 import weakref
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +41,7 @@ class FacetPairs:
     docs: "list | np.ndarray"
     values: "list | np.ndarray"  # the index in `keys` of each pair's value
     keys: list[str]
+    index: dict[str, int] = field(default_factory=dict)  # each key's place in `keys`
 
     def add(self, key: str, docs: set[int]) -> None:
         self.docs.append(doc_numbers(docs).astype(np.int32))
@@ -50,7 +51,8 @@ class FacetPairs:
     def packed(self) -> "FacetPairs":
         if not self.keys:
             return FacetPairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), [])
-        return FacetPairs(np.concatenate(self.docs), np.concatenate(self.values), self.keys)
+        return FacetPairs(np.concatenate(self.docs), np.concatenate(self.values), self.keys,
+                          {key: at for at, key in enumerate(self.keys)})
 
 
 class Generation:
@@ -94,6 +96,7 @@ class Generation:
         self._facet_keys: dict[str, list[tuple[str, ...]]] | None = None
         self._facet_pairs: dict[str, FacetPairs] = {}
         self._facet_labels: dict[str, dict[str, str]] = {}
+        self._facet_listing: dict[str, tuple[list[str], np.ndarray]] = {}
         self._corrector: SpellingCorrector | None = None
         self._months: tuple[np.ndarray, list[str]] | None = None
         self._every: set[int] | None = None
@@ -119,7 +122,8 @@ class Generation:
         """Read what every search needs now, not on a user's first search."""
         self.every()
         self.corrector()
-        self.facet_keys()
+        for name in FILTER_FIELDS:
+            self.facet_listing(name)
         self.months()
         self.sort_keys("newest_key")
         for field_name in TEXT_FIELDS:
@@ -203,6 +207,21 @@ class Generation:
         """The spelling most posts use of each of a facet's value keys."""
         self.facet_keys()
         return self._facet_labels[name]
+
+    def facet_listing(self, name: str) -> tuple[list[str], np.ndarray]:
+        """Each of a facet's value keys as shown (its label), and its place among values with
+        as many results: by label, or for years newest first."""
+        if name not in self._facet_listing:
+            keys, spellings = self.facet_pairs()[name].keys, self.facet_labels(name)
+            labels = [spellings.get(key) or key for key in keys]
+            if name == "year":
+                place = lambda at: (0, -int(labels[at]), at) if labels[at].isdigit() else (1, 0, at)  # noqa: E731
+            else:
+                place = lambda at: (labels[at].casefold(), at)  # noqa: E731
+            ranks = np.empty(len(keys), dtype=np.int64)
+            ranks[sorted(range(len(keys)), key=place)] = np.arange(len(keys))
+            self._facet_listing[name] = (labels, ranks)
+        return self._facet_listing[name]
 
     def mask(self, docs: set[int]) -> np.ndarray:
         """Whether each document number is in `docs`, as an array; the last set asked about is
