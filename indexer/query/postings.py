@@ -47,7 +47,6 @@ class Block:
     ids: "tuple | list"  # document numbers within the segment, ascending
     weights: "tuple | list"
     values: "tuple | list"  # each posting's encoded positions
-    last: int  # the highest id, to skip the block without reading it again
 
 
 class TermPostings:
@@ -57,21 +56,6 @@ class TermPostings:
         self.blocks = blocks
         self.size = sum(len(block.ids) for block in blocks)
         self._decode = decode
-        self._lasts = [block.base + block.last for block in blocks]
-
-    def positions(self, docs: list[int]) -> dict[int, list[int]]:
-        """The term's positions in each of `docs` that has it, decoded for those posts alone."""
-        blocks, lasts, found = self.blocks, self._lasts, {}
-        for doc in docs:
-            at = bisect_left(lasts, doc)
-            if at == len(blocks):
-                continue
-            block = blocks[at]
-            local = doc - block.base
-            i = bisect_left(block.ids, local)
-            if i < len(block.ids) and block.ids[i] == local:
-                found[doc] = list(self._decode(block.values[i]))
-        return found
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (ascending, deleted posts included) and weights, as arrays."""
@@ -152,12 +136,11 @@ class Postings:
         return self._keys.get((field_name, text), lambda: _position_keys(self.term(field_name, text)), len)
 
     def positions(self, field_name: str, text: str, docs: list[int]) -> dict[int, list[int]]:
-        """The term's positions in each of `docs` that has it: from its places when they are
-        kept, else from its postings for those posts alone (nearness scores want a page's worth
-        of posts, not every place of a common word)."""
-        keys = self._keys.peek((field_name, text))
-        if keys is None:
-            return self.term(field_name, text).positions(docs)
+        """The term's positions in each of `docs` that has it, from its places. Nearness scores
+        want a page's worth of posts, but the places are made for all and kept: they take a
+        tenth of the room of the postings they come from, and the next search with the word
+        needs them again (reading its postings again was a fifth of a search's time)."""
+        keys = self.position_keys(field_name, text)
         firsts = np.asarray(docs, dtype=np.int64) << DOC_SHIFT
         starts = np.searchsorted(keys, firsts).tolist()
         ends = np.searchsorted(keys, firsts + (1 << DOC_SHIFT)).tolist()
@@ -209,7 +192,7 @@ def _stored_blocks(matcher: W3LeafMatcher, base: int):
         matcher._read_ids()
         matcher._read_weights()
         matcher._read_values()
-        yield Block(base, matcher._ids, matcher._weights, matcher._values, matcher.block_max_id())
+        yield Block(base, matcher._ids, matcher._weights, matcher._values)
         matcher._next_block()
 
 
@@ -220,11 +203,11 @@ def _walked_blocks(matcher, base: int):
         weights.append(matcher.weight())
         values.append(matcher.value())
         if len(ids) == WALKED_BLOCK:
-            yield Block(base, ids, weights, values, ids[-1])
+            yield Block(base, ids, weights, values)
             ids, weights, values = [], [], []
         matcher.next()
     if ids:
-        yield Block(base, ids, weights, values, ids[-1])
+        yield Block(base, ids, weights, values)
 
 
 def _decoder(reader, field_name: str):
