@@ -113,11 +113,10 @@ def test_block_postings_agree_with_whooshs_matchers(service):
             expected[matcher.id()] = matcher.value_as("positions")
             matcher.next()
         assert postings.doc_ids(field, text) == set(expected)
-        assert postings.positions(field, text, sorted(expected)) == expected  # from postings
+        assert postings.positions(field, text, sorted(expected)) == expected  # places made
         assert postings.positions(field, text, [max(expected) + 1]) == {}
-        postings.position_keys(field, text)
-        assert postings.positions(field, text, sorted(expected)) == expected  # from places kept
-        assert postings.positions(field, text, [max(expected) + 1]) == {}
+        assert postings.positions(field, text, sorted(expected)[::3]) == \
+            {doc: expected[doc] for doc in sorted(expected)[::3]}  # places kept
     assert len(postings._terms) < len(terms)
 
 
@@ -200,6 +199,31 @@ def test_facet_counts_by_value_equal_counts_post_by_post(service, monkeypatch):
             by_post = facets.count_values(gen, name, docs)
             assert by_value == by_post
     assert any(facets.count_values(gen, name, set(everything)) for name in gen.facet_keys())
+
+
+def test_facet_values_are_listed_most_results_first_then_by_label(service):
+    """Values put in order by numpy are in the order a plain sort of the counts gives (most
+    results, then label; years newest first), ticked values marked and kept even at 0."""
+    from indexer.query import facets
+    from indexer.query.request import filter_key
+
+    gen = service._generation()
+    rng = __import__("random").Random(6)
+    everything = sorted(gen.every())
+    for _ in range(30):
+        docs = set(rng.sample(everything, rng.randint(1, len(everything))))
+        for name in gen.facet_keys():
+            labels, keys = gen.facet_labels(name), gen.facet_pairs()[name].keys
+            ticked = tuple(labels.get(key) or key for key in rng.sample(keys, min(len(keys), rng.randint(0, 2))))
+            ticked += ("no such value",) if name != "year" and rng.random() < 0.3 else ()
+            counts = facets.count_values(gen, name, docs)
+            chosen = {filter_key(name, value) for value in ticked}
+            expected = [(labels.get(key) or key, count, key in chosen) for key, count in counts.items()]
+            expected += [(labels.get(key) or value, 0, True) for key, value in
+                         {filter_key(name, value): value for value in ticked}.items() if key not in counts]
+            order = (lambda v: -int(v[0])) if name == "year" else (lambda v: (-v[1], v[0].casefold()))
+            listed = facets.listed_values(gen, name, facets.value_counts(gen, name, docs), ticked)
+            assert [(v.value, v.count, v.selected) for v in listed] == sorted(expected, key=order), name
 
 
 def test_month_counts_are_the_stored_dates_counted(service):
@@ -288,3 +312,55 @@ def test_a_lead_from_the_start_of_a_body_is_the_lead_of_the_whole_body():
                for _ in range(300)]
     for body in bodies:
         assert lead(body) == whole(body), body[:80]
+
+
+def test_snippets_are_whooshs_highlights_for_any_text(service):
+    """On made-up posts (compounds, acronyms, stop words, long gaps and long words, matches at
+    the edges or nowhere) the passages are still exactly what Whoosh's highlighter gives."""
+    import random
+
+    from whoosh import highlight
+
+    from indexer.analysis import indexed_terms
+    from indexer.query.snippets import MarkFormatter, PassageFragmenter, snippet
+
+    analyzer = service._generation().schema["body"].analyzer
+    words = ["council", "councils", "sector-led", "led", "peer", "peer-challenge", "SEND", "send",
+             "well-being", "wellbeing", "Ofsted's", "the", "of", "and", "a", "organization", "x" * 70,
+             "2024", "improvement", "co-operate", "DfE", "schools", "it's", "well", "being"]
+    gaps = [" ", " ", " ", ", ", ". ", ".\n\n", " - ", "-" * 90 + " ", " " * 150, "? ", "…"]
+    rng = random.Random(12)
+    compared = 0
+    for _ in range(400):
+        text = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randint(0, 160)))
+        chosen = rng.sample(words, rng.randint(1, 3))
+        terms = frozenset(term for word in chosen for term, *_ in indexed_terms(word)
+                          if rng.random() < 0.8)
+        tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
+        tokens = highlight.Highlighter()._merge_matched_tokens(highlight.set_matched_filter(tokens, terms))
+        fragments = highlight.top_fragments(PassageFragmenter().fragment_tokens(text, tokens), 2,
+                                            highlight.BasicFragmentScorer(), highlight.FIRST, minscore=1)
+        expected = MarkFormatter().format(fragments)
+        assert snippet(text, terms) == expected, (text, terms)
+        compared += bool(expected)
+    assert compared > 200
+
+
+def test_written_words_give_the_terms_their_analysis_gives_even_past_their_bound():
+    """The words a snippet lights are those whose own analysis gives a query term, however many
+    words were learnt before (a small bound makes it start afresh often)."""
+    import random
+
+    from indexer.analysis import indexed_terms
+    from indexer.query.snippets import WrittenWords
+
+    rng = random.Random(3)
+    vocabulary = ["council", "Councils", "sector-led", "SEND", "send", "well-being", "the", "DfE",
+                  "organization", "peer", "peers", "co-operate", "Ofsted's"] + [f"w{n}" for n in range(40)]
+    for limit in (5, 1_000):
+        written = WrittenWords(limit=limit)
+        for _ in range(200):
+            words = set(rng.sample(vocabulary, rng.randint(1, 20)))
+            terms = frozenset(term for word in rng.sample(vocabulary, 3) for term, *_ in indexed_terms(word))
+            expected = {word for word in words if any(term in terms for term, *_ in indexed_terms(word))}
+            assert written.giving(words, terms) == expected

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left
+from bisect import bisect_right
+from itertools import accumulate
 
 from whoosh import highlight
 from whoosh.analysis import Token
@@ -19,7 +20,7 @@ SNIPPET_CHARS = 240
 SENTENCE_REACH = 80  # how far a passage may stretch to reach its sentence's start or end
 SURROUND = 60  # characters of context before a passage's first match and after its last
 LEAD_READ = 4 * SNIPPET_CHARS  # characters of a body read for its lead, unless mostly spaces
-_WORD = re.compile(WORD_PATTERN)
+_WORD_SPLIT = re.compile(f"({WORD_PATTERN})")  # a group: split() keeps the words
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
 # Marked words with only a hyphen, a space or a small word between them are one lit term
 # ("sector-led", "special educational needs and disabilities").
@@ -81,6 +82,36 @@ def _sentence_end(text: str, end: int) -> int:
     return match.start() if match.group() == "\n" else match.end()
 
 
+class WrittenWords:
+    """Which written words give each index term, learnt from the posts' words as snippets are
+    made. Finding a post's lit words is then a few set operations, where analysing each of its
+    distinct words again (some 300 a post) was most of a snippet's time. Bounded: once it
+    knows `limit` words it starts afresh."""
+
+    def __init__(self, limit: int = 200_000):
+        self.limit = limit
+        self._known: set[str] = set()
+        self._by_term: dict[str, set[str]] = {}
+
+    def giving(self, words: set[str], terms: frozenset[str]) -> set[str]:
+        """Those of `words` that give any of `terms`."""
+        new = words - self._known
+        if new:
+            if len(self._known) + len(new) > self.limit:
+                self._known, self._by_term = set(), {}  # replaced, not cleared: other threads may read
+                new = words
+            by_term = self._by_term
+            for word in new:
+                for term, *_ in indexed_terms(word):
+                    by_term.setdefault(term, set()).add(word)
+            self._known |= new  # after by_term: a word known is always a word placed
+        by_term = self._by_term
+        return {word for term in terms for word in by_term.get(term, ()) if word in words}
+
+
+_WRITTEN = WrittenWords()
+
+
 def snippet(text: str, terms: frozenset[str], top: int = 2) -> str:
     """Passages of a post with the terms marked: what Whoosh's highlighter gives for a hit
     (analyse the text, mark matched tokens, merge overlapping ones, cut passages around them,
@@ -101,11 +132,23 @@ def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
     """The passages Whoosh's ContextFragmenter cuts from the text's tokens (the index's tokens,
     stop words too, matched ones marked and those that overlap merged, as Whoosh's
     set_matched_filter and _merge_matched_tokens leave them), worked out without making a Token
-    a word. The fragmenter's queue of recent token starts is a plain list: a start is still
-    queued while within SURROUND of the last unmatched end, so an unmatched token outside a
-    passage, most of them, costs one append."""
+    a word.
+
+    Outside a passage an unmatched token only matters for where the next passage starts: the
+    first token starting within SURROUND of the last one's end. So the words (split out in one
+    C call) are checked for matches first, and long runs of words outside passages are stepped
+    over to just before the next matched word: most of a post, most of the time."""
+    parts = _WORD_SPLIT.split(text)  # gaps and words, alternating
+    words = parts[1::2]
+    edges = list(accumulate(map(len, parts)))  # word i starts at edges[2i] and ends at edges[2i + 1]
+    lit = _WRITTEN.giving(set(words), terms)
+    if not lit:
+        return []
+    hits = [at for at, word in enumerate(words) if word in lit]
+    ends = edges[1::2]
+
     fragments: list[highlight.Fragment] = []
-    starts: list[int] = []  # unmatched token starts since the last passage
+    starts: list[int] = []  # unmatched token starts since the last passage (or the last step over)
     last_end = 0  # where the last of them ends
     first, countdown, matches, length, end_at = None, -1, [], 0, None
 
@@ -122,10 +165,9 @@ def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
         elif matched:
             countdown = SURROUND
             if first is None:
-                at = bisect_left(starts, last_end - SURROUND)
-                if at < len(starts):
-                    first = starts[at]
-                else:
+                reach = last_end - SURROUND  # Whoosh's queue keeps starts from the first within reach
+                first = next((queued for queued in starts if queued >= reach), None)
+                if first is None:
                     first = start
                     countdown += SURROUND
             token = Token(positions=False, chars=True, removestops=False, mode="index")
@@ -139,9 +181,20 @@ def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
                 starts, first, matches, length = [], None, [], 0
 
     merged = None  # matched tokens that overlap, as one: [start, end, text]
-    for match in _WORD.finditer(text):
-        offset = match.start()
-        for term, begin, finish, _ in indexed_terms(match.group()):
+    at, next_hit = 0, 0
+    while at < len(words):
+        if merged is None and countdown < 0:  # outside any passage
+            while next_hit < len(hits) and hits[next_hit] < at:
+                next_hit += 1
+            if next_hit == len(hits):
+                break  # no match left: the rest would only queue starts
+            hit = hits[next_hit]
+            if hit > at:  # step over words ending before the reach of the hit's queue
+                nearest = bisect_right(ends, ends[hit - 1] - SURROUND, at, hit - 1)
+                if nearest > at:
+                    starts, at = [], nearest
+        offset = edges[2 * at]
+        for term, begin, finish, _ in indexed_terms(words[at]):
             start, end = offset + begin, offset + finish
             if term not in terms:
                 if merged is None and countdown < 0:  # outside any passage: queue its start
@@ -162,6 +215,7 @@ def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
                 take(*merged, True)
                 merged = None
                 take(start, end, term, True)
+        at += 1
     if merged is not None:
         take(*merged, True)
     if matches:
