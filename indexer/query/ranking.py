@@ -51,7 +51,9 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
             snippet = " ".join(passages(body, body_terms).split())
             title = highlight_text(stored.get("title", ""), title_terms, gen.schema["title"].analyzer)
         score = score * text.coverage(docnum) ** COVERAGE_POWER if scored and score is not None else None
-        hits.append(Hit(stored_document(stored), snippet or lead(body), score, title))
+        if limit is not None and not snippet:
+            snippet = lead(body)
+        hits.append(Hit(stored_document(stored), snippet, score, title))
     return hits
 
 
