@@ -170,6 +170,29 @@ def test_a_server_warms_the_places_of_the_commonest_words(segmented_index):
     assert any(warmed.values())
 
 
+def test_places_made_for_nearness_never_push_out_a_phrases(service, monkeypatch):
+    """Nearness scores keep the places they make apart from phrases' (the warmed common words),
+    and a phrase then takes a word's places from there rather than reading them again."""
+    gen = service._generation()
+    reader = gen.searcher.reader()
+    words = [gen.schema["body"].from_bytes(word) for _, word in reader.most_frequent_terms("body", 12)]
+    postings = Postings(reader)
+    postings._near_keys.bound = 1  # room for one word's places at a time
+    made = []
+    make = postings._made_keys
+    monkeypatch.setattr(postings, "_made_keys", lambda key: made.append(key) or make(key))
+    phrase_places = postings.position_keys("body", words[0])
+    docs = sorted(gen.every())
+    for word in words[1:]:
+        expected = postings.positions("body", word, docs)
+        assert expected and all(positions == sorted(positions) for positions in expected.values())
+    assert postings._keys.peek(("body", words[0])) is phrase_places
+    assert len(postings._keys) == 1 and len(postings._near_keys) == 1
+    postings.position_keys("body", words[-1])  # the last word's, made for nearness: not made again
+    assert made == [("body", word) for word in words]
+    assert postings.positions("body", words[-1], docs) == expected
+
+
 def test_field_lengths_are_whooshs(service):
     gen = service._generation()
     searcher = gen.searcher

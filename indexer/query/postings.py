@@ -5,9 +5,9 @@ search has ~8,000 matches: most of a search's time went there. Whoosh stores pos
 of up to 128 (document numbers, weights and positions, compressed); a term's postings are read
 in one go and parsed whole. What searches use is then kept, each up to a bound, for the life of
 the generation (whose files never change): the blocks as read, briefly; each term's document
-numbers and weights as numpy arrays (matching sets and scoring.py); and a phrase word's places
-as one sorted array of `document << 32 | position`, so a phrase is matched by comparing arrays
-in C (phrase_starts) instead of checking posts one by one.
+numbers and weights as numpy arrays (matching sets and scoring.py); and a word's places as one
+sorted array of `document << 32 | position`, so a phrase is matched by comparing arrays in C
+(phrase_starts) instead of checking posts one by one, and nearness scores look places up.
 
 That reaches into Whoosh's block matcher and its Positions encoding (pinned as Whoosh-Reloaded
 2.7.5); any other matcher or format is read through public per-posting calls instead, and tests
@@ -32,6 +32,8 @@ from whoosh.util.numeric import length_to_byte
 KEEP_POSTINGS = 400_000  # postings kept as read, in blocks, over all terms (~40 MB at most)
 KEEP_ARRAYS = 4_000_000  # postings kept as arrays of document numbers and weights (48 MB at most)
 KEEP_POSITIONS = 32_000_000  # positions kept as arrays for phrases, over all terms (256 MB at most)
+KEEP_NEAR_POSITIONS = 8_000_000  # and for nearness scores alone (64 MB at most), apart, so that
+# the many words searched for do not push out the common words phrases need
 DOC_SHIFT = 32  # a position key is the document number shifted up this far, plus the position
 POSITION_BITS = (1 << DOC_SHIFT) - 1
 MERGE_FROM = 8  # compare two arrays of places by merging once the shorter is an eighth as long
@@ -103,6 +105,7 @@ class Postings:
         self._terms = _Kept(keep)
         self._arrays = _Kept(KEEP_ARRAYS)
         self._keys = _Kept(KEEP_POSITIONS)
+        self._near_keys = _Kept(KEEP_NEAR_POSITIONS)
         self._deleted: set[int] | None = None
 
     @property
@@ -133,14 +136,22 @@ class Postings:
         """Every place the term stands, as `document number << DOC_SHIFT | position`, ascending
         (deleted posts included). A phrase is then matched by comparing whole arrays in C,
         where checking its posts one by one in Python took most of a phrase search's time."""
-        return self._keys.get((field_name, text), lambda: _position_keys(self.term(field_name, text)), len)
+        key = (field_name, text)
+        made = self._near_keys.peek(key)  # made for nearness scores already: kept from now on here
+        return self._keys.get(key, lambda: made if made is not None else self._made_keys(key), len)
+
+    def _made_keys(self, key: tuple[str, str]) -> np.ndarray:
+        return _position_keys(self.term(*key))
 
     def positions(self, field_name: str, text: str, docs: list[int]) -> dict[int, list[int]]:
         """The term's positions in each of `docs` that has it, from its places. Nearness scores
         want a page's worth of posts, but the places are made for all and kept: they take a
         tenth of the room of the postings they come from, and the next search with the word
         needs them again (reading its postings again was a fifth of a search's time)."""
-        keys = self.position_keys(field_name, text)
+        key = (field_name, text)
+        keys = self._keys.peek(key)
+        if keys is None:
+            keys = self._near_keys.get(key, lambda: self._made_keys(key), len)
         firsts = np.asarray(docs, dtype=np.int64) << DOC_SHIFT
         starts = np.searchsorted(keys, firsts).tolist()
         ends = np.searchsorted(keys, firsts + (1 << DOC_SHIFT)).tolist()
