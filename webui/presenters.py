@@ -61,7 +61,7 @@ def facet_groups(result: SearchResult) -> list[FacetGroup]:
         values = result.facets.get(name, [])
         if not values:
             continue
-        listed = values[:FACET_LISTED] + [v for v in values[FACET_LISTED:] if v.selected]
+        listed = values[:FACET_LISTED] + values.selected_from(FACET_LISTED)
         options = [
             FacetOption(v.value, v.count, v.selected, _unique_id(f"{name}-{v.value}", used_ids))
             for v in listed

@@ -16,13 +16,13 @@ import numpy as np
 from indexer.query.generation import Generation
 from indexer.query.matching import intersect
 from indexer.query.request import FILTER_FIELDS, SearchRequest, canonical_value, filter_key
-from indexer.query.results import FacetValue
+from indexer.query.results import FacetValue, FacetValues
 
 COUNT_BY_VALUE_FROM = 1_000  # posts; from this many, counted from the (post, value) arrays
 
 
 def facet_values(gen: Generation, base: set[int], filter_docs: dict[str, set[int]],
-                 request: SearchRequest) -> dict[str, list[FacetValue]]:
+                 request: SearchRequest) -> dict[str, FacetValues]:
     """Each facet's values with their counts, ticked ones first included even when none match."""
     facets = {}
     under: dict[frozenset[str], set[int]] = {}  # posts under each set of filters, made once
@@ -34,7 +34,7 @@ def facet_values(gen: Generation, base: set[int], filter_docs: dict[str, set[int
     return facets
 
 
-def listed_values(gen: Generation, name: str, counts: np.ndarray, ticked: tuple[str, ...]) -> list[FacetValue]:
+def listed_values(gen: Generation, name: str, counts: np.ndarray, ticked: tuple[str, ...]) -> FacetValues:
     """The facet's values with results, in listing order, and the ticked ones even without."""
     pairs = gen.facet_pairs()[name]
     labels, ranks = gen.facet_listing(name)
@@ -43,24 +43,18 @@ def listed_values(gen: Generation, name: str, counts: np.ndarray, ticked: tuple[
         found = found[np.argsort(ranks[found], kind="stable")]
     else:
         found = found[np.lexsort((ranks[found], -counts[found]))]
-    listed = [FacetValue(labels[at], count, False)
-              for at, count in zip(found.tolist(), counts[found].tolist())]
-    if not ticked:
-        return listed
-    places = {at: place for place, at in enumerate(found.tolist())}
-    missing, seen = [], set()
+    order = found.tolist()
+    ticked_keys: dict[str, str] = {}
     for value in ticked:
-        key = filter_key(name, value)
-        at = pairs.index.get(key)
-        if at in places:
-            listed[places[at]] = FacetValue(labels[at], int(counts[at]), True)
-        elif key not in seen:
-            seen.add(key)
-            missing.append(FacetValue(gen.facet_labels(name).get(key) or canonical_value(name, value), 0, True))
+        ticked_keys.setdefault(filter_key(name, value), value)
+    chosen = frozenset(pairs.index[key] for key in ticked_keys if key in pairs.index)
+    listed = FacetValues(labels, order, counts[found].tolist(), chosen)
+    missing = [FacetValue(gen.facet_labels(name).get(key) or canonical_value(name, value), 0, True)
+               for key, value in ticked_keys.items() if key not in pairs.index or not counts[pairs.index[key]]]
     if not missing:
         return listed
-    order = (lambda v: -int(v.value)) if name == "year" else (lambda v: (-v.count, v.value.casefold()))
-    return sorted(listed + missing, key=order)
+    by = (lambda v: -int(v.value)) if name == "year" else (lambda v: (-v.count, v.value.casefold()))
+    return FacetValues.of(sorted(list(listed) + missing, key=by))
 
 
 def value_counts(gen: Generation, name: str, docs: set[int]) -> np.ndarray:

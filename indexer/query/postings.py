@@ -153,10 +153,18 @@ class Postings:
         if keys is None:
             keys = self._near_keys.get(key, lambda: self._made_keys(key), len)
         firsts = np.asarray(docs, dtype=np.int64) << DOC_SHIFT
-        starts = np.searchsorted(keys, firsts).tolist()
-        ends = np.searchsorted(keys, firsts + (1 << DOC_SHIFT)).tolist()
-        return {doc: (keys[start:end] & POSITION_BITS).tolist()
-                for doc, start, end in zip(docs, starts, ends) if end > start}
+        starts = np.searchsorted(keys, firsts)
+        counts = np.searchsorted(keys, firsts + (1 << DOC_SHIFT)) - starts
+        # Every wanted place in one array, made a list once: a list a post was most of the time here.
+        ends = np.cumsum(counts)
+        taken = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - counts), counts)
+        places = (keys[taken] & POSITION_BITS).tolist()
+        found, at = {}, 0
+        for doc, count in zip(docs, counts.tolist()):
+            if count:
+                found[doc] = places[at:at + count]
+                at += count
+        return found
 
     def doc_ids(self, field_name: str, text: str, keep: bool = True) -> set[int]:
         """Every live document number with the term."""

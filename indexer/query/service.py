@@ -27,7 +27,8 @@ from indexer.query.matching import Found, TextMatch, base_of, intersect, text_ma
 from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse_user_query
 from indexer.query.ranking import page, ranked, text_terms
 from indexer.query.request import FILTER_FIELDS, SearchRequest
-from indexer.query.results import Correction, DocumentPage, FacetValue, IndexStatus, IndexUnavailable, SearchResult
+from indexer.query.results import (Correction, DocumentPage, FacetValue, FacetValues, IndexStatus, IndexUnavailable,
+                                   SearchResult)
 from indexer.query.similar import more_like
 from indexer.query.snippets import escaped, highlight_text, paragraphs
 from indexer.schema import stored_document
@@ -158,7 +159,7 @@ class SearchService:
 
     def _search(self, gen: Generation, request: SearchRequest) -> tuple[SearchResult, bool]:
         found = self._resolve(gen, request)
-        hits, facets = [], {name: [] for name in FILTER_FIELDS}
+        hits, facets = [], {name: FacetValues.of([]) for name in FILTER_FIELDS}
         try:
             hits = page(gen, found, request)
             facets = facet_values(gen, found.base, found.filter_docs, request)
