@@ -22,7 +22,7 @@ from whoosh import query as wq
 from indexer import store
 from indexer.organisations import known_organisations
 from indexer.query.parsing import make_parser
-from indexer.query.postings import Postings, doc_numbers, length_bytes, term_text
+from indexer.query.postings import Postings, doc_numbers, length_bytes, phrase_starts, term_text
 from indexer.query.request import FILTER_FIELDS
 from indexer.query.spelling import SpellingCorrector
 from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD, value_key
@@ -142,13 +142,18 @@ class Generation:
             posts[word] += info.doc_frequency()
         room_for_places = self.postings.keep_positions * 3 // 4
         room_for_postings = self.postings.keep_arrays // 2
+        warmed = []
         for word, count in places.most_common(WARM_WORDS):
             if posts[word] <= room_for_postings:
                 room_for_postings -= posts[word]
                 self.postings.arrays(field_name, word)
             if count <= room_for_places:  # else a less common word may still fit
                 room_for_places -= count
-                self.postings.position_keys(field_name, word)
+                warmed.append(self.postings.position_keys(field_name, word))
+        if len(warmed) > 1:
+            # The first phrase of two common words in a process took four times as long as any
+            # after it (the system handing over memory for its arrays): one is matched now.
+            phrase_starts(warmed[:2])
 
     def every(self) -> set[int]:
         """Every live document number: what a search with no words matches."""
