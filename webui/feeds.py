@@ -9,6 +9,7 @@ import datetime
 import io
 import logging
 import re
+from itertools import chain
 import xml.etree.ElementTree as ET
 
 from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
@@ -21,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 bp = Blueprint("feeds", __name__)
 
+CSV_ROWS_A_CHUNK = 200  # rows written at a time to a download
 CSV_COLUMNS = ("id", "url", "title", "date", "author", "source", "tags", "categories", "organisations")
 LIST_SEPARATOR = "; "
 # A cell starting with one of these is run as a formula by spreadsheet programs.
@@ -43,39 +45,35 @@ def search_csv():
     matches = iter(search_service().iter_matching(search_request))
     # Take the first match now, so a missing index is a 503 rather than a broken download.
     first = next(matches, None)
+    url_of = params.document_urls(external=True)
 
     def rows():
-        yield _csv_line(CSV_COLUMNS)
-        if first is None:
-            return
-        yield _csv_line(_csv_row(first))
-        for document in matches:
-            yield _csv_line(_csv_row(document))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_COLUMNS)
+        if first is not None:
+            for count, document in enumerate(chain([first], matches), 1):
+                writer.writerow(_csv_row(document, url_of))
+                if count % CSV_ROWS_A_CHUNK == 0:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+        yield buffer.getvalue()
 
     response = Response(stream_with_context(rows()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="lgsearch-results.csv"'
     return response
 
 
-def _csv_row(document: dict) -> list[str]:
-    values = {
-        **document,
-        "url": params.document_url(document["id"], external=True),
-    }
+def _csv_row(document: dict, url_of) -> list[str]:
     row = []
     for column in CSV_COLUMNS:
-        value = values.get(column)
+        value = url_of(document["id"]) if column == "url" else document.get(column)
         if isinstance(value, (list, tuple)):
             value = LIST_SEPARATOR.join(value)
         text = "" if value is None else str(value)
         row.append("'" + text if text.startswith(FORMULA_STARTS) else text)
     return row
-
-
-def _csv_line(row) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(row)
-    return buffer.getvalue()
 
 
 @bp.get("/search.atom")

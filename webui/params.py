@@ -11,7 +11,7 @@ import logging
 import re
 from urllib.parse import urlencode
 
-from flask import url_for
+from flask import current_app, url_for
 
 from indexer.query import display_name
 from indexer.query import (FILTER_FIELDS, MAX_QUERY_LENGTH, InvalidParameter, SearchRequest, canonical_value,
@@ -139,6 +139,16 @@ def document_url(doc_id: str, search: SearchRequest | None = None, external: boo
     url_for percent-encodes the id (`東京` as `%E6%9D%B1%E4%BA%AC`)."""
     path = url_for("views.document", doc_id=doc_id, _external=external)
     return with_query(path, search.to_params() if search is not None else [])
+
+
+def document_urls(external: bool = False):
+    """document_url (with no search) for many documents, as a download's rows want: the address
+    is worked out once and each id encoded by the route's own converter, as url_for encodes it
+    (url_for a row was half of writing a download's rows)."""
+    placeholder = "x"
+    prefix = url_for("views.document", doc_id=placeholder, _external=external)[:-len(placeholder)]
+    encode = current_app.url_map.converters["path"](current_app.url_map).to_url
+    return lambda doc_id: prefix + encode(doc_id)
 
 
 def api_document_url(doc_id: str) -> str:

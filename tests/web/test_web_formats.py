@@ -59,6 +59,28 @@ def test_csv_follows_the_filters_and_sort(client, get_json):
     assert all("Ofsted" in r["organisations"].split("; ") for r in rows)
 
 
+def test_csv_written_a_few_rows_at_a_time_is_the_same_download(client, monkeypatch):
+    from webui import feeds
+
+    whole = client.get("/search.csv?q=inspection").get_data(as_text=True)
+    monkeypatch.setattr(feeds, "CSV_ROWS_A_CHUNK", 3)
+    assert client.get("/search.csv?q=inspection").get_data(as_text=True) == whole
+    assert len(list(csv.reader(io.StringIO(whole)))) > 4
+
+
+def test_a_downloads_document_addresses_are_url_fors(app):
+    """Worked out once a download, each id's address is still exactly what url_for gives."""
+    from webui import params
+
+    ids = ["002_4e70802378ce0b6e", "東京", "a b", "a/b", "x?y#z", "100%", "'quote'", "a+b&c=d", "~t", "é/ü"]
+    for prefix in ("", "/lgsearch"):
+        with app.test_request_context("/search.csv", base_url=f"https://example.org{prefix}"):
+            url_of = params.document_urls(external=True)
+            for doc_id in ids:
+                assert url_of(doc_id) == params.document_url(doc_id, external=True), doc_id
+            assert params.document_urls()(ids[1]) == params.document_url(ids[1])
+
+
 def test_csv_with_no_matches_is_just_the_header(client):
     text = client.get("/search.csv?q=zebracrossingx").get_data(as_text=True)
     assert text.strip() == "id,url,title,date,author,source,tags,categories,organisations"
@@ -70,7 +92,7 @@ def test_csv_defuses_cells_a_spreadsheet_would_run(app):
     document = {"id": "a", "title": "=HYPERLINK(\"http://evil\")", "date": None, "author": "@me",
                 "source": "Plain", "tags": ["-1"], "categories": [], "organisations": []}
     with app.test_request_context("/search.csv"):
-        row = _csv_row(document)
+        row = _csv_row(document, lambda doc_id: doc_id)
     assert row[2] == "'=HYPERLINK(\"http://evil\")"
     assert row[4] == "'@me" and row[5] == "Plain" and row[6] == "'-1"
 
