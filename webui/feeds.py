@@ -45,7 +45,6 @@ def search_csv():
     matches = iter(search_service().iter_matching(search_request))
     # Take the first match now, so a missing index is a 503 rather than a broken download.
     first = next(matches, None)
-    url_of = params.document_urls(external=True)
 
     def rows():
         buffer = io.StringIO()
@@ -53,7 +52,7 @@ def search_csv():
         writer.writerow(CSV_COLUMNS)
         if first is not None:
             for count, document in enumerate(chain([first], matches), 1):
-                writer.writerow(_csv_row(document, url_of))
+                writer.writerow(_csv_row(document))
                 if count % CSV_ROWS_A_CHUNK == 0:
                     yield buffer.getvalue()
                     buffer.seek(0)
@@ -65,10 +64,10 @@ def search_csv():
     return response
 
 
-def _csv_row(document: dict, url_of) -> list[str]:
+def _csv_row(document: dict) -> list[str]:
     row = []
     for column in CSV_COLUMNS:
-        value = url_of(document["id"]) if column == "url" else document.get(column)
+        value = params.document_url(document["id"], external=True) if column == "url" else document.get(column)
         if isinstance(value, (list, tuple)):
             value = LIST_SEPARATOR.join(value)
         text = "" if value is None else str(value)

@@ -68,17 +68,20 @@ def test_csv_written_a_few_rows_at_a_time_is_the_same_download(client, monkeypat
     assert len(list(csv.reader(io.StringIO(whole)))) > 4
 
 
-def test_a_downloads_document_addresses_are_url_fors(app):
-    """Worked out once a download, each id's address is still exactly what url_for gives."""
+def test_addresses_worked_out_once_a_request_are_url_fors(app):
+    """Document and organisation addresses, their start worked out once a request, are exactly
+    what url_for gives, for odd ids and names, with and without a path prefix."""
+    from flask import url_for
+
     from webui import params
 
-    ids = ["002_4e70802378ce0b6e", "東京", "a b", "a/b", "x?y#z", "100%", "'quote'", "a+b&c=d", "~t", "é/ü"]
+    values = ["002_4e70802378ce0b6e", "東京", "a b", "a/b", "x?y#z", "100%", "'quote'", "a+b&c=d", "~t", "é/ü"]
     for prefix in ("", "/lgsearch"):
-        with app.test_request_context("/search.csv", base_url=f"https://example.org{prefix}"):
-            url_of = params.document_urls(external=True)
-            for doc_id in ids:
-                assert url_of(doc_id) == params.document_url(doc_id, external=True), doc_id
-            assert params.document_urls()(ids[1]) == params.document_url(ids[1])
+        with app.test_request_context("/search", base_url=f"https://example.org{prefix}"):
+            for value in values:
+                assert params.document_url(value, external=True) == url_for("views.document", doc_id=value, _external=True)
+                assert params.document_url(value) == url_for("views.document", doc_id=value)
+                assert params.org_url(value) == url_for("orgs.organisation", name=params.org_segment(value))
 
 
 def test_csv_with_no_matches_is_just_the_header(client):
@@ -92,7 +95,7 @@ def test_csv_defuses_cells_a_spreadsheet_would_run(app):
     document = {"id": "a", "title": "=HYPERLINK(\"http://evil\")", "date": None, "author": "@me",
                 "source": "Plain", "tags": ["-1"], "categories": [], "organisations": []}
     with app.test_request_context("/search.csv"):
-        row = _csv_row(document, lambda doc_id: doc_id)
+        row = _csv_row(document)
     assert row[2] == "'=HYPERLINK(\"http://evil\")"
     assert row[4] == "'@me" and row[5] == "Plain" and row[6] == "'-1"
 
