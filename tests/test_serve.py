@@ -77,3 +77,23 @@ def test_serve_answers_with_gunicorn_and_follows_reindexes(built_index, corpus_d
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=30)
     assert "gunicorn" in output.lower() or "Booting worker" in output
+
+
+def test_a_workers_collector_runs_less_often_once_its_app_is_warmed(built_index):
+    """Each worker's app, loaded as gunicorn loads it, collects young containers every 50,000
+    rather than every 700 (a search makes hundreds of thousands that reference counting frees)."""
+    import gc
+
+    from indexer.query import SearchRequest
+    from lgsearch.serve import COLLECT_EVERY, _Server
+    from webui.service import search_service
+
+    before = gc.get_threshold()
+    try:
+        app = _Server(built_index, {"workers": 1}).load()
+        assert gc.get_threshold() == COLLECT_EVERY != before
+        with app.app_context():
+            assert search_service().search(SearchRequest(q="ofsted")).total > 0
+            search_service().close()
+    finally:
+        gc.set_threshold(*before)
