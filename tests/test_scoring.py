@@ -387,3 +387,36 @@ def test_written_words_give_the_terms_their_analysis_gives_even_past_their_bound
             terms = frozenset(term for word in rng.sample(vocabulary, 3) for term, *_ in indexed_terms(word))
             expected = {word for word in words if any(term in terms for term, *_ in indexed_terms(word))}
             assert written.giving(words, terms) == expected
+
+
+def test_written_words_shared_by_threads_answer_each_as_alone():
+    """Threads sharing one WrittenWords (one for the process) each get what their words' own
+    analysis gives, while others add words and it starts afresh under them."""
+    import random
+    import threading
+
+    from indexer.analysis import indexed_terms
+    from indexer.query.snippets import WrittenWords
+
+    written = WrittenWords(limit=40)
+    vocabulary = [f"w{n}" for n in range(120)] + ["council", "sector-led", "SEND", "well-being"]
+    failures = []
+
+    def ask(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            for _ in range(400):
+                words = set(rng.sample(vocabulary, 30))
+                terms = frozenset(term for word in rng.sample(vocabulary, 4) for term, *_ in indexed_terms(word))
+                expected = {word for word in words if any(term in terms for term, *_ in indexed_terms(word))}
+                if written.giving(words, terms) != expected:
+                    failures.append(seed)
+        except Exception as error:  # a set read while another thread changed it
+            failures.append(error)
+
+    threads = [threading.Thread(target=ask, args=(seed,)) for seed in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

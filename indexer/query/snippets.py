@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from bisect import bisect_right
 from itertools import accumulate
 
@@ -86,27 +87,28 @@ class WrittenWords:
     """Which written words give each index term, learnt from the posts' words as snippets are
     made. Finding a post's lit words is then a few set operations, where analysing each of its
     distinct words again (some 300 a post) was most of a snippet's time. Bounded: once it
-    knows `limit` words it starts afresh."""
+    knows `limit` words it starts afresh. One for the process, so shared by threads: a lock
+    keeps one from reading a set while another adds to it."""
 
     def __init__(self, limit: int = 200_000):
         self.limit = limit
         self._known: set[str] = set()
         self._by_term: dict[str, set[str]] = {}
+        self._lock = threading.Lock()
 
     def giving(self, words: set[str], terms: frozenset[str]) -> set[str]:
         """Those of `words` that give any of `terms`."""
-        new = words - self._known
-        if new:
-            if len(self._known) + len(new) > self.limit:
-                self._known, self._by_term = set(), {}  # replaced, not cleared: other threads may read
-                new = words
-            by_term = self._by_term
-            for word in new:
-                for term, *_ in indexed_terms(word):
-                    by_term.setdefault(term, set()).add(word)
-            self._known |= new  # after by_term: a word known is always a word placed
-        by_term = self._by_term
-        return {word for term in terms for word in by_term.get(term, ()) if word in words}
+        with self._lock:
+            new = words - self._known
+            if new:
+                if len(self._known) + len(new) > self.limit:
+                    self._known, self._by_term = set(), {}
+                    new = words
+                for word in new:
+                    for term, *_ in indexed_terms(word):
+                        self._by_term.setdefault(term, set()).add(word)
+                self._known |= new
+            return {word for term in terms for word in self._by_term.get(term, ()) if word in words}
 
 
 _WRITTEN = WrittenWords()
