@@ -15,7 +15,6 @@ check both ways agree with Whoosh.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import accumulate, chain

@@ -4,8 +4,8 @@ No web paths here: the web layer (webui/json.py) shapes the JSON answers and the
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from indexer.query.request import SearchRequest
