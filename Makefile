@@ -61,7 +61,7 @@ index: install
 serve: install assets
 	$(BIN)/lgsearch serve --host $(HOST) --port $(PORT)
 
-# Issue 10's benchmark, all of it in one run (about half an hour on 2 cores): the growth from 1,000 to
+# Issue 10's benchmark, all of it in one run (about 25 minutes on 2 cores): the growth from 1,000 to
 # 100,000 posts against SQLite FTS5 (table, bench/results/scale-DATE.json, docs/scale.png), then the
 # load test at 20,000 posts.
 BENCH_SIZES ?= 1000,5000,20000,100000
