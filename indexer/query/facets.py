@@ -8,7 +8,6 @@ numpy too: a facet can have thousands of values and a page shows the first hundr
 """
 from __future__ import annotations
 
-from collections import Counter
 from itertools import chain
 
 import numpy as np
@@ -65,11 +64,3 @@ def value_counts(gen: Generation, name: str, docs: set[int]) -> np.ndarray:
         places = [pairs.index[key] for key in chain.from_iterable(doc_keys[docnum] for docnum in docs)]
         return np.bincount(np.array(places, dtype=np.int64), minlength=len(pairs.keys))
     return np.bincount(pairs.values[gen.mask(docs)[pairs.docs]], minlength=len(pairs.keys))
-
-
-def count_values(gen: Generation, name: str, docs: set[int]) -> Counter:
-    """How many of `docs` have each value key of the facet."""
-    keys = gen.facet_pairs()[name].keys
-    counts = value_counts(gen, name, docs)
-    found = np.flatnonzero(counts)
-    return Counter(dict(zip(map(keys.__getitem__, found.tolist()), counts[found].tolist())))
