@@ -103,7 +103,7 @@ class SearchResult:
     request: SearchRequest
     total: int
     hits: list[Hit]
-    facets: dict[str, "FacetValues | list[FacetValue]"]
+    facets: dict[str, FacetValues]
     suggestion: str | None = None
     notice: str | None = None
     corrected: Correction | None = None

@@ -59,9 +59,14 @@ class PassageFragmenter(highlight.ContextFragmenter):
 
     def fragment_tokens(self, text, tokens):
         for fragment in super().fragment_tokens(text, tokens):
-            fragment.startchar = _sentence_start(text, fragment.startchar)
-            fragment.endchar = _sentence_end(text, fragment.endchar)
-            yield fragment
+            yield _to_sentence_edges(text, fragment)
+
+
+def _to_sentence_edges(text: str, fragment: highlight.Fragment) -> highlight.Fragment:
+    """The passage stretched to its sentence's start and end, where they are within reach."""
+    fragment.startchar = _sentence_start(text, fragment.startchar)
+    fragment.endchar = _sentence_end(text, fragment.endchar)
+    return fragment
 
 
 def _sentence_start(text: str, start: int) -> int:
@@ -121,10 +126,7 @@ def snippet(text: str, terms: frozenset[str], top: int = 2) -> str:
     chained generators of tokens: they were most of a results page's time."""
     if not terms or not text:
         return ""
-    fragments = _passages(text, terms)
-    for fragment in fragments:
-        fragment.startchar = _sentence_start(text, fragment.startchar)
-        fragment.endchar = _sentence_end(text, fragment.endchar)
+    fragments = [_to_sentence_edges(text, fragment) for fragment in _passages(text, terms)]
     fragments = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST,
                                         minscore=1)
     return MarkFormatter().format(fragments)
@@ -245,7 +247,7 @@ def paragraphs(body: str) -> list[str]:
 
 def lead(body: str) -> str:
     """The opening of a post, cut at a word: the snippet when no words matched. Only the start
-    of the body is read when it holds a lead's worth of words (a download has a lead a post)."""
+    of the body is read when it holds a lead's worth of words (a browsed page has a lead a post)."""
     text = " ".join(body[:LEAD_READ].split())  # always the start of the body's words so spaced
     if len(text) <= SNIPPET_CHARS and len(body) > LEAD_READ:
         text = " ".join(body.split())
