@@ -130,13 +130,13 @@ def path_url(endpoint: str, name: str, value: str, external: bool = False) -> st
     value is worked out once a request and the value encoded by the route's own converter, as
     url_for encodes it. A results page links to a hundred or more organisations and a download to
     every document; url_for each was a seventh of drawing a page and half of writing the rows."""
-    known = g.setdefault("path_url_prefixes", {})
-    if (endpoint, external) not in known:
+    prefixes = g.setdefault("path_url_prefixes", {})
+    if (endpoint, external) not in prefixes:
         placeholder = "x"
-        known[(endpoint, external)] = url_for(endpoint, **{name: placeholder}, _external=external)[:-len(placeholder)]
-    if "path" not in known:
-        known["path"] = current_app.url_map.converters["path"](current_app.url_map).to_url
-    return known[(endpoint, external)] + known["path"](value)
+        prefixes[(endpoint, external)] = url_for(endpoint, **{name: placeholder}, _external=external)[:-len(placeholder)]
+    if "path_url_encode" not in g:
+        g.path_url_encode = current_app.url_map.converters["path"](current_app.url_map).to_url
+    return prefixes[(endpoint, external)] + g.path_url_encode(value)
 
 
 def page_url(search: SearchRequest, page: int) -> str:
