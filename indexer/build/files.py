@@ -16,7 +16,7 @@ from indexer.build.report import Rejected, ReindexReport
 from indexer.build.sources import SourceFile
 from indexer.organisations import find_organisations
 from indexer.reading.readers import UnreadableFile, read_bytes, read_document
-from indexer.schema import document_fields, document_from_stored
+from indexer.schema import document_fields, document_from_stored, read_body
 
 logger = logging.getLogger(__name__)
 
@@ -122,10 +122,12 @@ class LastGoodVersions:
 
     def fields(self, doc_id: str) -> dict | None:
         searcher = self._open()
-        stored = searcher.document(id=doc_id) if searcher is not None else None
-        if stored is None:
+        docnum = searcher.document_number(id=doc_id) if searcher is not None else None
+        if docnum is None:
             return None
-        return document_fields(document_from_stored(stored), stored.get("content_hash", ""),
+        stored = searcher.stored_fields(docnum)
+        body = read_body(searcher.reader(), docnum)
+        return document_fields(document_from_stored(stored, body), stored.get("content_hash", ""),
                                stored.get("source_root", ""), stored.get("file_stamp", ""))
 
     def _open(self):

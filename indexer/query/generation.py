@@ -25,7 +25,8 @@ from indexer.query.parsing import make_parser
 from indexer.query.postings import Postings, doc_numbers, length_bytes, phrase_starts, term_text
 from indexer.query.request import FILTER_FIELDS
 from indexer.query.spelling import SpellingCorrector
-from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD, value_key
+from indexer.schema import (BODY_COLUMN, KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD,
+                            value_key)
 from indexer.vocabulary import acronyms
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class Generation:
         self.word_frequencies: dict[tuple[str, bytes], float | None] = {}  # for more like this
         self._lengths: dict[str, bytes] = {}
         self._sort_keys: dict[str, list] = {}
+        self._bodies = None
         self.postings = Postings(self.searcher.reader())
 
     def refresh(self) -> bool:
@@ -260,6 +262,12 @@ class Generation:
         for leaf, _ in self.searcher.reader().leaf_readers():
             for word, info in leaf.iter_field(field_name):
                 yield term_text(word), info
+
+    def body(self, docnum: int) -> str:
+        """A post's body, from its own column: its other stored fields are read without it."""
+        if self._bodies is None:
+            self._bodies = self.searcher.reader().column_reader(BODY_COLUMN)
+        return self._bodies[docnum].decode("utf-8")
 
     def sort_keys(self, field_name: str) -> list:
         """Each document's value in a sortable column (newest_key, oldest_key), for date order."""

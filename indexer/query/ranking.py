@@ -45,7 +45,7 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
     hits = []
     for docnum, score in order[:limit]:
         stored = gen.searcher.stored_fields(docnum)
-        body = stored.get("body", "")
+        body = gen.body(docnum) if limit is not None else ""  # a download shows no summaries
         snippet, title = "", None
         if body_terms:
             snippet = " ".join(passages(body, body_terms).split())

@@ -262,9 +262,9 @@ class SearchService:
     def stored_document(self, doc_id: str) -> dict | None:
         """All stored fields of one document, without the page's highlighting or more-like-this."""
         with self._lock:
-            searcher = self._generation().searcher
-            docnum = searcher.document_number(id=doc_id)
-            return None if docnum is None else stored_document(searcher.stored_fields(docnum), with_body=True)
+            gen = self._generation()
+            docnum = gen.searcher.document_number(id=doc_id)
+            return None if docnum is None else stored_document(gen.searcher.stored_fields(docnum), gen.body(docnum))
 
     def document(self, doc_id: str, q: str = "") -> DocumentPage | None:
         """One document with the query's words lit and more like it; kept for the same visit again."""
@@ -277,8 +277,7 @@ class SearchService:
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
             return None
-        stored = searcher.stored_fields(docnum)
-        doc = stored_document(stored, with_body=True)
+        doc = stored_document(searcher.stored_fields(docnum), gen.body(docnum))
         terms = self._body_terms(gen, q)
         marked = [self._highlight(gen, p, terms) for p in paragraphs(doc["body"])]
         similar = self._cached(gen, ("similar", doc_id), lambda: (self._similar(gen, docnum), True))
@@ -313,8 +312,8 @@ class SearchService:
     def export(self) -> Iterator[dict]:
         with self._lock:
             gen = self._generation()
-            documents = [stored_document(stored, with_body=True)
-                         for _, stored in sorted(gen.searcher.reader().iter_docs(), key=lambda d: d[1]["id"])]
+            documents = [stored_document(stored, gen.body(docnum))
+                         for docnum, stored in sorted(gen.searcher.reader().iter_docs(), key=lambda d: d[1]["id"])]
         yield from documents
 
     def top_facet_values(self, limit: int = 10) -> dict[str, list[FacetValue]]:

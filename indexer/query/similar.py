@@ -36,7 +36,7 @@ def key_terms(gen, docnum: int, numterms: int) -> list[tuple[str, float]]:
     the collection looked up once per generation: most of a post's words are in the last post's
     too, and the look-ups were most of the time."""
     expander = classify.Expander(_RememberedFrequencies(gen), FIELD)
-    expander.add_document(docnum)
+    expander.add_text(gen.body(docnum))  # Whoosh's add_document reads only stored fields
     return expander.expanded_terms(numterms)
 
 
