@@ -55,8 +55,10 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
 
 # Exit 3 means some files were rejected (listed above); the rest is indexed and served.
+# Any other failure (an index left by an older lgsearch, say) rebuilds the seeds' index afresh.
 index: install
-	$(BIN)/lgsearch index seeds || [ $$? -eq 3 ]
+	$(BIN)/lgsearch index seeds || [ $$? -eq 3 ] || { \
+		echo "Rebuilding the index of seeds/ instead"; $(BIN)/lgsearch index --rebuild seeds || [ $$? -eq 3 ]; }
 
 serve: install assets
 	$(BIN)/lgsearch serve --host $(HOST) --port $(PORT)
