@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from indexer.schema import read_body
+
 
 def files_on_disk(generation: Path) -> tuple:
     files = []
@@ -20,7 +22,8 @@ def files_on_disk(generation: Path) -> tuple:
 
 
 def read_through(generation: Path) -> None:
-    """Open the index afresh without memory maps and read a stored document and a posting at each end."""
+    """Open the index afresh without memory maps and read a stored document, its body and a
+    posting at each end."""
     from whoosh.filedb.filestore import FileStorage
 
     ix = FileStorage(str(generation), supports_mmap=False, readonly=True).open_index()
@@ -32,6 +35,7 @@ def read_through(generation: Path) -> None:
                 if reader.is_deleted(docnum):
                     continue
                 doc_id = reader.stored_fields(docnum)["id"]
+                read_body(reader, docnum)
                 if docnum not in set(reader.postings("id", doc_id).all_ids()):
                     raise ValueError(f"document {docnum} is missing from the postings of its id")
     finally:
