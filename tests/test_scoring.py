@@ -179,18 +179,46 @@ def test_places_made_for_nearness_never_push_out_a_phrases(service, monkeypatch)
     postings = Postings(reader)
     postings._near_keys.bound = 1  # room for one word's places at a time
     made = []
-    make = postings._made_keys
-    monkeypatch.setattr(postings, "_made_keys", lambda key: made.append(key) or make(key))
+    make = postings._made_places
+    monkeypatch.setattr(postings, "_made_places", lambda key: made.append(key) or make(key))
     phrase_places = postings.position_keys("body", words[0])
     docs = sorted(gen.every())
     for word in words[1:]:
         expected = postings.positions("body", word, docs)
         assert expected and all(positions == sorted(positions) for positions in expected.values())
-    assert postings._keys.peek(("body", words[0])) is phrase_places
+    assert postings._keys.peek(("body", words[0])).keys is phrase_places
     assert len(postings._keys) == 1 and len(postings._near_keys) == 1
     postings.position_keys("body", words[-1])  # the last word's, made for nearness: not made again
     assert made == [("body", word) for word in words]
     assert postings.positions("body", words[-1], docs) == expected
+
+
+def test_a_words_scores_come_from_the_postings_kept_beside_its_places(service, monkeypatch):
+    """Once a word's places are kept (for phrases, or for nearness), scoring it takes its
+    document numbers and weights from beside them, even after its own arrays were dropped,
+    rather than reading its postings again; and they are the numbers Whoosh's matcher gives."""
+    gen = service._generation()
+    reader = gen.searcher.reader()
+    words = [gen.schema["body"].from_bytes(word) for _, word in reader.most_frequent_terms("body", 6)]
+    postings = Postings(reader)
+    postings._arrays.bound = 1  # room for one word's arrays at a time
+    for word in words[:3]:
+        postings.position_keys("body", word)
+    for word in words[3:]:
+        postings.positions("body", word, sorted(gen.every())[:5])
+    read = []
+    term = postings.term
+    monkeypatch.setattr(postings, "term", lambda *key, **kwargs: read.append(key) or term(*key, **kwargs))
+    for word in words * 2:
+        docs, weights = postings.arrays("body", word)
+        matcher = reader.postings("body", word)
+        expected = []
+        while matcher.is_active():
+            expected.append((matcher.id(), matcher.weight()))
+            matcher.next()
+        live = set(gen.every())
+        assert [(doc, weight) for doc, weight in zip(docs.tolist(), weights.tolist()) if doc in live] == expected
+    assert read == []
 
 
 def test_field_lengths_are_whooshs(service):

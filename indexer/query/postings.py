@@ -7,7 +7,8 @@ in one go and parsed whole. What searches use is then kept, each up to a bound, 
 the generation (whose files never change): the blocks as read, briefly; each term's document
 numbers and weights as numpy arrays (matching sets and scoring.py); and a word's places as one
 sorted array of `document << 32 | position`, so a phrase is matched by comparing arrays in C
-(phrase_starts) instead of checking posts one by one, and nearness scores look places up.
+(phrase_starts) instead of checking posts one by one, and nearness scores look places up; a
+word's document numbers and weights are kept beside its places, for scoring it.
 
 That reaches into Whoosh's block matcher and its Positions encoding (pinned as Whoosh-Reloaded
 2.7.5); any other matcher or format is read through public per-posting calls instead, and tests
@@ -30,8 +31,9 @@ from whoosh.util.numeric import length_to_byte
 
 KEEP_POSTINGS = 400_000  # postings kept as read, in blocks, over all terms (~40 MB at most)
 KEEP_ARRAYS = 4_000_000  # postings kept as arrays of document numbers and weights (48 MB at most)
-KEEP_POSITIONS = 32_000_000  # positions kept as arrays for phrases, over all terms (256 MB at most)
-KEEP_NEAR_POSITIONS = 8_000_000  # and for nearness scores alone (64 MB at most), apart, so that
+KEEP_POSITIONS = 32_000_000  # places kept for phrases, over all terms, with each word's postings
+# beside its places counted one each (~256 MB at most: a common word has many places a posting)
+KEEP_NEAR_POSITIONS = 8_000_000  # and for nearness scores alone (~64 MB at most), apart, so that
 # the many words searched for do not push out the common words phrases need
 DOC_SHIFT = 32  # a position key is the document number shifted up this far, plus the position
 POSITION_BITS = (1 << DOC_SHIFT) - 1
@@ -64,6 +66,20 @@ class TermPostings:
             return np.zeros(0, dtype=np.int32), np.zeros(0)
         return (np.concatenate([np.asarray(block.ids, dtype=np.int32) + block.base for block in self.blocks]),
                 np.concatenate([np.asarray(block.weights, dtype=np.float64) for block in self.blocks]))
+
+
+@dataclass
+class Places:
+    """Every place a word stands (position keys), and beside them its document numbers and
+    weights: a phrase's words are scored as well as matched, and reading a common word's postings
+    again for its scores, once its arrays had been dropped, was the slowest part of the slowest
+    phrases at 100,000 posts (the arrays take a small part of the room of the places)."""
+
+    keys: np.ndarray
+    arrays: tuple[np.ndarray, np.ndarray]
+
+    def size(self) -> int:
+        return len(self.keys) + len(self.arrays[0])
 
 
 class _Kept:
@@ -128,8 +144,12 @@ class Postings:
 
     def arrays(self, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The term's document numbers (ascending, deleted posts included) and weights."""
-        return self._arrays.get((field_name, text), lambda: self.term(field_name, text).arrays(),
-                                lambda arrays: len(arrays[0]))
+        key = (field_name, text)
+        return self._arrays.get(key, lambda: self._arrays_of(key), lambda arrays: len(arrays[0]))
+
+    def _arrays_of(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        places = self._keys.peek(key) or self._near_keys.peek(key)
+        return places.arrays if places is not None else self.term(*key).arrays()
 
     def position_keys(self, field_name: str, text: str) -> np.ndarray:
         """Every place the term stands, as `document number << DOC_SHIFT | position`, ascending
@@ -137,10 +157,11 @@ class Postings:
         where checking its posts one by one in Python took most of a phrase search's time."""
         key = (field_name, text)
         made = self._near_keys.peek(key)  # made for nearness scores already: kept from now on here
-        return self._keys.get(key, lambda: made if made is not None else self._made_keys(key), len)
+        return self._keys.get(key, lambda: made if made is not None else self._made_places(key), Places.size).keys
 
-    def _made_keys(self, key: tuple[str, str]) -> np.ndarray:
-        return _position_keys(self.term(*key))
+    def _made_places(self, key: tuple[str, str]) -> Places:
+        term = self.term(*key)
+        return Places(_position_keys(term), term.arrays())
 
     def positions(self, field_name: str, text: str, docs: list[int]) -> dict[int, list[int]]:
         """The term's positions in each of `docs` that has it, from its places. Nearness scores
@@ -148,9 +169,10 @@ class Postings:
         tenth of the room of the postings they come from, and the next search with the word
         needs them again (reading its postings again was a fifth of a search's time)."""
         key = (field_name, text)
-        keys = self._keys.peek(key)
-        if keys is None:
-            keys = self._near_keys.get(key, lambda: self._made_keys(key), len)
+        places = self._keys.peek(key)
+        if places is None:
+            places = self._near_keys.get(key, lambda: self._made_places(key), Places.size)
+        keys = places.keys
         firsts = np.asarray(docs, dtype=np.int64) << DOC_SHIFT
         starts = np.searchsorted(keys, firsts)
         counts = np.searchsorted(keys, firsts + (1 << DOC_SHIFT)) - starts
