@@ -161,7 +161,8 @@ class Postings:
 
     def _made_places(self, key: tuple[str, str]) -> Places:
         term = self.term(*key)
-        return Places(_position_keys(term), term.arrays())
+        arrays = term.arrays()
+        return Places(_position_keys(term, arrays[0]), arrays)
 
     def positions(self, field_name: str, text: str, docs: list[int]) -> dict[int, list[int]]:
         """The term's positions in each of `docs` that has it, from its places. Nearness scores
@@ -265,10 +266,11 @@ def _decoded_positions(value: bytes):
     return accumulate(loads(value[_INT_SIZE:]))
 
 
-def _position_keys(term: TermPostings) -> np.ndarray:
+def _position_keys(term: TermPostings, docs: np.ndarray | None = None) -> np.ndarray:
+    """The term's position keys; `docs`, when given, are its document numbers (as arrays())."""
     if term._decode is _decoded_positions:
         try:
-            return _stored_position_keys(term.blocks)
+            return _stored_position_keys(term.blocks, docs)
         except ValueError:  # not laid out as expected: decode posting by posting instead
             pass
     keys = [(block.base + local) << DOC_SHIFT | position for block in term.blocks
@@ -276,7 +278,7 @@ def _position_keys(term: TermPostings) -> np.ndarray:
     return np.array(keys, dtype=np.int64)
 
 
-def _stored_position_keys(blocks: list[Block]) -> np.ndarray:
+def _stored_position_keys(blocks: list[Block], docs: np.ndarray | None = None) -> np.ndarray:
     """Position keys from Whoosh's encoding of each posting (a 4-byte count, then a pickled
     list of gaps), with no Python step a posting: the postings' bytes are joined, the counts
     and pickle headers cut out with numpy, and what is left unpickled as one list."""
@@ -307,8 +309,9 @@ def _stored_position_keys(blocks: list[Block]) -> np.ndarray:
     if len(firsts) > 1:
         places[firsts[1:]] -= np.add.reduceat(places, firsts)[:-1]
     np.cumsum(places, out=places)
-    docs = np.concatenate([np.asarray(block.ids, dtype=np.int64) + block.base for block in blocks])
-    keys = np.repeat(docs, per_posting)
+    if docs is None:
+        docs = np.concatenate([np.asarray(block.ids, dtype=np.int64) + block.base for block in blocks])
+    keys = np.repeat(docs.astype(np.int64, copy=False), per_posting)
     keys <<= DOC_SHIFT
     keys |= places
     return keys
