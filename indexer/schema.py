@@ -8,10 +8,14 @@ column of its own (`read_body`), not among its stored fields.
 from __future__ import annotations
 
 import datetime
+import sys
+from array import array
 
 from whoosh.analysis import Filter, RegexTokenizer, SimpleAnalyzer
 from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Positions
+from whoosh.system import _INT_SIZE, pack_uint
 
 from indexer.analysis import text_analyzer, words_of
 from indexer.document import Document
@@ -20,7 +24,8 @@ from indexer.document import Document
 # 2: Snowball stemmer, joined compounds, acronym marks, British spellings; lists stored as lists.
 # 3: facet labels indexed, so facets are read from postings, not from every stored post.
 # 4: each file's hash, root and size-and-time in columns, so a reindex need not read every post.
-# 5: the body in a column of its own, so reading a post's other fields does not unpack its body.
+# 5: the body in a column of its own, so reading a post's other fields does not unpack its body;
+#    word positions as 4-byte numbers (PackedPositions), so numpy reads a word's places at once.
 SCHEMA_VERSION = 5
 
 # Facet name -> the stored field holding its display values.
@@ -78,6 +83,36 @@ def value_key(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
+class PackedPositions(Positions):
+    """Whoosh's Positions format with each posting's positions written as 4-byte little-endian
+    numbers after Whoosh's 4-byte count, not as a pickled list of gaps. A phrase needs every
+    place of its words, and numpy then reads them for all of a word's posts at once
+    (query/postings.py), where unpickling them was most of the time of reading a word's places."""
+
+    def encode(self, poslist) -> bytes:
+        packed = array("I", poslist)
+        if _BIG_ENDIAN:
+            packed.byteswap()
+        return pack_uint(len(packed)) + packed.tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        packed = array("I", valuestring[_INT_SIZE:])
+        if _BIG_ENDIAN:
+            packed.byteswap()
+        return packed.tolist()
+
+
+_BIG_ENDIAN = sys.byteorder == "big"
+assert array("I").itemsize == 4, "PackedPositions needs 4-byte unsigned ints"
+
+
+def _text_field(**options) -> TEXT:
+    """A text field whose positions are PackedPositions."""
+    field = TEXT(**options)
+    field.format = PackedPositions(field_boost=field.format.field_boost)
+    return field
+
+
 class ValueKeyFilter(Filter):
     """Key fields hold `value_key`s, so `tag:Peer  Challenge` finds "peer challenge"."""
 
@@ -108,10 +143,10 @@ def build_schema() -> Schema:
         source_root=ID(stored=True, sortable=True),
         content_hash=ID(stored=True, sortable=True),
         file_stamp=ID(stored=True, sortable=True),
-        title=TEXT(stored=True, analyzer=text, field_boost=2.0),
-        body=TEXT(analyzer=text),
+        title=_text_field(stored=True, analyzer=text, field_boost=2.0),
+        body=_text_field(analyzer=text),
         **{BODY_COLUMN: COLUMN(CompressedBytesColumn())},
-        labels=TEXT(analyzer=text, field_boost=1.5),
+        labels=_text_field(analyzer=text, field_boost=1.5),
         words=KEYWORD(scorable=False),
         date=ID(stored=True),
         newest_key=ID(sortable=True),

@@ -40,3 +40,20 @@ def test_a_document_read_back_from_the_index_is_the_document_written(tmp_path):
 def test_an_undated_document_without_metadata_reads_back_the_same(tmp_path):
     document = Document(id="bare", path="bare.txt", title="Bare", body="Only words.")
     assert document_from_stored(*stored_after_writing(tmp_path, document)) == document
+
+
+def test_positions_are_packed_as_numbers_and_read_back_whole():
+    """Text fields keep positions as PackedPositions: what is written reads back the same, big
+    positions (far into a long post) and one-position postings included."""
+    from indexer.schema import PackedPositions
+
+    schema = build_schema()
+    for name in ("title", "body", "labels"):
+        assert type(schema[name].format) is PackedPositions
+    assert schema["title"].format.field_boost == 2.0
+    packed = PackedPositions()
+    for positions in ([0], [3], [1, 2, 3, 70_000], list(range(0, 5_000_000, 99_991))):
+        encoded = packed.encode(positions)
+        assert len(encoded) == 4 + 4 * len(positions)
+        assert packed.decode_positions(encoded) == positions
+        assert packed.decode_frequency(encoded) == len(positions)

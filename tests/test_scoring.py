@@ -120,6 +120,31 @@ def test_block_postings_agree_with_whooshs_matchers(service):
     assert len(postings._terms) < len(terms)
 
 
+def test_a_words_places_are_read_at_once_as_whooshs_matchers_give_them(service):
+    """Every place of a word, read for all its posts at once from PackedPositions, is what
+    Whoosh's own matcher says, post by post, for every word of the body and title."""
+    from indexer.query import postings as postings_module
+
+    gen = service._generation()
+    reader = gen.searcher.reader()
+    postings = Postings(reader)
+    compared = 0
+    for field in ("title", "body", "labels"):
+        assert type(gen.schema[field].format).__name__ == "PackedPositions"
+        for text in list(reader.field_terms(field))[::3]:
+            term = postings.term(field, text, keep=False)
+            ours = postings_module._packed_position_keys(term.blocks)  # raises if not laid out so
+            matcher = reader.postings(field, text)
+            expected = []
+            while matcher.is_active():
+                expected.extend(matcher.id() << postings_module.DOC_SHIFT | p for p in matcher.value_as("positions"))
+                matcher.next()
+            live = set(gen.every())
+            assert [key for key in ours.tolist() if key >> postings_module.DOC_SHIFT in live] == expected
+            compared += len(expected)
+    assert compared > 4_000
+
+
 def test_phrase_matches_are_whooshs(service, monkeypatch):
     """Phrases matched from arrays of word places (postings.py) find exactly the live posts
     Whoosh's own phrase matching finds: two- and three-word runs taken from the posts, a word

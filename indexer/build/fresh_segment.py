@@ -26,6 +26,7 @@ from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import index_positions, text_analyzer
+from indexer.schema import PackedPositions
 
 # What a posting costs here, roughly, for deciding when to move postings to a run on disk:
 # the document and weight arrays, an average value (positions), and each term's own objects.
@@ -121,7 +122,7 @@ def _quick_index(field):
     """A quicker way from a text value to the pool for the two kinds of field that hold most of a
     post's terms, putting there exactly what `field.index` gives; None for other fields."""
     field_format, analyzer = field.format, field.analyzer
-    if type(field_format) is Positions and analyzer == text_analyzer():
+    if type(field_format) in (Positions, PackedPositions) and analyzer == text_analyzer():
         boost, encode, scorable = field_format.field_boost, field_format.encode, field.scorable
 
         def positions(pool, fieldname, docnum, value, fieldboost) -> int:
@@ -196,14 +197,14 @@ class _Postings:
             start = end
 
 
-# The encoded value of a term found once, at each of the first positions of a text: Positions
-# encodes a pickled list, the same bytes each time.
+# The encoded value of a term found once, at each of the first positions of a text, by each
+# kind of positions format (Whoosh's Positions, PackedPositions): the same bytes each time.
 _CACHED_POSITIONS = 4096
-_single_positions: dict[int, bytes] = {}
+_single_positions: dict[tuple, bytes] = {}
 
 
-def _single_position(position: int, encode) -> bytes:
-    value = _single_positions[position] = encode([position])
+def _single_position(key: tuple, encode) -> bytes:
+    value = _single_positions[key] = encode([key[1]])
     return value
 
 
@@ -255,6 +256,7 @@ class _TermPool:
     def add_positions(self, fieldname, docnum, positions: dict[str, list[int]], boost, fieldboost, encode,
                       scorable) -> int:
         terms = self._terms_of(fieldname)
+        kind = getattr(encode, "__func__", encode)  # the format's encoding, whatever its boost
         length = 0
         for text, found in positions.items():
             term = text.encode("utf-8")
@@ -263,7 +265,8 @@ class _TermPool:
             postings.docs.append(docnum)
             postings.weights.append(freq * 1.0 * boost * fieldboost)
             if freq == 1 and found[0] < _CACHED_POSITIONS:  # most terms of a post: once, early on
-                value = _single_positions.get(found[0]) or _single_position(found[0], encode)
+                key = (kind, found[0])
+                value = _single_positions.get(key) or _single_position(key, encode)
             else:
                 value = encode(found)
             postings.values += value

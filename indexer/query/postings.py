@@ -29,6 +29,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import length_to_byte
 
+from indexer.schema import PackedPositions
+
 KEEP_POSTINGS = 400_000  # postings kept as read, in blocks, over all terms (~40 MB at most)
 KEEP_ARRAYS = 4_000_000  # postings kept as arrays of document numbers and weights (48 MB at most)
 KEEP_POSITIONS = 32_000_000  # places kept for phrases, over all terms, with each word's postings
@@ -256,6 +258,8 @@ def _decoder(reader, field_name: str):
     field_format = reader.schema[field_name].format
     if type(field_format) is Positions:
         return _decoded_positions
+    if type(field_format) is PackedPositions:
+        return field_format.decode_positions
     return lambda value: field_format.decode_as("positions", value)
 
 
@@ -268,14 +272,42 @@ def _decoded_positions(value: bytes):
 
 def _position_keys(term: TermPostings, docs: np.ndarray | None = None) -> np.ndarray:
     """The term's position keys; `docs`, when given, are its document numbers (as arrays())."""
-    if term._decode is _decoded_positions:
+    readers = {_decoded_positions: _stored_position_keys, PackedPositions.decode_positions: _packed_position_keys}
+    read = readers.get(getattr(term._decode, "__func__", term._decode))
+    if read is not None:
         try:
-            return _stored_position_keys(term.blocks, docs)
+            return read(term.blocks, docs)
         except ValueError:  # not laid out as expected: decode posting by posting instead
             pass
     keys = [(block.base + local) << DOC_SHIFT | position for block in term.blocks
             for local, value in zip(block.ids, block.values) for position in term._decode(value)]
     return np.array(keys, dtype=np.int64)
+
+
+def _packed_position_keys(blocks: list[Block], docs: np.ndarray | None = None) -> np.ndarray:
+    """Position keys from PackedPositions (each posting a 4-byte count, then its positions as
+    4-byte numbers): the postings' bytes joined are one array of 4-byte numbers, from which the
+    counts are cut out."""
+    values = list(chain.from_iterable(block.values for block in blocks))
+    if not values:
+        return np.zeros(0, dtype=np.int64)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if (lengths % 4).any() or lengths.min() < 8:
+        raise ValueError("postings not laid out as PackedPositions")
+    numbers = np.frombuffer(b"".join(values), dtype="<u4")
+    sizes = lengths // 4  # a posting's count and its positions
+    at_counts = np.cumsum(sizes) - sizes
+    per_posting = sizes - 1
+    if (numbers[at_counts].byteswap() != per_posting).any():  # Whoosh writes counts big-endian
+        raise ValueError("position counts do not match")
+    places = np.ones(len(numbers), dtype=bool)
+    places[at_counts] = False
+    if docs is None:
+        docs = np.concatenate([np.asarray(block.ids, dtype=np.int64) + block.base for block in blocks])
+    keys = np.repeat(docs.astype(np.int64, copy=False), per_posting)
+    keys <<= DOC_SHIFT
+    keys |= numbers[places]
+    return keys
 
 
 def _stored_position_keys(blocks: list[Block], docs: np.ndarray | None = None) -> np.ndarray:
