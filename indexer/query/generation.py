@@ -133,7 +133,7 @@ class Generation:
 
     def warm_common_words(self, field_name: str = "body") -> None:
         """Read the postings and places of the field's commonest words now (at most WARM_WORDS,
-        and up to half of each that postings.py keeps). Common words are what people type most,
+        and up to half of the postings and three quarters of the places that postings.py keeps). Common words are what people type most,
         most phrases have one, and reading a common word takes ~50 ms at 20,000 posts and ~250
         ms at 100,000 (its places as much again). A server does this as a generation opens,
         before it serves from it; a one-off command does not."""

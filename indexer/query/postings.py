@@ -33,8 +33,11 @@ from indexer.schema import PackedPositions
 
 KEEP_POSTINGS = 400_000  # postings kept as read, in blocks, over all terms (~40 MB at most)
 KEEP_ARRAYS = 4_000_000  # postings kept as arrays of document numbers and weights (48 MB at most)
-KEEP_POSITIONS = 32_000_000  # places kept for phrases, over all terms, with each word's postings
-# beside its places counted one each (~256 MB at most: a common word has many places a posting)
+KEEP_POSITIONS = 40_000_000  # places kept for phrases, over all terms, with each word's postings
+# beside its places counted one each (~320 MB at most: a common word has many places a posting).
+# At 100,000 posts, 32 million held the places of the 16 commonest words; 40 million holds more
+# of the words phrases are made of (phrase p95 184 -> 118 ms in the benchmark's order, and a
+# worker's memory after the searches 676 -> 690 MB).
 KEEP_NEAR_POSITIONS = 8_000_000  # and for nearness scores alone (~64 MB at most), apart, so that
 # the many words searched for do not push out the common words phrases need
 DOC_SHIFT = 32  # a position key is the document number shifted up this far, plus the position
