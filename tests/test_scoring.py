@@ -133,7 +133,8 @@ def test_a_words_places_are_read_at_once_as_whooshs_matchers_give_them(service):
         assert type(gen.schema[field].format).__name__ == "PackedPositions"
         for text in list(reader.field_terms(field))[::3]:
             term = postings.term(field, text, keep=False)
-            ours = postings_module._packed_position_keys(term.blocks)  # raises if not laid out so
+            postings_module._packed_places(*postings_module._joined_values(term.blocks))  # raises if not packed
+            ours = postings_module._position_keys(term)
             matcher = reader.postings(field, text)
             expected = []
             while matcher.is_active():

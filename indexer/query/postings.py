@@ -275,29 +275,37 @@ def _decoded_positions(value: bytes):
 
 def _position_keys(term: TermPostings, docs: np.ndarray | None = None) -> np.ndarray:
     """The term's position keys; `docs`, when given, are its document numbers (as arrays())."""
-    readers = {_decoded_positions: _stored_position_keys, PackedPositions.decode_positions: _packed_position_keys}
-    read = readers.get(getattr(term._decode, "__func__", term._decode))
-    if read is not None:
+    read = _PLACES_AT_ONCE.get(getattr(term._decode, "__func__", term._decode))
+    if read is not None and term.size:
         try:
-            return read(term.blocks, docs)
+            per_posting, places = read(*_joined_values(term.blocks))
         except ValueError:  # not laid out as expected: decode posting by posting instead
             pass
+        else:
+            if docs is None:
+                docs = term.arrays()[0]
+            keys = np.repeat(docs.astype(np.int64, copy=False), per_posting)
+            keys <<= DOC_SHIFT
+            keys |= places
+            return keys
     keys = [(block.base + local) << DOC_SHIFT | position for block in term.blocks
             for local, value in zip(block.ids, block.values) for position in term._decode(value)]
     return np.array(keys, dtype=np.int64)
 
 
-def _packed_position_keys(blocks: list[Block], docs: np.ndarray | None = None) -> np.ndarray:
-    """Position keys from PackedPositions (each posting a 4-byte count, then its positions as
-    4-byte numbers): the postings' bytes joined are one array of 4-byte numbers, from which the
-    counts are cut out."""
+def _joined_values(blocks: list[Block]) -> tuple[bytes, np.ndarray]:
+    """Every posting's encoded positions joined, and each one's length."""
     values = list(chain.from_iterable(block.values for block in blocks))
-    if not values:
-        return np.zeros(0, dtype=np.int64)
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    return b"".join(values), np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+
+
+def _packed_places(joined: bytes, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How many positions each posting has, and all of them in order, from PackedPositions
+    (each posting a 4-byte count, then its positions as 4-byte numbers): the postings' bytes
+    joined are one array of 4-byte numbers, from which the counts are cut out."""
     if (lengths % 4).any() or lengths.min() < 8:
         raise ValueError("postings not laid out as PackedPositions")
-    numbers = np.frombuffer(b"".join(values), dtype="<u4")
+    numbers = np.frombuffer(joined, dtype="<u4")
     sizes = lengths // 4  # a posting's count and its positions
     at_counts = np.cumsum(sizes) - sizes
     per_posting = sizes - 1
@@ -305,26 +313,17 @@ def _packed_position_keys(blocks: list[Block], docs: np.ndarray | None = None) -
         raise ValueError("position counts do not match")
     places = np.ones(len(numbers), dtype=bool)
     places[at_counts] = False
-    if docs is None:
-        docs = np.concatenate([np.asarray(block.ids, dtype=np.int64) + block.base for block in blocks])
-    keys = np.repeat(docs.astype(np.int64, copy=False), per_posting)
-    keys <<= DOC_SHIFT
-    keys |= numbers[places]
-    return keys
+    return per_posting, numbers[places]
 
 
-def _stored_position_keys(blocks: list[Block], docs: np.ndarray | None = None) -> np.ndarray:
-    """Position keys from Whoosh's encoding of each posting (a 4-byte count, then a pickled
-    list of gaps), with no Python step a posting: the postings' bytes are joined, the counts
-    and pickle headers cut out with numpy, and what is left unpickled as one list."""
-    values = list(chain.from_iterable(block.values for block in blocks))
-    if not values:
-        return np.zeros(0, dtype=np.int64)
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+def _pickled_places(joined: bytes, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The same from Whoosh's encoding of each posting (a 4-byte count, then a pickled list of
+    gaps), with no Python step a posting: the counts and pickle headers are cut out with numpy,
+    and what is left unpickled as one list."""
     head = _INT_SIZE + len(PICKLED_LIST)
     if lengths.min() <= head:
         raise ValueError("a posting too short to hold positions")
-    raw = np.frombuffer(b"".join(values), dtype=np.uint8)
+    raw = np.frombuffer(joined, dtype=np.uint8)
     starts = np.cumsum(lengths) - lengths
     in_heads = starts[:, None] + np.arange(head)  # where each posting's count and header lie
     heads = raw[in_heads]
@@ -344,12 +343,11 @@ def _stored_position_keys(blocks: list[Block], docs: np.ndarray | None = None) -
     if len(firsts) > 1:
         places[firsts[1:]] -= np.add.reduceat(places, firsts)[:-1]
     np.cumsum(places, out=places)
-    if docs is None:
-        docs = np.concatenate([np.asarray(block.ids, dtype=np.int64) + block.base for block in blocks])
-    keys = np.repeat(docs.astype(np.int64, copy=False), per_posting)
-    keys <<= DOC_SHIFT
-    keys |= places
-    return keys
+    return per_posting, places
+
+
+# A format's per-posting decoding -> how to read all of a term's places at once.
+_PLACES_AT_ONCE = {_decoded_positions: _pickled_places, PackedPositions.decode_positions: _packed_places}
 
 
 def phrase_starts(keys: list[np.ndarray]) -> np.ndarray:
