@@ -3,7 +3,7 @@
 `document_fields` writes a Document as index fields; `stored_document` reads one back as the
 contract's document and `document_from_stored` as the Document itself (so a rebuild can carry a
 post across), so both directions live beside the fields they use. A post's body is kept in a
-column of its own (`read_body`), not among its stored fields.
+column of its own (`body_reader`), not among its stored fields.
 """
 from __future__ import annotations
 
@@ -238,6 +238,8 @@ def document_from_stored(stored: dict, body: str) -> Document:
     )
 
 
-def read_body(reader, docnum: int) -> str:
-    """A post's body, from its column."""
-    return reader.column_reader(BODY_COLUMN)[docnum].decode("utf-8")
+def body_reader(reader):
+    """Each post's body by document number, from its column: `body_reader(reader)(docnum)`.
+    Keep the reader to read many: each makes its column reader afresh."""
+    column = reader.column_reader(BODY_COLUMN)
+    return lambda docnum: column[docnum].decode("utf-8")

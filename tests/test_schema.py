@@ -6,7 +6,7 @@ import datetime
 from whoosh import index as whoosh_index
 
 from indexer.document import Document
-from indexer.schema import build_schema, document_fields, document_from_stored, read_body, stored_document
+from indexer.schema import body_reader, build_schema, document_fields, document_from_stored, stored_document
 
 
 def stored_after_writing(tmp_path, document: Document) -> tuple[dict, str]:
@@ -17,7 +17,7 @@ def stored_after_writing(tmp_path, document: Document) -> tuple[dict, str]:
             writer.add_document(**document_fields(document, "hash", "/posts"))
         with ix.searcher() as searcher:
             docnum = searcher.document_number(id=document.id)
-            return searcher.stored_fields(docnum), read_body(searcher.reader(), docnum)
+            return searcher.stored_fields(docnum), body_reader(searcher.reader())(docnum)
     finally:
         ix.close()
 

@@ -16,7 +16,7 @@ from indexer.build.report import Rejected, ReindexReport
 from indexer.build.sources import SourceFile
 from indexer.organisations import find_organisations
 from indexer.reading.readers import UnreadableFile, read_bytes, read_document
-from indexer.schema import document_fields, document_from_stored, read_body
+from indexer.schema import document_fields, body_reader, document_from_stored
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ class LastGoodVersions:
         if docnum is None:
             return None
         stored = searcher.stored_fields(docnum)
-        body = read_body(searcher.reader(), docnum)
+        body = body_reader(searcher.reader())(docnum)
         return document_fields(document_from_stored(stored, body), stored.get("content_hash", ""),
                                stored.get("source_root", ""), stored.get("file_stamp", ""))
 

@@ -25,8 +25,8 @@ from indexer.query.parsing import make_parser
 from indexer.query.postings import Postings, doc_numbers, length_bytes, phrase_starts, term_text
 from indexer.query.request import FILTER_FIELDS
 from indexer.query.spelling import SpellingCorrector
-from indexer.schema import (BODY_COLUMN, KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD,
-                            value_key)
+from indexer.schema import (KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD,
+                            body_reader, value_key)
 from indexer.vocabulary import acronyms
 
 logger = logging.getLogger(__name__)
@@ -266,8 +266,8 @@ class Generation:
     def body(self, docnum: int) -> str:
         """A post's body, from its own column: its other stored fields are read without it."""
         if self._bodies is None:
-            self._bodies = self.searcher.reader().column_reader(BODY_COLUMN)
-        return self._bodies[docnum].decode("utf-8")
+            self._bodies = body_reader(self.searcher.reader())
+        return self._bodies(docnum)
 
     def sort_keys(self, field_name: str) -> list:
         """Each document's value in a sortable column (newest_key, oldest_key), for date order."""

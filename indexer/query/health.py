@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.schema import read_body
+from indexer.schema import body_reader
 
 
 def files_on_disk(generation: Path) -> tuple:
@@ -35,7 +35,7 @@ def read_through(generation: Path) -> None:
                 if reader.is_deleted(docnum):
                     continue
                 doc_id = reader.stored_fields(docnum)["id"]
-                read_body(reader, docnum)
+                body_reader(reader)(docnum)
                 if docnum not in set(reader.postings("id", doc_id).all_ids()):
                     raise ValueError(f"document {docnum} is missing from the postings of its id")
     finally:
