@@ -203,8 +203,8 @@ _CACHED_POSITIONS = 4096
 _single_positions: dict[tuple, bytes] = {}
 
 
-def _single_position(key: tuple, encode) -> bytes:
-    value = _single_positions[key] = encode([key[1]])
+def _single_position(kind, position: int, encode) -> bytes:
+    value = _single_positions[(kind, position)] = encode([position])
     return value
 
 
@@ -265,8 +265,7 @@ class _TermPool:
             postings.docs.append(docnum)
             postings.weights.append(freq * 1.0 * boost * fieldboost)
             if freq == 1 and found[0] < _CACHED_POSITIONS:  # most terms of a post: once, early on
-                key = (kind, found[0])
-                value = _single_positions.get(key) or _single_position(key, encode)
+                value = _single_positions.get((kind, found[0])) or _single_position(kind, found[0], encode)
             else:
                 value = encode(found)
             postings.values += value
