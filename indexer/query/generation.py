@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from whoosh.filedb.filestore import FileStorage
 from whoosh import query as wq
 
 from indexer import store
@@ -25,6 +24,7 @@ from indexer.query.parsing import make_parser
 from indexer.query.postings import Postings, doc_numbers, length_bytes, phrase_starts, term_text
 from indexer.query.request import FILTER_FIELDS
 from indexer.query.spelling import SpellingCorrector
+from indexer.query.storage import PreadStorage
 from indexer.schema import (KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD,
                             body_reader, value_key)
 from indexer.vocabulary import acronyms
@@ -32,7 +32,11 @@ from indexer.vocabulary import acronyms
 logger = logging.getLogger(__name__)
 
 
-WARM_WORDS = 40  # the commonest words whose places a server reads as a generation opens
+WARM_WORDS = 400  # the commonest words whose places a server reads as a generation opens, room
+# allowing. 40 left a server making the places of most words searched for on first use (~5 ms a
+# word at 20,000 posts, in each worker): under the load test a tenth of the CPU went there. 400
+# take ~2 s more to warm at 20,000 posts and no more memory than a worker reaches after some
+# searches; at 100,000 posts the room is full long before 40 (see warm_common_words).
 
 
 @dataclass
@@ -72,7 +76,7 @@ class Generation:
         # Read with plain file reads, not memory maps: Whoosh copies every sub-file it opens from
         # a map into a buffer of its own (~300 MB a worker at 20,000 posts, growing with the index),
         # and a map of a file cut short under it kills the process (SIGBUS). Searches are as fast.
-        self.index = FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
+        self.index = PreadStorage(str(path), supports_mmap=False, readonly=True).open_index()
         self.searcher = self.index.searcher()
         self._open_parts.append(self.searcher)
         self.schema = self.searcher.schema  # Whoosh's index.schema reads the files again each time
