@@ -65,6 +65,7 @@ def test_a_facets_values_read_like_the_list_they_stand_for():
     assert lazy == plain and list(lazy) == plain and len(lazy) == 10
     assert lazy[0] == plain[0] and lazy[-1] == plain[-1] and lazy[3:6] == plain[3:6] and lazy[8:50] == plain[8:]
     assert lazy.selected_from(5) == [v for v in plain[5:] if v.selected]
+    assert lazy.to_json() == [v.to_json() for v in plain] and FacetValues.of(plain).to_json() == lazy.to_json()
     assert FacetValues.of(plain) == plain and FacetValues.of([]) == [] and not FacetValues.of([])
     with pytest.raises(IndexError):
         lazy[10]

@@ -22,7 +22,7 @@ def search_result(result: SearchResult) -> dict:
         "total": result.total,
         "pages": result.pages,
         "results": [hit_json(hit) for hit in result.hits],
-        "facets": {name: [value.to_json() for value in result.facets.get(name, [])] for name in FILTER_FIELDS},
+        "facets": {name: result.facets[name].to_json() if name in result.facets else [] for name in FILTER_FIELDS},
         "suggestion": suggestion,
         "corrected": corrected,
         "notice": result.notice,

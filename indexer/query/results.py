@@ -61,6 +61,14 @@ class FacetValues(Sequence):
         number = self._order[place]
         return FacetValue(self._labels[number], self._counts[place], number in self._ticked)
 
+    def to_json(self) -> list[dict]:
+        """Every value as the contract's JSON, made straight from the counts: an answer lists
+        every value of every facet (~2,600 at 20,000 posts), and a FacetValue each first took
+        half the time of a JSON answer from the cache."""
+        labels, ticked = self._labels, self._ticked
+        return [{"value": labels[number], "count": count, "selected": number in ticked}
+                for number, count in zip(self._order, self._counts)]
+
     def selected_from(self, start: int) -> list[FacetValue]:
         """The ticked values listed at `start` or later."""
         if not self._ticked:
