@@ -24,7 +24,7 @@ from indexer.query.parsing import make_parser
 from indexer.query.postings import Postings, doc_numbers, length_bytes, phrase_starts, term_text
 from indexer.query.request import FILTER_FIELDS
 from indexer.query.spelling import SpellingCorrector
-from indexer.query.storage import PreadStorage
+from indexer.query.storage import PreadStorage, stored_fields_reader
 from indexer.schema import (KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD,
                             body_reader, value_key)
 from indexer.vocabulary import acronyms
@@ -111,6 +111,7 @@ class Generation:
         self._lengths: dict[str, bytes] = {}
         self._sort_keys: dict[str, list] = {}
         self._bodies = None
+        self._stored = None
         self.postings = Postings(self.searcher.reader())
 
     def refresh(self) -> bool:
@@ -266,6 +267,12 @@ class Generation:
         for leaf, _ in self.searcher.reader().leaf_readers():
             for word, info in leaf.iter_field(field_name):
                 yield term_text(word), info
+
+    def stored_fields(self, docnum: int) -> dict:
+        """A post's stored fields (not its body), read straight from its segment (storage.py)."""
+        if self._stored is None:
+            self._stored = stored_fields_reader(self.searcher.reader())
+        return self._stored(docnum)
 
     def body(self, docnum: int) -> str:
         """A post's body, from its own column: its other stored fields are read without it."""

@@ -44,7 +44,7 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
     title_terms = text_terms(text_query) if body_terms else frozenset()
     hits = []
     for docnum, score in order[:limit]:
-        stored = gen.searcher.stored_fields(docnum)
+        stored = gen.stored_fields(docnum)
         body = gen.body(docnum) if limit is not None else ""  # a download shows no summaries
         snippet, title = "", None
         if body_terms:

@@ -264,7 +264,7 @@ class SearchService:
         with self._lock:
             gen = self._generation()
             docnum = gen.searcher.document_number(id=doc_id)
-            return None if docnum is None else stored_document(gen.searcher.stored_fields(docnum), gen.body(docnum))
+            return None if docnum is None else stored_document(gen.stored_fields(docnum), gen.body(docnum))
 
     def document(self, doc_id: str, q: str = "") -> DocumentPage | None:
         """One document with the query's words lit and more like it; kept for the same visit again."""
@@ -277,7 +277,7 @@ class SearchService:
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
             return None
-        doc = stored_document(searcher.stored_fields(docnum), gen.body(docnum))
+        doc = stored_document(gen.stored_fields(docnum), gen.body(docnum))
         terms = self._body_terms(gen, q)
         marked = [self._highlight(gen, p, terms) for p in paragraphs(doc["body"])]
         similar = self._cached(gen, ("similar", doc_id), lambda: (self._similar(gen, docnum), True))
@@ -286,7 +286,7 @@ class SearchService:
     def _similar(self, gen: Generation, docnum: int) -> list[dict]:
         """More like this, the same whatever the query: kept apart from each visit's highlights."""
         similar = more_like(gen, docnum, Deadline(self.time_limit))
-        return [stored_document(gen.searcher.stored_fields(doc)) for doc in similar]
+        return [stored_document(gen.stored_fields(doc)) for doc in similar]
 
     def _body_terms(self, gen: Generation, q: str) -> frozenset[str]:
         """The terms to light up on a document's page; a misspelt word is lit as corrected,

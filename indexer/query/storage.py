@@ -10,7 +10,12 @@ Reads in sequence (`read`, `seek`) go through Whoosh's own wrappers as before.
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
+from pickle import loads
+from zlib import decompress
 
+from whoosh.codec.whoosh3 import STORED_COLUMN, W3PerDocReader
+from whoosh.columns import CompressedBytesColumn, PickleColumn
 from whoosh.filedb.compound import SubFile
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
@@ -44,3 +49,40 @@ class PreadStorage(FileStorage):
     def open_file(self, name, **kwargs):
         opened = super().open_file(name, **kwargs)
         return PreadFile(opened.file, opened.file, name=name, onclose=opened.onclose)
+
+
+def stored_fields_reader(reader):
+    """Each post's stored fields by document number, `stored_fields_reader(reader)(docnum)`:
+    Whoosh's `stored_fields` unpacked straight from its segment's stored column. Whoosh's own
+    call also walks five wrappers and copies the fields into a new dict, checking each against
+    the schema (~8 µs of a CSV row's ~22); the schema of a generation never changes. A reader
+    whose segments are not stored this way is read through `stored_fields` as before."""
+    leaves = list(reader.leaf_readers())
+    columns = [_stored_column(leaf) for leaf, _ in leaves]
+    if not leaves or any(column is None for column in columns):
+        return reader.stored_fields
+    bases = [base for _, base in leaves]
+
+    def stored_fields(docnum: int) -> dict:
+        at = bisect_right(bases, docnum) - 1
+        column, docnum = columns[at], docnum - bases[at]
+        length = column._lengths[docnum]
+        if not length:
+            return {}
+        return loads(decompress(column._dbfile.get(column._basepos + column._offsets[docnum], length)))
+    return stored_fields
+
+
+def _stored_column(leaf):
+    """The segment's column of compressed, pickled stored fields (Whoosh-Reloaded 2.7.5's
+    W3 codec), or None when it is kept some other way."""
+    per_doc = getattr(leaf, "_perdoc", None)
+    if not isinstance(per_doc, W3PerDocReader):
+        return None
+    column = per_doc._cached_reader("_stored", STORED_COLUMN)
+    if type(column) is not PickleColumn.Reader:
+        return None
+    child = column._child
+    if type(child) is not CompressedBytesColumn.Reader or child._decompress is not decompress:
+        return None
+    return child
