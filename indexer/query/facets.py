@@ -2,7 +2,8 @@
 
 Each field is counted under every filter but its own, so a ticked value never hides the rest.
 A few posts are counted post by post from each one's value keys. Many posts (a common word, or
-no words at all) are counted all at once by numpy, from arrays of every (post, value) pair.
+no words at all) are counted all at once by numpy, from the (post, value) pairs kept in post
+order: each matching post's run of pairs is taken at once.
 Values are listed most results first, then by label (years newest first), put in that order by
 numpy too: a facet can have thousands of values and a page shows the first hundred.
 """
@@ -63,4 +64,4 @@ def value_counts(gen: Generation, name: str, docs: set[int]) -> np.ndarray:
         doc_keys = gen.facet_keys()[name]
         places = [pairs.index[key] for key in chain.from_iterable(doc_keys[docnum] for docnum in docs)]
         return np.bincount(np.array(places, dtype=np.int64), minlength=len(pairs.keys))
-    return np.bincount(pairs.values[gen.mask(docs)[pairs.docs]], minlength=len(pairs.keys))
+    return np.bincount(pairs.values_of(np.flatnonzero(gen.mask(docs))), minlength=len(pairs.keys))

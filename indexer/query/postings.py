@@ -183,9 +183,7 @@ class Postings:
         starts = np.searchsorted(keys, firsts)
         counts = np.searchsorted(keys, firsts + (1 << DOC_SHIFT)) - starts
         # Every wanted place in one array, made a list once: a list a post was most of the time here.
-        ends = np.cumsum(counts)
-        taken = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - counts), counts)
-        places = (keys[taken] & POSITION_BITS).tolist()
+        places = (keys[runs(starts, counts)] & POSITION_BITS).tolist()
         found, at = {}, 0
         for doc, count in zip(docs, counts.tolist()):
             if count:
@@ -392,6 +390,13 @@ def _once_each(ascending: np.ndarray) -> np.ndarray:
     if new.all():
         return ascending
     return ascending[np.concatenate(([True], new))]
+
+
+def runs(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The places of every item of each run (`count` items from `start`), run after run, in
+    one array: items of many posts taken at once from arrays kept in post order."""
+    ends = np.cumsum(counts)
+    return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - counts), counts)
 
 
 def doc_numbers(docs: set[int]) -> np.ndarray:
