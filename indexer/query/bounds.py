@@ -93,16 +93,17 @@ class DeadlineFilterCollector(FilterCollector):
                 self.deadline.check()
 
 
-def bounded_docs(gen, q: wq.Query, deadline: Deadline, live: set[int] | None = None) -> set[int]:
-    """The document numbers a query matches, stopping at the deadline.
+def bounded_docs(gen, q: wq.Query, deadline: Deadline) -> set[int]:
+    """The live document numbers a query matches, stopping at the deadline. The set may be one
+    kept or shared elsewhere: callers make new sets from it, never change it.
 
     Terms, and Ors and Ands of them (most of what people type), are read straight from their
     postings and combined as sets, several times faster than walking Whoosh's matchers; other
-    queries (phrases, ranges) are matched by Whoosh. `live` drops deleted posts from postings."""
+    queries (phrases, ranges) are matched by Whoosh. Both leave deleted posts out."""
     deadline.check()
     found = _set_of(gen.postings, q, deadline)
     if found is not None:
-        return found & live if live is not None else found
+        return found
     found = set()
     for count, docnum in enumerate(gen.searcher.docs_for_query(q)):
         found.add(docnum)
@@ -126,10 +127,13 @@ def _set_of(postings, q: wq.Query, deadline: Deadline) -> set[int] | None:
             if part is None:
                 return None
             parts.append(part)
+        if isinstance(q, wq.Or):
+            parts = [part for part in parts if part]  # most Ors are of a word in each text field
+            if len(parts) <= 1:  # and compound forms no post has: no copy of the one set left
+                return parts[0] if parts else set()
+            return set().union(*parts)
         if not parts:
             return set()
-        if isinstance(q, wq.Or):
-            return set().union(*parts)
         return set.intersection(*sorted(parts, key=len))
     if isinstance(q, wq.Phrase) and q.slop == 1:
         return _phrase_docs(postings, q.fieldname, q.words, deadline)

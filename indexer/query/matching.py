@@ -94,18 +94,18 @@ def text_match(gen: Generation, parsed: ParsedQuery, deadline: Deadline) -> Text
         return TextMatch(everything, everything, [])
     if parsed.query is wq.NullQuery:
         return TextMatch(set(), set(), [])
-    live = gen.every()
-    required = [bounded_docs(gen, q, deadline, live) for q in parsed.required]
-    excluded = set().union(*(bounded_docs(gen, q, deadline, live) for q in parsed.excluded))
-    concept_docs = [bounded_docs(gen, c.query, deadline, live) for c in parsed.concepts]
+    required = [bounded_docs(gen, q, deadline) for q in parsed.required]
+    excluded = set().union(*(bounded_docs(gen, q, deadline) for q in parsed.excluded))
+    concept_docs = [bounded_docs(gen, c.query, deadline) for c in parsed.concepts]
     if concept_docs:
-        any_docs = set().union(*concept_docs)
+        any_docs = concept_docs[0].union(*concept_docs[1:]) if len(concept_docs) > 1 else concept_docs[0]
         all_docs = intersect(concept_docs[0], concept_docs[1:])
     else:
         any_docs = all_docs = intersect(required[0], required[1:]) if required else set()
         required = []
-    any_docs = intersect(any_docs, required) - excluded
-    all_docs = intersect(all_docs, required) - excluded
+    any_docs, all_docs = intersect(any_docs, required), intersect(all_docs, required)
+    if excluded:
+        any_docs, all_docs = any_docs - excluded, all_docs - excluded
     return TextMatch(any_docs, all_docs, concept_docs)
 
 

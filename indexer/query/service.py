@@ -207,7 +207,7 @@ class SearchService:
         found = Found(parsed, TextMatch(set(), set(), []), {}, set(), set())
         try:
             for name, q in filter_queries(request).items():
-                found.filter_docs[name] = bounded_docs(gen, q, deadline, gen.every())
+                found.filter_docs[name] = bounded_docs(gen, q, deadline)
             dates = date_query(request)
             if dates is not None:  # narrows every facet, never counted as one
                 found.filter_docs[""] = bounded_docs(gen, dates, deadline)
