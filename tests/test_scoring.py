@@ -15,7 +15,7 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.build import reindex
 from indexer.query import SearchRequest, SearchService
-from indexer.query import ranking
+from indexer.query import ranking, scoring
 from indexer.query.bounds import Deadline, DocSet
 from indexer.query.postings import Postings
 from indexer.query.scoring import top_scored
@@ -54,11 +54,15 @@ def service(segmented_index):
         yield service
 
 
-def test_pages_match_whoosh_scoring_every_match(service, monkeypatch):
+@pytest.mark.parametrize("sorted_first", [scoring.SORTED_FIRST, 3])
+def test_pages_match_whoosh_scoring_every_match(service, monkeypatch, sorted_first):
     """Every judged query, first and second page: the same posts in the same order with the same
-    scores as when Whoosh scores every match."""
+    scores as when Whoosh scores every match; also when only a few matches are put in ceiling
+    order at first (as at 20,000 posts, where most are never sorted)."""
+    monkeypatch.setattr(scoring, "SORTED_FIRST", sorted_first)
     requests = [SearchRequest(q=q, per_page=per_page, page=page)
                 for q in QUERIES for per_page, page in ((10, 1), (5, 2))]
+    service._answers = type(service._answers)()
     fast = [_page(service, request) for request in requests]
     service._answers = type(service._answers)()  # forget the answers
     monkeypatch.setattr(ranking, "top_scored", lambda *args: None)

@@ -120,6 +120,7 @@ class Generation:
         self._live_mask: np.ndarray | None = None
         self._last_mask: tuple[set[int] | None, np.ndarray | None] = (None, None)
         self.word_frequencies: dict[tuple[str, bytes], float | None] = {}  # for more like this
+        self.bm25_norms: dict[str, np.ndarray] = {}  # for scoring.py, by field
         self._lengths: dict[str, bytes] = {}
         self._sort_keys: dict[str, list] = {}
         self._bodies = None
