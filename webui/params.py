@@ -130,13 +130,28 @@ def path_url(endpoint: str, name: str, value: str, external: bool = False) -> st
     value is worked out once a request and the value encoded by the route's own converter, as
     url_for encodes it. A results page links to a hundred or more organisations and a download to
     every document; url_for each was a seventh of drawing a page and half of writing the rows."""
-    prefixes = g.setdefault("path_url_prefixes", {})
-    if (endpoint, external) not in prefixes:
+    urls = g.get("path_urls")
+    if urls is None:
+        urls = g.path_urls = _PathUrls(current_app.url_map.converters["path"](current_app.url_map).to_url)
+    prefix = urls.prefixes.get((endpoint, external))
+    if prefix is None:
         placeholder = "x"
-        prefixes[(endpoint, external)] = url_for(endpoint, **{name: placeholder}, _external=external)[:-len(placeholder)]
-    if "path_url_encode" not in g:
-        g.path_url_encode = current_app.url_map.converters["path"](current_app.url_map).to_url
-    return prefixes[(endpoint, external)] + g.path_url_encode(value)
+        prefix = urls.prefixes[(endpoint, external)] = url_for(
+            endpoint, **{name: placeholder}, _external=external)[:-len(placeholder)]
+    encoded = urls.encoded.get(value)
+    if encoded is None:
+        encoded = urls.encoded[value] = urls.encode(value)
+    return prefix + encoded
+
+
+class _PathUrls:
+    """A request's address prefixes and encoded values for path_url, kept in one place of `g`
+    (each read of `g` goes through a context lookup)."""
+
+    def __init__(self, encode):
+        self.encode = encode
+        self.prefixes: dict[tuple[str, bool], str] = {}
+        self.encoded: dict[str, str] = {}
 
 
 def page_url(search: SearchRequest, page: int) -> str:
