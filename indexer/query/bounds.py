@@ -13,11 +13,12 @@ import time
 from dataclasses import dataclass, field
 from itertools import islice
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector
 from whoosh.matching import ListMatcher
 
-from indexer.query.postings import docs_of, phrase_starts, term_text
+from indexer.query.postings import docs_of, intersection_of, phrase_starts, term_text, union_of
 
 
 # Words all the wildcards, ranges and fuzzy terms of one query may stand for together (shared
@@ -94,64 +95,65 @@ class DeadlineFilterCollector(FilterCollector):
 
 
 def bounded_docs(gen, q: wq.Query, deadline: Deadline) -> set[int]:
-    """The live document numbers a query matches, stopping at the deadline. The set may be one
-    kept or shared elsewhere: callers make new sets from it, never change it.
+    """The live document numbers a query matches, as a set, stopping at the deadline."""
+    return set(matched_docs(gen, q, deadline).tolist())
 
-    Terms, and Ors and Ands of them (most of what people type), are read straight from their
-    postings and combined as sets, several times faster than walking Whoosh's matchers; other
-    queries (phrases, ranges) are matched by Whoosh. Both leave deleted posts out."""
+
+def matched_docs(gen, q: wq.Query, deadline: Deadline) -> np.ndarray:
+    """The live document numbers a query matches, ascending, stopping at the deadline.
+
+    Terms, and Ors and Ands of them (most of what people type), and exact phrases are read
+    straight from their postings and combined as sorted arrays by numpy: several times faster
+    than walking Whoosh's matchers, and than making each word's posts a set and combining the
+    sets. Other queries (ranges, say) are matched by Whoosh. Both leave deleted posts out."""
     deadline.check()
-    found = _set_of(gen.postings, q, deadline)
+    found = _docs_of(gen.postings, q, deadline)
     if found is not None:
-        return found
-    found = set()
+        return found[gen.live_mask()[found]] if gen.postings.deleted() else found
+    docs = []
     for count, docnum in enumerate(gen.searcher.docs_for_query(q)):
-        found.add(docnum)
+        docs.append(docnum)
         if count % CHECK_EVERY == CHECK_EVERY - 1:
             deadline.check()
-    return found
+    return np.array(sorted(docs), dtype=np.int64)
 
 
-def _set_of(postings, q: wq.Query, deadline: Deadline) -> set[int] | None:
-    """The documents of a Term/Or/And tree (and of exact phrases) from postings, or None for
-    any other query."""
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def _docs_of(postings, q: wq.Query, deadline: Deadline) -> np.ndarray | None:
+    """The documents of a Term/Or/And tree (and of exact phrases) from postings, ascending
+    (deleted posts included), or None for any other query."""
     if isinstance(q, wq.Term):
         if (q.fieldname, q.text) not in postings.reader:
-            return set()
+            return _NONE
         deadline.check()
-        return postings.doc_ids(q.fieldname, q.text)
+        return postings.arrays(q.fieldname, q.text)[0]
     if isinstance(q, (wq.Or, wq.And)) and type(q) in (wq.Or, wq.And):
         parts = []
         for child in q.subqueries:
-            part = _set_of(postings, child, deadline)
+            part = _docs_of(postings, child, deadline)
             if part is None:
                 return None
             parts.append(part)
-        if isinstance(q, wq.Or):
-            parts = [part for part in parts if part]  # most Ors are of a word in each text field
-            if len(parts) <= 1:  # and compound forms no post has: no copy of the one set left
-                return parts[0] if parts else set()
-            return set().union(*parts)
-        if not parts:
-            return set()
-        return set.intersection(*sorted(parts, key=len))
+        return union_of(parts) if isinstance(q, wq.Or) else intersection_of(parts)
     if isinstance(q, wq.Phrase) and q.slop == 1:
         return _phrase_docs(postings, q.fieldname, q.words, deadline)
     if q is wq.NullQuery:
-        return set()
+        return _NONE
     return None
 
 
-def _phrase_docs(postings, field_name: str, words: list[str], deadline: Deadline) -> set[int]:
-    """Live posts with the words side by side, from every place each word stands (postings.py)."""
+def _phrase_docs(postings, field_name: str, words: list[str], deadline: Deadline) -> np.ndarray:
+    """Posts with the words side by side, ascending, from every place each word stands
+    (postings.py)."""
     if any((field_name, word) not in postings.reader for word in words):
-        return set()
+        return _NONE
     keys = []
     for word in words:
         deadline.check()
         keys.append(postings.position_keys(field_name, word))
-    found = set(docs_of(phrase_starts(keys)).tolist())
-    return found - postings.deleted() if postings.deleted() else found
+    return docs_of(phrase_starts(keys))
 
 
 def bounded_query(q: wq.Query, reader, notices: list[str]) -> wq.Query:

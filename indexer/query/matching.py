@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as wq
 
-from indexer.query.bounds import TIME_LIMIT_NOTICE, Deadline, bounded_docs
+from indexer.query.bounds import TIME_LIMIT_NOTICE, Deadline, bounded_docs, matched_docs
 from indexer.query.generation import Generation
 from indexer.query.parsing import ParsedQuery
-from indexer.query.postings import doc_numbers
+from indexer.query.postings import intersection_of, union_of
 from indexer.query.results import Correction
 
 # A query of this many concepts or fewer finds only the posts with all of them, when any post has
@@ -29,7 +29,7 @@ class TextMatch:
 
     any_docs: set[int]
     all_docs: set[int]
-    concept_docs: list[set[int]]
+    concept_docs: list[np.ndarray]  # each concept's posts, ascending
 
     _counts: np.ndarray | None = field(default=None, init=False, repr=False)
 
@@ -52,10 +52,10 @@ class TextMatch:
     def _concept_counts(self) -> np.ndarray:
         """How many of the concepts each post has, by document number: counted once, by numpy."""
         if self._counts is None:
-            size = max((max(docs) + 1 for docs in self.concept_docs if docs), default=0)
+            size = max((int(docs[-1]) + 1 for docs in self.concept_docs if len(docs)), default=0)
             self._counts = np.zeros(size, dtype=np.int32)
             for docs in self.concept_docs:
-                self._counts[doc_numbers(docs)] += 1
+                self._counts[docs] += 1
         return self._counts
 
 
@@ -96,10 +96,10 @@ def text_match(gen: Generation, parsed: ParsedQuery, deadline: Deadline) -> Text
         return TextMatch(set(), set(), [])
     required = [bounded_docs(gen, q, deadline) for q in parsed.required]
     excluded = set().union(*(bounded_docs(gen, q, deadline) for q in parsed.excluded))
-    concept_docs = [bounded_docs(gen, c.query, deadline) for c in parsed.concepts]
-    if concept_docs:
-        any_docs = concept_docs[0].union(*concept_docs[1:]) if len(concept_docs) > 1 else concept_docs[0]
-        all_docs = intersect(concept_docs[0], concept_docs[1:])
+    concept_docs = [matched_docs(gen, c.query, deadline) for c in parsed.concepts]
+    if concept_docs:  # combined as arrays, each made a set once
+        any_docs = set(union_of(concept_docs).tolist())
+        all_docs = set(intersection_of(concept_docs).tolist()) if len(concept_docs) > 1 else any_docs
     else:
         any_docs = all_docs = intersect(required[0], required[1:]) if required else set()
         required = []
