@@ -483,3 +483,16 @@ def test_written_words_shared_by_threads_answer_each_as_alone():
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_a_set_of_posts_made_from_an_array_is_that_array_for_numpy():
+    """matching.py makes sets from sorted arrays once (postings.Posts); masks and counts then use
+    the array, and sets made from such a set by set operations are plain sets."""
+    import numpy as np
+    from indexer.query.postings import Posts, doc_numbers
+
+    ascending = np.array([2, 5, 9, 40])
+    posts = Posts(ascending)
+    assert posts == {2, 5, 9, 40} and doc_numbers(posts) is ascending
+    narrowed = posts & {5, 40, 41}
+    assert type(narrowed) is set and sorted(doc_numbers(narrowed).tolist()) == [5, 40]

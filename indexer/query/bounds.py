@@ -18,7 +18,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector
 from whoosh.matching import ListMatcher
 
-from indexer.query.postings import docs_of, intersection_of, phrase_starts, term_text, union_of
+from indexer.query.postings import Posts, docs_of, intersection_of, phrase_starts, term_text, union_of
 
 
 # Words all the wildcards, ranges and fuzzy terms of one query may stand for together (shared
@@ -96,7 +96,7 @@ class DeadlineFilterCollector(FilterCollector):
 
 def bounded_docs(gen, q: wq.Query, deadline: Deadline) -> set[int]:
     """The live document numbers a query matches, as a set, stopping at the deadline."""
-    return set(matched_docs(gen, q, deadline).tolist())
+    return Posts(matched_docs(gen, q, deadline))
 
 
 def matched_docs(gen, q: wq.Query, deadline: Deadline) -> np.ndarray:

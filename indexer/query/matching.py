@@ -13,7 +13,7 @@ from whoosh import query as wq
 from indexer.query.bounds import TIME_LIMIT_NOTICE, Deadline, bounded_docs, matched_docs
 from indexer.query.generation import Generation
 from indexer.query.parsing import ParsedQuery
-from indexer.query.postings import intersection_of, union_of
+from indexer.query.postings import Posts, intersection_of, union_of
 from indexer.query.results import Correction
 
 # A query of this many concepts or fewer finds only the posts with all of them, when any post has
@@ -98,8 +98,8 @@ def text_match(gen: Generation, parsed: ParsedQuery, deadline: Deadline) -> Text
     excluded = set().union(*(bounded_docs(gen, q, deadline) for q in parsed.excluded))
     concept_docs = [matched_docs(gen, c.query, deadline) for c in parsed.concepts]
     if concept_docs:  # combined as arrays, each made a set once
-        any_docs = set(union_of(concept_docs).tolist())
-        all_docs = set(intersection_of(concept_docs).tolist()) if len(concept_docs) > 1 else any_docs
+        any_docs = Posts(union_of(concept_docs))
+        all_docs = Posts(intersection_of(concept_docs)) if len(concept_docs) > 1 else any_docs
     else:
         any_docs = all_docs = intersect(required[0], required[1:]) if required else set()
         required = []

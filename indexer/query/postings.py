@@ -419,8 +419,23 @@ def runs(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - counts), counts)
 
 
+class Posts(set):
+    """A set of document numbers made from an ascending array, which it keeps: numpy work on
+    the set (its mask, for ranking, facets and the timeline) then needs no array made again from
+    the set (~0.3 ms for a common word's matches). Sets made from it by set operations are plain
+    sets."""
+
+    __slots__ = ("ascending",)
+
+    def __init__(self, ascending: np.ndarray):
+        super().__init__(ascending.tolist())
+        self.ascending = ascending
+
+
 def doc_numbers(docs: set[int]) -> np.ndarray:
     """A set of document numbers as an array, for numpy's counts and masks."""
+    if type(docs) is Posts:
+        return docs.ascending
     return np.fromiter(docs, dtype=np.int64, count=len(docs))
 
 
