@@ -13,7 +13,6 @@ from bisect import bisect_right
 from itertools import accumulate
 
 from whoosh import highlight
-from whoosh.analysis import Token
 
 from indexer.analysis import WORD_PATTERN, indexed_terms
 
@@ -126,10 +125,26 @@ def snippet(text: str, terms: frozenset[str], top: int = 2) -> str:
     chained generators of tokens: they were most of a results page's time."""
     if not terms or not text:
         return ""
-    fragments = [_to_sentence_edges(text, fragment) for fragment in _passages(text, terms)]
+    fragments = _passages(text, terms)
+    for fragment in fragments:  # where a passage starts can settle a tie between two
+        fragment.startchar = _sentence_start(text, fragment.startchar)
     fragments = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST,
                                         minscore=1)
+    for fragment in fragments:  # where one ends only changes how it reads: only those shown
+        fragment.endchar = _sentence_end(text, fragment.endchar)
     return MarkFormatter().format(fragments)
+
+
+class _Match:
+    """A matched token, as much of Whoosh's Token as its fragments, scorer and formatter read (a
+    Token costs four times as much to make, and a post can have a hundred matches)."""
+
+    __slots__ = ("text", "startchar", "endchar")
+    boost = 1.0
+    matched = True
+
+    def __init__(self, text: str, startchar: int, endchar: int):
+        self.text, self.startchar, self.endchar = text, startchar, endchar
 
 
 def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
@@ -174,9 +189,7 @@ def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
                 if first is None:
                     first = start
                     countdown += SURROUND
-            token = Token(positions=False, chars=True, removestops=False, mode="index")
-            token.text, token.startchar, token.endchar, token.matched = term, start, end, True
-            matches.append(token)
+            matches.append(_Match(term, start, end))
         if countdown >= 0:
             length += size
             countdown -= size
@@ -198,7 +211,27 @@ def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
                 if nearest > at:
                     starts, at = [], nearest
         offset = edges[2 * at]
-        for term, begin, finish, _ in indexed_terms(words[at]):
+        word = words[at]
+        if merged is None and countdown >= 0 and word not in lit:
+            # An unlit word inside a passage: its tokens only lengthen the passage or end it (take,
+            # inlined; where the words searched for are common, that is most of a post's words).
+            for _, begin, finish, _ in indexed_terms(word):
+                end_at = offset + finish
+                if countdown < 0:  # the passage ended at an earlier token of the word
+                    starts.append(offset + begin)
+                    last_end = end_at
+                    continue
+                size = finish - begin
+                if length + size > SNIPPET_CHARS:
+                    countdown = 0
+                length += size
+                countdown -= size
+                if countdown <= 0:
+                    fragments.append(highlight.mkfrag(text, matches, startchar=first, endchar=end_at))
+                    starts, first, matches, length = [], None, [], 0
+            at += 1
+            continue
+        for term, begin, finish, _ in indexed_terms(word):
             start, end = offset + begin, offset + finish
             if term not in terms:
                 if merged is None and countdown < 0:  # outside any passage: queue its start
