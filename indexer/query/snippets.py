@@ -125,11 +125,15 @@ def snippet(text: str, terms: frozenset[str], top: int = 2) -> str:
     chained generators of tokens: they were most of a results page's time."""
     if not terms or not text:
         return ""
+    scorer = highlight.BasicFragmentScorer()
     fragments = _passages(text, terms)
+    if len(fragments) > top:  # only those scoring as well as the top ones can be shown
+        scores = [scorer(fragment) for fragment in fragments]
+        least = sorted(scores, reverse=True)[top - 1]
+        fragments = [fragment for fragment, score in zip(fragments, scores) if score >= least]
     for fragment in fragments:  # where a passage starts can settle a tie between two
         fragment.startchar = _sentence_start(text, fragment.startchar)
-    fragments = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST,
-                                        minscore=1)
+    fragments = highlight.top_fragments(fragments, top, scorer, highlight.FIRST, minscore=1)
     for fragment in fragments:  # where one ends only changes how it reads: only those shown
         fragment.endchar = _sentence_end(text, fragment.endchar)
     return MarkFormatter().format(fragments)
