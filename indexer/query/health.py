@@ -1,7 +1,7 @@
 """Checking that the index being served can really be read: for /healthz.
 
-The open searcher reads through memory maps, and a map of a file truncated under it kills the
-worker (SIGBUS), so the check reads the files afresh, without maps.
+The check opens the files afresh rather than asking the open searcher, which holds files opened
+earlier: a file since damaged or cut short on disk shows only to a new reader.
 """
 from __future__ import annotations
 
