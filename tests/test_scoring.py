@@ -6,43 +6,23 @@ incremental reindexes; the queries are the judged set's, typed as staff type the
 """
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
-from indexer.build import reindex
 from indexer.query import SearchRequest, SearchService
 from indexer.query import ranking, scoring
 from indexer.query.bounds import Deadline, DocSet
 from indexer.query.postings import Postings
 from indexer.query.scoring import top_scored
-from tests.relevance.relevance_eval import CORPUS, load_queries
+from tests.relevance.relevance_eval import load_queries
 
 QUERIES = [item.query for item in load_queries()] + [
     '"peer challenge"', "sector-led improvement", "SEND ofsted", "ofsted inspection -academy",
     "children's services", "well being", "council budget pressures",
     "insp* ofsted", "l* m* n* r*", "{a TO c}", "schol~ leadership", "title:peer AND body:challenge",
 ]
-
-
-@pytest.fixture(scope="module")
-def segmented_index(tmp_path_factory) -> Path:
-    """The judged corpus indexed in three runs, with some posts then deleted: several segments."""
-    root = tmp_path_factory.mktemp("segmented")
-    corpus, index_dir = root / "corpus", root / "index"
-    corpus.mkdir()
-    posts = sorted(CORPUS.iterdir())
-    for part in (posts[:40], posts[40:70], posts[70:]):
-        for post in part:
-            shutil.copy(post, corpus / post.name)
-        reindex([corpus], index_dir)
-    for post in posts[5:12]:
-        (corpus / post.name).unlink()
-    reindex([corpus], index_dir)
-    return index_dir
 
 
 @pytest.fixture(scope="module")

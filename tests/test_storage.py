@@ -2,7 +2,6 @@
 file reads do: every stored post, body and posting, in an index of several segments."""
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,26 +11,13 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
 from indexer import store
-from indexer.build import reindex
 from indexer.query.storage import PreadFile, PreadStorage, stored_fields_reader
 from indexer.schema import TEXT_FIELDS, body_reader
-from tests.relevance.relevance_eval import CORPUS
 
 
 @pytest.fixture(scope="module")
-def generation(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("storage")
-    corpus, index_dir = root / "corpus", root / "index"
-    corpus.mkdir()
-    posts = sorted(CORPUS.iterdir())
-    for part in (posts[:30], posts[30:]):
-        for post in part:
-            shutil.copy(post, corpus / post.name)
-        reindex([corpus], index_dir)
-    for post in posts[3:6]:
-        (corpus / post.name).unlink()
-    reindex([corpus], index_dir)
-    return store.live_generation(index_dir)
+def generation(segmented_index) -> Path:
+    return store.live_generation(segmented_index)
 
 
 def _everything(reader) -> tuple:
