@@ -18,7 +18,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector
 from whoosh.matching import ListMatcher
 
-from indexer.query.postings import Posts, docs_of, intersection_of, phrase_starts, term_text, union_of
+from indexer.query.postings import NO_DOCS, Posts, docs_of, intersection_of, phrase_starts, term_text, union_of
 
 
 # Words all the wildcards, ranges and fuzzy terms of one query may stand for together (shared
@@ -118,15 +118,12 @@ def matched_docs(gen, q: wq.Query, deadline: Deadline) -> np.ndarray:
     return np.array(sorted(docs), dtype=np.int64)
 
 
-_NONE = np.zeros(0, dtype=np.int64)
-
-
 def _docs_of(postings, q: wq.Query, deadline: Deadline) -> np.ndarray | None:
     """The documents of a Term/Or/And tree (and of exact phrases) from postings, ascending
     (deleted posts included), or None for any other query."""
     if isinstance(q, wq.Term):
         if (q.fieldname, q.text) not in postings.reader:
-            return _NONE
+            return NO_DOCS
         deadline.check()
         return postings.arrays(q.fieldname, q.text)[0]
     if isinstance(q, (wq.Or, wq.And)) and type(q) in (wq.Or, wq.And):
@@ -140,7 +137,7 @@ def _docs_of(postings, q: wq.Query, deadline: Deadline) -> np.ndarray | None:
     if isinstance(q, wq.Phrase) and q.slop == 1:
         return _phrase_docs(postings, q.fieldname, q.words, deadline)
     if q is wq.NullQuery:
-        return _NONE
+        return NO_DOCS
     return None
 
 
@@ -148,7 +145,7 @@ def _phrase_docs(postings, field_name: str, words: list[str], deadline: Deadline
     """Posts with the words side by side, ascending, from every place each word stands
     (postings.py)."""
     if any((field_name, word) not in postings.reader for word in words):
-        return _NONE
+        return NO_DOCS
     keys = []
     for word in words:
         deadline.check()

@@ -376,12 +376,16 @@ def _in_both(few: np.ndarray, many: np.ndarray) -> np.ndarray:
     return merged[1:][merged[1:] == merged[:-1]]
 
 
+NO_DOCS = np.zeros(0, dtype=np.int64)  # an empty array of document numbers, shared, so read-only
+NO_DOCS.flags.writeable = False
+
+
 def union_of(arrays: list[np.ndarray]) -> np.ndarray:
     """Ascending arrays of document numbers joined: ascending, once each. (A sort of the joined
     arrays: numpy's unique took forty times as long.)"""
     arrays = [array for array in arrays if len(array)]
     if len(arrays) <= 1:
-        return arrays[0] if arrays else np.zeros(0, dtype=np.int64)
+        return arrays[0] if arrays else NO_DOCS
     joined = np.concatenate(arrays)
     joined.sort()
     return _once_each(joined)
@@ -390,7 +394,7 @@ def union_of(arrays: list[np.ndarray]) -> np.ndarray:
 def intersection_of(arrays: list[np.ndarray]) -> np.ndarray:
     """The document numbers in every one of the ascending arrays, ascending."""
     arrays = sorted(arrays, key=len)
-    found = arrays[0] if arrays else np.zeros(0, dtype=np.int64)
+    found = arrays[0] if arrays else NO_DOCS
     for array in arrays[1:]:
         found = np.intersect1d(found, array, assume_unique=True)
     return found
