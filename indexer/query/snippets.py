@@ -58,14 +58,9 @@ class PassageFragmenter(highlight.ContextFragmenter):
 
     def fragment_tokens(self, text, tokens):
         for fragment in super().fragment_tokens(text, tokens):
-            yield _to_sentence_edges(text, fragment)
-
-
-def _to_sentence_edges(text: str, fragment: highlight.Fragment) -> highlight.Fragment:
-    """The passage stretched to its sentence's start and end, where they are within reach."""
-    fragment.startchar = _sentence_start(text, fragment.startchar)
-    fragment.endchar = _sentence_end(text, fragment.endchar)
-    return fragment
+            fragment.startchar = _sentence_start(text, fragment.startchar)
+            fragment.endchar = _sentence_end(text, fragment.endchar)
+            yield fragment
 
 
 def _sentence_start(text: str, start: int) -> int:
@@ -215,27 +210,7 @@ def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
                 if nearest > at:
                     starts, at = [], nearest
         offset = edges[2 * at]
-        word = words[at]
-        if merged is None and countdown >= 0 and word not in lit:
-            # An unlit word inside a passage: its tokens only lengthen the passage or end it (take,
-            # inlined; where the words searched for are common, that is most of a post's words).
-            for _, begin, finish, _ in indexed_terms(word):
-                end_at = offset + finish
-                if countdown < 0:  # the passage ended at an earlier token of the word
-                    starts.append(offset + begin)
-                    last_end = end_at
-                    continue
-                size = finish - begin
-                if length + size > SNIPPET_CHARS:
-                    countdown = 0
-                length += size
-                countdown -= size
-                if countdown <= 0:
-                    fragments.append(highlight.mkfrag(text, matches, startchar=first, endchar=end_at))
-                    starts, first, matches, length = [], None, [], 0
-            at += 1
-            continue
-        for term, begin, finish, _ in indexed_terms(word):
+        for term, begin, finish, _ in indexed_terms(words[at]):
             start, end = offset + begin, offset + finish
             if term not in terms:
                 if merged is None and countdown < 0:  # outside any passage: queue its start
