@@ -6,10 +6,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 _UNSAFE_ID_CHARS = re.compile(r"[^a-z0-9_.-]+")
 _UNSAFE_UNICODE_ID_CHARS = re.compile(r"[^\w.-]+")
 _LATIN_LETTER = re.compile(r"[a-z]")
+_URL_MAX = 2048  # longer addresses are not a post's own
 
 
 def document_id(relative_path: str) -> str:
@@ -30,6 +32,23 @@ def _id_part(name: str) -> str:
     return cleaned.strip("-.") or "-"
 
 
+def web_address(value: object) -> str | None:
+    """`value` as an http or https address a page may link to, or None: a page's own claim of its
+    address is data, so `javascript:` and the like are never kept."""
+    if not isinstance(value, str):
+        return None
+    address = value.strip()
+    if not address or len(address) > _URL_MAX or any(ord(c) < 33 or ord(c) == 127 for c in address):
+        return None
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return address
+
+
 @dataclass
 class Document:
     """One post: its own text and metadata, without the page chrome around it."""
@@ -44,6 +63,7 @@ class Document:
     tags: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
+    source_url: str | None = None  # the post's original address, when the page or file says it
 
     @property
     def year(self) -> str | None:

@@ -26,7 +26,8 @@ from indexer.document import Document
 # 4: each file's hash, root and size-and-time in columns, so a reindex need not read every post.
 # 5: the body in a column of its own, so reading a post's other fields does not unpack its body;
 #    word positions as 4-byte numbers (PackedPositions), so numpy reads a word's places at once.
-SCHEMA_VERSION = 5
+# 6: `source_url`, the post's original address.
+SCHEMA_VERSION = 6
 
 # Facet name -> the stored field holding its display values.
 FACET_FIELDS = {
@@ -157,6 +158,7 @@ def build_schema() -> Schema:
         tags=STORED(),
         categories=STORED(),
         organisations=STORED(),
+        source_url=STORED(),
         source_text=TEXT(analyzer=SimpleAnalyzer()),
         author_text=TEXT(analyzer=SimpleAnalyzer()),
         **{KEY_FIELDS[name]: _key_field() for name in FACET_FIELDS if name != "year"},
@@ -187,6 +189,8 @@ def document_fields(document: Document, content_hash: str, source_root: str, fil
     if date:
         fields["date"] = date
         fields["year"] = document.year
+    if document.source_url:
+        fields["source_url"] = document.source_url
     values = {
         "tag": document.tags,
         "category": document.categories,
@@ -218,6 +222,7 @@ def stored_document(stored: dict, body: str | None = None) -> dict:
     }
     for name in LIST_FIELDS:
         doc[name] = list(stored.get(name) or ())
+    doc["source_url"] = stored.get("source_url")
     if body is not None:
         doc["body"] = body
     return doc
@@ -235,6 +240,7 @@ def document_from_stored(stored: dict, body: str) -> Document:
         author=stored.get("author"),
         source=stored.get("source"),
         **{name: list(stored.get(name) or ()) for name in LIST_FIELDS},
+        source_url=stored.get("source_url"),
     )
 
 

@@ -55,7 +55,8 @@ def test_export_writes_every_document_as_json_lines(runner, built_index):
     assert result.exit_code == 0
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert len(lines) == len(CORPUS)
-    fields = {"id", "path", "title", "date", "year", "author", "source", "tags", "categories", "organisations", "body"}
+    fields = {"id", "path", "title", "date", "year", "author", "source", "tags", "categories", "organisations",
+              "source_url", "body"}
     assert all(set(line) == fields for line in lines)
     academies = next(line for line in lines if line["id"] == "academies")
     assert academies["date"] == "2018-11-20" and academies["year"] == "2018"

@@ -190,3 +190,16 @@ def test_tag_and_category_links_inside_the_article_are_not_body_text():
     assert document.tags == ["Improvement"] and document.categories == ["Learning"]
     assert "Improvement" not in document.body and "Learning" not in document.body
     assert document.body.startswith("Peer review between councils changed how we improve.")
+
+
+@pytest.mark.parametrize(
+    ("name", "address"),
+    [
+        ("html_canonical_link_is_the_original.html", "https://councilvoices.example.org/2021/03/peer-challenge-in-practice/"),
+        ("html_og_url_when_no_canonical.html", "https://leadingplaces.example.org/sector-led-improvement"),
+        ("html_javascript_canonical_is_ignored.html", None),
+        ("html_article_with_chrome.html", None),
+    ],
+)
+def test_the_page_s_own_address_is_its_source_url(name, address):
+    assert read_fixture(name).source_url == address

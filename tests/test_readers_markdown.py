@@ -178,3 +178,9 @@ def test_the_usual_front_matter_is_read_by_libyaml():
              "tags: [DCS, leadership, children's services]\ncategories: [Leadership]\nsource: \"ADCS Blog\"")
     assert _SIMPLE_FRONT_MATTER.fullmatch(usual)
     assert not _SIMPLE_FRONT_MATTER.fullmatch("title: a\ttab")  # PyYAML rejects what libyaml reads
+
+
+def test_front_matter_link_is_the_source_url():
+    document = read_fixture("markdown_front_matter_url.md")
+    assert document.source_url == "https://governors.example.org/academies-and-the-council"
+    assert document.title == "Academies and the council's role"

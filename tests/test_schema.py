@@ -28,12 +28,14 @@ def test_a_document_read_back_from_the_index_is_the_document_written(tmp_path):
         date=datetime.date(2024, 2, 29), author="Jane Smith", source="Council Leader Blog",
         tags=["SLI", "Housing"], categories=["Policy"],
         organisations=["Ministry of Housing, Communities and Local Government", "Ofsted"],
+        source_url="https://leader.example.org/housing-duty",
     )
     stored, body = stored_after_writing(tmp_path, document)
     assert "body" not in stored  # kept apart, so reading the other fields never unpacks it
     assert document_from_stored(stored, body) == document
     assert stored_document(stored, body)["organisations"] == document.organisations
     assert stored_document(stored, body)["body"] == document.body
+    assert stored_document(stored)["source_url"] == document.source_url
     assert "body" not in stored_document(stored)
 
 

@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 bp = Blueprint("feeds", __name__)
 
 CSV_ROWS_A_CHUNK = 200  # rows written at a time to a download
-CSV_COLUMNS = ("id", "url", "title", "date", "author", "source", "tags", "categories", "organisations")
+CSV_COLUMNS = ("id", "url", "title", "date", "author", "source", "tags", "categories", "organisations",
+               "source_url")
 LIST_SEPARATOR = "; "
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -100,7 +101,12 @@ def search_atom():
         url = params.document_url(doc["id"], external=True)
         _text(entry, "title", doc.get("title") or doc["id"])
         _text(entry, "id", url)
-        _link(entry, url, "alternate", "text/html")
+        if doc.get("source_url"):
+            # The original is what a feed reader opens; lgsearch's own copy stays one click away.
+            _link(entry, doc["source_url"], "alternate", "text/html")
+            _link(entry, url, "related", "text/html")
+        else:
+            _link(entry, url, "alternate", "text/html")
         _text(entry, "updated", f"{doc['date']}T00:00:00Z" if doc.get("date") else updated)
         if doc.get("date"):
             _text(entry, "published", f"{doc['date']}T00:00:00Z")

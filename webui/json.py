@@ -41,6 +41,7 @@ def hit_json(hit: Hit) -> dict:
         "tags": doc["tags"],
         "categories": doc["categories"],
         "organisations": doc["organisations"],
+        "source_url": doc["source_url"],
         "snippet": hit.snippet,
         "score": None if hit.score is None else round(hit.score, 4),
     }

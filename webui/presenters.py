@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from indexer.query import display_name
 from indexer.query import SearchRequest
@@ -140,6 +141,15 @@ def display_date(value) -> str:
     except ValueError:
         return str(value)
     return f"{day.day} {day:%B %Y}"
+
+
+def site_name(address: str, source: str | None = None) -> str:
+    """What "Read the original on ..." names: the post's site as the index knows it, or the
+    address's host without `www.`."""
+    if source:
+        return source
+    host = urlsplit(address).hostname or address
+    return host.removeprefix("www.")
 
 
 def organisations_line(organisations: list[str]) -> tuple[list[str], int]:

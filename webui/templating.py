@@ -41,4 +41,5 @@ def configure(app) -> None:
     ])
     app.jinja_env.filters["display_date"] = presenters.display_date
     app.jinja_env.filters["org_name"] = presenters.org_name
+    app.jinja_env.filters["site_name"] = presenters.site_name
     app.jinja_env.globals.update(filter_labels=FILTER_LABELS, filter_plurals=FILTER_PLURALS)

@@ -85,6 +85,7 @@ class Post:
     source: str | None = None
     tags: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    source_url: str | None = None
 
 
 def normalise_text(text: str) -> str:

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from indexer.reading.bylines import parse_byline
 from indexer.reading.extract import Post, clean_body, derive_title, drop_leading_metadata, unique_labels
 from indexer.reading.extract_html_meta import (
-    choose_source, is_platform, json_ld, keywords, marked_author, marked_date, meta_date, meta_tags,
+    choose_source, is_platform, json_ld, original_address, keywords, marked_author, marked_date, meta_date, meta_tags,
     name_of, rel_link_texts, site_names, strip_site_name, take_label_links, text_of, time_element_date,
     title_element,
 )
@@ -54,6 +54,7 @@ def extract_html(text: str) -> Post:
     linked = json_ld(soup)
     page_title = " ".join(soup.title.get_text(" ", strip=True).split()) if soup.title else ""
     names = site_names(soup, meta, linked, page_title)
+    address = original_address(soup, meta, linked)
     for tag in soup.find_all(_DEAD_TAGS):
         tag.decompose()
     root = _content_root(soup)
@@ -108,6 +109,7 @@ def extract_html(text: str) -> Post:
     post.title = post.title or derive_title(post.body)
     post.tags = unique_labels(post.tags + cleaned.tags)
     post.categories = unique_labels(post.categories + cleaned.categories)
+    post.source_url = address
     return post
 
 

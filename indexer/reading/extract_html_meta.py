@@ -93,6 +93,18 @@ def json_ld(soup: BeautifulSoup) -> dict:
     return next((item for item in objects if "datePublished" in item or "headline" in item), {})
 
 
+def original_address(soup: BeautifulSoup, meta: Meta, linked: dict) -> str | None:
+    """The address the page says is its own: `<link rel=canonical>`, `og:url`, JSON-LD `url`."""
+    canonical = soup.find("link", rel="canonical", href=True)
+    href = canonical.get("href") if canonical else None
+    for candidate in (href, meta.get("og:url"), linked.get("url"), linked.get("mainEntityOfPage")):
+        if isinstance(candidate, dict):
+            candidate = candidate.get("@id") or candidate.get("url")
+        if isinstance(candidate, str) and candidate.strip().lower().startswith(("http://", "https://")):
+            return candidate.strip()
+    return None
+
+
 def text_of(value) -> str:
     if isinstance(value, str):
         return " ".join(value.split())

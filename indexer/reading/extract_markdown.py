@@ -63,6 +63,7 @@ def extract_markdown(text: str) -> Post:
     post.date = _front_matter_date(fields.get("date")) or post.date
     post.author = _scalar(fields.get("author")) or post.author
     post.source = _scalar(fields.get("source")) or post.source
+    post.source_url = _scalar(fields.get("url")) or _scalar(fields.get("link"))
     post.tags = unique_labels(_labels(fields.get("tags", fields.get("tag"))) + post.tags)
     post.categories = unique_labels(_labels(fields.get("categories", fields.get("category"))) + post.categories)
     return post

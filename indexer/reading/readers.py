@@ -11,7 +11,7 @@ import logging
 import pathlib
 import re
 
-from indexer.document import Document, document_id
+from indexer.document import Document, document_id, web_address
 from indexer.reading.dates import dates_as_of
 from indexer.reading.extract import Post
 from indexer.reading.extract_html import extract_html
@@ -120,6 +120,7 @@ def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = N
         source=post.source,
         tags=post.tags,
         categories=post.categories,
+        source_url=web_address(post.source_url),
     )
 
 

@@ -12,7 +12,7 @@ from helpers import write_post
 from web import web_corpus as corpus
 
 DOCUMENT_FIELDS = ["id", "path", "title", "date", "year", "author", "source",
-                   "tags", "categories", "organisations", "body"]
+                   "tags", "categories", "organisations", "source_url", "body"]
 
 
 def test_document_page_shows_the_whole_post_with_query_words_highlighted(get_page):
@@ -156,3 +156,19 @@ def test_filter_names_are_the_query_services_on_every_page_and_in_the_cli(get_pa
     assert "topic " in client.get("/search.atom?tag=SLI").get_data(as_text=True)
     printed = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "search", "inspection"]).output
     assert "\nTopics: " in printed and "\nTags: " not in printed
+
+
+def test_document_page_links_to_the_original_the_post_names(get_page, get_json):
+    assert get_json(f"/api/doc/{corpus.ADCS_ALIAS_ID}")["source_url"] == corpus.ADCS_ALIAS_URL
+    page = get_page(f"/doc/{corpus.ADCS_ALIAS_ID}")
+    link = next(a for a in page.select("a") if a.get_text(strip=True).startswith("Read the original"))
+    assert link["href"] == corpus.ADCS_ALIAS_URL
+    assert link.get_text(" ", strip=True) == "Read the original on Council Voices"
+
+
+def test_an_address_that_is_not_a_web_page_is_never_linked(get_page, get_json):
+    """The hostile post's front matter gives `url: javascript:alert(3)`."""
+    assert get_json(f"/api/doc/{corpus.HOSTILE_ID}")["source_url"] is None
+    page = get_page(f"/doc/{corpus.HOSTILE_ID}")
+    assert not [a for a in page.select("a") if a.get_text(strip=True).startswith("Read the original")]
+    assert all(not a.get("href", "").lower().startswith("javascript") for a in page.select("a"))

@@ -21,7 +21,7 @@ def test_api_search_has_the_contract_shape(get_json):
     assert list(data["facets"]) == ["tag", "org", "category", "source", "author", "year"]
     result = data["results"][0]
     assert list(result) == ["id", "url", "title", "date", "author", "source", "tags", "categories",
-                            "organisations", "snippet", "score"]
+                            "organisations", "source_url", "snippet", "score"]
     assert result["url"] == f"/doc/{result['id']}"
     assert "<mark>" in result["snippet"]
 
@@ -46,7 +46,7 @@ def test_csv_has_every_match_on_every_page(client, get_json):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == get_json("/api/search")["total"] == 35
     assert list(rows[0]) == ["id", "url", "title", "date", "author", "source", "tags", "categories",
-                             "organisations"]
+                             "organisations", "source_url"]
     first = rows[0]
     assert first["url"] == f"http://localhost/doc/{first['id']}"
 
@@ -86,7 +86,7 @@ def test_addresses_worked_out_once_a_request_are_url_fors(app):
 
 def test_csv_with_no_matches_is_just_the_header(client):
     text = client.get("/search.csv?q=zebracrossingx").get_data(as_text=True)
-    assert text.strip() == "id,url,title,date,author,source,tags,categories,organisations"
+    assert text.strip() == "id,url,title,date,author,source,tags,categories,organisations,source_url"
 
 
 def test_csv_defuses_cells_a_spreadsheet_would_run(app):
@@ -118,6 +118,20 @@ def test_atom_feed_is_valid_and_newest_first(client):
         assert entry.find(f"{ATOM}id").text.startswith("http://localhost/doc/")
         assert entry.find(f"{ATOM}title").text
         assert entry.find(f"{ATOM}summary").get("type") == "html"
+
+
+def test_csv_and_atom_carry_the_original_address(client):
+    rows = list(csv.DictReader(io.StringIO(client.get("/search.csv?q=ADCS").get_data(as_text=True))))
+    by_id = {row["id"]: row for row in rows}
+    assert by_id[corpus.ADCS_ALIAS_ID]["source_url"] == corpus.ADCS_ALIAS_URL
+    assert by_id[corpus.ADCS_FULL_ID]["source_url"] == ""
+    feed = ET.fromstring(client.get("/search.atom?q=ADCS").get_data())
+    entries = {e.find(f"{ATOM}id").text: e for e in feed.findall(f"{ATOM}entry")}
+    ours = entries[f"http://localhost/doc/{corpus.ADCS_ALIAS_ID}"]
+    assert ours.find(f"{ATOM}link[@rel='alternate']").get("href") == corpus.ADCS_ALIAS_URL
+    assert ours.find(f"{ATOM}link[@rel='related']").get("href") == f"http://localhost/doc/{corpus.ADCS_ALIAS_ID}"
+    plain = entries[f"http://localhost/doc/{corpus.ADCS_FULL_ID}"]
+    assert plain.find(f"{ATOM}link[@rel='alternate']").get("href") == f"http://localhost/doc/{corpus.ADCS_FULL_ID}"
 
 
 def test_atom_feed_escapes_document_text(client):

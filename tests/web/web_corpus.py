@@ -37,6 +37,7 @@ ADCS_FULL_ID = "blogs/alias/adcs-full-name"
 UNDATED_ID = "blogs/undated/no-date"
 RURAL_ID = "blogs/orgs/rural-councils"  # a name with commas (Defra) and one no list holds (a school)
 HOSTILE_TEXT = "<script>alert(1)</script>"
+ADCS_ALIAS_URL = "https://councilvoices.example.org/2019/07/adcs-conference/"
 
 
 def post_id(number: int) -> str:
@@ -84,11 +85,11 @@ def _post(number: int) -> str:
 SPECIAL_DOCUMENTS = {
     HOSTILE_ID: _front_matter(
         title=f"{HOSTILE_TEXT} and other markup", date="2014-05-06", author="Mallory Jones",
-        source="Hostile blog", tags=["Security"], categories=["Practice"],
+        source="Hostile blog", tags=["Security"], categories=["Practice"], url="javascript:alert(3)",
     ) + f"Someone pasted {HOSTILE_TEXT} into this post, and an <img src=x onerror=alert(2)> too.\n",
     ADCS_ALIAS_ID: _front_matter(
         title="Notes from the ADCS conference", date="2019-07-01", author="Tom Reid",
-        source="Council Voices", tags=["Children's services"], categories=["Policy"],
+        source="Council Voices", tags=["Children's services"], categories=["Policy"], url=ADCS_ALIAS_URL,
     ) + "The ADCS annual conference asked what good children's services look like.\n",
     ADCS_FULL_ID: _front_matter(
         title="A letter to the Association of Directors of Children's Services", date="2020-02-03",
