@@ -15,7 +15,7 @@ from whoosh.analysis import Filter, RegexTokenizer, SimpleAnalyzer
 from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
-from whoosh.system import _INT_SIZE, pack_uint
+from whoosh.system import pack_uint
 
 from indexer.analysis import text_analyzer, words_of
 from indexer.document import Document
@@ -88,7 +88,7 @@ class PackedPositions(Positions):
     """Whoosh's Positions format with each posting's positions written as 4-byte little-endian
     numbers after Whoosh's 4-byte count, not as a pickled list of gaps. A phrase needs every
     place of its words, and numpy then reads them for all of a word's posts at once
-    (query/postings.py), where unpickling them was most of the time of reading a word's places."""
+    (indexer/engine/postings.py), where unpickling them was most of the time of reading a word's places."""
 
     def encode(self, poslist) -> bytes:
         packed = array("I", poslist)
@@ -97,13 +97,14 @@ class PackedPositions(Positions):
         return pack_uint(len(packed)) + packed.tobytes()
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        packed = array("I", valuestring[_INT_SIZE:])
+        packed = array("I", valuestring[_COUNT_SIZE:])
         if _BIG_ENDIAN:
             packed.byteswap()
         return packed.tolist()
 
 
 _BIG_ENDIAN = sys.byteorder == "big"
+_COUNT_SIZE = len(pack_uint(0))  # Whoosh's count of positions before them
 assert array("I").itemsize == 4, "PackedPositions needs 4-byte unsigned ints"
 
 

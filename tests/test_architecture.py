@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("lgsearch", "webui", "indexer")
 # The rooms, most specific first: a module belongs to the first whose name prefixes its own.
-ROOMS = ("indexer.query", "indexer.reading", "indexer.organisations", "indexer.build", "indexer", "webui", "lgsearch")
+ROOMS = ("indexer.query", "indexer.reading", "indexer.organisations", "indexer.build", "indexer.engine", "indexer",
+         "webui", "lgsearch")
 # Entry points run as scripts (`python -m indexer`), never imported by the package they sit in.
 ENTRY_POINTS = {"indexer.__main__", "lgsearch.__main__"}
 
@@ -91,6 +92,41 @@ def test_data_flows_one_way():
     assert graph["indexer"] <= {"indexer.organisations"}, graph["indexer"]  # the index's core needs nobody else
     assert "indexer.query" not in graph["indexer.build"], "the reindex job must not need the query service"
     assert not graph["indexer.organisations"] - {"indexer"}, graph["indexer.organisations"]
+
+
+def test_the_engine_needs_only_the_index_core():
+    """The engine reads and writes Whoosh's files for the query service and the reindex job; it
+    knows neither, nor the web or the command line."""
+    graph = room_graph()
+    assert graph["indexer.engine"] <= {"indexer"}, graph["indexer.engine"]
+    assert "indexer.engine" not in graph["webui"] and "indexer.engine" not in graph["lgsearch"]
+
+
+def whoosh_private_names(path: Path) -> set[str]:
+    """Whoosh's private names a module uses: `_names` imported from whoosh, and `._names` of
+    objects other than its own (`self`, `cls`) in a module that imports whoosh at all."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
+    from_whoosh = [node for node in imported if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("whoosh")]
+    if not from_whoosh and not any(alias.name.startswith("whoosh") for node in imported
+                                   if isinstance(node, ast.Import) for alias in node.names):
+        return set()
+    found = {alias.name for node in from_whoosh for alias in node.names if alias.name.startswith("_")}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls", "os", "sys"))):
+            found.add("." + node.attr)
+    return found
+
+
+def test_only_the_engine_uses_whooshs_private_names():
+    """Whoosh's private names are the fast engine's business (checked against the Whoosh version
+    it was written for); anywhere else they would break unseen on another release."""
+    users = {module: names for module, path in modules().items()
+             if room(module) != "indexer.engine" and (names := whoosh_private_names(path))}
+    assert users == {}
+    engine = {module for module, path in modules().items() if room(module) == "indexer.engine" and whoosh_private_names(path)}
+    assert "indexer.engine.postings" in engine  # the check sees them where they are
 
 
 def test_the_web_uses_only_the_query_service():

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer.build.fresh_segment import FreshSegmentWriter, _quick_index, _TermPool
+from indexer.engine.fresh_segment import FreshSegmentWriter, _quick_index, _TermPool
 from indexer.schema import build_schema
 
 SCHEMA = build_schema()

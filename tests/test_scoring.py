@@ -14,7 +14,7 @@ from whoosh.util.numeric import byte_to_length
 from indexer.query import SearchRequest, SearchService
 from indexer.query import ranking, scoring
 from indexer.query.bounds import Deadline, DocSet
-from indexer.query.postings import Postings
+from indexer.engine.postings import Postings
 from indexer.query.scoring import top_scored
 from tests.relevance.relevance_eval import load_queries
 
@@ -107,7 +107,7 @@ def test_block_postings_agree_with_whooshs_matchers(service):
 def test_a_words_places_are_read_at_once_as_whooshs_matchers_give_them(service):
     """Every place of a word, read for all its posts at once from PackedPositions, is what
     Whoosh's own matcher says, post by post, for every word of the body and title."""
-    from indexer.query import postings as postings_module
+    from indexer.engine import postings as postings_module
 
     gen = service._generation()
     reader = gen.searcher.reader()
@@ -469,7 +469,7 @@ def test_a_set_of_posts_made_from_an_array_is_that_array_for_numpy():
     """matching.py makes sets from sorted arrays once (postings.Posts); masks and counts then use
     the array, and sets made from such a set by set operations are plain sets."""
     import numpy as np
-    from indexer.query.postings import Posts, doc_numbers
+    from indexer.engine.postings import Posts, doc_numbers
 
     ascending = np.array([2, 5, 9, 40])
     posts = Posts(ascending)

@@ -11,7 +11,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
 from indexer import store
-from indexer.query.storage import PreadFile, PreadStorage, stored_fields_reader
+from indexer.engine.storage import PreadFile, PreadStorage, stored_fields_reader
 from indexer.schema import TEXT_FIELDS, body_reader
 
 

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from indexer import store
@@ -27,6 +26,7 @@ from indexer.build.indexed import document_count, indexed_hashes, readable_hashe
 from indexer.build.report import Rejected, ReindexReport
 from indexer.build.sources import SourceError, SourceFile, collect_files
 from indexer.build.writers import PartsWriter, new_writer, split_into_parts
+from indexer.engine.segments import unreferenced_files
 from indexer.schema import build_schema
 
 __all__ = ["ReindexReport", "Rejected", "SourceError", "SourceFile", "collect_files", "file_stamp", "reindex"]
@@ -118,19 +118,11 @@ def _update(live: Path, files, sources, report: ReindexReport, progress, today) 
 def _remove_unreferenced_files(generation: Path, indexname: str = "MAIN") -> None:
     """Delete what the index's table of contents does not name: Whoosh's temporary folder and
     files and the segments of a commit that never finished. Only called while holding the lock."""
-    storage = FileStorage(str(generation))
-    try:
-        toc = whoosh_index.TOC.read(storage, indexname)
-    except Exception:
+    leftovers = unreferenced_files(generation, {store.META_NAME}, indexname)
+    if leftovers is None:
         logger.info("Cannot read the index's table of contents in %s; leaving its files alone", generation)
         return
-    segments = {segment.segment_id() for segment in toc.segments}
-    segment_file = whoosh_index.TOC._segment_pattern(indexname)
-    keep = {whoosh_index.TOC._filename(indexname, toc.generation), f"{indexname}_WRITELOCK", store.META_NAME}
-    for path in generation.iterdir():
-        match = segment_file.fullmatch(path.name)
-        if path.name in keep or (match and match.group(1) in segments):
-            continue
+    for path in leftovers:
         logger.info("Removing %s, left by a reindex that did not finish", path)
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)

@@ -11,10 +11,8 @@ import logging
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import OverlayStorage
-from whoosh.reading import MultiReader, SegmentReader
-
 from indexer import store
+from indexer.engine.segments import columns_reader
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +40,7 @@ def indexed_hashes(generation: Path) -> dict[str, tuple[str, str, str]]:
     columns: reading every stored post (bodies and all) took most of an incremental run."""
     ix = whoosh_index.open_dir(str(generation))
     try:
-        toc = whoosh_index.TOC.read(ix.storage, ix.indexname)
-        reader = MultiReader([_ColumnsReader(ix.storage, ix.schema, segment) for segment in toc.segments])
+        reader = columns_reader(ix)
         try:
             if all(reader.has_column(name) for name in COMPARED):
                 columns = [list(reader.column_reader(name)) for name in ("id", *COMPARED)]
@@ -57,22 +54,3 @@ def indexed_hashes(generation: Path) -> dict[str, tuple[str, str, str]]:
     finally:
         ix.close()
 
-
-class _ColumnsReader(SegmentReader):
-    """A segment's columns and deletions, as SegmentReader reads them, without its terms."""
-
-    def __init__(self, storage, schema, segment):
-        self.schema = schema
-        self.is_closed = False
-        self._segment = segment
-        self._segid = segment.segment_id()
-        self._gen = None
-        self._storage = (OverlayStorage(segment.open_compound_file(storage), storage) if segment.is_compound()
-                         else storage)
-        self._codec = segment.codec()
-        self._perdoc = self._codec.per_document_reader(self._storage, segment)
-
-    def close(self) -> None:
-        self._perdoc.close()
-        self._storage.close()
-        self.is_closed = True

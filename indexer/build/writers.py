@@ -25,7 +25,8 @@ from typing import Callable
 from whoosh.writing import SegmentWriter
 
 from indexer.build.files import LastGoodVersions, index_file
-from indexer.build.fresh_segment import FreshSegmentWriter
+from indexer.engine.fresh_segment import FreshSegmentWriter
+from indexer.engine.segments import commit_segments
 from indexer.build.report import ReindexReport
 from indexer.build.sources import SourceFile
 
@@ -169,9 +170,7 @@ class PartsWriter(SegmentWriter):
 
     def commit(self, segments: list) -> None:
         """The parts' segments, in order, as the index's one new generation."""
-        self._close_segment()  # this writer's own, empty
-        self._commit_toc(self._merge_segments(None, None, None) + segments)
-        self._finish()
+        commit_segments(self, segments)
 
     def cancel(self) -> None:
         try:
@@ -219,16 +218,12 @@ class _PartProcess(_FORK.Process):
                     if number % PROGRESS_EVERY == 0:
                         self._sender.send(("progress", PROGRESS_EVERY))
             self._sender.send(("progress", len(files) % PROGRESS_EVERY))
-            if writer._added:
-                segment = writer._finalize_segment()
-            else:
-                writer._close_segment()
-                segment = None
+            segment = writer.finished_segment()
         except BaseException:
             # Not writer.cancel(): that removes the temporary folder the other processes share,
             # and the error they would then report could hide this one. The job removes it.
             try:
-                writer._close_segment()
+                writer.abandon()
             except Exception:
                 logger.info("A writer process could not close its segment", exc_info=True)
             raise

@@ -18,7 +18,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector
 from whoosh.matching import ListMatcher
 
-from indexer.query.postings import NO_DOCS, Posts, docs_of, intersection_of, phrase_starts, term_text, union_of
+from indexer.engine.postings import NO_DOCS, Posts, docs_of, intersection_of, phrase_starts, term_text, union_of
 
 
 # Words all the wildcards, ranges and fuzzy terms of one query may stand for together (shared
@@ -143,7 +143,7 @@ def _docs_of(postings, q: wq.Query, deadline: Deadline) -> np.ndarray | None:
 
 def _phrase_docs(postings, field_name: str, words: list[str], deadline: Deadline) -> np.ndarray:
     """Posts with the words side by side, ascending, from every place each word stands
-    (postings.py)."""
+    (indexer/engine/postings.py)."""
     if any((field_name, word) not in postings.reader for word in words):
         return NO_DOCS
     keys = []
@@ -192,7 +192,7 @@ def _bounded_multiterm(q: wq.MultiTerm, reader, notices: list[str], cap: int) ->
         q = wq.Wildcard(q.fieldname, rest, boost=q.boost) if any(c in rest for c in "*?") else wq.Prefix(
             q.fieldname, rest, boost=q.boost)
     field_name = q.fieldname
-    words = list(islice(q._btexts(reader), EXPANSION_SCAN + 1))
+    words = [text for _, text in islice(q.expanded_terms(reader), EXPANSION_SCAN + 1)]
     if len(words) > cap:
         words = sorted(words, key=lambda word: -reader.doc_frequency(field_name, word))[:cap]
         notices.append(f"“{_shown(q)}” matches too many words, so only the {cap} most common were searched.")
@@ -239,7 +239,8 @@ class DocSet(wq.Query):
         return len(self.docnums)
 
     def matcher(self, searcher, context=None):
-        offset = 0 if searcher is self.top else (self.top._offset_for_subsearcher(searcher) or 0)
+        offset = 0 if searcher is self.top else next(
+            (at for sub, at in self.top.subsearchers or () if sub is searcher), 0)
         end = offset + searcher.doc_count_all()
         ids = sorted(docnum - offset for docnum in self.docnums if offset <= docnum < end)
         return ListMatcher(ids, weights=[0.0] * len(ids)) if ids else wq.NullQuery.matcher(searcher)

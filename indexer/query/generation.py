@@ -21,12 +21,12 @@ from whoosh import query as wq
 from indexer import store
 from indexer.organisations import known_organisations
 from indexer.query.parsing import make_parser
-from indexer.query.postings import Postings, doc_numbers, length_bytes, phrase_starts, runs, term_text
+from indexer.engine import Engine, chosen_engine, open_index
+from indexer.engine.postings import doc_numbers, phrase_starts, runs, term_text
 from indexer.query.request import FILTER_FIELDS
 from indexer.query.spelling import SpellingCorrector
-from indexer.query.storage import PreadStorage, stored_fields_reader
 from indexer.schema import (KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD,
-                            body_reader, value_key)
+                            value_key)
 from indexer.vocabulary import acronyms
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,8 @@ class Generation:
         # Read with plain file reads, not memory maps: Whoosh copies every sub-file it opens from
         # a map into a buffer of its own (~300 MB a worker at 20,000 posts, growing with the index),
         # and a map of a file cut short under it kills the process (SIGBUS). Searches are as fast.
-        self.index = PreadStorage(str(path), supports_mmap=False, readonly=True).open_index()
+        self.engine_name = chosen_engine()
+        self.index = open_index(path, self.engine_name)
         self.searcher = self.index.searcher()
         self._open_parts.append(self.searcher)
         self.schema = self.searcher.schema  # Whoosh's index.schema reads the files again each time
@@ -124,9 +125,8 @@ class Generation:
         self.bm25_norms: dict[str, np.ndarray] = {}  # for scoring.py, by field
         self._lengths: dict[str, bytes] = {}
         self._sort_keys: dict[str, list] = {}
-        self._bodies = None
-        self._stored = None
-        self.postings = Postings(self.searcher.reader())
+        self.engine = Engine(self.engine_name, self.searcher.reader())
+        self.postings = self.engine.postings
 
     def refresh(self) -> bool:
         """Follow an incremental reindex of this generation; True when anything changed."""
@@ -152,7 +152,7 @@ class Generation:
 
     def warm_common_words(self, field_name: str = "body") -> None:
         """Read the postings and places of the field's commonest words now (at most WARM_WORDS,
-        and up to half of the postings and three quarters of the places that postings.py keeps).
+        and up to half of the postings and three quarters of the places that the engine keeps).
         Common words are what people type most, most phrases have one, and reading a common word
         takes ~50 ms at 20,000 posts and ~250 ms at 100,000 (its places as much again). A server
         does this as a generation opens, before it serves from it; a one-off command does not."""
@@ -196,7 +196,7 @@ class Generation:
         """Each document's length in a text field (one byte each, as Whoosh stores it), for
         the quick scores that choose which matches Whoosh ranks (candidates.py)."""
         if field_name not in self._lengths:
-            self._lengths[field_name] = length_bytes(self.searcher.reader(), field_name)
+            self._lengths[field_name] = self.engine.field_lengths(field_name)
         return self._lengths[field_name]
 
     def facet_keys(self) -> dict[str, list[tuple[str, ...]]]:
@@ -283,16 +283,12 @@ class Generation:
                 yield term_text(word), info
 
     def stored_fields(self, docnum: int) -> dict:
-        """A post's stored fields (not its body), read straight from its segment (storage.py)."""
-        if self._stored is None:
-            self._stored = stored_fields_reader(self.searcher.reader())
-        return self._stored(docnum)
+        """A post's stored fields (not its body)."""
+        return self.engine.stored_fields(docnum)
 
     def body(self, docnum: int) -> str:
         """A post's body, from its own column: its other stored fields are read without it."""
-        if self._bodies is None:
-            self._bodies = body_reader(self.searcher.reader())
-        return self._bodies(docnum)
+        return self.engine.body(docnum)
 
     def sort_keys(self, field_name: str) -> list:
         """Each document's value in a sortable column (newest_key, oldest_key), for date order."""

@@ -13,7 +13,7 @@ from whoosh import query as wq
 from indexer.query.bounds import TIME_LIMIT_NOTICE, Deadline, bounded_docs, matched_docs
 from indexer.query.generation import Generation
 from indexer.query.parsing import ParsedQuery
-from indexer.query.postings import Posts, intersection_of, union_of
+from indexer.engine.postings import Posts, intersection_of, union_of
 from indexer.query.results import Correction
 
 # A query of this many concepts or fewer finds only the posts with all of them, when any post has

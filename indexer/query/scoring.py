@@ -6,7 +6,7 @@ scoring them all was most of a results page's time, though only one page is show
 
 Here each match first gets a ceiling: BM25F (Whoosh's formula and statistics, B and K1) summed
 over every word of the query, worked out for all of a word's posts at once with numpy from its
-postings as arrays (postings.py), in Whoosh's order of operations. A phrase can
+postings as arrays (indexer/engine/postings.py), in Whoosh's order of operations. A phrase can
 add no more than its words' scores, so no post can score above its ceiling. Posts are then
 scored exactly, as Whoosh would score them, in order of ceiling, until the page is full of posts
 that score at least the next ceiling: no post left unscored could reach the page. Exactly means
@@ -158,7 +158,7 @@ class _Scorer:
         norms = self.gen.bm25_norms.get(field_name)
         if norms is None:
             weighting = self.searcher.weighting
-            b = weighting._field_B.get(field_name, weighting.B)
+            b = weighting.B  # lgsearch's searchers weigh with BM25F(): one B for every field
             average = self.searcher.avg_field_length(field_name) or 1
             norms = self.gen.bm25_norms[field_name] = np.array(
                 [self.k1 * ((1 - b) + b * byte_to_length(code) / average) for code in range(256)])

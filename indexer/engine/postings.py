@@ -16,7 +16,6 @@ check both ways agree with Whoosh.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import accumulate, chain
 from pickle import loads
@@ -29,6 +28,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import length_to_byte
 
+from indexer.engine.kept import Kept as _Kept
 from indexer.schema import PackedPositions
 
 KEEP_POSTINGS = 400_000  # postings kept as read, in blocks, over all terms (~40 MB at most)
@@ -85,34 +85,6 @@ class Places:
 
     def size(self) -> int:
         return len(self.keys) + len(self.arrays[0])
-
-
-class _Kept:
-    """Recently used things, the oldest dropped once their sizes add up to more than `bound`."""
-
-    def __init__(self, bound: int):
-        self.bound = bound
-        self._items: OrderedDict = OrderedDict()
-        self._held = 0
-
-    def get(self, key, make, size):
-        found = self._items.get(key)
-        if found is not None:
-            self._items.move_to_end(key)
-            return found
-        found = self._items[key] = make()
-        self._held += size(found)
-        while self._held > self.bound and len(self._items) > 1:
-            _, dropped = self._items.popitem(last=False)
-            self._held -= size(dropped)
-        return found
-
-    def peek(self, key):
-        """The thing kept under `key`, or None; not counted as a use."""
-        return self._items.get(key)
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class Postings:

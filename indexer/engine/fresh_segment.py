@@ -86,6 +86,18 @@ class FreshSegmentWriter(SegmentWriter):
         self.docnum += 1
         pool.document_done()
 
+    def finished_segment(self):
+        """The segment written, for another writer to commit; None when nothing was added."""
+        if self._added:
+            return self._finalize_segment()
+        self._close_segment()
+        return None
+
+    def abandon(self) -> None:
+        """Close the segment's files without committing or removing anything: the temporary
+        folder is shared with the other writer processes, and the job removes it."""
+        self._close_segment()
+
     def _flush_segment(self) -> None:
         """Every field's terms in order, each term's postings in document order."""
         self.perdocwriter.close()

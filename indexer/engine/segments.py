@@ -1,0 +1,64 @@
+"""What the reindex job needs of Whoosh's segments beyond its public writer: committing segments
+written by other processes, reading a segment's columns without its terms, and telling which
+files of a generation its table of contents names. Each reaches into Whoosh-Reloaded 2.7.5's
+writer and reader internals, so they live here, in the engine.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage, OverlayStorage
+from whoosh.reading import MultiReader, SegmentReader
+
+
+def commit_segments(writer, segments: list) -> None:
+    """Commit the segments (written by FreshSegmentWriters in other processes), in order, as the
+    index's one new generation, through `writer`, which holds the write lock and wrote nothing."""
+    writer._close_segment()  # the writer's own, empty
+    writer._commit_toc(writer._merge_segments(None, None, None) + segments)
+    writer._finish()
+
+
+def columns_reader(ix) -> MultiReader:
+    """The index's columns and deletions, segment by segment, without reading any terms:
+    Whoosh's SegmentReader copies a segment's terms and postings into memory when it opens."""
+    toc = whoosh_index.TOC.read(ix.storage, ix.indexname)
+    return MultiReader([_ColumnsReader(ix.storage, ix.schema, segment) for segment in toc.segments])
+
+
+class _ColumnsReader(SegmentReader):
+    """A segment's columns and deletions, as SegmentReader reads them, without its terms."""
+
+    def __init__(self, storage, schema, segment):
+        self.schema = schema
+        self.is_closed = False
+        self._segment = segment
+        self._segid = segment.segment_id()
+        self._gen = None
+        self._storage = (OverlayStorage(segment.open_compound_file(storage), storage) if segment.is_compound()
+                         else storage)
+        self._codec = segment.codec()
+        self._perdoc = self._codec.per_document_reader(self._storage, segment)
+
+    def close(self) -> None:
+        self._perdoc.close()
+        self._storage.close()
+        self.is_closed = True
+
+
+def unreferenced_files(generation: Path, keep: set[str], indexname: str = "MAIN") -> list[Path] | None:
+    """The files and folders of the generation its table of contents does not name (Whoosh's
+    temporary folder and files, the segments of a commit that never finished), besides `keep`;
+    None when the table of contents cannot be read."""
+    storage = FileStorage(str(generation))
+    try:
+        toc = whoosh_index.TOC.read(storage, indexname)
+    except Exception:
+        return None
+    segments = {segment.segment_id() for segment in toc.segments}
+    segment_file: re.Pattern = whoosh_index.TOC._segment_pattern(indexname)
+    named = {whoosh_index.TOC._filename(indexname, toc.generation), f"{indexname}_WRITELOCK", *keep}
+    return [path for path in generation.iterdir()
+            if path.name not in named and not ((match := segment_file.fullmatch(path.name)) and match.group(1) in segments)]
