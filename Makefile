@@ -7,12 +7,19 @@ STATIC_GOVUK := webui/static/govuk
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev assets chromium index serve bench screenshot clean
+.PHONY: run test check lint install install-dev assets chromium index serve bench screenshot clean
 
 run: install assets index serve
 
-test: install-dev assets chromium
+test: install-dev assets chromium lint
 	$(BIN)/python -m pytest
+
+# The edit-test loop: lint, then every test but the browser's and the slow ones (a minute or two).
+check: install-dev assets lint
+	$(BIN)/python -m pytest -q -x -m "not browser and not slow"
+
+lint: install-dev
+	$(BIN)/ruff check .
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \

@@ -172,7 +172,7 @@ def search_command(obj: dict, query: tuple[str, ...], as_json: bool, **options) 
     result = _with_index(obj, lambda service: service.search(request))
     # The web layer builds every address (url_for) and shapes /api/search's JSON: print its own.
     from webui import create_app
-    from webui.json import search_result
+    from webui.answers import search_result
     from webui.params import document_url
 
     with create_app().test_request_context("/"):

@@ -19,7 +19,7 @@ import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
-from helpers import CORPUS, REPO_ROOT, write_post
+from helpers import REPO_ROOT, write_post
 from indexer import store
 from indexer.build import reindex
 from lgsearch.cli import cli

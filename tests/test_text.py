@@ -1,7 +1,6 @@
 """Control characters: one definition, used wherever text is read, searched or written as XML."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from helpers import REPO_ROOT
 from indexer.text import CONTROL_CHARS

@@ -13,7 +13,7 @@ def content_security_policy() -> str:
     return "; ".join([
         "default-src 'self'",
         f"script-src 'self' {govuk_inline_script_hash()}",
-    "style-src 'self'",
+        "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
         "object-src 'none'",

@@ -9,7 +9,7 @@ import logging
 from flask import Blueprint, abort, jsonify, request
 
 from indexer.query import Explorer, IndexUnavailable
-from webui import json as answers
+from webui import answers
 from webui import params
 from webui.service import search_service
 

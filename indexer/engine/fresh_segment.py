@@ -347,11 +347,3 @@ class _TermPool:
             pending = (fieldname, term, postings)
         if pending is not None:
             yield pending
-
-    def cleanup(self) -> None:
-        for name in self.runs:
-            try:
-                self._tempstorage.delete_file(name)
-            except OSError:
-                pass
-        self.runs = []

@@ -2,7 +2,7 @@
 
 Most people type words, not syntax: `sector-led improvement`, `what makes a good DCS`,
 `EHCP delays`. Those are read as *concepts* (a word, a hyphenated term, an acronym or its long
-form, a quoted phrase), each matched in the title, body or organisations; search.py then ranks
+form, a quoted phrase), each matched in the title, body or organisations; ranking.py then ranks
 posts by how many concepts they have and how close together. A query that uses the syntax
 (`AND`, `OR`, `NOT`, brackets, wildcards, ranges) is read by Whoosh's parser as written,
 with hyphens inside words still joining. Field restrictions (`tag:SLI`) and exclusions

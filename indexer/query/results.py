@@ -1,6 +1,6 @@
 """What the query service answers: plain data that the CLI and every web format render.
 
-No web paths here: the web layer (webui/json.py) shapes the JSON answers and their links.
+No web paths here: the web layer (webui/answers.py) shapes the JSON answers and their links.
 """
 from __future__ import annotations
 

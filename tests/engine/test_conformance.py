@@ -28,6 +28,8 @@ from indexer.query.bounds import Deadline, DocSet, matched_docs
 from indexer.query.scoring import top_scored
 from indexer.schema import BODY_COLUMN, KEY_FIELDS, value_key
 
+pytestmark = pytest.mark.slow  # builds a 1,200-post index in four runs
+
 POSTS = 1_200
 BLOCK = 128  # postings in one of Whoosh's blocks
 ENGINES = list(engines.ENGINES)
