@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.util.numeric import byte_to_length
 
 from indexer import store
 from indexer.organisations import known_organisations
@@ -32,6 +33,7 @@ from indexer.vocabulary import acronyms
 logger = logging.getLogger(__name__)
 
 
+KNOWN_WORDS = 200_000  # words whose collection frequency is remembered, for more like this
 WARM_WORDS = 400  # the commonest words whose places a server reads as a generation opens, room
 # allowing. 40 left a server making the places of most words searched for on first use (~5 ms a
 # word at 20,000 posts, in each worker): under the load test a tenth of the CPU went there. 400
@@ -121,8 +123,8 @@ class Generation:
         self._every: set[int] | None = None
         self._live_mask: np.ndarray | None = None
         self._last_mask: tuple[set[int] | None, np.ndarray | None] = (None, None)
-        self.word_frequencies: dict[tuple[str, bytes], float | None] = {}  # for more like this
-        self.bm25_norms: dict[str, np.ndarray] = {}  # for scoring.py, by field
+        self._frequencies: dict[tuple[str, bytes], float | None] = {}
+        self._bm25_norms: dict[str, np.ndarray] = {}
         self._lengths: dict[str, bytes] = {}
         self._sort_keys: dict[str, list] = {}
         self.engine = Engine(self.engine_name, self.searcher.reader())
@@ -187,6 +189,29 @@ class Generation:
         if self._live_mask is None:
             self._live_mask = self._mask_of(self.every())
         return self._live_mask
+
+    def bm25_norms(self, field_name: str) -> np.ndarray:
+        """BM25's length part, K1 * (1 - B + B * length / average), for each one-byte length code
+        of the field: the same for every search of the generation, so worked out once."""
+        norms = self._bm25_norms.get(field_name)
+        if norms is None:
+            weighting = self.searcher.weighting
+            k1, b = weighting.K1, weighting.B  # BM25F(): one B for every field
+            average = self.searcher.avg_field_length(field_name) or 1
+            norms = self._bm25_norms[field_name] = np.array(
+                [k1 * ((1 - b) + b * byte_to_length(code) / average) for code in range(256)])
+        return norms
+
+    def frequency(self, term: tuple[str, bytes]) -> float | None:
+        """How often the term occurs in the generation, None when it does not: looked up once
+        (more like this asks for most of a post's words, and most were in the last post too),
+        remembering at most KNOWN_WORDS terms."""
+        if term not in self._frequencies:
+            reader = self.searcher.reader()
+            if len(self._frequencies) >= KNOWN_WORDS:
+                self._frequencies.clear()
+            self._frequencies[term] = reader.frequency(*term) if term in reader else None
+        return self._frequencies[term]
 
     def length_codes(self, field_name: str) -> np.ndarray:
         """field_lengths as an array of one-byte codes."""

@@ -23,7 +23,6 @@ import heapq
 import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
 
 from indexer.query.bounds import Deadline
 
@@ -148,21 +147,9 @@ class _Scorer:
         docs, weights = self.gen.postings.arrays(field_name, text)
         if not self.searcher.schema[field_name].scorable:
             return TermScores(docs, weights)
-        norm = self._norms(field_name)[self.gen.length_codes(field_name)[docs]]
+        norm = self.gen.bm25_norms(field_name)[self.gen.length_codes(field_name)[docs]]
         factor = self.searcher.idf(field_name, text) * (self.k1 + 1)
         return TermScores(docs, factor * weights / (weights + norm))
-
-    def _norms(self, field_name: str) -> np.ndarray:
-        """BM25's length part, K1 * (1 - B + B * length / average), for each one-byte length:
-        the same for every search of the generation, so worked out once (gen.bm25_norms)."""
-        norms = self.gen.bm25_norms.get(field_name)
-        if norms is None:
-            weighting = self.searcher.weighting
-            b = weighting.B  # lgsearch's searchers weigh with BM25F(): one B for every field
-            average = self.searcher.avg_field_length(field_name) or 1
-            norms = self.gen.bm25_norms[field_name] = np.array(
-                [self.k1 * ((1 - b) + b * byte_to_length(code) / average) for code in range(256)])
-        return norms
 
     # -- scores ----------------------------------------------------------------------
     def ceilings(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:

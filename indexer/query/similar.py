@@ -15,7 +15,6 @@ from indexer.query.scoring import top_scored
 MORE_LIKE_THIS = 5
 MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first: a small collection needs more
 FIELD = "body"
-KNOWN_WORDS = 200_000  # words whose collection frequency a generation remembers
 
 
 def more_like(gen, docnum: int, deadline: Deadline) -> list[int]:
@@ -45,7 +44,7 @@ class _RememberedFrequencies:
 
     def __init__(self, gen):
         self._reader = gen.searcher.reader()
-        self._known = gen.word_frequencies
+        self._frequency = gen.frequency
 
     def __getattr__(self, name):
         return getattr(self._reader, name)
@@ -56,9 +55,3 @@ class _RememberedFrequencies:
     def frequency(self, field_name, text) -> float:
         return self._frequency((field_name, text)) or 0
 
-    def _frequency(self, term):
-        if term not in self._known:
-            if len(self._known) >= KNOWN_WORDS:
-                self._known.clear()
-            self._known[term] = self._reader.frequency(*term) if term in self._reader else None
-        return self._known[term]
