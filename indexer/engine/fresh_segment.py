@@ -347,3 +347,13 @@ class _TermPool:
             pending = (fieldname, term, postings)
         if pending is not None:
             yield pending
+
+    def cleanup(self) -> None:
+        """Delete the runs on disk: Whoosh's SegmentWriter calls this when it cancels or closes
+        a segment (writing.py), so it is not dead code, though nothing here calls it."""
+        for name in self.runs:
+            try:
+                self._tempstorage.delete_file(name)
+            except OSError:
+                pass
+        self.runs = []
