@@ -19,6 +19,8 @@ from indexer import build, store
 from indexer.build import reindex, writers
 from indexer.query import SearchRequest, SearchService
 
+pytestmark = pytest.mark.slow  # builds the same corpus both ways, in writer processes
+
 SYNTHETIC_POSTS = 240
 # Made-up words of the synthetic corpus, common to rare, so some queries match many posts and some few.
 COMMON, MIDDLING, RARE = WORDS[120], WORDS[400], WORDS[1500]

@@ -22,6 +22,8 @@ from indexer.build import reindex
 from indexer.query.request import SearchRequest
 from indexer.query.service import SearchService
 
+pytestmark = pytest.mark.slow  # kills real reindex processes at each moment
+
 POSTS = 40
 DEADLINE = 60  # seconds: a generous bound for things that should take well under one
 

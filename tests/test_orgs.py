@@ -227,6 +227,7 @@ def long_post(megabytes: int) -> str:
     return line * (megabytes * 2**20 // len(line))
 
 
+@pytest.mark.slow  # recognises posts of 1 and 2 MB
 def test_recognising_organisations_is_linear_in_the_length_of_a_post():
     one, two = count_steps(long_post(1)), count_steps(long_post(2))
     assert 1.9 <= two / one <= 2.1, (one, two)

@@ -155,6 +155,7 @@ front_matters = st.lists(st.tuples(st.sampled_from(["title", "date", "tags", "a-
     lambda lines: "\n".join(f"{key}: {value}" if value else f"{key}:" for key, value in lines))
 
 
+@pytest.mark.slow  # 2,000 generated front matters
 @settings(max_examples=2000, deadline=None)
 @given(front_matters)
 def test_front_matter_read_by_libyaml_is_read_as_pyyaml_reads_it(text):

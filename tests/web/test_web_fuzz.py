@@ -10,10 +10,13 @@ from __future__ import annotations
 import time
 from urllib.parse import urlencode
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from web.conftest import app_for
+
+pytestmark = pytest.mark.slow  # hundreds of generated addresses against a real index
 
 TIME_LIMIT = 0.5
 STALLED = 10 * TIME_LIMIT
