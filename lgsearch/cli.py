@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from indexer import store
-from indexer.build import ReindexReport, SourceError, reindex
+from indexer.reindex import ReindexReport, SourceError, reindex
 from indexer.query import FILTER_FIELDS, FILTER_PLURALS, SORTS, InvalidParameter, request_from_params
 from indexer.query import IndexUnavailable, SearchResult
 from indexer.query import SearchService

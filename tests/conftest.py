@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import CORPUS, SEEDS, write_post
-from indexer.build import reindex
+from indexer.reindex import reindex
 from tests.relevance.relevance_eval import CORPUS as JUDGED_CORPUS
 
 

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from helpers import write_post
-from indexer.build import reindex
+from indexer.reindex import reindex
 from indexer.query import SearchRequest, SearchService
 from indexer.query import bounds
 from indexer.query.cache import AnswerCache

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("lgsearch", "webui", "indexer")
 # The rooms, most specific first: a module belongs to the first whose name prefixes its own.
-ROOMS = ("indexer.query", "indexer.reading", "indexer.organisations", "indexer.build", "indexer.engine", "indexer",
+ROOMS = ("indexer.query", "indexer.reading", "indexer.organisations", "indexer.reindex", "indexer.engine", "indexer",
          "webui", "lgsearch")
 # Entry points run as scripts (`python -m indexer`), never imported by the package they sit in.
 ENTRY_POINTS = {"indexer.__main__", "lgsearch.__main__"}
@@ -90,7 +90,7 @@ def test_data_flows_one_way():
     assert "webui" not in graph["indexer.query"] and "lgsearch" not in graph["indexer.query"]
     assert graph["indexer.reading"] <= {"indexer"}, graph["indexer.reading"]
     assert graph["indexer"] <= {"indexer.organisations"}, graph["indexer"]  # the index's core needs nobody else
-    assert "indexer.query" not in graph["indexer.build"], "the reindex job must not need the query service"
+    assert "indexer.query" not in graph["indexer.reindex"], "the reindex job must not need the query service"
     assert not graph["indexer.organisations"] - {"indexer"}, graph["indexer.organisations"]
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from helpers import write_post
 from indexer.query import bounds
-from indexer.build import reindex
+from indexer.reindex import reindex
 from indexer.query.request import SearchRequest
 from indexer.query.service import SearchService
 

@@ -17,7 +17,7 @@ import pytest
 
 from helpers import CORPUS, REPO_ROOT, write_post
 from indexer import store
-from indexer.build import SourceError, reindex
+from indexer.reindex import SourceError, reindex
 from lgsearch.cli import cli
 from indexer.document import document_id
 from indexer.query.request import SearchRequest
@@ -168,7 +168,7 @@ def exported(index_dir: Path) -> dict[str, dict]:
 @pytest.mark.parametrize("processes", [1, 2])
 def test_a_rebuild_keeps_the_last_good_version_of_a_file_that_turns_bad(corpus_dir, index_dir, monkeypatch,
                                                                         processes):
-    import indexer.build as build
+    import indexer.reindex as build
 
     if processes == 2:
         monkeypatch.setattr(build, "PARALLEL_BUILD_THRESHOLD", 2)
@@ -368,8 +368,8 @@ def test_a_killed_jobs_lock_is_recovered_automatically(corpus_dir, index_dir):
 SLOW_REBUILD = """
     import sys, time
     from pathlib import Path
-    import indexer.build as build
-    import indexer.build.files as files
+    import indexer.reindex as build
+    import indexer.reindex.files as files
     real = files.read_document
     def slow(*args, **kwargs):
         time.sleep(0.5)

@@ -21,7 +21,7 @@ from whoosh.filedb.structfile import StructFile
 
 from helpers import REPO_ROOT, write_post
 from indexer import store
-from indexer.build import reindex
+from indexer.reindex import reindex
 from lgsearch.cli import cli
 from indexer.query.service import SearchService
 
@@ -156,7 +156,7 @@ def test_a_full_disk_at_the_switch_leaves_no_unpublished_generation(corpus_dir, 
 KILLED_INCREMENTAL = """
     import sys, time
     from whoosh.writing import SegmentWriter
-    import indexer.build as build
+    import indexer.reindex as build
 
     def stalled(self, segments):
         print("segment written", flush=True)  # the new segment is on disk, the TOC not yet

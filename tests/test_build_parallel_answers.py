@@ -15,8 +15,8 @@ from whoosh import index as whoosh_index
 
 from bench.corpus import WORDS, write_corpus
 from helpers import CORPUS, SEEDS, write_post
-from indexer import build, store
-from indexer.build import reindex, writers
+from indexer import reindex as build, store
+from indexer.reindex import reindex, writers
 from indexer.query import SearchRequest, SearchService
 
 pytestmark = pytest.mark.slow  # builds the same corpus both ways, in writer processes

@@ -15,11 +15,11 @@ import pytest
 from whoosh.filedb.structfile import StructFile
 
 from helpers import CORPUS, write_post
-from indexer import build, store
-from indexer.build import files as build_files
-from indexer.build import reindex
-from indexer.build.sources import SourceFile
-from indexer.build.writers import split_into_parts
+from indexer import reindex as build, store
+from indexer.reindex import files as build_files
+from indexer.reindex import reindex
+from indexer.reindex.sources import SourceFile
+from indexer.reindex.writers import split_into_parts
 from indexer.query import SearchRequest, SearchService
 
 

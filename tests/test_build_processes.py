@@ -18,7 +18,7 @@ import pytest
 
 from helpers import REPO_ROOT, write_post
 from indexer import store
-from indexer.build import reindex
+from indexer.reindex import reindex
 from indexer.query.request import SearchRequest
 from indexer.query.service import SearchService
 
@@ -30,8 +30,8 @@ DEADLINE = 60  # seconds: a generous bound for things that should take well unde
 # argv: moment, pause ("pause" sleeps at the moment until stopped; "run" carries on), then the CLI's own.
 JOB = """
     import os, sys, time
-    import indexer.build as build
-    import indexer.build.files as files
+    import indexer.reindex as build
+    import indexer.reindex.files as files
     import indexer.store as store
     from whoosh.writing import SegmentWriter
 

@@ -6,7 +6,7 @@ import os
 
 from helpers import write_post
 from indexer import store
-from indexer.build import files, reindex
+from indexer.reindex import files, reindex
 
 
 def index_files(index_dir):
@@ -63,7 +63,7 @@ def test_what_the_index_holds_is_read_without_its_terms_as_a_searcher_reads_it(t
     searcher gives, and the table of contents counts what it counts."""
     from whoosh import index as whoosh_index
 
-    from indexer.build.indexed import COMPARED, document_count, indexed_hashes
+    from indexer.reindex.indexed import COMPARED, document_count, indexed_hashes
 
     posts, index_dir = tmp_path / "posts", tmp_path / "index"
     for n in range(6):

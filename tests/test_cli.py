@@ -141,7 +141,7 @@ def test_index_gives_back_the_sigterm_handler_it_found(runner, corpus_dir, index
 
 
 def test_a_failed_command_says_error_on_stderr_and_exits_1(runner, corpus_dir, index_dir, monkeypatch):
-    import indexer.build as build
+    import indexer.reindex as build
 
     def failing(*args, **kwargs):
         raise OSError(28, "No space left on device")

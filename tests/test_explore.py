@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from helpers import write_post
-from indexer.build import reindex
+from indexer.reindex import reindex
 from indexer.query.explore import Explorer
 from indexer.query.request import SearchRequest
 from indexer.query.service import SearchService

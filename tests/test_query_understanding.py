@@ -11,7 +11,7 @@ import pytest
 
 from helpers import write_post
 from indexer.analysis import stem, text_analyzer
-from indexer.build import reindex
+from indexer.reindex import reindex
 from indexer.query.parsing import make_parser, parse_user_query
 from indexer.query.request import SearchRequest
 from indexer.schema import build_schema

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import CORPUS, write_post
-from indexer.build import reindex
+from indexer.reindex import reindex
 from indexer.query.request import SearchRequest
 from indexer.query.results import IndexUnavailable
 from indexer.query.service import SearchService

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 
 from helpers import CORPUS, REPO_ROOT, write_post
-from indexer.build import reindex
+from indexer.reindex import reindex
 
 
 def free_port() -> int:

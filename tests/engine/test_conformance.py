@@ -21,7 +21,7 @@ from whoosh.util.numeric import length_to_byte
 
 from bench.corpus import AUTHORS, SOURCES, TAGS, write_corpus
 from indexer import engine as engines
-from indexer.build import reindex
+from indexer.reindex import reindex
 from indexer.engine.postings import DOC_SHIFT
 from indexer.query import SearchRequest, SearchService
 from indexer.query.bounds import Deadline, DocSet, matched_docs

@@ -64,7 +64,7 @@ def score(run, judged: list[Judged]) -> Scores:
 
 def extracted_documents() -> list:
     """Every corpus post as the reindex job extracts it."""
-    from indexer.build import collect_files
+    from indexer.reindex import collect_files
     from indexer.reading.readers import read_document
 
     return [read_document(f.path, f.relative_path) for f in collect_files([CORPUS])]
@@ -94,7 +94,7 @@ class LgsearchRun:
     """lgsearch's query service over a real index built by the reindex job."""
 
     def __init__(self, index_dir: Path):
-        from indexer.build import reindex
+        from indexer.reindex import reindex
         from indexer.query.service import SearchService
 
         reindex([CORPUS], index_dir)

@@ -121,7 +121,7 @@ def write_corpus(folder: Path) -> Path:
 
 def build_index(corpus: Path, index_dir: Path):
     """Index the corpus with the real reindex job (the web layer never builds indexes itself)."""
-    from indexer.build import reindex
+    from indexer.reindex import reindex
 
     report = reindex([corpus], index_dir, rebuild=True)
     assert not report.rejected, report.rejected

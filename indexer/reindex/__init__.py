@@ -21,11 +21,11 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from indexer import store
-from indexer.build.files import LastGoodVersions, file_stamp, index_file
-from indexer.build.indexed import document_count, indexed_hashes, readable_hashes
-from indexer.build.report import Rejected, ReindexReport
-from indexer.build.sources import SourceError, SourceFile, collect_files
-from indexer.build.writers import PartsWriter, new_writer, split_into_parts
+from indexer.reindex.files import LastGoodVersions, file_stamp, index_file
+from indexer.reindex.indexed import document_count, indexed_hashes, readable_hashes
+from indexer.reindex.report import Rejected, ReindexReport
+from indexer.reindex.sources import SourceError, SourceFile, collect_files
+from indexer.reindex.writers import PartsWriter, new_writer, split_into_parts
 from indexer.engine.segments import unreferenced_files
 from indexer.schema import build_schema
 

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.build.report import Rejected
+from indexer.reindex.report import Rejected
 from indexer.document import document_id
 from indexer.reading.readers import SUPPORTED_EXTENSIONS
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer import store
-from indexer.build.report import Rejected, ReindexReport
-from indexer.build.sources import SourceFile
+from indexer.reindex.report import Rejected, ReindexReport
+from indexer.reindex.sources import SourceFile
 from indexer.organisations import find_organisations
 from indexer.reading.readers import UnreadableFile, read_bytes, read_document
 from indexer.schema import document_fields, body_reader, document_from_stored

@@ -24,11 +24,11 @@ from typing import Callable
 
 from whoosh.writing import SegmentWriter
 
-from indexer.build.files import LastGoodVersions, index_file
+from indexer.reindex.files import LastGoodVersions, index_file
 from indexer.engine.fresh_segment import FreshSegmentWriter
 from indexer.engine.segments import commit_segments
-from indexer.build.report import ReindexReport
-from indexer.build.sources import SourceFile
+from indexer.reindex.report import ReindexReport
+from indexer.reindex.sources import SourceFile
 
 logger = logging.getLogger(__name__)
 
