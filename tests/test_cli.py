@@ -146,7 +146,7 @@ def test_a_failed_command_says_error_on_stderr_and_exits_1(runner, corpus_dir, i
     def failing(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build, "_write", failing)
+    monkeypatch.setattr(build.ReindexJob, "_write", failing)
     result = invoke(runner, index_dir, "index", str(corpus_dir))
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == ("Error: The reindex failed ([Errno 28] No space left on device). "

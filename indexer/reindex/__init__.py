@@ -14,6 +14,7 @@ import datetime
 import logging
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -21,7 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from indexer import store
-from indexer.reindex.files import LastGoodVersions, file_stamp, index_file
+from indexer.reindex.files import LastGoodVersions, Writing, file_stamp, index_file
 from indexer.reindex.indexed import document_count, indexed_hashes, readable_hashes
 from indexer.reindex.report import Rejected, ReindexReport
 from indexer.reindex.sources import SourceError, SourceFile, collect_files
@@ -53,66 +54,127 @@ def reindex(
 
     Dates are read as on `today` (by default the day the job starts), the same for every file."""
     started = time.monotonic()
-    today = today or datetime.date.today()
     unfollowed: list[Rejected] = []
     files = collect_files(sources, unfollowed)
     index_dir = Path(index_dir)
     with store.ReindexLock(index_dir, wait=wait):
         store.remove_abandoned_builds(index_dir)
-        report = ReindexReport(rejected=unfollowed)
-        if rebuild:
-            _rebuild(index_dir, files, sources, report, progress, today)
+        job = ReindexJob(index_dir, list(sources), files, ReindexReport(rejected=unfollowed),
+                         today or datetime.date.today(), progress)
+        live = None if rebuild else store.live_generation(index_dir)
+        if live is None:
+            job.rebuild()
         else:
-            live = store.live_generation(index_dir)
-            if live is None:
-                _rebuild(index_dir, files, sources, report, progress, today)
+            job.update(live)
+    job.report.seconds = time.monotonic() - started
+    return job.report
+
+
+@dataclass
+class ReindexJob:
+    """One run of the job: the sources and the files found in them, the index folder, the day
+    dates are read as, the progress bar, and the report of what it did."""
+
+    index_dir: Path
+    sources: list[Path]
+    files: list[SourceFile]
+    report: ReindexReport
+    today: datetime.date
+    progress: Callable[[Iterator[SourceFile]], Iterator[SourceFile]] | None = None
+
+    def rebuild(self) -> None:
+        """A fresh index beside the live one, switched to when complete. It never needs the live
+        index to be readable: that is only read for the report's counts, which is how a damaged
+        index is repaired."""
+        existing = readable_hashes(self.index_dir)
+        building = store.new_building_dir(self.index_dir)
+        try:
+            ix = whoosh_index.create_in(str(building), build_schema())
+            parts = (split_into_parts(self.files, WRITER_PROCESSES)
+                     if len(self.files) >= PARALLEL_BUILD_THRESHOLD else None)
+            if parts:
+                self._write_in_parts(ix, parts, existing)
             else:
-                _update(live, files, sources, report, progress, today)
-    report.seconds = time.monotonic() - started
-    return report
+                with LastGoodVersions(self.index_dir) as last_good:
+                    self._write(ix, Writing(existing, self.report, True, self.today, last_good))
+            self.report.documents = document_count(ix)
+            store.write_meta(building)
+            store.publish(self.index_dir, building)
+        except BaseException:
+            store.remove_abandoned_builds(self.index_dir)
+            raise
 
+    def update(self, live: Path) -> None:
+        """One Whoosh commit on the live index. Whatever a failed or killed run wrote is removed,
+        so a full disk does not stay full."""
+        store.check_schema(live)
+        _remove_unreferenced_files(live)  # left by a run that was killed
+        try:
+            existing = indexed_hashes(live)
+            ix = whoosh_index.open_dir(str(live))
+        except Exception as error:
+            logger.info("Could not read the live index in %s", live, exc_info=True)
+            raise store.IndexDamaged(f"it cannot be read ({error or type(error).__name__})") from error
+        try:
+            self._write(ix, Writing(existing, self.report, False, self.today))
+            self.report.documents = document_count(ix)
+            store.write_meta(live)
+        except BaseException:
+            _remove_unreferenced_files(live)
+            raise
 
-def _rebuild(index_dir: Path, files, sources, report: ReindexReport, progress, today) -> None:
-    """A fresh index beside the live one, switched to when complete. It never needs the live
-    index to be readable: that is only read for the report's counts, which is how a damaged
-    index is repaired."""
-    existing = readable_hashes(index_dir)
-    building = store.new_building_dir(index_dir)
-    try:
-        ix = whoosh_index.create_in(str(building), build_schema())
-        parts = split_into_parts(files, WRITER_PROCESSES) if len(files) >= PARALLEL_BUILD_THRESHOLD else None
-        if parts:
-            _write_in_parts(ix, parts, files, existing, report, progress, today, index_dir)
-        else:
-            with LastGoodVersions(index_dir) as last_good:
-                _write(ix, files, sources, existing, report, fresh=True, progress=progress, today=today,
-                       last_good=last_good)
-        report.documents = document_count(ix)
-        store.write_meta(building)
-        store.publish(index_dir, building)
-    except BaseException:
-        store.remove_abandoned_builds(index_dir)
-        raise
+    def _write(self, ix, writing: Writing) -> None:
+        """Every file through one writer in this process: any incremental run, and a small rebuild."""
+        writer = new_writer(SegmentWriter, ix, limitmb=128)
+        report, fresh = writing.report, writing.fresh
+        wrote = False
+        try:
+            for source_file in (self.progress(iter(self.files)) if self.progress else self.files):
+                wrote |= index_file(writer, source_file, writing)
+            roots = {str(Path(s).resolve()) for s in self.sources}
+            for doc_id, (_, root, _) in writing.existing.items():
+                if doc_id in writing.seen:
+                    continue
+                if root in roots:
+                    report.deleted += 1
+                    if not fresh:
+                        writer.delete_by_term("id", doc_id)
+                        wrote = True
+                elif fresh:
+                    report.deleted += 1  # a rebuild keeps only the sources it was given
+            if fresh or wrote:
+                writer.commit()
+            else:  # nothing changed: the live index, and every server's caches, stay as they are
+                writer.cancel()
+                _remove_unreferenced_files(Path(ix.storage.folder))  # the files Whoosh opened for a segment
+        except BaseException:
+            cancel_quietly(writer)
+            raise
 
+    def _write_in_parts(self, ix, parts, existing) -> None:
+        """A large rebuild: each part of the files written by a process of its own (see writers)."""
+        bar = self.progress(iter(self.files)) if self.progress else iter(())
 
-def _update(live: Path, files, sources, report: ReindexReport, progress, today) -> None:
-    """One Whoosh commit on the live index. Whatever a failed or killed run wrote is removed,
-    so a full disk does not stay full."""
-    store.check_schema(live)
-    _remove_unreferenced_files(live)  # left by a run that was killed
-    try:
-        existing = indexed_hashes(live)
-        ix = whoosh_index.open_dir(str(live))
-    except Exception as error:
-        logger.info("Could not read the live index in %s", live, exc_info=True)
-        raise store.IndexDamaged(f"it cannot be read ({error or type(error).__name__})") from error
-    try:
-        _write(ix, files, sources, existing, report, fresh=False, progress=progress, today=today)
-        report.documents = document_count(ix)
-        store.write_meta(live)
-    except BaseException:
-        _remove_unreferenced_files(live)
-        raise
+        def advance(count: int) -> None:
+            for _ in range(count):
+                next(bar, None)
+
+        writer = new_writer(PartsWriter, ix)
+        try:
+            results = writer.write(parts, existing, self.today, self.index_dir, advance)
+            writer.commit([result.segment for result in results if result.segment is not None])
+            for _ in bar:  # to its end, so a progress bar shows it finished
+                pass
+        except BaseException:
+            cancel_quietly(writer)
+            raise
+        finally:
+            getattr(bar, "close", lambda: None)()
+        seen = set()
+        for result in results:
+            self.report.add(result.report)
+            seen.update(result.seen)
+        self.report.deleted += sum(1 for doc_id in existing if doc_id not in seen)  # a rebuild keeps only its sources
 
 
 def _remove_unreferenced_files(generation: Path, indexname: str = "MAIN") -> None:
@@ -130,35 +192,6 @@ def _remove_unreferenced_files(generation: Path, indexname: str = "MAIN") -> Non
             path.unlink(missing_ok=True)
 
 
-def _write(ix, files, sources, existing, report, fresh, progress, today, last_good=None) -> None:
-    """Every file through one writer in this process: any incremental run, and a small rebuild."""
-    writer = new_writer(SegmentWriter, ix, limitmb=128)
-    seen: dict[str, str] = {}
-    wrote = False
-    try:
-        for source_file in (progress(iter(files)) if progress else files):
-            wrote |= index_file(writer, source_file, existing, seen, report, fresh, today, last_good)
-        roots = {str(Path(s).resolve()) for s in sources}
-        for doc_id, (_, root, _) in existing.items():
-            if doc_id in seen:
-                continue
-            if root in roots:
-                report.deleted += 1
-                if not fresh:
-                    writer.delete_by_term("id", doc_id)
-                    wrote = True
-            elif fresh:
-                report.deleted += 1  # a rebuild keeps only the sources it was given
-        if fresh or wrote:
-            writer.commit()
-        else:  # nothing changed: the live index, and every server's caches, stay as they are
-            writer.cancel()
-            _remove_unreferenced_files(Path(ix.storage.folder))  # the files Whoosh opened for a segment
-    except BaseException:
-        cancel_quietly(writer)
-        raise
-
-
 def cancel_quietly(writer) -> None:
     """Cancel a failed run's writer; a writer that will not close is logged, not raised over
     the error that stopped the run."""
@@ -166,29 +199,3 @@ def cancel_quietly(writer) -> None:
         writer.cancel()
     except Exception:
         logger.warning("The index writer did not close cleanly", exc_info=True)
-
-
-def _write_in_parts(ix, parts, files, existing, report, progress, today, index_dir) -> None:
-    """A large rebuild: each part of the files written by a process of its own (see writers)."""
-    bar = progress(iter(files)) if progress else iter(())
-
-    def advance(count: int) -> None:
-        for _ in range(count):
-            next(bar, None)
-
-    writer = new_writer(PartsWriter, ix)
-    try:
-        results = writer.write(parts, existing, today, index_dir, advance)
-        writer.commit([result.segment for result in results if result.segment is not None])
-        for _ in bar:  # to its end, so a progress bar shows it finished
-            pass
-    except BaseException:
-        cancel_quietly(writer)
-        raise
-    finally:
-        getattr(bar, "close", lambda: None)()
-    seen = set()
-    for result in results:
-        report.add(result.report)
-        seen.update(result.seen)
-    report.deleted += sum(1 for doc_id in existing if doc_id not in seen)  # a rebuild keeps only its sources

@@ -5,8 +5,10 @@ The same steps serve every writer: the job's own and each writer process of a la
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -21,12 +23,27 @@ from indexer.schema import document_fields, body_reader, document_from_stored
 logger = logging.getLogger(__name__)
 
 
-def index_file(writer, source_file: SourceFile, existing, seen, report: ReindexReport, fresh, today,
-               last_good=None) -> bool:
+@dataclass
+class Writing:
+    """What the files written through one writer share: what the index held (id -> hash, root,
+    stamp), whether the index is fresh (a rebuild), the day dates are read as, a rebuild's last
+    good versions, the ids written so far and the report of it all."""
+
+    existing: dict
+    report: ReindexReport
+    fresh: bool
+    today: datetime.date
+    last_good: "LastGoodVersions | None" = None
+    seen: dict[str, str] = field(default_factory=dict)  # id -> the file that has it
+
+
+def index_file(writer, source_file: SourceFile, writing: Writing) -> bool:
     """Index one file, or leave its indexed version as it is; True when the index was written to.
 
     A file whose size and modification time are those indexed is not read again. One whose time
     changed but not its content is written again (to record the new time) but counted unchanged."""
+    existing, seen, report, fresh = writing.existing, writing.seen, writing.report, writing.fresh
+    today, last_good = writing.today, writing.last_good
     doc_id = source_file.id
     if doc_id in seen:
         report.rejected.append(Rejected(

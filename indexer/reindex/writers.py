@@ -24,7 +24,7 @@ from typing import Callable
 
 from whoosh.writing import SegmentWriter
 
-from indexer.reindex.files import LastGoodVersions, index_file
+from indexer.reindex.files import LastGoodVersions, Writing, index_file
 from indexer.engine.fresh_segment import FreshSegmentWriter
 from indexer.engine.segments import commit_segments
 from indexer.reindex.report import ReindexReport
@@ -210,11 +210,11 @@ class _PartProcess(_FORK.Process):
 
     def _write(self, storage, indexname, files, existing, today, index_dir) -> PartResult:
         writer = FreshSegmentWriter(storage.open_index(indexname), _lk=False, limitmb=POOL_LIMIT_MB)
-        report, seen = ReindexReport(), {}
         try:
             with LastGoodVersions(index_dir) as last_good:
+                writing = Writing(existing, ReindexReport(), True, today, last_good)
                 for number, source_file in enumerate(files, 1):
-                    index_file(writer, source_file, existing, seen, report, True, today, last_good)
+                    index_file(writer, source_file, writing)
                     if number % PROGRESS_EVERY == 0:
                         self._sender.send(("progress", PROGRESS_EVERY))
             self._sender.send(("progress", len(files) % PROGRESS_EVERY))
@@ -227,7 +227,7 @@ class _PartProcess(_FORK.Process):
             except Exception:
                 logger.info("A writer process could not close its segment", exc_info=True)
             raise
-        return PartResult(segment, report, list(seen))
+        return PartResult(segment, writing.report, list(writing.seen))
 
 
 def _sendable(error: BaseException) -> BaseException:
