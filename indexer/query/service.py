@@ -31,6 +31,7 @@ from indexer.query.results import (Correction, DocumentPage, FacetValue, FacetVa
                                    SearchResult)
 from indexer.query.similar import more_like
 from indexer.query.snippets import escaped, highlight_text, paragraphs
+from indexer.safe_pickle import ForbiddenInIndex
 from indexer.schema import stored_document
 
 logger = logging.getLogger(__name__)
@@ -127,8 +128,8 @@ class SearchService:
                 found, complete = answer()
             except (OutOfTime, IndexUnavailable):
                 raise
-            except Exception:
-                self._check_readable(gen)  # a damaged index says so; anything else is a bug
+            except Exception as error:
+                self._check_readable(gen, error)  # a damaged index says so; anything else is a bug
                 raise
             if complete:
                 self._answers.put(version, key, found, _weight(found))
@@ -263,8 +264,12 @@ class SearchService:
         """All stored fields of one document, without the page's highlighting or more-like-this."""
         with self._lock:
             gen = self._generation()
-            docnum = gen.searcher.document_number(id=doc_id)
-            return None if docnum is None else stored_document(gen.stored_fields(docnum), gen.body(docnum))
+            try:
+                docnum = gen.searcher.document_number(id=doc_id)
+                return None if docnum is None else stored_document(gen.stored_fields(docnum), gen.body(docnum))
+            except Exception as error:
+                self._check_readable(gen, error)
+                raise
 
     def document(self, doc_id: str, q: str = "") -> DocumentPage | None:
         """One document with the query's words lit and more like it; kept for the same visit again."""
@@ -312,8 +317,12 @@ class SearchService:
     def export(self) -> Iterator[dict]:
         with self._lock:
             gen = self._generation()
-            documents = [stored_document(stored, gen.body(docnum))
-                         for docnum, stored in sorted(gen.searcher.reader().iter_docs(), key=lambda d: d[1]["id"])]
+            try:
+                documents = [stored_document(stored, gen.body(docnum)) for docnum, stored
+                             in sorted(gen.searcher.reader().iter_docs(), key=lambda d: d[1]["id"])]
+            except Exception as error:
+                self._check_readable(gen, error)
+                raise
         yield from documents
 
     def top_facet_values(self, limit: int = 10) -> dict[str, list[FacetValue]]:
@@ -321,9 +330,12 @@ class SearchService:
         result = self.search(SearchRequest(per_page=1))
         return {name: values[:limit] for name, values in result.facets.items()}
 
-    def _check_readable(self, gen: Generation) -> None:
-        """Read the generation through; if it cannot be, stop serving it and say so."""
+    def _check_readable(self, gen: Generation, failure: Exception | None = None) -> None:
+        """Read the generation through; if it cannot be, stop serving it and say so. A `failure`
+        met reading it that names what no index holds (safe_pickle) is damage wherever it was."""
         try:
+            if isinstance(failure, ForbiddenInIndex):
+                raise failure
             read_through(gen.path)
         except Exception as error:
             logger.exception("The index in %s is damaged", gen.path)
