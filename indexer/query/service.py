@@ -36,6 +36,7 @@ from indexer.schema import stored_document
 
 logger = logging.getLogger(__name__)
 
+NO_POSTS = "There are no posts yet."  # an index of an empty folder: a normal state, not damage
 DAMAGED = "The search index is damaged. Run `lgsearch index --rebuild` to rebuild it from the sources."
 FOLLOW_EVERY = 1.0  # seconds between looks for a new version of the index, when following
 HEALTH_WAIT = 0.05  # seconds /healthz waits for a search to finish before giving its last answer
@@ -115,7 +116,7 @@ class SearchService:
     def _open_next(self) -> None:
         stamp = store.pointer_stamp(self.index_dir)
         current = self._current
-        if current is None or (stamp == self._stamp and current.searcher.up_to_date()):
+        if current is None or (stamp == self._stamp and current.up_to_date()):
             return  # nothing open (a request opens it) or nothing new
         live = store.live_generation(self.index_dir)
         if live is None:
@@ -178,8 +179,8 @@ class SearchService:
             facets = facet_values(gen, found.base, found.filter_docs, request)
         except OutOfTime:
             found.out_of_time = True
-        result = SearchResult(request, len(found.matching), hits, facets, found.suggestion,
-                              found.notice(), found.correction)
+        notice = NO_POSTS if not gen.searcher.doc_count() else found.notice()
+        result = SearchResult(request, len(found.matching), hits, facets, found.suggestion, notice, found.correction)
         if not found.timed_out:  # the page's timeline, from the posts already matched
             months = gen.month_counts(found.matching)
             self._answers.put(_version(gen), ("months", request.with_changes(page=1)), months, _weight(months))
