@@ -229,3 +229,20 @@ def test_every_name_admitted_is_one_a_real_index_holds(segmented_index, monkeypa
                     list(matcher.all_items())
     ix.close()
     assert used == set(safe_pickle.admitted())
+
+
+def test_a_pickle_that_names_nothing_is_read_by_pickle_itself_and_one_that_names_anything_is_not(monkeypatch):
+    """The quick path takes only pickles with no byte of an opcode that names an object. A payload
+    always has one; a list of numbers that happens to hold such a byte goes through IndexUnpickler
+    and reads the same."""
+    made = []
+    real = safe_pickle.IndexUnpickler
+    monkeypatch.setattr(safe_pickle, "IndexUnpickler", lambda file: made.append(file) or real(file))
+    numbers = pickle.dumps([3, 7, 12, 40], 2)
+    assert safe_pickle.loads(numbers) == [3, 7, 12, 40] and made == []
+    with_the_byte = pickle.dumps([0x63, 0x69, 0x93], 2)  # the values are GLOBAL's, INST's and STACK_GLOBAL's bytes
+    assert safe_pickle.loads(with_the_byte) == [0x63, 0x69, 0x93] and len(made) == 1
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        with pytest.raises(ForbiddenInIndex):
+            safe_pickle.loads(pickle.dumps(Payload(Path("/nonexistent/marker")), protocol))
+    assert len(made) == 2 + pickle.HIGHEST_PROTOCOL
