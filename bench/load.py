@@ -4,7 +4,9 @@ Builds a synthetic corpus, indexes it, starts the real server (gunicorn, 2 worke
 port of 127.0.0.1, and runs a fixed number of requests from several clients: searches, filters,
 document pages, CSV and Atom. Then the same again with hostile queries in the mix (leading
 wildcards, open ranges, runs of prefixes, a 1,000-letter word), while one more client asks
-`/healthz` every 0.2 s. Reports requests a second, p50/p95/p99 and errors for each run.
+`/healthz` every 0.2 s. Reports requests a second, p50/p95/p99 and errors for each run. Last, the
+slow-client mix: searches one at a time while clients trickle requests in a byte a second and
+idle sockets sit open, against the server with no proxy in front (README, "Serving").
 Every loop is bounded by a request count and a wall-clock cap; nothing leaves this machine.
 """
 from __future__ import annotations
@@ -31,6 +33,8 @@ from bench.corpus import TAGS, WORDS, write_corpus
 HOSTILE = ["?a*", "{a TO z}", "l* m* n* r* s* t* v*", "a" * 1000, "*a*e*", "[a TO zzzz] OR {b TO y}",
            "c* d* f* g* h* k* p* b* w*"]
 WALL_CLOCK_CAP = 300.0  # seconds for one run, whatever happens
+SLOW_MIX_SECONDS = 60.0  # the slow-client mix sends searches for at most this long
+SLOW_MIX_TIMEOUT = 10.0  # seconds one search of the slow-client mix may take before it counts as failed
 
 
 def free_port() -> int:
@@ -61,10 +65,10 @@ def mixed_urls(rng: random.Random, count: int, posts: int, hostile_share: float)
     return urls
 
 
-def fetch(base: str, path: str) -> tuple[float, int]:
+def fetch(base: str, path: str, timeout: float = 60) -> tuple[float, int]:
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(base + path, timeout=60) as response:
+        with urllib.request.urlopen(base + path, timeout=timeout) as response:
             response.read()
             status = response.status
     except urllib.error.HTTPError as error:
@@ -101,6 +105,62 @@ def run(base: str, urls: list[str], clients: int, watch_health: bool) -> dict:
             "skipped": sum(1 for _, status in outcomes if status == -1)}
 
 
+def trickle(port: int, stop: threading.Event) -> None:
+    """A slow client: a search sent one byte a second, as a slowloris attack or a bad line sends it."""
+    request = f"GET /search?q=council HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: slow\r\n\r\n".encode()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            for byte in request:
+                if stop.wait(1.0):
+                    return
+                sock.send(bytes([byte]))
+            stop.wait(SLOW_MIX_SECONDS)
+    except OSError:
+        return
+
+
+def slow_client_mix(port: int, slow: int, idle: int, searches: int) -> dict:
+    """Ordinary searches, one at a time, while `slow` clients trickle their requests in and
+    `idle` sockets are open and silent. Each search waits at most SLOW_MIX_TIMEOUT seconds."""
+    stop = threading.Event()
+    idle_sockets = []
+    trickling = [threading.Thread(target=trickle, args=(port, stop), daemon=True) for _ in range(slow)]
+    try:
+        for _ in range(idle):
+            idle_sockets.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        for thread in trickling:
+            thread.start()
+        time.sleep(1.0)  # every slow and idle client connected and sending
+        base = f"http://127.0.0.1:{port}"
+        times, failed = [], 0
+        started = time.perf_counter()
+        for n in range(searches):
+            if time.perf_counter() - started > SLOW_MIX_SECONDS:
+                break
+            ms, status = fetch(base, "/search?" + urlencode({"q": WORDS[20 + n % 300]}), timeout=SLOW_MIX_TIMEOUT)
+            if status == 200:
+                times.append(ms)
+            else:
+                failed += 1
+        return {"slow": slow, "idle": idle, "answered": len(times), "failed": failed, "times": times}
+    finally:
+        stop.set()
+        for sock in idle_sockets:
+            sock.close()
+        for thread in trickling:
+            thread.join(timeout=5)
+
+
+def describe_slow_mix(outcome: dict) -> str:
+    times = outcome["times"]
+    label = f"{outcome['slow']} slow + {outcome['idle']} idle clients"
+    if not times:
+        return f"{label:<28} none of {outcome['failed']} searches answered within {SLOW_MIX_TIMEOUT:.0f} s"
+    return (f"{label:<28} {outcome['answered']:>3} of {outcome['answered'] + outcome['failed']} searches answered "
+            f"within {SLOW_MIX_TIMEOUT:.0f} s; p50 {statistics.median(times):.0f} ms, "
+            f"p95 {percentile(times, 0.95):.0f} ms, max {max(times):.0f} ms")
+
+
 def describe(label: str, outcome: dict) -> str:
     times = outcome["times"]
     line = (f"{label:<28} {outcome['requests']:>6} {outcome['requests'] / outcome['seconds']:>8.1f} "
@@ -121,6 +181,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--hostile-share", type=float, default=0.2)
+    parser.add_argument("--slow-clients", type=int, default=8,
+                        help="clients sending a request a byte a second in the slow-client mix")
+    parser.add_argument("--idle-sockets", type=int, default=64, help="silent open sockets in the slow-client mix")
+    parser.add_argument("--slow-searches", type=int, default=40, help="searches sent in the slow-client mix")
+    parser.add_argument("--only-slow-clients", action="store_true", help="run the slow-client mix alone")
     parser.add_argument("--index-dir", type=Path,
                         help="serve this index, already built from bench/corpus.py with --posts posts, "
                              "instead of building one")
@@ -149,9 +214,12 @@ def main(argv: list[str] | None = None) -> None:
             rng = random.Random(11)
             for url in mixed_urls(rng, 40, args.posts, 0.0):  # open each worker's searcher first
                 fetch(base, url)
-            plain = run(base, mixed_urls(rng, args.requests, args.posts, 0.0), args.clients, watch_health=False)
-            hostile = run(base, mixed_urls(rng, args.requests, args.posts, args.hostile_share), args.clients,
-                          watch_health=True)
+            plain = hostile = None
+            if not args.only_slow_clients:
+                plain = run(base, mixed_urls(rng, args.requests, args.posts, 0.0), args.clients, watch_health=False)
+                hostile = run(base, mixed_urls(rng, args.requests, args.posts, args.hostile_share), args.clients,
+                              watch_health=True)
+            slow = slow_client_mix(port, args.slow_clients, args.idle_sockets, args.slow_searches)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -159,8 +227,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"lgsearch load test: {args.posts} posts, {args.clients} clients, {args.workers} workers, "
           f"{os.cpu_count()} cores, loopback only")
     print(f"{'mix':<28} {'reqs':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
-    print(describe("searches, pages, CSV, Atom", plain))
-    print(describe(f"with {args.hostile_share:.0%} hostile queries", hostile))
+    if plain is not None:
+        print(describe("searches, pages, CSV, Atom", plain))
+        print(describe(f"with {args.hostile_share:.0%} hostile queries", hostile))
+    print(describe_slow_mix(slow) + " (served directly, no proxy)")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ A generation is a folder of files that never change once written, so reads scale
 The copy is written beside the destination's live index as a `building-*` folder, checked file
 by file against the source and opened as an index, and only then switched to with the same
 atomic replace of `CURRENT` a rebuild uses. The destination's previous generation stays for
-readers still on it. If anything fails, the destination is exactly as it was.
+readers still on it. If anything fails, the destination is exactly as it was. A generation that
+does not read through (a damaged one, or one holding a pickle that is not an index's own: see
+safe_pickle.py) is not copied at all.
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ def publish(source: Path, destination: Path, wait: float = 0.0) -> Published:
         if live is None:
             raise PublishError(f"There is no index in {source} to publish. Run `lgsearch index` first.")
         store.check_schema(live)
+        _check_loads(live)
         store.remove_abandoned_builds(destination)
         building = store.new_building_dir(destination)
         try:
@@ -91,6 +94,23 @@ def _digest(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _check_loads(generation: Path) -> None:
+    """The generation opens (its table of contents and segments) and every stored post reads, with
+    nothing in them that is not an index's own (safe_pickle refuses it); else it is damaged, and
+    is not copied anywhere. Searches read the rest through the same unpickler."""
+    try:
+        ix = whoosh_index.open_dir(str(generation))
+        try:
+            with ix.searcher() as searcher:
+                for _ in searcher.reader().all_stored_fields():
+                    pass
+        finally:
+            ix.close()
+    except Exception as error:
+        logger.info("Not publishing %s: %s", generation, error)
+        raise store.IndexDamaged(f"{generation.name} cannot be read ({error})") from None
 
 
 def _document_count(generation: Path) -> int:

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import time
 import weakref
 from pathlib import Path
@@ -168,7 +169,16 @@ def remove_abandoned_builds(index_dir: Path) -> None:
 
 
 def index_size(generation: Path) -> int:
-    return sum(f.stat().st_size for f in generation.iterdir() if f.is_file())
+    """The bytes of a generation's files; one removed while they are counted counts nothing."""
+    size = 0
+    for path in generation.iterdir():
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(status.st_mode):
+            size += status.st_size
+    return size
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -24,6 +24,8 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_REJECTED = 3
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+# An index of an empty folder: a normal state, said as such (the search's notice says the first half).
+NO_POSTS_YET = "There are no posts yet. Put posts in the source folders and run `lgsearch index`."
 
 
 # What each filter option keeps, for its help text; one option per filter field.
@@ -226,10 +228,14 @@ def _print_result(result: SearchResult, document_url) -> None:
 @click.pass_obj
 def export_command(obj: dict) -> None:
     """Print every document as JSON Lines, all stored fields."""
-    def write_all(service: SearchService) -> None:
+    def write_all(service: SearchService) -> int:
+        written = 0
         for document in service.export():
             click.echo(json.dumps(document, ensure_ascii=False))
-    _with_index(obj, write_all)
+            written += 1
+        return written
+    if not _with_index(obj, write_all):
+        click.echo(NO_POSTS_YET, err=True)  # stdout stays JSON Lines: none
 
 
 @cli.command("stats")
@@ -247,6 +253,8 @@ def stats_command(obj: dict, as_json: bool) -> None:
         click.echo(json.dumps(stats, ensure_ascii=False))
         return
     click.echo(f"Documents: {stats['documents']}")
+    if not stats["documents"]:
+        click.echo(NO_POSTS_YET)
     click.echo(f"Last indexed: {stats['indexed_at'] or 'unknown'}")
     click.echo(f"Size on disk: {stats['size_bytes'] / 1024:.0f} KB")
     for name, values in stats["facets"].items():

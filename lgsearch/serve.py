@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import gc
+import ipaddress
+import socket
+import sys
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
@@ -40,7 +43,34 @@ THREADS = 4
 COLLECT_EVERY = (50_000, 20, 100)
 
 
+def exposure_warning(host: str, proxies: int) -> str | None:
+    """What to tell the operator when `serve` is reachable from other machines with no reverse
+    proxy in front: on its own it cannot cope with slow or idle clients (README, "Serving")."""
+    if proxies > 0 or _loopback_only(host):
+        return None
+    return (f"Warning: lgsearch serve is listening on {host or 'every address'}, which other machines can reach, "
+            "with no reverse proxy in front (--proxies 0). On its own it cannot cope with slow or idle "
+            "connections: a few clients that send requests slowly, or open connections and send nothing, "
+            "hold all its threads, and searches wait or fail. Put it behind a reverse proxy such as nginx "
+            "and give --proxies 1 (see \"Serving\" in the README), or listen on 127.0.0.1 only.")
+
+
+def _loopback_only(host: str) -> bool:
+    """Whether every address `host` names is this machine's own loopback (127.0.0.0/8, ::1)."""
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)} if host else set()
+    except (OSError, UnicodeError):
+        return False  # gunicorn will say it cannot listen there
+    try:
+        return bool(found) and all(ipaddress.ip_address(address.split("%")[0]).is_loopback for address in found)
+    except ValueError:
+        return False
+
+
 def serve(index_dir: Path, host: str, port: int, workers: int, proxies: int = 0) -> None:
+    warning = exposure_warning(host, proxies)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     print(f"Serving lgsearch on http://{host}:{port} (index: {index_dir})", flush=True)
     _Server(Path(index_dir).resolve(), {
         "bind": f"{host}:{port}",

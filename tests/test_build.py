@@ -22,6 +22,7 @@ from lgsearch.cli import cli
 from indexer.document import document_id
 from indexer.query.request import SearchRequest
 from indexer.query.service import SearchService
+from indexer.reading import readers
 
 
 def ids_in(index_dir: Path) -> set[str]:
@@ -136,14 +137,14 @@ def test_bad_files_are_rejected_with_a_reason_and_the_rest_indexed(corpus_dir, i
     (corpus_dir / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 50)
     locked = corpus_dir / "locked.txt"
     locked.write_text("A post the indexer may not read.", encoding="utf-8")
-    real_read_bytes = Path.read_bytes
+    real_open_inside = readers.open_inside
 
-    def read_bytes(path):
+    def open_inside(path, root):
         if path.name == "locked.txt":
             raise PermissionError(13, "Permission denied", str(path))
-        return real_read_bytes(path)
+        return real_open_inside(path, root)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(readers, "open_inside", open_inside)
     report = reindex([corpus_dir], index_dir)
     reasons = {Path(r.path).name: r.reason for r in report.rejected}
     assert set(reasons) == {"empty.txt", "binary.txt", "locked.txt"}

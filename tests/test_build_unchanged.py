@@ -21,7 +21,7 @@ def test_files_of_the_indexed_size_and_time_are_not_read_again(tmp_path, monkeyp
     reindex([posts], tmp_path / "index")
     reads = []
     real = files.read_bytes
-    monkeypatch.setattr(files, "read_bytes", lambda path: reads.append(path.name) or real(path))
+    monkeypatch.setattr(files, "read_bytes", lambda path, root: reads.append(path.name) or real(path, root))
 
     report = reindex([posts], tmp_path / "index")
     assert reads == [] and report.unchanged == 5
@@ -39,7 +39,7 @@ def test_a_touched_file_is_read_once_counted_unchanged_and_then_left_alone(tmp_p
     os.utime(path, ns=(later, later))
     reads = []
     real = files.read_bytes
-    monkeypatch.setattr(files, "read_bytes", lambda p: reads.append(p.name) or real(p))
+    monkeypatch.setattr(files, "read_bytes", lambda p, root: reads.append(p.name) or real(p, root))
     report = reindex([posts], tmp_path / "index")
     assert reads == ["a.md"] and report.unchanged == 1 and report.updated == 0
     reindex([posts], tmp_path / "index")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime
 import os
-import pathlib
 from pathlib import Path
 
 import pytest
 
+from indexer.reading import readers
 from indexer.reading.readers import (
     SUPPORTED_EXTENSIONS,
     HtmlReader,
@@ -128,10 +128,10 @@ def test_permission_denied_is_unreadable(tmp_path, monkeypatch):
     path = tmp_path / "locked.txt"
     path.write_text("Locked\n\nA locked post.", encoding="utf-8")
 
-    def refuse(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(path, flags, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(pathlib.Path, "read_bytes", refuse)
+    monkeypatch.setattr(readers.os, "open", refuse)
     assert unreadable_reason(path) == "The file could not be read: permission denied."
 
 

@@ -11,6 +11,8 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from helpers import CORPUS, REPO_ROOT, write_post
 from indexer.reindex import reindex
 
@@ -77,6 +79,7 @@ def test_serve_answers_with_gunicorn_and_follows_reindexes(built_index, corpus_d
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=30)
     assert "gunicorn" in output.lower() or "Booting worker" in output
+    assert "Warning" not in output  # on loopback it is not exposed: nothing to warn about
 
 
 def test_a_workers_collector_runs_less_often_once_its_app_is_warmed(built_index):
@@ -97,3 +100,27 @@ def test_a_workers_collector_runs_less_often_once_its_app_is_warmed(built_index)
             search_service().close()
     finally:
         gc.set_threshold(*before)
+
+
+@pytest.mark.parametrize("host, proxies, warned", [
+    ("127.0.0.1", 0, False), ("localhost", 0, False), ("::1", 0, False),
+    ("0.0.0.0", 0, True), ("::", 0, True), ("192.0.2.1", 0, True),
+    ("0.0.0.0", 1, False), ("192.0.2.1", 2, False),
+])
+def test_serve_warns_when_reachable_from_other_machines_without_a_proxy(host, proxies, warned, monkeypatch):
+    """On its own, serve cannot cope with slow or idle clients (bench.load's slow-client mix), so
+    it says so on stderr when other machines can reach it and no proxy is named. Nothing is bound
+    here: the server's run is replaced."""
+    from click.testing import CliRunner
+
+    from lgsearch import serve
+    from lgsearch.cli import cli
+
+    started = []
+    monkeypatch.setattr(serve._Server, "run", lambda self: started.append(self.cfg.bind))
+    result = CliRunner().invoke(cli, ["serve", "--host", host, "--proxies", str(proxies)])
+    assert result.exit_code == 0 and started, result.output
+    assert ("reverse proxy" in result.stderr) is warned
+    assert "Warning" not in result.stdout
+    if warned:
+        assert f"listening on {host}" in result.stderr and "--proxies 1" in result.stderr

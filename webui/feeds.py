@@ -93,6 +93,8 @@ def search_atom():
     _link(feed, page_url, "alternate", "text/html")
     _link(feed, params.format_url(search_request, "feeds.search_atom", external=True), "self",
           "application/atom+xml")
+    if result.notice:  # "There are no posts yet.", or why part of the search was set aside
+        _text(feed, "subtitle", result.notice)
     author = ET.SubElement(feed, "author")
     _text(author, "name", _service_name())
     for hit in result.hits:

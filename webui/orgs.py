@@ -34,6 +34,7 @@ def organisations():
         groups=groups,
         shown=sum(len(group.organisations) for group in groups),
         everything=len(everything),
+        posts=None if everything else search_service().status().documents,  # none yet, or none naming a body
         kind_options=present.kind_options(everything, wanted.kind),
         sort_options=[{"value": value, "text": text, "checked": value == wanted.sort}
                       for value, text in present.INDEX_SORTS.items()],

@@ -25,6 +25,7 @@ from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
+from indexer import safe_pickle
 from indexer.analysis import index_positions, text_analyzer
 from indexer.schema import PackedPositions
 
@@ -322,7 +323,7 @@ class _TermPool:
         with self._tempstorage.open_file(name).raw_file() as run:
             while True:
                 try:
-                    fieldname, term, record = pickle.load(run)
+                    fieldname, term, record = safe_pickle.load(run)
                 except EOFError:
                     break
                 yield fieldname, term, _Postings.from_record(record)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import accumulate, chain
-from pickle import loads
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -29,6 +28,7 @@ from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import length_to_byte
 
 from indexer.engine.kept import Kept as _Kept
+from indexer.safe_pickle import loads
 from indexer.schema import PackedPositions
 
 KEEP_POSTINGS = 400_000  # postings kept as read, in blocks, over all terms (~40 MB at most)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_right
-from pickle import loads
 from zlib import decompress
 
 from whoosh.codec.whoosh3 import STORED_COLUMN, W3PerDocReader
@@ -19,6 +18,8 @@ from whoosh.columns import CompressedBytesColumn, PickleColumn
 from whoosh.filedb.compound import SubFile
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
+
+from indexer.safe_pickle import loads
 
 
 class PreadFile(StructFile):

@@ -94,6 +94,7 @@ class Generation:
         self.engine_name = chosen_engine()
         self.index = open_index(path, self.engine_name)
         self.searcher = self.index.searcher()
+        self._commit = self.index.latest_generation()
         self._open_parts.append(self.searcher)
         self.schema = self.searcher.schema  # Whoosh's index.schema reads the files again each time
         self.parser = make_parser(self.schema)
@@ -130,11 +131,24 @@ class Generation:
         self.engine = Engine(self.engine_name, self.searcher.reader())
         self.postings = self.engine.postings
 
+    def up_to_date(self) -> bool:
+        """Whether the searcher has the generation's latest commit."""
+        if self.searcher.reader().generation() is None:
+            # An index of no posts has no segments: Whoosh's reader of none knows no commit, so
+            # its searcher is never up to date and cannot refresh. Its table of contents does.
+            return self.index.latest_generation() == self._commit
+        return self.searcher.up_to_date()
+
     def refresh(self) -> bool:
         """Follow an incremental reindex of this generation; True when anything changed."""
-        if self.searcher.up_to_date():
+        if self.up_to_date():
             return False
-        self.searcher = self.searcher.refresh()  # closes what the old one alone used
+        if self.searcher.reader().generation() is None:
+            self.searcher.close()
+            self.searcher = self.index.searcher()
+            self._commit = self.index.latest_generation()
+        else:
+            self.searcher = self.searcher.refresh()  # closes what the old one alone used
         self._open_parts[:] = [self.searcher]
         self.meta = store.read_meta(self.path) or self.meta
         self.version += 1
@@ -318,7 +332,9 @@ class Generation:
     def sort_keys(self, field_name: str) -> list:
         """Each document's value in a sortable column (newest_key, oldest_key), for date order."""
         if field_name not in self._sort_keys:
-            self._sort_keys[field_name] = list(self.searcher.reader().column_reader(field_name))
+            reader = self.searcher.reader()
+            # An index of no posts has no segments, and Whoosh's reader of none has no columns.
+            self._sort_keys[field_name] = list(reader.column_reader(field_name)) if reader.doc_count_all() else []
         return self._sort_keys[field_name]
 
     def months(self) -> tuple[np.ndarray, list[str]]:

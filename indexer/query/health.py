@@ -10,9 +10,16 @@ from pathlib import Path
 from indexer.schema import body_reader
 
 
-def files_on_disk(generation: Path) -> tuple:
+def files_on_disk(generation: Path) -> tuple | None:
+    """Each file's name, size and time, to tell when they change; None when the folder is gone
+    (a publish or rebuild removes the generation before the one it replaced). A file that goes
+    while they are listed is left out."""
     files = []
-    for entry in generation.iterdir():
+    try:
+        entries = list(generation.iterdir())
+    except FileNotFoundError:
+        return None
+    for entry in entries:
         try:
             stat = entry.stat()
         except OSError:

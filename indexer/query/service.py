@@ -31,13 +31,16 @@ from indexer.query.results import (Correction, DocumentPage, FacetValue, FacetVa
                                    SearchResult)
 from indexer.query.similar import more_like
 from indexer.query.snippets import escaped, highlight_text, paragraphs
+from indexer.safe_pickle import ForbiddenInIndex
 from indexer.schema import stored_document
 
 logger = logging.getLogger(__name__)
 
+NO_POSTS = "There are no posts yet."  # an index of an empty folder: a normal state, not damage
 DAMAGED = "The search index is damaged. Run `lgsearch index --rebuild` to rebuild it from the sources."
 FOLLOW_EVERY = 1.0  # seconds between looks for a new version of the index, when following
 HEALTH_WAIT = 0.05  # seconds /healthz waits for a search to finish before giving its last answer
+OPEN_ATTEMPTS = 3  # a generation replaced and removed while being opened: open the next, this often
 CACHE_ALL_UP_TO = 5_000  # matches; a longer download is worked out afresh each time
 
 
@@ -61,22 +64,33 @@ class SearchService:
             return self._current  # new versions are opened in the background (follow)
         stamp = store.pointer_stamp(self.index_dir)
         if self._current is None or stamp != self._stamp:
-            live = store.live_generation(self.index_dir)
-            if live is None:
-                raise IndexUnavailable("There is no search index yet. Run `lgsearch index` to build it.")
-            try:
-                fresh = Generation.opened(live)
-            except store.IndexOutdated as error:
-                raise IndexUnavailable(str(error)) from None
-            except Exception as error:
-                logger.exception("Could not open the index in %s", live)
-                raise IndexUnavailable("The search index could not be opened. Run `lgsearch index --rebuild`.") from error
+            fresh, stamp = self._open_live(stamp)
             if self._current is not None:
                 self._current.close()
             self._current, self._stamp = fresh, stamp
         elif self._current.refresh():
             self._current.warm()
         return self._current
+
+    def _open_live(self, stamp: tuple, attempts: int = OPEN_ATTEMPTS) -> tuple[Generation, tuple]:
+        """The live generation, opened, and the pointer's stamp it was found by. One that a
+        publish or rebuild replaced and removed while it was being opened is no damage: the
+        one that replaced it is opened instead."""
+        try:
+            live = store.live_generation(self.index_dir)
+            if live is None:
+                raise IndexUnavailable("There is no search index yet. Run `lgsearch index` to build it.")
+            return Generation.opened(live), stamp
+        except store.IndexOutdated as error:
+            raise IndexUnavailable(str(error)) from None
+        except Exception as error:
+            now = store.pointer_stamp(self.index_dir)
+            if now != stamp and attempts > 1:
+                return self._open_live(now, attempts - 1)
+            if isinstance(error, IndexUnavailable):
+                raise
+            logger.exception("Could not open the index in %s", self.index_dir)
+            raise IndexUnavailable("The search index could not be opened. Run `lgsearch index --rebuild`.") from error
 
     def warm(self) -> None:
         """Open the index and read what searches need now, the commonest words' places too (a
@@ -102,7 +116,7 @@ class SearchService:
     def _open_next(self) -> None:
         stamp = store.pointer_stamp(self.index_dir)
         current = self._current
-        if current is None or (stamp == self._stamp and current.searcher.up_to_date()):
+        if current is None or (stamp == self._stamp and current.up_to_date()):
             return  # nothing open (a request opens it) or nothing new
         live = store.live_generation(self.index_dir)
         if live is None:
@@ -127,8 +141,8 @@ class SearchService:
                 found, complete = answer()
             except (OutOfTime, IndexUnavailable):
                 raise
-            except Exception:
-                self._check_readable(gen)  # a damaged index says so; anything else is a bug
+            except Exception as error:
+                self._check_readable(gen, error)  # a damaged index says so; anything else is a bug
                 raise
             if complete:
                 self._answers.put(version, key, found, _weight(found))
@@ -165,8 +179,8 @@ class SearchService:
             facets = facet_values(gen, found.base, found.filter_docs, request)
         except OutOfTime:
             found.out_of_time = True
-        result = SearchResult(request, len(found.matching), hits, facets, found.suggestion,
-                              found.notice(), found.correction)
+        notice = NO_POSTS if not gen.searcher.doc_count() else found.notice()
+        result = SearchResult(request, len(found.matching), hits, facets, found.suggestion, notice, found.correction)
         if not found.timed_out:  # the page's timeline, from the posts already matched
             months = gen.month_counts(found.matching)
             self._answers.put(_version(gen), ("months", request.with_changes(page=1)), months, _weight(months))
@@ -263,8 +277,12 @@ class SearchService:
         """All stored fields of one document, without the page's highlighting or more-like-this."""
         with self._lock:
             gen = self._generation()
-            docnum = gen.searcher.document_number(id=doc_id)
-            return None if docnum is None else stored_document(gen.stored_fields(docnum), gen.body(docnum))
+            try:
+                docnum = gen.searcher.document_number(id=doc_id)
+                return None if docnum is None else stored_document(gen.stored_fields(docnum), gen.body(docnum))
+            except Exception as error:
+                self._check_readable(gen, error)
+                raise
 
     def document(self, doc_id: str, q: str = "") -> DocumentPage | None:
         """One document with the query's words lit and more like it; kept for the same visit again."""
@@ -312,8 +330,12 @@ class SearchService:
     def export(self) -> Iterator[dict]:
         with self._lock:
             gen = self._generation()
-            documents = [stored_document(stored, gen.body(docnum))
-                         for docnum, stored in sorted(gen.searcher.reader().iter_docs(), key=lambda d: d[1]["id"])]
+            try:
+                documents = [stored_document(stored, gen.body(docnum)) for docnum, stored
+                             in sorted(gen.searcher.reader().iter_docs(), key=lambda d: d[1]["id"])]
+            except Exception as error:
+                self._check_readable(gen, error)
+                raise
         yield from documents
 
     def top_facet_values(self, limit: int = 10) -> dict[str, list[FacetValue]]:
@@ -321,18 +343,33 @@ class SearchService:
         result = self.search(SearchRequest(per_page=1))
         return {name: values[:limit] for name, values in result.facets.items()}
 
-    def _check_readable(self, gen: Generation) -> None:
-        """Read the generation through; if it cannot be, stop serving it and say so."""
+    def _check_readable(self, gen: Generation, failure: Exception | None = None) -> None:
+        """Read the generation through; if it cannot be, stop serving it and say so. A `failure`
+        met reading it that names what no index holds (safe_pickle) is damage wherever it was."""
         try:
+            if isinstance(failure, ForbiddenInIndex):
+                raise failure
             read_through(gen.path)
         except Exception as error:
-            logger.exception("The index in %s is damaged", gen.path)
-            self._last_health = None
-            self._drop_current()
-            raise IndexUnavailable(DAMAGED) from error
+            raise self._damaged(gen) from error
+
+    def _damaged(self, gen: Generation) -> IndexUnavailable:
+        """Stop serving a damaged generation; the error to raise. Called while handling the damage."""
+        logger.exception("The index in %s is damaged", gen.path)
+        self._last_health = None
+        self._drop_current()
+        return IndexUnavailable(DAMAGED)
+
+    def _replaced(self, gen: Generation) -> bool:
+        """Whether the live index is another generation now (a publish or rebuild switched), so
+        the files of `gen` vanishing is no damage: they go once a later switch removes them."""
+        try:
+            return store.live_generation(self.index_dir) != gen.path
+        except store.IndexDamaged:
+            return False
 
     # -- the health check --------------------------------------------------------------
-    _healthy_files: tuple = ()
+    _healthy_files: tuple | None = ()
 
     def health(self) -> IndexStatus:
         """The status, once the index being served has been read for real: its first and last
@@ -340,7 +377,11 @@ class SearchService:
         searcher reads through memory maps, and a map of a file truncated under it kills the
         worker (SIGBUS), so damage found here also stops it being served. Read again only
         when the files change. While a search holds the searcher, the last answer stands as
-        long as the files have not changed since, so a busy server still answers at once."""
+        long as the files have not changed since, so a busy server still answers at once.
+
+        A generation that a publish or rebuild replaced, and a later one removed, is still served
+        from its open files until the new one is open (at the next request, or by the follow
+        thread): its files vanishing under the check is not damage, and it answers as served."""
         if not self._lock.acquire(timeout=HEALTH_WAIT):
             last = self._last_health
             if last is not None and files_on_disk(last[0]) == self._healthy_files:
@@ -348,11 +389,20 @@ class SearchService:
             self._lock.acquire()
         try:
             gen = self._generation()
-            files = files_on_disk(gen.path)
-            if files != self._healthy_files:
-                self._check_readable(gen)
-                self._healthy_files = files
-            status = IndexStatus(gen.searcher.doc_count(), gen.meta.get("indexed_at"), store.index_size(gen.path))
+            try:
+                files = files_on_disk(gen.path)
+                if files is None:
+                    raise FileNotFoundError(f"{gen.path} is gone")
+                if files != self._healthy_files:
+                    read_through(gen.path)
+                    self._healthy_files = files
+                size = store.index_size(gen.path)
+            except Exception as error:
+                if isinstance(error, ForbiddenInIndex) or not self._replaced(gen):
+                    raise self._damaged(gen) from error
+                last = self._last_health
+                size = last[1].size_bytes if last is not None and last[0] == gen.path else 0
+            status = IndexStatus(gen.searcher.doc_count(), gen.meta.get("indexed_at"), size)
             self._last_health = (gen.path, status)
             return status
         finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import logging
+import os
 import pathlib
 import re
 
@@ -17,6 +18,7 @@ from indexer.reading.extract import Post
 from indexer.reading.extract_html import extract_html
 from indexer.reading.extract_markdown import FrontMatterError, extract_markdown
 from indexer.reading.extract_text import extract_post
+from indexer.reading.opening import NotInside, open_inside, regular_file
 from indexer.text import CONTROL_CHARS
 
 logger = logging.getLogger(__name__)
@@ -190,13 +192,25 @@ def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("lgsearch-cp1252", _cp1252_fallback)
 
 
-def read_bytes(path: pathlib.Path) -> bytes:
-    """A file's bytes, or UnreadableFile saying why not (too large, no permission, gone, ...)."""
+def read_bytes(path: pathlib.Path, root: pathlib.Path | None = None) -> bytes:
+    """A file's bytes, or UnreadableFile saying why not (too large, no permission, gone, ...).
+
+    With `root`, the source folder the walk found it in, the file is opened inside that folder
+    without following a link out of it (opening.py), and its size is that of the file opened."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableFile(f"The file is too large to index: the limit is {MAX_FILE_BYTES // 2**20} MB.")
-        return path.read_bytes()
+        if root is None:
+            fd = regular_file(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC))
+        else:
+            fd = open_inside(pathlib.Path(path), pathlib.Path(root))
+        with open(fd, "rb") as handle:
+            if os.fstat(fd).st_size > MAX_FILE_BYTES:
+                raise UnreadableFile(_too_large())
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:  # it grew while being read
+            raise UnreadableFile(_too_large())
+        return data
+    except NotInside as exc:
+        raise UnreadableFile(exc.reason) from None
     except PermissionError:
         raise UnreadableFile("The file could not be read: permission denied.") from None
     except FileNotFoundError:
@@ -206,3 +220,7 @@ def read_bytes(path: pathlib.Path) -> bytes:
     except OSError as exc:
         reason = (exc.strerror or "an operating system error").rstrip(".").lower()
         raise UnreadableFile(f"The file could not be read: {reason}.") from None
+
+
+def _too_large() -> str:
+    return f"The file is too large to index: the limit is {MAX_FILE_BYTES // 2**20} MB."

@@ -58,7 +58,7 @@ def index_file(writer, source_file: SourceFile, writing: Writing) -> bool:
             seen[doc_id] = str(source_file.path)  # same size and time: not read again
             report.unchanged += 1
             return False
-        data = read_bytes(source_file.path)
+        data = read_bytes(source_file.path, source_file.root)
         content_hash = hashlib.sha256(data).hexdigest()
         document = read_document(source_file.path, source_file.relative_path, data, today=today)
         document.organisations = find_organisations(f"{document.title}\n{document.body}")
