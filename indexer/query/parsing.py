@@ -55,6 +55,7 @@ class ParsedQuery:
     bonus: list[wq.Query] = field(default_factory=list)  # nearness: ranks, never matches alone
     words: list[str] = field(default_factory=list)  # typed words that spelling may correct
     notice: str | None = None
+    quoted: bool = False  # typed text with a quoted phrase that posts must have
 
 
 def make_parser(schema) -> MultifieldParser:
@@ -142,6 +143,7 @@ def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
                 # Matching checks the words' positions once; ranking among the posts that have
                 # the phrase needs only its words, which is far cheaper than checking again.
                 parsed.required.append(quoted)
+                parsed.quoted = True
                 scoring.append(words_scored(phrase))
         elif item.group("minus"):
             excluded = words_query(_WORD.findall(word or ""))
@@ -161,6 +163,11 @@ def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
         return parsed
     parsed.query = scoring[0] if len(scoring) == 1 else wq.Or(scoring)
     return parsed
+
+
+def without_quotes(text: str) -> str:
+    """The query with its quote marks as punctuation: for quoted words no post has together."""
+    return text.replace('"', " ")
 
 
 def _first_words(words: list[str], notices: list[str]) -> list[str]:

@@ -21,7 +21,7 @@ from indexer.query.snippets import snippet as passages
 from indexer.schema import TEXT_FIELDS, stored_document
 
 RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they have
-COVERAGE_POWER = 2.0  # how strongly a post with fewer of the concepts ranks lower
+COVERAGE_POWER = 1.0  # how strongly a post with fewer of the concepts ranks lower
 DOCSET_UP_TO = 5_000  # matches; up to this many, Whoosh ranking walks only them (see ranked)
 
 
