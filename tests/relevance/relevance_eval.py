@@ -93,12 +93,12 @@ class Fts5Baseline:
 class LgsearchRun:
     """lgsearch's query service over a real index built by the reindex job."""
 
-    def __init__(self, index_dir: Path, corpus: Path = CORPUS):
+    def __init__(self, index_dir: Path, corpus: Path = CORPUS, time_limit: float | None = None):
         from indexer.build import reindex
         from indexer.query.service import SearchService
 
         reindex([corpus], index_dir)
-        self.service = SearchService(index_dir)
+        self.service = SearchService(index_dir, time_limit)
 
     def __call__(self, query: str) -> list[str]:
         from indexer.query.request import SearchRequest
