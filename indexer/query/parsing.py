@@ -36,9 +36,9 @@ _FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):(?=[^\s/:])")
 _PHRASE = re.compile(r'"([^"]+)"')
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT)\b")
 _OPERATOR_WORD = re.compile(r"(?<!\S)[(]*(?:AND|OR|NOT)[)]*(?!\S)")
-# A wildcard is a `*` in or ending a word (or alone), or a `?` inside a word or beside a `*`:
-# `what is SEND?` and `?slip?` are questions and typing, `organi?ation` and `?ead*` wildcards.
-_WILDCARD = re.compile(r"\*|\w\?+\w|\?+\w*\*")
+# A wildcard is a `*` against a word (or the whole query), or a `?` inside a word or beside a
+# `*`: `what is SEND?`, `?slip?` and a `* bullet` are typing; `organi?ation`, `?ead*` wildcards.
+_WILDCARD = re.compile(r"\w\*|\*\w|\w\?+\w|\?+\w*\*|^\s*\*+\s*$")
 _RANGE = re.compile(r"[\[{][^\]}]*\bTO\b")
 _LOWER = re.compile(r"[a-z]")
 SHOUTED_FROM = 4  # words: text this long all in capitals is writing, its AND/OR/NOT words too
