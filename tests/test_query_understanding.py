@@ -248,6 +248,7 @@ def test_a_correction_that_finds_more_but_not_every_word_is_offered(service):
     ("• peer review\n• referrals & governance + inspection", "peer review referrals governance inspection"),
     ('"peer review of referrals', "peer review of referrals"),
     ("- peer review - referrals", "peer review referrals"),
+    ("-peer\n-referrals", "peer referrals"),  # a pasted list, not a search for everything else
     ("SEND reforms (EHCP backlog)?", "SEND reforms EHCP backlog"),
 ])
 def test_punctuation_in_typed_text_changes_nothing_found(service, typed, plain):

@@ -116,6 +116,7 @@ def _typed_text(text: str) -> tuple[str, list[str]]:
 def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
     parsed = ParsedQuery(None)
     words: list[str] = []
+    minus_words: list[str] = []
     scoring: list[wq.Query] = []  # what ranks the required parts: a phrase ranks by its words
     for item in _ITEM.finditer(text):
         field_name, phrase, word = item.group("field"), item.group("phrase"), item.group("word")
@@ -149,8 +150,14 @@ def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
             excluded = words_query(_WORD.findall(word or ""))
             if excluded is not None:
                 parsed.excluded.append(excluded)
+                minus_words.extend(_WORD.findall(word or ""))
         else:
             words.extend(_WORD.findall(word or ""))
+    if minus_words and not parsed.required and not concepts_of(words)[0]:
+        # Nothing left to search but what is excluded: a pasted list of `-item` lines, not
+        # a search for everything but them.
+        notices.append("A minus sign before every word would leave nothing to search, so the words were searched.")
+        words, parsed.excluded = words + minus_words, []
     words = _first_words(words, notices)
     parsed.concepts, parsed.bonus = concepts_of(words)
     parsed.words = [w for w in words if normal_word(w) not in QUERY_STOP_WORDS]
