@@ -236,3 +236,73 @@ def test_a_correction_that_finds_more_but_not_every_word_is_offered(service):
     result = service.search(SearchRequest(q="goverance zyxwv"))
     assert result.corrected is None and result.suggestion == "governance zyxwv"
     assert result.total == 0 or result.notice
+
+
+# -- typed and pasted text is text ------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, plain", [
+    ("peer review (front door)", "peer review front door"),
+    ("what is a peer review?", "what is a peer review"),
+    ("?peer? review?", "peer review"),
+    ("Peer review: the front door / referrals", "peer review the front door referrals"),
+    ("• peer review\n• referrals & governance + inspection", "peer review referrals governance inspection"),
+    ('"peer review of referrals', "peer review of referrals"),
+    ("- peer review - referrals", "peer review referrals"),
+    ("-peer\n-referrals", "peer referrals"),  # a pasted list, not a search for everything else
+    ("SEND reforms (EHCP backlog)?", "SEND reforms EHCP backlog"),
+])
+def test_punctuation_in_typed_text_changes_nothing_found(service, typed, plain):
+    assert ids(service, typed) == ids(service, plain) != []
+
+
+def test_a_bracketed_aside_never_makes_a_dead_end(service):
+    # Once read as grouping (every word required), this found nothing.
+    result = service.search(SearchRequest(q="how do inspectors judge leaders (using governance reviews made in lockdown)?"))
+    assert result.total > 0 and result.hits[0].id == "inspection"
+
+
+def test_the_notice_speaks_only_of_what_was_typed(service):
+    for q in ["what is a peer review?", "?slip? review", "peer review (front door)", "Note: peer review",
+              "see https://example.org/peer-review", "SEND reforms: EHCP backlog"]:
+        notice = service.search(SearchRequest(q=q)).notice or ""
+        assert "wildcard" not in notice and "*" not in notice and "field" not in notice, (q, notice)
+        assert "bracket" not in notice, (q, notice)
+
+
+def test_syntax_still_applies_when_plainly_written_as_syntax(service):
+    assert set(ids(service, "peer OR wellbeing")) == set(ids(service, "peer")) | set(ids(service, "wellbeing"))
+    assert ids(service, "(peer OR wellbeing) AND supervision") == ["wellbeing-joined"]
+    assert "peer-review" not in ids(service, "review NOT peer")
+    assert "peer-review" not in ids(service, "review -peer")
+    assert ids(service, 'title:"front door"') == ["peer-review"]
+    assert ids(service, '"voluntary sector" led') == ["sli-apart"]
+    assert set(ids(service, "organi?ation")) == {"us-spelling", "uk-spelling"}
+    assert "inspection" in ids(service, "inspect*")
+    assert service.search(SearchRequest(q="*")).total == len(POSTS)
+
+
+def test_operators_in_a_shouted_sentence_are_words(service):
+    # All in capitals, NOT is writing, not an exclusion.
+    assert "send-acronym" in ids(service, "WHY IS SEND NOT WORKING FOR FAMILIES")
+    assert "send-acronym" not in ids(service, "SEND reforms NOT EHCP")
+
+
+def test_quoted_words_no_post_has_together_are_searched_as_words_and_said(service):
+    result = service.search(SearchRequest(q='the "peer referrals" we made'))
+    assert result.total > 0 and "searched as separate words" in result.notice
+    assert ids(service, '"peer review"') == ["peer-review"]  # a phrase posts have stays a phrase
+
+
+def test_rare_words_count_for_more_than_common_ones():
+    import numpy as np
+
+    from indexer.query.matching import TextMatch
+
+    # Of 100 posts, one has the rare word; half have each generic word. Post 0 has the rare word
+    # and a generic one, post 1 both generic words: by count they tie, by what they tell post 0
+    # has far more of what was asked for.
+    rare, generic, other = np.array([0]), np.arange(0, 50), np.arange(1, 61)
+    text = TextMatch(set(range(61)), {0}, [rare, generic, other], posts=100)
+    assert text.coverage(0) > 2 * text.coverage(1) > 0
+    assert text.coverage(0) < 1 and text.coverage(99) == 0
+    assert text.weights(1.0)[0] == text.coverage(0)

@@ -23,6 +23,7 @@ EXPANSION_BOOST = 0.5  # an acronym's long form (or the other way) ranks below t
 PHRASE_BONUS = 2.0  # a hyphenated term written together ranks above its words apart
 NEAR_BONUS = 0.5  # two typed words near each other
 NEAR_SLOP = 4
+NEAR_PAIRS = 4  # pairs of typed words that each earn the whole nearness bonus; more share it
 NEAR_FIELDS = ("title", "body")
 
 # Words that carry no topic in a typed question ("how do councils ...", "what is a ...").
@@ -73,10 +74,23 @@ def concepts_of(words: list[str]) -> tuple[list[Concept], list[wq.Query]]:
             if concept is not None:
                 concepts.append(concept)
         i += 1
-    for left, right in zip(concepts, concepts[1:]):
-        if left.stems and right.stems:
-            bonus.extend(_near(left.stems[-1], right.stems[0]))
-    return concepts, bonus
+    pairs = [(left.stems[-1], right.stems[0]) for left, right in zip(concepts, concepts[1:])
+             if left.stems and right.stems]
+    # A long question's many pairs share the bonus a short query's few have, so that words
+    # merely side by side in a pasted sentence do not outweigh the words themselves.
+    boost = NEAR_BONUS * min(1.0, NEAR_PAIRS / len(pairs)) if pairs else 0.0
+    for left, right in pairs:
+        bonus.extend(_near(left, right, boost))
+    return _once_each(concepts), bonus
+
+
+def _once_each(concepts: list[Concept]) -> list[Concept]:
+    """A word typed twice in a long question is still one thing asked for."""
+    unique: list[Concept] = []
+    for concept in concepts:
+        if all(concept.query != other.query for other in unique):
+            unique.append(concept)
+    return unique
 
 
 def _word_concept(word: str, following: str | None, preceding: str | None) -> Concept | None:
@@ -213,10 +227,10 @@ def _all_words(words: list[str]) -> wq.Query:
     return wq.And([text_term(s) for s in stems]) if stems else wq.NullQuery
 
 
-def _near(left: str, right: str) -> list[wq.Query]:
+def _near(left: str, right: str, boost: float) -> list[wq.Query]:
     """Two typed words ranked higher when near each other in the title or body. (Position
     checks are the dearest part of a search, so one nearness test a pair, not one per slop.)"""
-    return [wq.Phrase(name, [left, right], slop=NEAR_SLOP, boost=NEAR_BONUS) for name in NEAR_FIELDS]
+    return [wq.Phrase(name, [left, right], slop=NEAR_SLOP, boost=boost) for name in NEAR_FIELDS]
 
 
 def text_term(text: str, boost: float = 1.0) -> wq.Query:

@@ -1,12 +1,17 @@
 """Turning what a user typed into Whoosh queries.
 
-Most people type words, not syntax: `sector-led improvement`, `what makes a good DCS`,
-`EHCP delays`. Those are read as *concepts* (a word, a hyphenated term, an acronym or its long
-form, a quoted phrase), each matched in the title, body or organisations; ranking.py then ranks
-posts by how many concepts they have and how close together. A query that uses the syntax
-(`AND`, `OR`, `NOT`, brackets, wildcards, ranges) is read by Whoosh's parser as written,
-with hyphens inside words still joining. Field restrictions (`tag:SLI`) and exclusions
-(`-review`, a minus after a space) work in both.
+Most people type words, not syntax: `sector-led improvement`, `what makes a good DCS?`, a
+sentence pasted from a report with its commas, colons, slashes, brackets and bullets. Those are
+read as *concepts* (a word, a hyphenated term, an acronym or its long form, a quoted phrase),
+each matched in the title, body or organisations; ranking.py then ranks posts by how much of
+what the query asks for they have and how close together. Punctuation in such text is only
+punctuation: a bracketed aside, a question mark ending a question, a stray quote mark.
+
+Syntax applies only where it is plainly written as syntax: a query with an upper-case `AND`,
+`OR` or `NOT` between words, a wildcard (`inspect*`, `organi?ation`) or a range is read by
+Whoosh's parser as written (brackets group there), with hyphens inside words still joining.
+Field restrictions (`tag:SLI`, a known field only), exclusions (`-review`, a minus after a
+space) and balanced quoted phrases work in both.
 """
 from __future__ import annotations
 
@@ -26,10 +31,17 @@ from indexer.schema import KEY_FIELDS, QUERY_FIELD_NAMES, TEXT_FIELDS
 MAX_WORDS = 32  # of a typed query: enough for any question, and a bound on its cost
 
 _WORD = re.compile(WORD_PATTERN)
-_FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):")
+# `colour:blue` looks like a field; `Note: this` and `https://...` are ordinary writing.
+_FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):(?=[^\s/:])")
 _PHRASE = re.compile(r'"([^"]+)"')
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT)\b")
-_SYNTAX = re.compile(r"\b(?:AND|OR|NOT)\b|[()]|\*|\?(?=\w)|[\[{][^\]}]*\bTO\b")
+_OPERATOR_WORD = re.compile(r"(?<!\S)[(]*(?:AND|OR|NOT)[)]*(?!\S)")
+# A wildcard is a `*` against a word (or the whole query), or a `?` inside a word or beside a
+# `*`: `what is SEND?`, `?slip?` and a `* bullet` are typing; `organi?ation`, `?ead*` wildcards.
+_WILDCARD = re.compile(r"\w\*|\*\w|\w\?+\w|\?+\w*\*|^\s*\*+\s*$")
+_RANGE = re.compile(r"[\[{][^\]}]*\bTO\b")
+_LOWER = re.compile(r"[a-z]")
+SHOUTED_FROM = 4  # words: text this long all in capitals is writing, its AND/OR/NOT words too
 _INNER_HYPHEN = re.compile(r"\b(\w+(?:[-\u2010\u2011]\w+)+)\b")
 _ITEM = re.compile(r'(?P<minus>(?:(?<=\s)|^)-)?(?:(?P<field>[A-Za-z_]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 
@@ -43,6 +55,7 @@ class ParsedQuery:
     bonus: list[wq.Query] = field(default_factory=list)  # nearness: ranks, never matches alone
     words: list[str] = field(default_factory=list)  # typed words that spelling may correct
     notice: str | None = None
+    quoted: bool = False  # typed text with a quoted phrase that posts must have
 
 
 def make_parser(schema) -> MultifieldParser:
@@ -61,20 +74,49 @@ def parse_user_query(parser: MultifieldParser, text: str) -> ParsedQuery:
     text = text.replace("\x00", " ").strip()
     if not text:
         return ParsedQuery(None)
-    notices = _syntax_notices(text)
-    if _SYNTAX.search(text):
+    if is_syntax(text):
+        notices = _syntax_notices(text)
         parsed = _parse_syntax(parser, text, notices)
     else:
+        text, notices = _typed_text(text)
         parsed = _parse_natural(parser, text, notices)
     parsed.notice = " ".join(dict.fromkeys(notices)) or None
     return parsed
 
 
+def is_syntax(text: str) -> bool:
+    """Whether the query is plainly written in the query syntax, rather than typed or pasted."""
+    if _WILDCARD.search(text) or _RANGE.search(text):
+        return True
+    if not _OPERATOR_WORD.search(text):
+        return False
+    words = _WORD.findall(text)
+    return bool(_LOWER.search(text)) or len(words) < SHOUTED_FROM
+
+
 # -- typed as people type --------------------------------------------------------------------
+
+def _typed_text(text: str) -> tuple[str, list[str]]:
+    """The text with a quote mark that opens no phrase taken as punctuation, and the notices
+    about what was typed: an unknown field written as one, an empty field."""
+    notices = []
+    if text.count('"') % 2:
+        last = text.rindex('"')
+        text = text[:last] + " " + text[last + 1:]
+        notices.append("A quote mark was not closed, so it was read as punctuation.")
+    unknown = sorted({m.group(1) for m in _FIELD_PREFIX.finditer(text)} - set(QUERY_FIELD_NAMES))
+    if unknown:
+        names = ", ".join(f"“{name}:”" for name in unknown)
+        notices.append(f"There is no field called {names}, so it was searched as ordinary words.")
+    if re.search(r"\b(title|tag|org|source|author|category|year):$", text):
+        notices.append("A field name had nothing after its colon, so it was searched as a word.")
+    return text, notices
+
 
 def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
     parsed = ParsedQuery(None)
     words: list[str] = []
+    minus_words: list[str] = []
     scoring: list[wq.Query] = []  # what ranks the required parts: a phrase ranks by its words
     for item in _ITEM.finditer(text):
         field_name, phrase, word = item.group("field"), item.group("phrase"), item.group("word")
@@ -102,16 +144,21 @@ def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
                 # Matching checks the words' positions once; ranking among the posts that have
                 # the phrase needs only its words, which is far cheaper than checking again.
                 parsed.required.append(quoted)
+                parsed.quoted = True
                 scoring.append(words_scored(phrase))
         elif item.group("minus"):
             excluded = words_query(_WORD.findall(word or ""))
             if excluded is not None:
                 parsed.excluded.append(excluded)
+                minus_words.extend(_WORD.findall(word or ""))
         else:
             words.extend(_WORD.findall(word or ""))
-    if len(words) > MAX_WORDS:
-        notices.append(f"Only the first {MAX_WORDS} words of your search were used.")
-        words = words[:MAX_WORDS]
+    if minus_words and not parsed.required and not concepts_of(words)[0]:
+        # Nothing left to search but what is excluded: a pasted list of `-item` lines, not
+        # a search for everything but them.
+        notices.append("A minus sign before every word would leave nothing to search, so the words were searched.")
+        words, parsed.excluded = words + minus_words, []
+    words = _first_words(words, notices)
     parsed.concepts, parsed.bonus = concepts_of(words)
     parsed.words = [w for w in words if normal_word(w) not in QUERY_STOP_WORDS]
     scoring = [c.query for c in parsed.concepts] + scoring + parsed.bonus
@@ -123,6 +170,24 @@ def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
         return parsed
     parsed.query = scoring[0] if len(scoring) == 1 else wq.Or(scoring)
     return parsed
+
+
+def without_quotes(text: str) -> str:
+    """The query with its quote marks as punctuation: for quoted words no post has together."""
+    return text.replace('"', " ")
+
+
+def _first_words(words: list[str], notices: list[str]) -> list[str]:
+    """The words up to the MAX_WORDS-th that is searched (question and stop words, which are
+    not, do not count)."""
+    counted = 0
+    for at, word in enumerate(words):
+        if normal_word(word) not in QUERY_STOP_WORDS:
+            counted += 1
+            if counted > MAX_WORDS:
+                notices.append(f"Only the first {MAX_WORDS} words of your search were used.")
+                return words[:at]
+    return words
 
 
 def _restriction(parser, field_name: str, value: str) -> wq.Query | None:

@@ -21,7 +21,9 @@ from indexer.query.snippets import snippet as passages
 from indexer.schema import TEXT_FIELDS, stored_document
 
 RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they have
-COVERAGE_POWER = 2.0  # how strongly a post with fewer of the concepts ranks lower
+COVERAGE_POWER = 1.0  # how strongly a post with fewer of the concepts ranks lower
+LONG_QUERY = 6  # concepts; a search with more is a long question, whose snippets show its rarest words
+LIT_SHARE = 3  # a long question's snippets light the rarest third of its words
 DOCSET_UP_TO = 5_000  # matches; up to this many, Whoosh ranking walks only them (see ranked)
 
 
@@ -42,13 +44,17 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
     order = _order(gen, found, request, limit, scored)
     body_terms = snippet_terms(gen, text_query) if text_query is not None and limit is not None else frozenset()
     title_terms = text_terms(text_query) if body_terms else frozenset()
+    rare_terms = rarest(gen, body_terms) if len(found.parsed.concepts) > LONG_QUERY else body_terms
     hits = []
     for docnum, score in order[:limit]:
         stored = gen.stored_fields(docnum)
         body = gen.body(docnum) if limit is not None else ""  # a download shows no summaries
         snippet, title = "", None
         if body_terms:
-            snippet = " ".join(passages(body, body_terms).split())
+            # A long question's snippet shows where the post has its rarest words, not the
+            # generic ones that open it; a post with none of them shows its other words.
+            snippet = " ".join(passages(body, rare_terms).split()) if rare_terms is not body_terms else ""
+            snippet = snippet or " ".join(passages(body, body_terms).split())
             title = highlight_text(stored.get("title", ""), title_terms, gen.schema["title"].analyzer)
         score = score * text.coverage(docnum) ** COVERAGE_POWER if scored and score is not None else None
         if limit is not None and not snippet:
@@ -96,6 +102,16 @@ def snippet_terms(gen: Generation, q: wq.Query) -> frozenset[str]:
     field = gen.schema["body"]
     return frozenset(field.from_bytes(text) for _, text in
                      q.existing_terms(gen.searcher.reader(), fieldname="body", expand=True))
+
+
+def rarest(gen: Generation, terms: frozenset[str]) -> frozenset[str]:
+    """The third of the words that fewest posts have (at least two): what a long question's
+    snippets light."""
+    keep = max(2, len(terms) // LIT_SHARE)
+    if len(terms) <= keep:
+        return terms
+    reader = gen.searcher.reader()
+    return frozenset(sorted(terms, key=lambda term: (reader.doc_frequency("body", term), term))[:keep])
 
 
 def by_date(gen: Generation, docs: set[int], request: SearchRequest, limit: int) -> list[int]:

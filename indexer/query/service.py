@@ -24,7 +24,7 @@ from indexer.query.facets import facet_values
 from indexer.query.generation import Generation
 from indexer.query.health import files_on_disk, read_through
 from indexer.query.matching import Found, TextMatch, base_of, intersect, text_match
-from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse_user_query
+from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse_user_query, without_quotes
 from indexer.query.ranking import page, ranked, text_terms
 from indexer.query.request import FILTER_FIELDS, SearchRequest
 from indexer.query.results import (Correction, DocumentPage, FacetValue, FacetValues, IndexStatus, IndexUnavailable,
@@ -41,6 +41,7 @@ DAMAGED = "The search index is damaged. Run `lgsearch index --rebuild` to rebuil
 FOLLOW_EVERY = 1.0  # seconds between looks for a new version of the index, when following
 HEALTH_WAIT = 0.05  # seconds /healthz waits for a search to finish before giving its last answer
 OPEN_ATTEMPTS = 3  # a generation replaced and removed while being opened: open the next, this often
+UNQUOTED_NOTICE = "No post has the words in quotes together, so they were searched as separate words."
 CACHE_ALL_UP_TO = 5_000  # matches; a longer download is worked out afresh each time
 
 
@@ -226,6 +227,9 @@ class SearchService:
             if dates is not None:  # narrows every facet, never counted as one
                 found.filter_docs[""] = bounded_docs(gen, dates, deadline)
             found.text = text_match(gen, parsed, deadline)
+            if parsed.quoted and not found.text.any_docs:
+                self._unquote(gen, request, found, deadline)
+            parsed = found.parsed
             if parsed.words and not intersect(found.text.all_docs, found.filter_docs.values()):
                 self._correct(gen, request, found, deadline)
             found.base, found.partial = base_of(found.text, found.filter_docs, len(found.parsed.concepts))
@@ -246,6 +250,13 @@ class SearchService:
             parsed.excluded = [bound(part) for part in parsed.excluded]
             parsed.notice = " ".join(dict.fromkeys(notices)) or None
         return parsed
+
+    def _unquote(self, gen: Generation, request: SearchRequest, found: Found, deadline: Deadline) -> None:
+        """No post has the quoted words together: search them as words, and say so. (Quotes in
+        a pasted sentence are often quotation, not a phrase search.)"""
+        loose = self._parse(gen, without_quotes(request.q))
+        loose.notice = " ".join(n for n in (UNQUOTED_NOTICE, loose.notice) if n)
+        found.parsed, found.text = loose, text_match(gen, loose, deadline)
 
     def _correct(self, gen: Generation, request: SearchRequest, found: Found, deadline: Deadline) -> None:
         """Show the corrected results when only they have all the words; otherwise offer them

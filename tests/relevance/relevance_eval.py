@@ -62,12 +62,12 @@ def score(run, judged: list[Judged]) -> Scores:
     return Scores(ndcgs, empty)
 
 
-def extracted_documents() -> list:
+def extracted_documents(corpus: Path = CORPUS) -> list:
     """Every corpus post as the reindex job extracts it."""
     from indexer.reindex import collect_files
     from indexer.reading.readers import read_document
 
-    return [read_document(f.path, f.relative_path) for f in collect_files([CORPUS])]
+    return [read_document(f.path, f.relative_path) for f in collect_files([corpus])]
 
 
 class Fts5Baseline:
@@ -93,12 +93,12 @@ class Fts5Baseline:
 class LgsearchRun:
     """lgsearch's query service over a real index built by the reindex job."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, corpus: Path = CORPUS, time_limit: float | None = None):
         from indexer.reindex import reindex
         from indexer.query.service import SearchService
 
-        reindex([CORPUS], index_dir)
-        self.service = SearchService(index_dir)
+        reindex([corpus], index_dir)
+        self.service = SearchService(index_dir, time_limit)
 
     def __call__(self, query: str) -> list[str]:
         from indexer.query.request import SearchRequest

@@ -1,7 +1,8 @@
 """lgsearch against a plain SQLite FTS5 baseline, on queries typed as staff type them.
 
 The floor is the level reached when the search quality work landed (nDCG@10 0.889 against
-FTS5's 0.732 on 74 queries); a change that ranks worse fails here and says by how much.
+FTS5's 0.732 on 74 queries; 0.898 against 0.734 on 86 once pasted sentences were added); a change
+that ranks worse fails here and says by how much.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from relevance_eval import compare, report
 NDCG_FLOOR = 0.885
 MARGIN_OVER_BASELINE = 0.10
 # The kinds of query the baseline cannot handle well: lgsearch must beat it on each.
-KINDS_LGSEARCH_MUST_WIN = ("acronym", "hyphen", "question", "spelling", "typo", "long")
+KINDS_LGSEARCH_MUST_WIN = ("acronym", "hyphen", "question", "spelling", "typo", "long", "pasted")
 
 
 @pytest.fixture(scope="module")
