@@ -141,6 +141,7 @@ class DocumentPage:
     document: dict
     paragraphs: list[str]
     more_like_this: list[dict] = field(default_factory=list)
+    more_like_this_skipped: bool = False  # not found within the time limit
 
 
 @dataclass

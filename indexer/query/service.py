@@ -39,6 +39,7 @@ DAMAGED = "The search index is damaged. Run `lgsearch index --rebuild` to rebuil
 FOLLOW_EVERY = 1.0  # seconds between looks for a new version of the index, when following
 HEALTH_WAIT = 0.05  # seconds /healthz waits for a search to finish before giving its last answer
 CACHE_ALL_UP_TO = 5_000  # matches; a longer download is worked out afresh each time
+LIGHT_UP_TO = 200_000  # characters of a post's page in which the query's words are lit
 
 
 class SearchService:
@@ -270,18 +271,34 @@ class SearchService:
         """One document with the query's words lit and more like it; kept for the same visit again."""
         with self._lock:
             gen = self._generation()
-            return self._cached(gen, ("doc", doc_id, q), lambda: (self._document(gen, doc_id, q), True))
+            return self._cached(gen, ("doc", doc_id, q), lambda: self._document(gen, doc_id, q))
 
-    def _document(self, gen: Generation, doc_id: str, q: str) -> DocumentPage | None:
+    def _document(self, gen: Generation, doc_id: str, q: str) -> tuple[DocumentPage | None, bool]:
+        """The page, and whether it is complete (more like this found in time)."""
         searcher = gen.searcher
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
-            return None
+            return None, True
         doc = stored_document(gen.stored_fields(docnum), gen.body(docnum))
-        terms = self._body_terms(gen, q)
-        marked = [self._highlight(gen, p, terms) for p in paragraphs(doc["body"])]
-        similar = self._cached(gen, ("similar", doc_id), lambda: (self._similar(gen, docnum), True))
-        return DocumentPage(doc, marked, similar)
+        marked = self._marked(gen, doc["body"], self._body_terms(gen, q), Deadline(self.time_limit))
+        try:
+            similar = self._cached(gen, ("similar", doc_id), lambda: (self._similar(gen, docnum), True))
+        except OutOfTime:
+            return DocumentPage(doc, marked, [], more_like_this_skipped=True), False
+        return DocumentPage(doc, marked, similar), True
+
+    def _marked(self, gen: Generation, body: str, terms: frozenset[str], deadline: Deadline) -> list[str]:
+        """Every paragraph of the body, escaped, with the query's words lit in those within its
+        first LIGHT_UP_TO characters and the time limit (a 6 MB post is shown whole, but
+        lighting all of it took seconds)."""
+        marked, lit = [], 0
+        for paragraph in paragraphs(body):
+            lit += len(paragraph)
+            if terms and lit <= LIGHT_UP_TO and not deadline.expired():
+                marked.append(self._highlight(gen, paragraph, terms))
+            else:
+                marked.append(escaped(paragraph))
+        return marked
 
     def _similar(self, gen: Generation, docnum: int) -> list[dict]:
         """More like this, the same whatever the query: kept apart from each visit's highlights."""
