@@ -132,7 +132,7 @@ class SearchService:
                 self._check_readable(gen)  # a damaged index says so; anything else is a bug
                 raise
             if complete:
-                self._answers.put(version, key, found, _weight(found))
+                self._answers.put(version, key, found)
         return found
 
     def close(self) -> None:
@@ -170,7 +170,7 @@ class SearchService:
                               found.notice(), found.correction)
         if not found.timed_out:  # the page's timeline, from the posts already matched
             months = gen.month_counts(found.matching)
-            self._answers.put(_version(gen), ("months", request.with_changes(page=1)), months, _weight(months))
+            self._answers.put(_version(gen), ("months", request.with_changes(page=1)), months)
         return result, not found.timed_out
 
     def iter_matching(self, request: SearchRequest) -> Iterator[dict]:
@@ -380,13 +380,3 @@ def _version(gen: Generation) -> tuple:
     """Which version of the index an answer was worked out on: any change forgets it."""
     return str(gen.path), id(gen), gen.version
 
-
-def _weight(answer) -> int:
-    """About how many items an answer holds, for the answer cache's bound."""
-    if isinstance(answer, SearchResult):
-        return 1 + len(answer.hits) + sum(len(values) for values in answer.facets.values())
-    if isinstance(answer, DocumentPage):
-        return 1 + len(answer.paragraphs) + len(answer.more_like_this)
-    if isinstance(answer, (list, dict, Counter)):
-        return 1 + len(answer)
-    return 1
