@@ -55,6 +55,7 @@ class SearchService:
         self._last_health: tuple[Path, IndexStatus] | None = None
         self._following = False
         self._stopped = threading.Event()
+        self._thread = threading.local()  # each thread's count of answers cut short
 
     # -- the open searcher -------------------------------------------------------------
     def _generation(self) -> Generation:
@@ -133,7 +134,14 @@ class SearchService:
                 raise
             if complete:
                 self._answers.put(version, key, found)
+            else:
+                self._thread.incomplete = self.incomplete_answers() + 1
         return found
+
+    def incomplete_answers(self) -> int:
+        """How many answers this thread has been given that the time limit cut short: the web
+        gives them no validators, so no cache keeps them."""
+        return getattr(self._thread, "incomplete", 0)
 
     def close(self) -> None:
         self._stopped.set()
@@ -321,6 +329,16 @@ class SearchService:
         return highlight_text(paragraph, terms, gen.schema["body"].analyzer) or escaped(paragraph)
 
     # -- the index as a whole ----------------------------------------------------------
+    def validator(self) -> tuple[str, str | None]:
+        """Which version of the index answers now come from, the same in every process reading
+        it (the generation and its commit), and when it was built: for HTTP validators. No
+        search is made, and a server following the index reads nothing from disk."""
+        gen = self._current if self._following else None
+        if gen is None:
+            with self._lock:
+                gen = self._generation()
+        return f"{gen.path.name}:{gen.searcher.reader().generation()}", gen.meta.get("indexed_at")
+
     def status(self) -> IndexStatus:
         with self._lock:
             gen = self._generation()
