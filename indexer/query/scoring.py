@@ -13,8 +13,9 @@ that score at least the next ceiling: no post left unscored could reach the page
 the same sums Whoosh makes (tests compare the two); only the phrase positions of the posts
 scored are read.
 
-Queries made of Terms, Phrases, Ors and Ands are scored here; anything else (wildcards left by
-the syntax mode, ranges) returns None and the caller ranks with Whoosh.
+Queries made of Terms, Phrases, Ors and Ands (with Nots among an And's parts, as the syntax mode
+writes `NOT`) are scored here; anything else (wildcards left by the syntax mode, ranges) returns
+None and the caller ranks with Whoosh.
 """
 from __future__ import annotations
 
@@ -97,11 +98,17 @@ def _scorable(q: wq.Query) -> bool:
     if isinstance(q, wq.Term):
         return type(q) is wq.Term
     if isinstance(q, wq.Phrase):
-        return type(q) is wq.Phrase and not q.char_ranges
+        return type(q) is wq.Phrase  # char_ranges (the syntax mode's) only place highlights
     if type(q) in (wq.Or, wq.And):
         return not getattr(q, "scale", None) and not getattr(q, "minmatch", 0) and all(
-            _scorable(child) for child in q.subqueries)
+            _scorable(child) or (_is_not(child) and type(q) is wq.And and len(q.subqueries) > 1)
+            for child in q.subqueries)
     return False
+
+
+def _is_not(q: wq.Query) -> bool:
+    """A Not of a query scored here: Whoosh scores it 1 in each post without the query."""
+    return type(q) is wq.Not and _scorable(q.query)
 
 
 class TermScores:
@@ -179,6 +186,7 @@ class _Scorer:
             word = self.term_scores[key]
             total[word.docs] += boost * word.scores
             scored[word.docs] = True
+        total += sum(_weighted_nots(q))
         return total, scored
 
     def exact(self, q: wq.Query, docs: list[int]) -> dict[int, float]:
@@ -190,6 +198,9 @@ class _Scorer:
             return {doc: score * q.boost for doc, score in scores.items()}
         if isinstance(q, wq.Phrase):
             return self._phrase(q, docs)
+        if isinstance(q, wq.Not):  # Whoosh's InverseMatcher: 1 for each post without the query
+            without = self.exact(q.query, docs)
+            return {doc: 1.0 for doc in docs if doc not in without}
         parts = [self.exact(child, docs) for child in q.subqueries]
         if len(parts) == 1:  # Whoosh ignores a compound's boost when it has one part
             return parts[0]
@@ -245,14 +256,31 @@ def _in_order(slop: int, positions: list[list[int]]) -> bool:
 
 
 def _words(q: wq.Query):
-    for (field_name, text), _ in _weighted_words(q):
-        yield field_name, text
+    """(field, text) of every word of the query, those under a Not too."""
+    if isinstance(q, wq.Not):
+        yield from _words(q.query)
+    elif isinstance(q, (wq.Term, wq.Phrase)) or q is wq.NullQuery:
+        for (field_name, text), _ in _weighted_words(q):
+            yield field_name, text
+    else:
+        for child in q.subqueries:
+            yield from _words(child)
+
+
+def _weighted_nots(q: wq.Query, boost: float = 1.0):
+    """The boost Whoosh applies to each Not's score of 1."""
+    if isinstance(q, wq.Not):
+        yield boost
+    elif type(q) in (wq.Or, wq.And):
+        inner = boost if len(q.subqueries) == 1 else boost * q.boost
+        for child in q.subqueries:
+            yield from _weighted_nots(child, inner)
 
 
 def _weighted_words(q: wq.Query, boost: float = 1.0):
     """((field, text), boost) for every word of the query, each time it occurs, with the boosts
-    Whoosh applies to it."""
-    if q is wq.NullQuery:
+    Whoosh applies to it; none under a Not, which scores no word."""
+    if q is wq.NullQuery or isinstance(q, wq.Not):
         return
     if isinstance(q, wq.Term):
         yield (q.fieldname, q.text), boost * q.boost
