@@ -17,6 +17,7 @@ MAX_ENTRIES = 512
 DEFAULT_MEGABYTES = 64  # a worker's answers, all together (env LGSEARCH_CACHE_MB)
 LARGEST_SHARE = 4  # an answer is kept only if it takes at most a quarter of the ceiling
 _ATOMS = (str, bytes, int, float, bool, type(None))
+SAMPLED = 200  # items of a longer list measured, for the size of all of them
 
 
 def cache_bytes_setting() -> int:
@@ -31,7 +32,7 @@ def cache_bytes_setting() -> int:
 
 def size_in_bytes(answer) -> int:
     """About how much memory an answer holds: every object reachable from it counted once, by
-    sys.getsizeof. An attribute a class names in `_shared` (data held for the whole generation,
+    sys.getsizeof (a long list's items from an even sample of them). An attribute a class names in `_shared` (data held for the whole generation,
     such as a facet's labels) is not counted."""
     seen: set[int] = set()
     waiting = [answer]
@@ -47,6 +48,11 @@ def size_in_bytes(answer) -> int:
         if isinstance(item, dict):
             waiting.extend(item.keys())
             waiting.extend(item.values())
+        elif isinstance(item, (list, tuple)) and len(item) > SAMPLED:
+            # A download's thousands of rows are alike: measure some, count the rest as them.
+            step = len(item) / SAMPLED
+            sample = [item[int(at * step)] for at in range(SAMPLED)]
+            total += int(sum(size_in_bytes(one) for one in sample) * len(item) / SAMPLED)
         elif isinstance(item, (list, tuple, set, frozenset)):
             waiting.extend(item)
         else:
