@@ -4,9 +4,12 @@ Builds a synthetic corpus, indexes it, starts the real server (gunicorn, 2 worke
 port of 127.0.0.1, and runs a fixed number of requests from several clients: searches, filters,
 document pages, CSV and Atom. Then the same again with hostile queries in the mix (leading
 wildcards, open ranges, runs of prefixes, a 1,000-letter word), while one more client asks
-`/healthz` every 0.2 s. Reports requests a second, p50/p95/p99 and errors for each run. Last, the
-slow-client mix: searches one at a time while clients trickle requests in a byte a second and
-idle sockets sit open, against the server with no proxy in front (README, "Serving").
+`/healthz` every 0.2 s. Then a conditional mix: clients that ask again for answers they
+already have, sending back each one's ETag (If-None-Match), as browsers reloading, feed readers
+polling and proxies do; the server answers 304 without searching. Reports requests a second,
+p50/p95/p99 and errors for each run (and how many were answered 304). Last, the slow-client
+mix: searches one at a time while clients trickle requests in a byte a second and idle sockets
+sit open, against the server with no proxy in front (README, "Serving").
 Every loop is bounded by a request count and a wall-clock cap; nothing leaves this machine.
 """
 from __future__ import annotations
@@ -65,20 +68,38 @@ def mixed_urls(rng: random.Random, count: int, posts: int, hostile_share: float)
     return urls
 
 
-def fetch(base: str, path: str, timeout: float = 60) -> tuple[float, int]:
+def fetch(base: str, path: str, etag: str | None = None, timeout: float = 60) -> tuple[float, int]:
+    """Milliseconds and the status; with `etag`, sent as If-None-Match."""
+    return fetch_with_etag(base, path, etag, timeout)[:2]
+
+
+def fetch_with_etag(base: str, path: str, etag: str | None = None,
+                    timeout: float = 60) -> tuple[float, int, str | None]:
     started = time.perf_counter()
+    headers = {"If-None-Match": etag} if etag else {}
+    answered = None
     try:
-        with urllib.request.urlopen(base + path, timeout=timeout) as response:
+        with urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=timeout) as response:
             response.read()
-            status = response.status
+            status, answered = response.status, response.headers.get("ETag")
     except urllib.error.HTTPError as error:
         status = error.code
     except OSError:
         status = 0
-    return (time.perf_counter() - started) * 1000, status
+    return (time.perf_counter() - started) * 1000, status, answered
 
 
-def run(base: str, urls: list[str], clients: int, watch_health: bool) -> dict:
+def conditional_urls(base: str, rng: random.Random, count: int, posts: int) -> list[tuple[str, str | None]]:
+    """`count` requests for answers a client already has: a quarter as many distinct URLs of the
+    ordinary mix, each fetched once first for its ETag, then asked again in random order."""
+    known = []
+    for url in mixed_urls(rng, max(1, count // 4), posts, 0.0):
+        known.append((url, fetch_with_etag(base, url)[2]))
+    return [rng.choice(known) for _ in range(count)]
+
+
+def run(base: str, urls: list, clients: int, watch_health: bool) -> dict:
+    """Each of `urls` (a path, or a path and the ETag to send back) fetched once."""
     health: list[float] = []
     stop = threading.Event()
 
@@ -93,7 +114,7 @@ def run(base: str, urls: list[str], clients: int, watch_health: bool) -> dict:
     started = time.perf_counter()
     deadline = started + WALL_CLOCK_CAP
     with ThreadPoolExecutor(max_workers=clients) as pool:
-        outcomes = list(pool.map(lambda path: fetch(base, path) if time.perf_counter() < deadline else (0.0, -1),
+        outcomes = list(pool.map(lambda url: _fetch_one(base, url) if time.perf_counter() < deadline else (0.0, -1),
                                  urls))
     seconds = time.perf_counter() - started
     stop.set()
@@ -102,7 +123,12 @@ def run(base: str, urls: list[str], clients: int, watch_health: bool) -> dict:
     times = [ms for ms, status in outcomes if status > 0]
     errors = sum(1 for _, status in outcomes if status >= 500 or status == 0)
     return {"requests": len(times), "seconds": seconds, "errors": errors, "times": times, "health": health,
-            "skipped": sum(1 for _, status in outcomes if status == -1)}
+            "skipped": sum(1 for _, status in outcomes if status == -1),
+            "not_modified": sum(1 for _, status in outcomes if status == 304)}
+
+
+def _fetch_one(base: str, url) -> tuple[float, int]:
+    return fetch(base, url) if isinstance(url, str) else fetch(base, *url)
 
 
 def trickle(port: int, stop: threading.Event) -> None:
@@ -169,6 +195,8 @@ def describe(label: str, outcome: dict) -> str:
     if outcome["health"]:
         health = outcome["health"]
         line += f"   /healthz p50 {statistics.median(health):.0f} ms, max {max(health):.0f} ms"
+    if outcome["not_modified"]:
+        line += f"   ({outcome['not_modified']} answered 304)"
     if outcome["skipped"]:
         line += f"   ({outcome['skipped']} not sent: wall-clock cap)"
     return line
@@ -214,11 +242,14 @@ def main(argv: list[str] | None = None) -> None:
             rng = random.Random(11)
             for url in mixed_urls(rng, 40, args.posts, 0.0):  # open each worker's searcher first
                 fetch(base, url)
-            plain = hostile = None
+            plain = hostile = again = conditional = None
             if not args.only_slow_clients:
                 plain = run(base, mixed_urls(rng, args.requests, args.posts, 0.0), args.clients, watch_health=False)
                 hostile = run(base, mixed_urls(rng, args.requests, args.posts, args.hostile_share), args.clients,
                               watch_health=True)
+                repeated = conditional_urls(base, rng, args.requests, args.posts)
+                again = run(base, [url for url, _ in repeated], args.clients, watch_health=False)
+                conditional = run(base, repeated, args.clients, watch_health=False)
             slow = slow_client_mix(port, args.slow_clients, args.idle_sockets, args.slow_searches)
         finally:
             server.terminate()
@@ -230,6 +261,8 @@ def main(argv: list[str] | None = None) -> None:
     if plain is not None:
         print(describe("searches, pages, CSV, Atom", plain))
         print(describe(f"with {args.hostile_share:.0%} hostile queries", hostile))
+        print(describe("repeats, no ETag sent", again))
+        print(describe("repeats, If-None-Match", conditional))
     print(describe_slow_mix(slow) + " (served directly, no proxy)")
 
 

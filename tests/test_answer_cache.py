@@ -10,7 +10,8 @@ from helpers import write_post
 from indexer.reindex import reindex
 from indexer.query import SearchRequest, SearchService
 from indexer.query import bounds
-from indexer.query.cache import AnswerCache
+from indexer.query.cache import DEFAULT_MEGABYTES, AnswerCache, size_in_bytes
+from indexer.query.results import FacetValues
 from web.web_corpus import build_index, write_corpus
 
 
@@ -166,14 +167,47 @@ def test_a_following_service_opens_each_new_version_in_the_background(posts, tmp
         assert opened_in and set(opened_in) == {"lgsearch-follow"}
 
 
-def test_the_cache_is_bounded_in_weight_too():
-    cache = AnswerCache(max_entries=100, max_weight=10)
-    cache.put("v1", "a", "A", weight=4)
-    cache.put("v1", "b", "B", weight=4)
-    cache.put("v1", "c", "C", weight=4)  # 12 > 10: the least recently used goes
-    assert cache.get("v1", "a") is None and cache.get("v1", "b") == "B" and cache.get("v1", "c") == "C"
-    cache.put("v1", "huge", "H", weight=11)  # heavier than the whole cache: not kept at all
-    assert cache.get("v1", "huge") is None and len(cache) == 2
-    cache.put("v1", "b", "B2", weight=1)  # replacing an answer replaces its weight
-    cache.put("v1", "d", "D", weight=5)
-    assert [cache.get("v1", k) for k in "bcd"] == ["B2", "C", "D"]
+def test_the_cache_is_bounded_in_bytes_too():
+    cache = AnswerCache(max_entries=100, max_bytes=40)
+    cache.put("v1", "a", "A", size=10)
+    cache.put("v1", "b", "B", size=10)
+    cache.put("v1", "c", "C", size=10)
+    cache.put("v1", "d", "D", size=10)
+    cache.put("v1", "e", "E", size=10)  # 50 > 40: the least recently used goes
+    assert cache.get("v1", "a") is None and [cache.get("v1", k) for k in "bcde"] == list("BCDE")
+    assert cache.bytes == 40
+    cache.put("v1", "big", "H", size=11)  # more than a quarter of the whole cache: not kept at all
+    assert cache.get("v1", "big") is None and len(cache) == 4
+    cache.put("v1", "b", "B2", size=1)  # replacing an answer replaces its size
+    assert cache.bytes == 31
+
+
+def test_answers_about_one_long_post_stay_under_the_ceiling_in_bytes(tmp_path, monkeypatch):
+    """120 pages of one long post, each with other words lit, once took +4.4 MB each a worker."""
+    body = "\n\n".join(f"Paragraph {n} on budgets, peer review and council leadership." for n in range(1_000))
+    write_post(tmp_path / "posts", "long.md", "A long report", body)
+    reindex([tmp_path / "posts"], tmp_path / "index")
+    monkeypatch.setenv("LGSEARCH_CACHE_MB", "2")
+    with SearchService(tmp_path / "index") as service:
+        ceiling = 2 * 1024 * 1024
+        assert service._answers.max_bytes == ceiling
+        pages = [service.document("long", q=f"budgets {n}") for n in range(120)]
+        assert all(len(page.paragraphs) == 1_000 for page in pages)
+        one_page = size_in_bytes(pages[-1])
+        assert one_page > 2 * len(body)  # the body and its lit paragraphs, each counted
+        assert 0 < service._answers.bytes <= ceiling
+        assert len(service._answers) < 120
+        assert service.document("long", q="budgets 119") is pages[-1]  # the latest are kept
+
+
+def test_a_facets_labels_belong_to_the_generation_and_are_not_counted(tmp_path):
+    labels = [f"Organisation {n}" * 10 for n in range(1_000)]
+    listed = FacetValues(labels, [0, 1], [5, 3])
+    assert size_in_bytes(listed) < size_in_bytes(labels) / 10
+
+
+def test_the_ceiling_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("LGSEARCH_CACHE_MB", "16")
+    assert AnswerCache().max_bytes == 16 * 1024 * 1024
+    monkeypatch.setenv("LGSEARCH_CACHE_MB", "lots")
+    assert AnswerCache().max_bytes == DEFAULT_MEGABYTES * 1024 * 1024

@@ -22,6 +22,8 @@ QUERIES = [item.query for item in load_queries()] + [
     '"peer challenge"', "sector-led improvement", "SEND ofsted", "ofsted inspection -academy",
     "children's services", "well being", "council budget pressures",
     "insp* ofsted", "l* m* n* r*", "{a TO c}", "schol~ leadership", "title:peer AND body:challenge",
+    '"peer challenge" NOT ofsted', "inspection NOT academy", "(ofsted OR inspection) AND NOT (academy OR school)",
+    "leadership AND NOT council AND NOT budget",
 ]
 
 
@@ -476,3 +478,18 @@ def test_a_set_of_posts_made_from_an_array_is_that_array_for_numpy():
     assert posts == {2, 5, 9, 40} and doc_numbers(posts) is ascending
     narrowed = posts & {5, 40, 41}
     assert type(narrowed) is set and sorted(doc_numbers(narrowed).tolist()) == [5, 40]
+
+
+NOT_QUERIES = ['"peer challenge" NOT ofsted', "inspection NOT academy",
+               "(ofsted OR inspection) AND NOT (academy OR school)", "leadership AND NOT council AND NOT budget"]
+
+
+@pytest.mark.parametrize("q", NOT_QUERIES)
+def test_the_syntax_modes_not_is_matched_from_postings_as_whoosh_matches_it(service, q):
+    from indexer.query import bounds
+    gen = service._generation()
+    query = service._parse(gen, q).query
+    assert bounds._docs_of(gen.postings, query, Deadline(10)) is not None  # not Whoosh's matchers
+    assert scoring._scorable(query)
+    ours = bounds.matched_docs(gen, query, Deadline(10)).tolist()
+    assert ours and ours == sorted(gen.searcher.docs_for_query(query))

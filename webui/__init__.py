@@ -42,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Keep JSON keys in the contract's order rather than sorted.
     app.json.sort_keys = False
 
-    from webui import api, errors, feeds, orgs, templating, views
+    from webui import api, errors, feeds, http_cache, orgs, templating, views
 
     templating.configure(app)
     app.register_blueprint(views.bp)
@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(orgs.bp)
     errors.register(app)
+    http_cache.register(app)
 
     app.after_request(security_headers)
     return app

@@ -65,11 +65,12 @@ class PlainPostings:
             return np.array(keys, dtype=np.int64)
         return self._places.get((field_name, text), make, len)
 
-    def positions(self, field_name: str, text: str, docs: list[int]) -> dict[int, list[int]]:
-        """The term's positions in each of `docs` that has it."""
+    def positions(self, field_name: str, text: str, docs: list[int], limit: int | None = None) -> dict[int, list[int]]:
+        """The term's positions in each of `docs` that has it; with a `limit`, only the first
+        `limit` of each post's."""
         term = self._term(field_name, text)
         at = {doc: index for index, doc in enumerate(term.docs.tolist())}
-        return {doc: list(term.positions[at[doc]]) for doc in docs if doc in at and term.positions}
+        return {doc: list(term.positions[at[doc]][:limit]) for doc in docs if doc in at and term.positions}
 
     def deleted(self) -> set[int]:
         if self._deleted is None:

@@ -141,11 +141,12 @@ class Postings:
         arrays = term.arrays()
         return Places(_position_keys(term, arrays[0]), arrays)
 
-    def positions(self, field_name: str, text: str, docs: list[int]) -> dict[int, list[int]]:
+    def positions(self, field_name: str, text: str, docs: list[int], limit: int | None = None) -> dict[int, list[int]]:
         """The term's positions in each of `docs` that has it, from its places. Nearness scores
         want a page's worth of posts, but the places are made for all and kept: they take a
         tenth of the room of the postings they come from, and the next search with the word
-        needs them again (reading its postings again was a fifth of a search's time)."""
+        needs them again (reading its postings again was a fifth of a search's time). With a
+        `limit`, only the first `limit` positions of each post (a long report's are many)."""
         key = (field_name, text)
         places = self._keys.peek(key)
         if places is None:
@@ -154,6 +155,8 @@ class Postings:
         firsts = np.asarray(docs, dtype=np.int64) << DOC_SHIFT
         starts = np.searchsorted(keys, firsts)
         counts = np.searchsorted(keys, firsts + (1 << DOC_SHIFT)) - starts
+        if limit is not None:
+            np.minimum(counts, limit, out=counts)
         # Every wanted place in one array, made a list once: a list a post was most of the time here.
         places = (keys[runs(starts, counts)] & POSITION_BITS).tolist()
         found, at = {}, 0

@@ -119,21 +119,25 @@ def matched_docs(gen, q: wq.Query, deadline: Deadline) -> np.ndarray:
 
 
 def _docs_of(postings, q: wq.Query, deadline: Deadline) -> np.ndarray | None:
-    """The documents of a Term/Or/And tree (and of exact phrases) from postings, ascending
-    (deleted posts included), or None for any other query."""
+    """The documents of a Term/Or/And tree (and of exact phrases, and of Nots among an And's
+    parts) from postings, ascending (deleted posts included), or None for any other query."""
     if isinstance(q, wq.Term):
         if (q.fieldname, q.text) not in postings.reader:
             return NO_DOCS
         deadline.check()
         return postings.arrays(q.fieldname, q.text)[0]
     if isinstance(q, (wq.Or, wq.And)) and type(q) in (wq.Or, wq.And):
-        parts = []
+        parts, unwanted = [], []
         for child in q.subqueries:
-            part = _docs_of(postings, child, deadline)
+            negated = type(child) is wq.Not and type(q) is wq.And  # the syntax mode's NOT
+            part = _docs_of(postings, child.query if negated else child, deadline)
             if part is None:
                 return None
-            parts.append(part)
-        return union_of(parts) if isinstance(q, wq.Or) else intersection_of(parts)
+            (unwanted if negated else parts).append(part)
+        if not parts:
+            return None
+        found = union_of(parts) if isinstance(q, wq.Or) else intersection_of(parts)
+        return np.setdiff1d(found, union_of(unwanted), assume_unique=True) if unwanted else found
     if isinstance(q, wq.Phrase) and q.slop == 1:
         return _phrase_docs(postings, q.fieldname, q.words, deadline)
     if q is wq.NullQuery:

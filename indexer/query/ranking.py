@@ -31,12 +31,14 @@ def page(gen: Generation, found: Found, request: SearchRequest) -> list[Hit]:
     first = (request.page - 1) * request.per_page
     if first >= len(found.matching):
         return []
-    return ranked(gen, found, request, first + request.per_page)[first:]
+    return ranked(gen, found, request, first + request.per_page, first)
 
 
-def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | None) -> list[Hit]:
-    """The matching posts in the request's order, down to `limit` (None: all, without
-    snippets), each with its stored fields and snippet."""
+def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | None, first: int = 0) -> list[Hit]:
+    """The matching posts in the request's order from `first` down to `limit` (None: all,
+    without snippets), each with its stored fields and snippet. Only the posts from `first`
+    are read and get snippets: page 29 made a snippet for every post of pages 1 to 28 too.
+    Once the search is out of time, the posts left show their opening lines instead."""
     text_query, text = found.parsed.query, found.text
     if not found.matching:
         return []
@@ -46,11 +48,11 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
     title_terms = text_terms(text_query) if body_terms else frozenset()
     rare_terms = rarest(gen, body_terms) if len(found.parsed.concepts) > LONG_QUERY else body_terms
     hits = []
-    for docnum, score in order[:limit]:
+    for docnum, score in order[first:limit]:
         stored = gen.stored_fields(docnum)
         body = gen.body(docnum) if limit is not None else ""  # a download shows no summaries
         snippet, title = "", None
-        if body_terms:
+        if body_terms and not (found.deadline is not None and found.deadline.expired()):
             # A long question's snippet shows where the post has its rarest words, not the
             # generic ones that open it; a post with none of them shows its other words.
             snippet = " ".join(passages(body, rare_terms).split()) if rare_terms is not body_terms else ""

@@ -30,6 +30,7 @@ class FacetValues(Sequence):
     making them all was a tenth of a page's time. Read like a list."""
 
     __slots__ = ("_labels", "_order", "_counts", "_ticked")
+    _shared = ("_labels",)  # the generation's, not counted in an answer's size (cache.py)
 
     def __init__(self, labels: list[str], order: list[int], counts: list[int], ticked: frozenset[int] = frozenset()):
         self._labels = labels  # by value number; shared by every search of the generation
@@ -141,6 +142,7 @@ class DocumentPage:
     document: dict
     paragraphs: list[str]
     more_like_this: list[dict] = field(default_factory=list)
+    more_like_this_skipped: bool = False  # not found within the time limit
 
 
 @dataclass

@@ -43,6 +43,7 @@ HEALTH_WAIT = 0.05  # seconds /healthz waits for a search to finish before givin
 OPEN_ATTEMPTS = 3  # a generation replaced and removed while being opened: open the next, this often
 UNQUOTED_NOTICE = "No post has the words in quotes together, so they were searched as separate words."
 CACHE_ALL_UP_TO = 5_000  # matches; a longer download is worked out afresh each time
+LIGHT_UP_TO = 200_000  # characters of a post's page in which the query's words are lit
 
 
 class SearchService:
@@ -58,6 +59,7 @@ class SearchService:
         self._last_health: tuple[Path, IndexStatus] | None = None
         self._following = False
         self._stopped = threading.Event()
+        self._thread = threading.local()  # each thread's count of answers cut short
 
     # -- the open searcher -------------------------------------------------------------
     def _generation(self) -> Generation:
@@ -146,8 +148,15 @@ class SearchService:
                 self._check_readable(gen, error)  # a damaged index says so; anything else is a bug
                 raise
             if complete:
-                self._answers.put(version, key, found, _weight(found))
+                self._answers.put(version, key, found)
+            else:
+                self._thread.incomplete = self.incomplete_answers() + 1
         return found
+
+    def incomplete_answers(self) -> int:
+        """How many answers this thread has been given that the time limit cut short: the web
+        gives them no validators, so no cache keeps them."""
+        return getattr(self._thread, "incomplete", 0)
 
     def close(self) -> None:
         self._stopped.set()
@@ -184,7 +193,7 @@ class SearchService:
         result = SearchResult(request, len(found.matching), hits, facets, found.suggestion, notice, found.correction)
         if not found.timed_out:  # the page's timeline, from the posts already matched
             months = gen.month_counts(found.matching)
-            self._answers.put(_version(gen), ("months", request.with_changes(page=1)), months, _weight(months))
+            self._answers.put(_version(gen), ("months", request.with_changes(page=1)), months)
         return result, not found.timed_out
 
     def iter_matching(self, request: SearchRequest) -> Iterator[dict]:
@@ -299,18 +308,34 @@ class SearchService:
         """One document with the query's words lit and more like it; kept for the same visit again."""
         with self._lock:
             gen = self._generation()
-            return self._cached(gen, ("doc", doc_id, q), lambda: (self._document(gen, doc_id, q), True))
+            return self._cached(gen, ("doc", doc_id, q), lambda: self._document(gen, doc_id, q))
 
-    def _document(self, gen: Generation, doc_id: str, q: str) -> DocumentPage | None:
+    def _document(self, gen: Generation, doc_id: str, q: str) -> tuple[DocumentPage | None, bool]:
+        """The page, and whether it is complete (more like this found in time)."""
         searcher = gen.searcher
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
-            return None
+            return None, True
         doc = stored_document(gen.stored_fields(docnum), gen.body(docnum))
-        terms = self._body_terms(gen, q)
-        marked = [self._highlight(gen, p, terms) for p in paragraphs(doc["body"])]
-        similar = self._cached(gen, ("similar", doc_id), lambda: (self._similar(gen, docnum), True))
-        return DocumentPage(doc, marked, similar)
+        marked = self._marked(gen, doc["body"], self._body_terms(gen, q), Deadline(self.time_limit))
+        try:
+            similar = self._cached(gen, ("similar", doc_id), lambda: (self._similar(gen, docnum), True))
+        except OutOfTime:
+            return DocumentPage(doc, marked, [], more_like_this_skipped=True), False
+        return DocumentPage(doc, marked, similar), True
+
+    def _marked(self, gen: Generation, body: str, terms: frozenset[str], deadline: Deadline) -> list[str]:
+        """Every paragraph of the body, escaped, with the query's words lit in those within its
+        first LIGHT_UP_TO characters and the time limit (a 6 MB post is shown whole, but
+        lighting all of it took seconds)."""
+        marked, lit = [], 0
+        for paragraph in paragraphs(body):
+            lit += len(paragraph)
+            if terms and lit <= LIGHT_UP_TO and not deadline.expired():
+                marked.append(self._highlight(gen, paragraph, terms))
+            else:
+                marked.append(escaped(paragraph))
+        return marked
 
     def _similar(self, gen: Generation, docnum: int) -> list[dict]:
         """More like this, the same whatever the query: kept apart from each visit's highlights."""
@@ -333,6 +358,16 @@ class SearchService:
         return highlight_text(paragraph, terms, gen.schema["body"].analyzer) or escaped(paragraph)
 
     # -- the index as a whole ----------------------------------------------------------
+    def validator(self) -> tuple[str, str | None]:
+        """Which version of the index answers now come from, the same in every process reading
+        it (the generation and its commit), and when it was built: for HTTP validators. No
+        search is made, and a server following the index reads nothing from disk."""
+        gen = self._current if self._following else None
+        if gen is None:
+            with self._lock:
+                gen = self._generation()
+        return f"{gen.path.name}:{gen.searcher.reader().generation()}", gen.meta.get("indexed_at")
+
     def status(self) -> IndexStatus:
         with self._lock:
             gen = self._generation()
@@ -424,13 +459,3 @@ def _version(gen: Generation) -> tuple:
     """Which version of the index an answer was worked out on: any change forgets it."""
     return str(gen.path), id(gen), gen.version
 
-
-def _weight(answer) -> int:
-    """About how many items an answer holds, for the answer cache's bound."""
-    if isinstance(answer, SearchResult):
-        return 1 + len(answer.hits) + sum(len(values) for values in answer.facets.values())
-    if isinstance(answer, DocumentPage):
-        return 1 + len(answer.paragraphs) + len(answer.more_like_this)
-    if isinstance(answer, (list, dict, Counter)):
-        return 1 + len(answer)
-    return 1

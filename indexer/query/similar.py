@@ -15,13 +15,17 @@ from indexer.query.scoring import top_scored
 MORE_LIKE_THIS = 5
 MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first: a small collection needs more
 FIELD = "body"
+# Characters of a post its key terms are picked from: a long report's come from its start
+# (analysing all of a 6 MB post took seconds, past the time limit, before any search).
+KEY_TERMS_READ = 100_000
 
 
 def more_like(gen, docnum: int, deadline: Deadline) -> list[int]:
-    """Up to five other posts most like this one, best first."""
+    """Up to five other posts most like this one, best first; OutOfTime past the deadline."""
     found: list[int] = []
     for numterms in MORE_LIKE_TERMS:
         terms = key_terms(gen, docnum, numterms)
+        deadline.check()
         q = wq.Or([wq.Term(FIELD, word, boost=weight) for word, weight in terms])
         top = top_scored(gen, q, gen.every(), None, MORE_LIKE_THIS + 1, deadline) or []
         found = [doc for doc, score in top if score > 0 and doc != docnum][:MORE_LIKE_THIS]
@@ -35,7 +39,8 @@ def key_terms(gen, docnum: int, numterms: int) -> list[tuple[str, float]]:
     the collection looked up once per generation: most of a post's words are in the last post's
     too, and the look-ups were most of the time."""
     expander = classify.Expander(_RememberedFrequencies(gen), FIELD)
-    expander.add_text(gen.body(docnum))  # Whoosh's add_document reads only stored fields
+    # Whoosh's add_document reads only stored fields
+    expander.add_text(gen.body(docnum)[:KEY_TERMS_READ])
     return expander.expanded_terms(numterms)
 
 

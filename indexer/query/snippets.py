@@ -20,6 +20,10 @@ SNIPPET_CHARS = 240
 SENTENCE_REACH = 80  # how far a passage may stretch to reach its sentence's start or end
 SURROUND = 60  # characters of context before a passage's first match and after its last
 LEAD_READ = 4 * SNIPPET_CHARS  # characters of a body read for its lead, unless mostly spaces
+# Characters of a body read for its snippet: a long report's passages come from its first
+# SNIPPET_READ characters (a snippet of a 6 MB post read all of it, 3 s). Posts are rarely
+# a tenth as long, and theirs are read whole.
+SNIPPET_READ = 100_000
 _WORD_SPLIT = re.compile(f"({WORD_PATTERN})")  # a group: split() keeps the words
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
 # Marked words with only a hyphen, a space or a small word between them are one lit term
@@ -121,7 +125,7 @@ def snippet(text: str, terms: frozenset[str], top: int = 2) -> str:
     if not terms or not text:
         return ""
     scorer = highlight.BasicFragmentScorer()
-    fragments = _passages(text, terms)
+    fragments = _passages(text, terms, SNIPPET_READ)
     if len(fragments) > top:  # only those scoring as well as the top ones can be shown
         scores = [scorer(fragment) for fragment in fragments]
         least = sorted(scores, reverse=True)[top - 1]
@@ -146,7 +150,7 @@ class _Match:
         self.text, self.startchar, self.endchar = text, startchar, endchar
 
 
-def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
+def _passages(text: str, terms: frozenset[str], read: int | None = None) -> list[highlight.Fragment]:
     """The passages Whoosh's ContextFragmenter cuts from the text's tokens (the index's tokens,
     stop words too, matched ones marked and those that overlap merged, as Whoosh's
     set_matched_filter and _merge_matched_tokens leave them), worked out without making a Token
@@ -155,8 +159,11 @@ def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
     Outside a passage an unmatched token only matters for where the next passage starts: the
     first token starting within SURROUND of the last one's end. So the words (split out in one
     C call) are checked for matches first, and long runs of words outside passages are stepped
-    over to just before the next matched word: most of a post, most of the time."""
-    parts = _WORD_SPLIT.split(text)  # gaps and words, alternating
+    over to just before the next matched word: most of a post, most of the time.
+
+    With `read`, only the text up to the last space within its first `read` characters is
+    looked at (the passages still point into the whole text)."""
+    parts = _WORD_SPLIT.split(_head(text, read))  # gaps and words, alternating
     words = parts[1::2]
     edges = list(accumulate(map(len, parts)))  # word i starts at edges[2i] and ends at edges[2i + 1]
     lit = _WRITTEN.giving(set(words), terms)
@@ -237,6 +244,14 @@ def _passages(text: str, terms: frozenset[str]) -> list[highlight.Fragment]:
     if matches:
         fragments.append(highlight.mkfrag(text, matches, startchar=first, endchar=end_at))
     return fragments
+
+
+def _head(text: str, read: int | None) -> str:
+    """The start of the text, cut at a space within its first `read` characters."""
+    if read is None or len(text) <= read:
+        return text
+    space = max(text.rfind(" ", 0, read), text.rfind("\n", 0, read))
+    return text[:space if space > 0 else read]
 
 
 def whole_text_fragmenter() -> highlight.Fragmenter:

@@ -119,6 +119,7 @@ def test_postings_are_whooshs(service, whoosh, field_name):
         assert postings.doc_ids(field_name, text) == set(weights)
         if places:
             assert postings.positions(field_name, text, list(places)) == places, text
+            assert postings.positions(field_name, text, list(places), 2) == {d: p[:2] for d, p in places.items()}
             keys = postings.position_keys(field_name, text)
             keys = keys[live[keys >> DOC_SHIFT]]
             assert keys.tolist() == [doc << DOC_SHIFT | p for doc, found in places.items() for p in found]
