@@ -65,6 +65,26 @@ def invalid_search(error: InvalidParameter):
     return response
 
 
+@bp.get("/filters/<name>")
+def facet_values(name: str):
+    """Every value of one filter for a search, to tick and apply: the results page lists only the
+    values with most results. The ticks submit to /search with the rest of the search kept."""
+    if name not in params.FILTER_ORDER:
+        abort(404, description=f"There is no filter called “{name}”.")
+    search_request = params.with_canonical_orgs(params.parse_search(request.args)).with_changes(page=1)
+    result = search_service().search(search_request)
+    return render_template(
+        "facet_values.html",
+        search=search_request,
+        result=result,
+        group=presenters.facet_values_page(result, name),
+        back_url=params.search_url(search_request),
+        canonical_path=params.facet_values_url(search_request, name),
+        urls=params,
+        presenters=presenters,
+    )
+
+
 @bp.get("/doc/<path:doc_id>")
 def document(doc_id: str):
     """A whole post. The search it came from is carried in the URL for highlighting and the way back."""
