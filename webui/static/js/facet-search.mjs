@@ -17,7 +17,7 @@ export function initFacetSearch () {
       let shown = 0
       for (const { item, box, text } of items) {
         const match = !wanted || box.checked || text.includes(wanted)
-        item.hidden = !match
+        item.classList.toggle('app-facet__option--unmatched', !match)
         if (match) shown += 1
       }
       window.clearTimeout(timer)
