@@ -236,6 +236,8 @@ def test_addresses_stay_clean_and_a_post_has_one_to_share(sized_page):
     page.keyboard.press("Enter")
     assert page.url.endswith("/search?q=leadership&sort=oldest")
     page.get_by_role("link", name="Next").click()
+    expect(page.locator("#results-count")).to_be_focused()  # another page: focus on its heading
+    expect(page.locator("#results-status")).to_have_text(heading_text(page))
     page.locator(".app-result__title a").first.click()
     share = page.locator(".app-share a")
     doc_path = share.get_attribute("href")

@@ -1,10 +1,11 @@
 // What the page does once a filter, sort or link has reloaded it: focus, the filters' state and
 // the count read out. Kept in sessionStorage for the next page load only, never in the address.
 const KEY = 'lgsearch:after-reload'
+const STALE_AFTER_MS = 60000
 
 export function rememberForReload (state) {
   try {
-    window.sessionStorage.setItem(KEY, JSON.stringify({ ...state, path: window.location.pathname }))
+    window.sessionStorage.setItem(KEY, JSON.stringify({ ...state, at: Date.now() }))
   } catch (error) { /* storage off: the page still reloads with the new results */ }
 }
 
@@ -12,7 +13,9 @@ function takeRemembered () {
   try {
     const saved = window.sessionStorage.getItem(KEY)
     window.sessionStorage.removeItem(KEY)
-    return saved ? JSON.parse(saved) : null
+    const state = saved ? JSON.parse(saved) : null
+    // A navigation that never arrived (stopped, or offline) must not move focus on a later page.
+    return state && Date.now() - state.at < STALE_AFTER_MS ? state : null
   } catch (error) {
     return null
   }

@@ -22,9 +22,11 @@ if (form) {
     rememberForReload({ focus: control.id, panelOpen: panel ? panel.isOpen() : false, announce: true })
     if (form.requestSubmit) { form.requestSubmit() } else { form.submit() }
   })
-  // Links that change the results (removing a filter, a timeline bar): focus their heading after.
+  // Links that change the results (removing a filter, a timeline bar, another page of them):
+  // focus goes to the results heading after, and the count is read out.
   document.addEventListener('click', (event) => {
-    const link = event.target.closest && event.target.closest('a[data-focus-results], a.app-chart__link')
+    const link = event.target.closest &&
+      event.target.closest('a[data-focus-results], a.app-chart__link, .govuk-pagination a')
     if (link) rememberForReload({ focus: 'results-count', announce: true })
   })
   afterReload(panel)
