@@ -155,8 +155,8 @@ def _filter_options(command):
 @cli.command("search")
 @click.argument("query", nargs=-1)
 @_filter_options
-@click.option("--from", "date_from", help="Published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--to", "date_to", help="Published on or before: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--from", "date_from", help="Published on or after: 2019, March 2019, 03/2019, 12/03/2019 (day first) or 2019-03-12.")
+@click.option("--to", "date_to", help="Published on or before, written as for --from.")
 @click.option("--sort", type=click.Choice(SORTS), help="Order of results.")
 @click.option("--page", default="1", show_default=True)
 @click.option("--per-page", default="10", show_default=True)

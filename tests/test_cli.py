@@ -158,3 +158,22 @@ def test_search_says_when_it_shows_corrected_results_and_links_as_the_web_does(r
     assert result.exit_code == 0, result.output
     assert "Showing results for “inspection” (you typed “inspectoin”)." in result.output
     assert "/doc/ofsted-inspection" in result.output
+
+
+def test_search_reads_dates_as_people_write_them(runner, built_index):
+    def query(*args):
+        result = invoke(runner, built_index, "search", *args, "--json")
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        return data["query"]["from"], data["query"]["to"], data["total"]
+
+    assert query("--from", "12/03/2019", "--to", "March 2020") == query("--from", "2019-03-12", "--to", "2020-03")
+    assert query("--from", "12/03/2019")[0] == "2019-03-12"
+    assert query("--from", "03/2019")[0] == "2019-03"
+    assert query("--to", "March 2020")[1] == "2020-03"
+
+
+def test_search_says_a_date_range_is_the_wrong_way_round(runner, built_index):
+    result = invoke(runner, built_index, "search", "--from", "2021", "--to", "2019")
+    assert result.exit_code == 2
+    assert "wrong way round" in result.output

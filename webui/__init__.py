@@ -42,13 +42,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Keep JSON keys in the contract's order rather than sorted.
     app.json.sort_keys = False
 
-    from webui import api, errors, feeds, http_cache, orgs, templating, views
+    from webui import api, errors, feeds, guides, http_cache, orgs, templating, views
 
     templating.configure(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(orgs.bp)
+    app.register_blueprint(guides.bp)
     errors.register(app)
     http_cache.register(app)
 

@@ -23,8 +23,13 @@ logger = logging.getLogger(__name__)
 bp = Blueprint("feeds", __name__)
 
 CSV_ROWS_A_CHUNK = 200  # rows written at a time to a download
-CSV_COLUMNS = ("id", "url", "title", "date", "author", "source", "tags", "categories", "organisations",
+# What a person reads first (title, date, address), then the rest of the contract's columns.
+CSV_COLUMNS = ("title", "date", "url", "id", "author", "source", "tags", "categories", "organisations",
                "source_url")
+# Excel reads a CSV without a byte-order mark in the computer's own code page, so "Everyone’s"
+# would open as "Everyoneâ€™s"; with it, as UTF-8.
+BYTE_ORDER_MARK = "\ufeff"
+FILE_NAME_WORDS = 60  # characters of the search kept in a download's file name
 LIST_SEPARATOR = "; "
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -49,6 +54,7 @@ def search_csv():
 
     def rows():
         buffer = io.StringIO()
+        buffer.write(BYTE_ORDER_MARK)
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
         if first is not None:
@@ -60,9 +66,24 @@ def search_csv():
                     buffer.truncate()
         yield buffer.getvalue()
 
-    response = Response(stream_with_context(rows()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="lgsearch-results.csv"'
+    response = Response(stream_with_context(rows()), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{csv_file_name(search_request)}"'
     return response
+
+
+_FILE_NAME_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def csv_file_name(search_request, today: datetime.date | None = None) -> str:
+    """A download's name from its search and the day: lgsearch-leadership-council-voices-2026-12-07.csv.
+    Letters and digits only (every browser and file system keeps them), the search cut short."""
+    words = [search_request.q, *(value for name in params.FILTER_ORDER for value in getattr(search_request, name))]
+    words += [f"from {search_request.date_from}" if search_request.date_from else "",
+              f"to {search_request.date_to}" if search_request.date_to else ""]
+    slug = _FILE_NAME_UNSAFE.sub("-", " ".join(words).lower()).strip("-")
+    slug = slug[:FILE_NAME_WORDS].rstrip("-") or "all-posts"
+    day = today or datetime.date.today()
+    return f"lgsearch-{slug}-{day.isoformat()}.csv"
 
 
 def _csv_row(document: dict) -> list[str]:

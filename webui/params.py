@@ -207,3 +207,8 @@ def period_search(search: SearchRequest, unit: str, period: str) -> SearchReques
 
 def api_org_url(name: str) -> str:
     return url_for("api.api_organisation", name=org_segment(name))
+
+
+def facet_values_url(search: SearchRequest, name: str) -> str:
+    """The page listing every value of one filter for this search (the results page lists the top ones)."""
+    return with_query(url_for("views.facet_values", name=name), search.with_changes(page=1).to_params())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from indexer.query import display_name
@@ -15,10 +15,11 @@ from indexer.query import SearchRequest
 from indexer.query import SearchResult
 from webui import params
 
-# A facet list longer than this shows its top values and tucks the rest under "Show all".
+# A facet list longer than this gets a box to search it and scrolls within a box of limited height.
 FACET_VISIBLE = 10
-# At most this many values of one facet are listed (ticked ones always are): a list of a
-# thousand organisations helps nobody, and took most of a page's time to draw.
+# At most this many values of one facet are listed on the results page (ticked ones always are):
+# a list of a thousand organisations took most of a page's time to draw. Every value is on the
+# facet's own page (facet_values_page), reached from a link under the list.
 FACET_LISTED = 100
 ORGANISATIONS_PER_RESULT = 5
 
@@ -36,13 +37,17 @@ class FacetGroup:
     name: str
     label: str
     plural: str
-    visible: list[FacetOption]
-    hidden: list[FacetOption] = field(default_factory=list)
+    options: list[FacetOption]  # ticked values first, then the most results first
     unlisted: int = 0  # values with results that are not listed (past FACET_LISTED)
 
     @property
     def total(self) -> int:
-        return len(self.visible) + len(self.hidden)
+        return len(self.options)
+
+    @property
+    def long(self) -> bool:
+        """A list long enough to need its search box and a scrolling box."""
+        return len(self.options) > FACET_VISIBLE
 
 
 @dataclass
@@ -53,7 +58,7 @@ class SelectedFilter:
 
 
 def facet_groups(result: SearchResult) -> list[FacetGroup]:
-    """One group per filter, top values first; values already ticked are never tucked away."""
+    """One group per filter, ticked values first, then the values with most results."""
     groups = []
     used_ids: set[str] = set()
     for name in params.FILTER_ORDER:
@@ -63,20 +68,22 @@ def facet_groups(result: SearchResult) -> list[FacetGroup]:
         if not values:
             continue
         listed = values[:FACET_LISTED] + values.selected_from(FACET_LISTED)
-        options = [
-            FacetOption(v.value, v.count, v.selected, _unique_id(f"{name}-{v.value}", used_ids))
-            for v in listed
-        ]
-        if len(options) > FACET_VISIBLE:
-            top = options[:FACET_VISIBLE]
-            rest = options[FACET_VISIBLE:]
-            visible = top + [o for o in rest if o.selected]
-            hidden = [o for o in rest if not o.selected]
-        else:
-            visible, hidden = options, []
         groups.append(FacetGroup(name, params.FILTER_LABELS[name], params.FILTER_PLURALS[name],
-                                 visible, hidden, len(values) - len(listed)))
+                                 facet_options(name, listed, used_ids), len(values) - len(listed)))
     return groups
+
+
+def facet_options(name: str, values, used_ids: set[str]) -> list[FacetOption]:
+    """Checkboxes for a facet's values, the ticked ones first (so they are never scrolled out of sight)."""
+    ordered = [v for v in values if v.selected] + [v for v in values if not v.selected]
+    return [FacetOption(v.value, v.count, v.selected, _unique_id(f"{name}-{v.value}", used_ids)) for v in ordered]
+
+
+def facet_values_page(result: SearchResult, name: str) -> FacetGroup:
+    """Every value of one facet for a search, for the page that lists them all."""
+    values = result.facets.get(name, [])
+    return FacetGroup(name, params.FILTER_LABELS[name], params.FILTER_PLURALS[name],
+                      facet_options(name, values, set()))
 
 
 def selected_filters(search: SearchRequest) -> list[SelectedFilter]:
@@ -174,3 +181,26 @@ def _unique_id(text: str, used: set[str]) -> str:
 def org_name(indexed: str) -> str:
     """An organisation's name as its page shows it (the index drops commas from names)."""
     return display_name(indexed)
+
+
+def count_text(result: SearchResult) -> str:
+    """How many results, as the heading, the page title and the live region say it: "1,234 results"."""
+    if not result.total:
+        return "No results"
+    return f"{result.total:,} {'result' if result.total == 1 else 'results'}"
+
+
+def page_title(search: SearchRequest, result: SearchResult | None) -> str:
+    """The results page's title, with the count a screen reader hears first on each new page."""
+    parts = [f"{search.q}: " if search.q else ""]
+    if result is not None:
+        parts.append(count_text(result))
+        if search.page > 1:
+            parts.append(f", page {search.page}")
+        parts.append(" – ")
+    return "".join(parts) + "Search"
+
+
+def has_alternatives(search: SearchRequest) -> bool:
+    """Whether one filter has two or more values ticked, which widens the results ("any of")."""
+    return any(len(getattr(search, name)) > 1 for name in params.FILTER_ORDER)

@@ -28,9 +28,13 @@ def search():
             or not params.is_canonical(request.args, search_request):
         return redirect(canonical, code=302)
 
+    return render_template("search.html", **results_page(search_request), canonical_path=canonical)
+
+
+def results_page(search_request) -> dict:
+    """What the results page draws for a search: results, facets, chart, filters and pages."""
     result = search_service().search(search_request)
-    return render_template(
-        "search.html",
+    return dict(
         search=search_request,
         result=result,
         timeline_chart=timeline_chart(result),
@@ -39,7 +43,6 @@ def search():
         pagination=presenters.pagination(result),
         sort_options=presenters.sort_options(search_request),
         past_the_end=result.total > 0 and search_request.page > result.pages,
-        canonical_path=canonical,
         urls=params,
         presenters=presenters,
     )
@@ -52,26 +55,34 @@ def timeline_chart(result):
 
 
 def invalid_search(error: InvalidParameter):
-    """The search page with an error summary, the form refilled with what could be kept."""
-    kept = params.lenient_search(request.args)
+    """The search page with an error summary naming the field, every other filter kept and its
+    results shown, and the field refilled with what was typed so it can be corrected."""
+    kept = params.with_canonical_orgs(params.lenient_search(request.args))
     raw = {name: request.args.get(name, "") for name in ("from", "to")}
     response = make_response(render_template(
-        "search.html",
-        search=kept,
-        result=None,
-        error=error,
-        raw=raw,
-        facet_groups=[],
-        selected_filters=presenters.selected_filters(kept),
-        pagination=None,
-        sort_options=presenters.sort_options(kept),
-        past_the_end=False,
-        canonical_path=params.search_url(kept),
-        urls=params,
-        presenters=presenters,
-    ))
+        "search.html", **results_page(kept), error=error, raw=raw, canonical_path=params.search_url(kept)))
     response.status_code = 400
     return response
+
+
+@bp.get("/filters/<name>")
+def facet_values(name: str):
+    """Every value of one filter for a search, to tick and apply: the results page lists only the
+    values with most results. The ticks submit to /search with the rest of the search kept."""
+    if name not in params.FILTER_ORDER:
+        abort(404, description=f"There is no filter called “{name}”.")
+    search_request = params.with_canonical_orgs(params.parse_search(request.args)).with_changes(page=1)
+    result = search_service().search(search_request)
+    return render_template(
+        "facet_values.html",
+        search=search_request,
+        result=result,
+        group=presenters.facet_values_page(result, name),
+        back_url=params.search_url(search_request),
+        canonical_path=params.facet_values_url(search_request, name),
+        urls=params,
+        presenters=presenters,
+    )
 
 
 @bp.get("/doc/<path:doc_id>")

@@ -38,7 +38,19 @@ MAX_PAGE = 999_999_999
 MAX_FILTER_VALUES = 50
 
 _YEAR = re.compile(r"^\d{4}$")
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# The ways people write a date in a filter, each giving (year, month, day) with the parts not
+# written left out: 2019, 2019-03, 2019-03-12 (ISO), 03/2019, 12/03/2019 (UK order, day first),
+# March 2019, 12 March 2019.
+_ISO_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
+_UK_DATE = re.compile(r"^(?:(?P<day>\d{1,2})[/.-])?(?P<month>\d{1,2})[/.-](?P<year>\d{4})$")
+_WORDS_DATE = re.compile(r"^(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+)?(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})$")
+_MONTHS = {name: number for number, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"), 1)}
+_MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+DATE_EXAMPLES = "2019, March 2019, 03/2019, 12/03/2019 or 2019-03-12"
+_BOUND_NAMES = {"from": "Published from", "to": "Published to"}
 
 
 @lru_cache(maxsize=4096)
@@ -167,6 +179,7 @@ def request_from_params(params: Mapping | object) -> SearchRequest:
             raise InvalidParameter("year", f"Year must be 4 digits, like 2019 (you entered “{year}”).")
     date_from = _partial_date(source.get("from"), "from")
     date_to = _partial_date(source.get("to"), "to")
+    _check_range(date_from, date_to)
     sort = (source.get("sort") or "").strip() or None
     if sort is not None and sort not in SORTS:
         raise InvalidParameter("sort", "Sort must be one of: relevance, newest, oldest.")
@@ -193,20 +206,48 @@ def _clean_values(values: Iterable[str]) -> list[str]:
 
 
 def _partial_date(value: str | None, name: str) -> str | None:
+    """A date bound as people write it, in the canonical form the URL keeps: YYYY, YYYY-MM or YYYY-MM-DD."""
     if value is None or not value.strip():
         return None
-    value = value.strip()
-    match = _PARTIAL_DATE.match(value)
-    message = (f"“{name}” must be a date written as YYYY, YYYY-MM or YYYY-MM-DD, "
-               f"like 2019, 2019-03 or 2019-03-12 (you entered “{value}”).")
-    if not match:
-        raise InvalidParameter(name, message)
-    year, month, day = match.groups()
+    value = " ".join(value.split())
+    label = _BOUND_NAMES[name]
+    parts = read_date(value)
+    if parts is None:
+        raise InvalidParameter(name, f"{label} must be a date, like {DATE_EXAMPLES} (you entered “{value}”).")
+    year, month, day = parts
     try:
-        datetime.date(int(year), int(month or 1), int(day or 1))
+        datetime.date(year, month or 1, day or 1)
     except ValueError:
-        raise InvalidParameter(name, message) from None
-    return value
+        raise InvalidParameter(name, f"{label} must be a real date, like {DATE_EXAMPLES} "
+                                     f"(you entered “{value}”).") from None
+    return f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
+
+
+def read_date(text: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) from a date written in one of the accepted forms, the parts not written
+    as None; None when the text is not a date in any of them. Month and day are not checked here."""
+    text = text.strip().lower()
+    for pattern in (_ISO_DATE, _UK_DATE, _WORDS_DATE):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        month = parts.get("month")
+        if month is not None and not month.isdigit():
+            month = _MONTHS.get(month)
+            if month is None:
+                return None
+        day = parts.get("day")
+        return int(parts["year"]), int(month) if month else None, int(day) if day else None
+    return None
+
+
+def _check_range(date_from: str | None, date_to: str | None) -> None:
+    """A from date after the to date finds nothing, which is never what was meant: say so."""
+    if date_from and date_to and date_from > date_to + "~":  # "~" sorts after every digit and "-"
+        raise InvalidParameter(
+            "from", f"Published from ({date_from}) is after published to ({date_to}): the dates are the "
+                    "wrong way round. The from date must be the same as or before the to date.")
 
 
 def _whole_number(value, name, message, minimum, maximum, default) -> int:

@@ -133,7 +133,7 @@ def test_links_to_a_document_percent_encode_an_id_in_another_script(tmp_path, op
     assert hit["id"] == "東京" and hit["url"] == encoded
     page = BeautifulSoup(client.get("/search?q=tokyo").get_data(as_text=True), "html.parser")
     assert page.select_one(".app-result__title a")["href"] == encoded + "?q=tokyo"
-    [row] = csv.DictReader(io.StringIO(client.get("/search.csv?q=tokyo").get_data(as_text=True)))
+    [row] = csv.DictReader(io.StringIO(client.get("/search.csv?q=tokyo").get_data().decode("utf-8-sig")))
     assert row["url"] == "http://localhost" + encoded
     assert client.get(encoded).status_code == 200
 

@@ -43,9 +43,9 @@ def test_csv_has_every_match_on_every_page(client, get_json):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert len(rows) == get_json("/api/search")["total"] == 35
-    assert list(rows[0]) == ["id", "url", "title", "date", "author", "source", "tags", "categories",
+    assert list(rows[0]) == ["title", "date", "url", "id", "author", "source", "tags", "categories",
                              "organisations", "source_url"]
     first = rows[0]
     assert first["url"] == f"http://localhost/doc/{first['id']}"
@@ -53,7 +53,7 @@ def test_csv_has_every_match_on_every_page(client, get_json):
 
 def test_csv_follows_the_filters_and_sort(client, get_json):
     response = client.get("/search.csv?org=Ofsted&sort=oldest")
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     expected = get_json("/api/search?org=Ofsted&sort=oldest&per_page=100")["results"]
     assert [r["id"] for r in rows] == [r["id"] for r in expected]
     assert all("Ofsted" in r["organisations"].split("; ") for r in rows)
@@ -85,8 +85,8 @@ def test_addresses_worked_out_once_a_request_are_url_fors(app):
 
 
 def test_csv_with_no_matches_is_just_the_header(client):
-    text = client.get("/search.csv?q=zebracrossingx").get_data(as_text=True)
-    assert text.strip() == "id,url,title,date,author,source,tags,categories,organisations,source_url"
+    text = client.get("/search.csv?q=zebracrossingx").get_data().decode("utf-8-sig")
+    assert text.strip() == "title,date,url,id,author,source,tags,categories,organisations,source_url"
 
 
 def test_csv_defuses_cells_a_spreadsheet_would_run(app):
@@ -96,7 +96,7 @@ def test_csv_defuses_cells_a_spreadsheet_would_run(app):
                 "source": "Plain", "tags": ["-1"], "categories": [], "organisations": []}
     with app.test_request_context("/search.csv"):
         row = _csv_row(document)
-    assert row[2] == "'=HYPERLINK(\"http://evil\")"
+    assert row[0] == "'=HYPERLINK(\"http://evil\")"
     assert row[4] == "'@me" and row[5] == "Plain" and row[6] == "'-1"
 
 

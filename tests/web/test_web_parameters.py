@@ -50,7 +50,7 @@ def test_invalid_parameter_is_plain_text_for_csv_and_atom(client, path, query, n
 def test_messages_say_what_a_parameter_accepts(get_json):
     assert "1 to 100" in get_json("/api/search?per_page=0", status=400)["error"]["message"]
     assert "relevance, newest, oldest" in get_json("/api/search?sort=best", status=400)["error"]["message"]
-    assert "YYYY-MM" in get_json("/api/search?from=May", status=400)["error"]["message"]
+    assert "March 2019, 03/2019, 12/03/2019" in get_json("/api/search?from=May", status=400)["error"]["message"]
     assert "4 digits" in get_json("/api/search?year=20x4", status=400)["error"]["message"]
 
 

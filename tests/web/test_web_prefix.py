@@ -161,7 +161,7 @@ def test_feeds_csv_and_opensearch_give_full_addresses_under_the_prefix(prefixed)
         assert url.startswith(HOST + PREFIX + "/"), url
         fetch(prefixed, local(url))
 
-    rows = list(csv.DictReader(io.StringIO(prefixed.get(PREFIX + "/search.csv?q=inspection").get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(prefixed.get(PREFIX + "/search.csv?q=inspection").get_data().decode("utf-8-sig"))))
     assert rows and all(row["url"].startswith(HOST + PREFIX + "/doc/") for row in rows)
     fetch(prefixed, local(rows[0]["url"]))
 

@@ -40,9 +40,10 @@ def test_bytes_that_are_not_utf8_never_give_500(client):
 
 @pytest.mark.parametrize("name", ["tag", "org", "category", "source", "author", "year", "from", "to",
                                   "sort", "page", "per_page"])
-@pytest.mark.parametrize("value", ["\x00", "'", '"', "*", "title:", "9" * 40, "-1", "1e3", "日本", "a" * 3000])
+@pytest.mark.parametrize("value", ["\x00", "'", '"', "*", "title:", "9" * 40, "-1", "1e3", "日本", "a" * 3000,
+                                   "31/02/2019", "99/99/9999", "March 99999", "0/2019", "1/1/0000"])
 def test_hostile_parameter_values_never_give_500(client, name, value):
-    for path in ("/search", "/api/search"):
+    for path in ("/search", "/api/search", "/follow", "/filters/org"):
         response = client.get(path, query_string={name: value}, follow_redirects=True)
         assert response.status_code in (200, 400), (path, name, value, response.status_code)
 
@@ -93,7 +94,8 @@ def is_our_script(script) -> bool:
 
 @pytest.mark.parametrize("url", ["/", "/search?q=leadership", f"/doc/{corpus.INSPECTION_ID}",
                                  "/api/search", "/search.csv", "/search.atom", "/opensearch.xml",
-                                 "/healthz", "/nowhere", "/search?page=abc", "/static/css/app.css"])
+                                 "/healthz", "/nowhere", "/search?page=abc", "/static/css/app.css",
+                                 "/follow?q=leadership", "/status", "/browser-search", "/filters/org"])
 def test_security_headers_on_every_response(client, url):
     with client.get(url) as response:
         response.get_data()

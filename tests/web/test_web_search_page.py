@@ -71,14 +71,17 @@ def test_a_result_names_at_most_five_organisations_and_counts_the_rest(get_page,
     for item in result_items(page):
         orgs = item.select_one(".app-result__orgs")
         if orgs:
-            links = orgs.select("a")
+            links = orgs.select("a.app-result__org")
             assert len(links) <= 5
-            text = orgs.get_text(" ", strip=True)
-            if "more" in text:
+            more = orgs.select_one("a.app-result__more-orgs")
+            if more is not None:
                 shown_more = True
-                doc_id = item.select_one("h3 a")["href"].split("?")[0].removeprefix("/doc/")
+                title_link = item.select_one("h3 a")
+                doc_id = title_link["href"].split("?")[0].removeprefix("/doc/")
                 named = len(get_json(f"/api/doc/{doc_id}")["organisations"])
-                assert len(links) == 5 and text.endswith(f"and {named - 5} more")
+                # "and 3 more" links to the post, where every organisation is listed.
+                assert len(links) == 5 and more["href"] == title_link["href"]
+                assert more.get_text(" ", strip=True) == f"{named - 5} more named in {title_link.get_text(strip=True)}"
     assert shown_more
 
 
@@ -92,16 +95,35 @@ def test_filters_are_checkbox_groups_with_counts(get_page):
     assert label.split("(")[1].split()[0].isdigit()
 
 
-def test_long_filter_lists_show_ten_and_tuck_the_rest_under_show_all(get_page):
+def test_a_long_filter_list_scrolls_in_a_box_with_a_search_box_above(get_page):
     page = get_page("/")
     tags = page.select_one("#facet-tag")
-    visible = tags.select(":scope > fieldset > .govuk-checkboxes input")
-    details = tags.select_one("details")
-    assert len(visible) == 10
-    assert details.select_one("summary").get_text(strip=True).startswith("Show all")
-    assert len(details.select("input[name=tag]")) >= 4
-    # No JavaScript needed: <details> opens on its own and its boxes are in the same form.
-    assert details.find_parent("form") is page.select_one("form.app-finder")
+    box = tags.select_one(".app-facet__options")
+    assert "app-facet__options--long" in box["class"]
+    assert len(box.select("input[name=tag]")) > 10
+    # The search box is for JavaScript (hidden without it), has no name so it is never submitted,
+    # and says how many values match in the status it is described by.
+    search = tags.select_one("input[data-facet-search]")
+    assert search.find_parent(class_="app-js-only") and not search.has_attr("name")
+    assert search["aria-controls"] == box["id"]
+    assert tags.select_one(f"#{search['aria-describedby']}")["role"] == "status"
+    assert tags.find("label", attrs={"for": search["id"]}).get_text(strip=True) == "Search tags"
+    # No JavaScript needed: the boxes are in the same form.
+    assert box.find_parent("form") is page.select_one("form.app-finder")
+    # A short list has neither.
+    sources = page.select_one("#facet-source")
+    assert "app-facet__options--long" not in sources.select_one(".app-facet__options")["class"]
+    assert sources.select_one("input[data-facet-search]") is None
+
+
+def test_each_filter_says_its_values_mean_any_of(get_page):
+    page = get_page("/search?q=leadership&source=Council+Voices")
+    for fieldset in page.select(".app-facet fieldset"):
+        hint = page.select_one(f"#{fieldset['aria-describedby']}").get_text(strip=True)
+        assert hint.startswith("Posts with any of the ")
+    assert page.select_one(".app-any-of") is None
+    two = get_page("/search?q=leadership&source=Council+Voices&source=Leading+Places+blog")
+    assert "any of the values ticked in one filter" in two.select_one(".app-any-of").get_text()
 
 
 def test_a_ticked_value_beyond_the_top_ten_stays_visible(get_page):
@@ -209,7 +231,9 @@ def test_page_links_to_its_json_csv_and_atom_twins(get_page):
         "application/atom+xml": "/search.atom?q=leadership&tag=Leadership",
     }
     visible = {a["href"] for a in page.select(".app-other-formats a")}
-    assert visible == set(alternates.values())
+    # The feed is followed through a page that explains it (the feed's own address is on it).
+    assert visible == set(alternates.values()) - {alternates["application/atom+xml"]} | {
+        "/follow?q=leadership&tag=Leadership"}
 
 
 def test_page_has_a_canonical_link_and_opensearch_link(get_page):
@@ -227,11 +251,15 @@ def test_a_very_long_filter_list_lists_the_values_with_most_results_and_says_how
     everything = get_page("/")
     all_tags = everything.select("#facet-tag input[name=tag]")
     assert len(all_tags) == 12
-    details = everything.select_one("#facet-tag details")
-    assert details.select_one("summary").get_text(" ", strip=True) == "Show the 12 with most results"
-    note = details.select_one("p").get_text(" ", strip=True)
-    unlisted = int(note.split()[0])
-    assert unlisted > 0 and note.endswith("have fewer results and are not listed.")
+    note = everything.select_one("#facet-tag .app-facet__unlisted")
+    text = note.get_text(" ", strip=True)
+    assert text.startswith("The 12 tags with most results are listed; ")
+    unlisted = int(text.split("; ")[1].split()[0])
+    assert unlisted > 0
+    # Every value is one link away, on the filter's own page.
+    assert note.select_one("a")["href"] == "/filters/tag"
+    assert note.select_one("a").get_text(strip=True) == f"See all {12 + unlisted} tags"
+    assert len(get_page("/filters/tag").select("input[name=tag]")) == 12 + unlisted
     # A ticked value past the cut is still listed, ticked, so it can be unticked.
     monkeypatch.setattr(presenters, "FACET_LISTED", 10_000)
     every_tag = [box["value"] for box in get_page("/").select("#facet-tag input[name=tag]")]

@@ -79,5 +79,8 @@ def test_no_timeline_when_results_fall_in_one_month_or_there_are_none(get_page):
     assert get_page("/search?q=farms").select_one("#timeline") is None  # one post
 
 
-def test_no_timeline_beside_an_error(get_page):
-    assert get_page("/search?q=leadership&from=May", status=400).select_one("#timeline") is None
+def test_beside_an_error_the_timeline_is_the_kept_searches(get_page):
+    page = get_page("/search?q=leadership&from=May", status=400)
+    assert page.select_one("#timeline") is not None
+    assert page.select_one("#timeline figcaption").get_text() == get_page("/search?q=leadership").select_one(
+        "#timeline figcaption").get_text()
