@@ -58,6 +58,8 @@ class Failed(click.ClickException):
 def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
     """Search UK local-government leadership writing."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # pypdf logs each repair it tries on a damaged PDF; the reindex reports the file itself.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     ctx.obj = {"index_dir": index_dir, "verbose": False}
     if verbose:
         _be_verbose(ctx.obj)
