@@ -18,6 +18,7 @@ from indexer.reading.extract_docx import DocxUnreadable, extract_docx
 from indexer.reading.extract_html import extract_html
 from indexer.reading.extract_markdown import FrontMatterError, extract_markdown
 from indexer.reading.extract_pdf import PdfUnreadable, extract_pdf
+from indexer.reading.harvested import with_harvest_facts
 from indexer.reading.extract_text import extract_post
 from indexer.text import CONTROL_CHARS
 
@@ -140,7 +141,7 @@ def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = N
     if not data.strip():
         raise UnreadableFile("The file is empty.")
     with dates_as_of(today or datetime.date.today()):
-        post = reader.read(data)
+        post = with_harvest_facts(reader.read(data), pathlib.Path(path))
     if not post.body.strip():
         raise UnreadableFile("The file has no text after its page chrome was removed.")
     return Document(
