@@ -112,10 +112,8 @@ class Fetcher:
     _hosts: dict[str, _Host] = field(default_factory=dict)
 
     def __post_init__(self):
-        self._pool = urllib3.PoolManager(num_pools=32, maxsize=1, retries=False, headers={
-            "User-Agent": self.settings.user_agent,
-            "Accept-Encoding": "gzip, deflate",
-        })
+        self._headers = {"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"}
+        self._pool = urllib3.PoolManager(num_pools=32, maxsize=1, retries=False)
 
     def close(self) -> None:
         self._pool.clear()
@@ -216,7 +214,8 @@ class Fetcher:
         timeout = urllib3.Timeout(connect=self.settings.connect_timeout, read=self.settings.read_timeout)
         started = self.clock()
         try:
-            response = self._pool.request("GET", address, headers=headers, redirect=False, retries=False,
+            response = self._pool.request("GET", address, headers={**self._headers, **headers}, redirect=False,
+                                          retries=False,
                                           timeout=timeout, preload_content=False, decode_content=True)
         except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError) as error:
             raise _Retryable(_describe(error)) from None
