@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape
 
@@ -15,6 +16,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 ROBOTS_ALLOW_ALL = "User-agent: *\nAllow: /\n"
+REPO_ROOT_FOR_SUBPROCESS = Path(__file__).resolve().parent.parent
 
 
 @dataclass
