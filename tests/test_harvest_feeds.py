@@ -173,3 +173,19 @@ def test_the_sites_file_and_opml_are_read_through_the_command(site, tmp_path, ru
     summary = json.loads(result.stdout)
     assert (result.exit_code, summary["sites"], summary["new"], summary["unchanged"]) == (0, 2, 1, 1)
     assert set(summary) == {"sites", "fetched", "new", "updated", "removed", "unchanged", "failed", "seconds"}
+
+
+def test_a_discovered_feed_that_has_gone_is_looked_for_again_on_the_home_page(site, tmp_path):
+    site.page("/", '<html><head><link rel="alternate" type="application/atom+xml" href="/old.atom"></head></html>')
+    site.page("/old.atom", atom("Blog", [{"title": "Old", "link": site.url("/old-post"), "content": f"<p>{LONG}</p>"}]),
+              content_type="application/atom+xml")
+    into = tmp_path / "h"
+    assert harvest([site.url("/")], into, settings()).new == 1
+    site.status("/old.atom", 404)
+    assert "404" in harvest([site.url("/")], into, settings()).failed[0].reason
+    site.page("/", '<html><head><link rel="alternate" type="application/rss+xml" href="/new.rss"></head></html>')
+    site.page("/new.rss", rss("Blog", [{"title": "New", "link": site.url("/new-post"), "content": f"<p>{LONG}</p>"}]),
+              content_type="application/rss+xml")
+    third = harvest([site.url("/")], into, settings())
+    assert (third.new, third.failed) == (1, [])
+    assert len(site.requests_for("/")) == 2

@@ -223,3 +223,16 @@ def test_a_feed_that_keeps_failing_says_since_when(site, tmp_path):
     site.status("/feed", 500)
     again = harvest([site.url("/feed")], into, settings(retries=0), now=datetime.datetime(2026, 12, 6, 2, 0, tzinfo=UTC))
     assert "since" not in again.failed[0].reason  # it recovered in between
+
+
+def test_a_post_that_becomes_a_pdf_replaces_its_page_and_keeps_its_facts(site, tmp_path):
+    from document_files import text_pdf
+    summary_feed(site, "/paper")
+    into = tmp_path / "h"
+    harvest([site.url("/feed")], into, settings())
+    site.page("/paper", text_pdf([TEXT], title="The paper"), content_type="application/pdf")
+    report = harvest([site.url("/feed")], into, settings(recheck_days=0))
+    assert report.updated == 1
+    names = sorted(path.name for path in into.rglob("*") if path.is_file() and not path.name.startswith("."))
+    assert len(names) == 2 and names[0].endswith(".meta.json") and names[1].endswith(".pdf")
+    assert names[0].removesuffix(".meta.json") == names[1].removesuffix(".pdf")

@@ -37,6 +37,10 @@ _EXTENSIONS = {
 }
 
 
+class _ListingGone(FetchFailed):
+    """The feed or sitemap answered 404 or 410."""
+
+
 class HarvestBusy(Exception):
     """Another harvest is writing into the same folder."""
 
@@ -116,6 +120,9 @@ class _Job:
         try:
             title, entries = self._listing(site)
         except FetchFailed as failure:
+            if isinstance(failure, _ListingGone) and site.source:
+                # A feed found from the home page (or moved to) has gone: look again next time.
+                site.source = site.etag = site.last_modified = None
             self._site_failed(site, failure.reason)
             return
         site.failing_since, site.last_ok = None, self.now.isoformat()
@@ -167,7 +174,7 @@ class _Job:
         if answer.status == 304 and conditional:
             return None
         if answer.status in _GONE:
-            raise FetchFailed(f"It answered {answer.status}: the address has gone. Check it, and correct or "
+            raise _ListingGone(f"It answered {answer.status}: the address has gone. Check it, and correct or "
                               "remove it in the sites file.")
         if answer.status != 200:
             raise FetchFailed(f"It answered {answer.status}.")
@@ -267,7 +274,7 @@ class _Job:
             facts["fetched"] = self.now.isoformat(timespec="seconds")
             relative = write_post(self.into, file_stem(key), extension, body, facts)
             if known and known.file and known.file != relative:
-                remove_post(self.into, known.file)  # the post is now a PDF rather than a page, say
+                remove_post(self.into, known.file, keep_facts=True)  # a page that is now a PDF, say
             if known and known.file:
                 self.report.updated += 1
             else:

@@ -26,10 +26,12 @@ def write_post(folder: Path, stem: str, extension: str, body: bytes, facts: dict
     return relative
 
 
-def remove_post(folder: Path, relative: str) -> None:
-    """Remove a post's page and then its facts (a facts file alone is never indexed)."""
+def remove_post(folder: Path, relative: str, *, keep_facts: bool = False) -> None:
+    """Remove a post's page and then its facts (a facts file alone is never indexed). `keep_facts`
+    when the post has just been saved again in another form (a page that is now a PDF): the
+    facts file is the new one's too."""
     page = folder / relative
-    for path in (page, page.parent / f"{page.stem}{FACTS_SUFFIX}"):
+    for path in (page,) if keep_facts else (page, page.parent / f"{page.stem}{FACTS_SUFFIX}"):
         try:
             path.unlink()
         except FileNotFoundError:
