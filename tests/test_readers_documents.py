@@ -189,6 +189,16 @@ def test_only_the_first_pages_of_a_long_pdf_are_read(tmp_path, monkeypatch):
     assert read_document(path, path.name).body == "Page one.\n\nPage two."
 
 
+def test_reading_stops_once_the_pages_drawing_instructions_pass_the_limit(tmp_path, monkeypatch):
+    data = text_pdf(["Page one.", "Page two.", "Page three."])
+    path = tmp_path / "heavy.pdf"
+    path.write_bytes(data)
+    import pypdf
+    first_page = len(pypdf.PdfReader(path).pages[0].get_contents().get_data())
+    monkeypatch.setattr(extract_pdf, "MAX_PDF_CONTENT_BYTES", first_page + 1)
+    assert read_document(path, path.name).body == "Page one.\n\nPage two."
+
+
 def test_only_the_first_characters_of_a_long_word_document_are_read(tmp_path, monkeypatch):
     monkeypatch.setattr(extract_docx, "MAX_DOCUMENT_CHARS", 30)
     path = tmp_path / "long.docx"

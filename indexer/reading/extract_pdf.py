@@ -1,12 +1,14 @@
 """PDF documents (speeches, annual reports, board papers) as posts, read with pypdf.
 
 A hostile PDF must not stall a reindex: pypdf's own limits are tightened, no external program
-(jbig2dec) is ever run, and at most `MAX_PDF_PAGES` pages and `MAX_DOCUMENT_CHARS` characters are read.
+(jbig2dec) is ever run, and at most `MAX_PDF_PAGES` pages, `MAX_PDF_CONTENT_BYTES` of their drawing
+instructions and `MAX_DOCUMENT_CHARS` characters are read.
 """
 from __future__ import annotations
 
 import io
 import logging
+import warnings
 
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError, PyPdfError
@@ -19,6 +21,7 @@ from indexer.reading.extract_document import (
 logger = logging.getLogger(__name__)
 
 MAX_PDF_PAGES = 500
+MAX_PDF_CONTENT_BYTES = 50_000_000  # page drawing instructions read in all, whatever the page count
 _STREAM_LIMIT = 20_000_000  # bytes any one stream may decode to
 _LIMITS = dict(
     maximum_declared_stream_length=_STREAM_LIMIT,
@@ -52,7 +55,9 @@ class PdfUnreadable(Exception):
 
 def extract_pdf(data: bytes) -> Post:
     """The post in a PDF: its text page by page, title, author and date from its properties."""
-    with pypdf.apply_configuration(**_LIMITS):
+    # pypdf warns of each repair it makes to a damaged file; a rejected file is reported anyway.
+    with pypdf.apply_configuration(**_LIMITS), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         try:
             return _extract(data)
         except PdfUnreadable:
@@ -74,14 +79,15 @@ def _extract(data: bytes) -> Post:
     if reader.is_encrypted and not _opens_without_password(reader):
         raise PdfUnreadable(ENCRYPTED)
     paragraphs: list[str] = []
-    characters = 0
+    characters = content = 0
     pages = reader.pages
     read = 0
     for read, page in enumerate(pages, start=1):
-        text = _page_text(page)
+        text, size = _page_text(page)
         paragraphs.extend(page_paragraphs(text))
         characters += len(text)
-        if characters >= MAX_DOCUMENT_CHARS or read >= MAX_PDF_PAGES:
+        content += size
+        if characters >= MAX_DOCUMENT_CHARS or read >= MAX_PDF_PAGES or content >= MAX_PDF_CONTENT_BYTES:
             if read < len(pages):
                 logger.info("Read the first %d of %d pages of a PDF (%d characters)", read, len(pages), characters)
             break
@@ -94,13 +100,12 @@ def _extract(data: bytes) -> Post:
                      property_date(_creation_date(reader)))
 
 
-def _page_text(page) -> str:
-    """A page's text. Its content is unpacked first, so a page past pypdf's limits is reported
-    (extract_text would quietly return no text)."""
+def _page_text(page) -> tuple[str, int]:
+    """A page's text and the size of its drawing instructions. They are unpacked first, so a page
+    past pypdf's limits is reported (extract_text would quietly return no text)."""
     contents = page.get_contents()
-    if contents is not None:
-        contents.get_data()
-    return page.extract_text() or ""
+    size = len(contents.get_data()) if contents is not None else 0
+    return page.extract_text() or "", size
 
 
 def _opens_without_password(reader: pypdf.PdfReader) -> bool:
