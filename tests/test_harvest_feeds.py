@@ -189,3 +189,15 @@ def test_a_discovered_feed_that_has_gone_is_looked_for_again_on_the_home_page(si
     third = harvest([site.url("/")], into, settings())
     assert (third.new, third.failed) == (1, [])
     assert len(site.requests_for("/")) == 2
+
+
+def test_a_feed_or_sitemap_declaring_entities_is_refused_unparsed(site, tmp_path):
+    bomb = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+            + "".join(f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">' for i in range(9)) + "]>")
+    site.page("/feed", bomb + "<rss version='2.0'><channel><title>&j;</title></channel></rss>",
+              content_type="application/rss+xml")
+    site.page("/sitemap.xml", bomb.replace("rss", "urlset") + "<urlset><url><loc>&j;</loc></url></urlset>",
+              content_type="application/xml")
+    report = harvest([site.url("/feed"), site.url("/sitemap.xml")], tmp_path / "h", settings())
+    assert [failure.address for failure in report.failed] == [site.url("/feed"), site.url("/sitemap.xml")]
+    assert all("entities" in failure.reason for failure in report.failed)
