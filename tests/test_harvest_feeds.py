@@ -201,3 +201,14 @@ def test_a_feed_or_sitemap_declaring_entities_is_refused_unparsed(site, tmp_path
     report = harvest([site.url("/feed"), site.url("/sitemap.xml")], tmp_path / "h", settings())
     assert [failure.address for failure in report.failed] == [site.url("/feed"), site.url("/sitemap.xml")]
     assert all("entities" in failure.reason for failure in report.failed)
+
+
+def test_a_page_whose_charset_is_only_in_the_http_header_is_read_in_it(site, tmp_path, runner):
+    page = post_page("Council of Kyiv", "The city council (Київська міська рада) met the Local Government Association. " * 3)
+    site.page("/feed", rss("Blog", [{"title": "Kyiv", "link": site.url("/kyiv"), "summary": "Teaser..."}]),
+              content_type="application/rss+xml")
+    site.page("/kyiv", page.replace("<meta charset='utf-8'>", "").encode("koi8-u"), content_type="text/html; charset=koi8-u")
+    into = tmp_path / "h"
+    assert harvest([site.url("/feed")], into, settings()).new == 1
+    post = index_and_export(runner, into, tmp_path / "index")[site.url("/kyiv")]
+    assert "Київська міська рада" in post["body"]

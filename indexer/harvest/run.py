@@ -19,7 +19,7 @@ from pathlib import Path
 from indexer.harvest.addresses import clean_address, file_stem, post_key
 from indexer.harvest.feeds import Entry, NotAFeed, discover_feed, kind_of, read_feed, read_sitemap
 from indexer.harvest.fetch import Answer, Disallowed, FetchFailed, Fetcher, HarvestSettings
-from indexer.harvest.saved import FACTS_SUFFIX, page_from_feed, remove_post, write_post
+from indexer.harvest.saved import FACTS_SUFFIX, page_from_feed, remove_post, with_declared_charset, write_post
 from indexer.harvest.state import PostRow, SiteRow, State
 
 logger = logging.getLogger(__name__)
@@ -259,7 +259,9 @@ class _Job:
                                                                 "not a page or document lgsearch reads."))
             return
         facts["address"] = clean_address(answer.address)
-        self._keep(site, key, known, entry, facts, answer.body, extension, answer)
+        body = with_declared_charset(answer.body, answer.headers.get("content-type", "")) if extension == ".html" \
+            else answer.body
+        self._keep(site, key, known, entry, facts, body, extension, answer)
 
     def _keep(self, site: SiteRow, key: str, known: PostRow | None, entry: Entry, facts: dict, body: bytes,
               extension: str, answer: Answer) -> None:

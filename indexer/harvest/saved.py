@@ -7,10 +7,13 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
 FACTS_SUFFIX = ".meta.json"
+_CHARSET_PARAMETER = re.compile(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_DECLARED_IN_PAGE = re.compile(rb"<meta[^>]+charset\s*=", re.IGNORECASE)
 
 
 def write_post(folder: Path, stem: str, extension: str, body: bytes, facts: dict) -> str:
@@ -47,6 +50,16 @@ def page_from_feed(title: str | None, content_html: str, address: str) -> bytes:
         f"<title>{heading}</title>\n<link rel=\"canonical\" href=\"{html.escape(address, quote=True)}\">\n"
         f"</head>\n<body>\n<article>\n<h1>{heading}</h1>\n{content_html}\n</article>\n</body>\n</html>\n"
     ).encode("utf-8")
+
+
+def with_declared_charset(body: bytes, content_type: str) -> bytes:
+    """The page with its server's charset (`Content-Type: text/html; charset=koi8-r`) declared in a
+    `<meta charset>` line at its top, when the page does not declare one itself: saved as a file,
+    it would otherwise lose the header and be read as UTF-8. Only the header's label is added."""
+    match = _CHARSET_PARAMETER.search(content_type or "")
+    if not match or match[1].lower().replace("_", "-") in ("utf-8", "utf8") or _DECLARED_IN_PAGE.search(body[:4096]):
+        return body
+    return f'<meta charset="{match[1]}">\n'.encode("ascii") + body
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
