@@ -37,10 +37,11 @@ def scanned_pdf(pages: int = 2) -> bytes:
     return bytes(pdf.output())
 
 
-def encrypted_pdf(data: bytes, password: str = "secret", owner_password: str | None = None) -> bytes:
+def encrypted_pdf(data: bytes, password: str = "secret", owner_password: str | None = None,
+                  algorithm: str = "RC4-128") -> bytes:
     """`data` encrypted; an empty `password` makes a PDF anyone may open but not edit."""
     writer = PdfWriter(clone_from=io.BytesIO(data))
-    writer.encrypt(password, owner_password or "owner", algorithm="RC4-128")
+    writer.encrypt(password, owner_password or "owner", algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

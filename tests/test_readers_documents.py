@@ -154,10 +154,16 @@ def test_junk_word_properties_give_way_to_the_first_heading(tmp_path):
     assert document.date is None  # python-docx's template date is not the document's
 
 
-def test_a_pdf_anyone_may_open_but_not_edit_is_read(tmp_path):
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_a_pdf_anyone_may_open_but_not_edit_is_read(tmp_path, algorithm):
     path = tmp_path / "restricted.pdf"
-    path.write_bytes(encrypted_pdf(text_pdf([SPEECH]), password=""))
+    path.write_bytes(encrypted_pdf(text_pdf([SPEECH]), password="", algorithm=algorithm))
     assert "sector-led improvement" in read_document(path, path.name).body
+
+
+def test_a_pdf_locked_with_aes_is_encrypted(tmp_path):
+    assert unreadable_reason(tmp_path, "locked.pdf", encrypted_pdf(text_pdf([SPEECH]), algorithm="AES-256")) \
+        == extract_pdf.ENCRYPTED
 
 
 def test_a_pdf_with_a_page_without_text_keeps_the_text_of_the_others(tmp_path):
