@@ -212,3 +212,28 @@ def test_a_page_whose_charset_is_only_in_the_http_header_is_read_in_it(site, tmp
     assert harvest([site.url("/feed")], into, settings()).new == 1
     post = index_and_export(runner, into, tmp_path / "index")[site.url("/kyiv")]
     assert "Київська міська рада" in post["body"]
+
+
+def test_a_sitemap_index_leads_to_its_sitemaps_gzipped_or_not(site, tmp_path):
+    import gzip
+    site.page("/sitemap_index.xml",
+              '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              f'<sitemap><loc>{site.url("/posts.xml")}</loc></sitemap>'
+              f'<sitemap><loc>{site.url("/pages.xml.gz")}</loc></sitemap></sitemapindex>', content_type="application/xml")
+    site.page("/posts.xml", sitemap([(site.url("/p1"), "2024-01-01")]), content_type="application/xml")
+    site.page("/pages.xml.gz", gzip.compress(sitemap([(site.url("/p2"), None)]).encode()), content_type="application/gzip")
+    site.page("/p1", post_page("P1", LONG))
+    site.page("/p2", post_page("P2", LONG))
+    report = harvest([site.url("/sitemap_index.xml")], tmp_path / "h", settings())
+    assert (report.new, report.failed) == (2, [])
+
+
+def test_a_run_fetches_at_most_so_many_posts_of_one_site_and_the_next_run_carries_on(site, tmp_path):
+    paths = [f"/p{number}" for number in range(5)]
+    site.page("/feed", rss("Blog", [{"title": p, "link": site.url(p), "summary": "Teaser..."} for p in paths]),
+              content_type="application/rss+xml")
+    for p in paths:
+        site.page(p, post_page(p, LONG))
+    into = tmp_path / "h"
+    assert [harvest([site.url("/feed")], into, settings(max_posts_per_site=2)).new for _ in range(4)] == [2, 2, 1, 0]
+    assert all(len(site.requests_for(p)) == 1 for p in paths)
