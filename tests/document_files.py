@@ -13,8 +13,9 @@ from pypdf import PdfWriter
 
 
 def text_pdf(pages: list[str], *, title: str | None = None, author: str | None = None,
-             created: datetime.datetime | None = None) -> bytes:
-    """A PDF with a text layer, one string a page, and the properties given."""
+             created: datetime.datetime | None = None, width: float = 0) -> bytes:
+    """A PDF with a text layer, one string a page, and the properties given; `width` (mm) makes a
+    narrow column, as in a newsletter."""
     pdf = FPDF()
     if title is not None:
         pdf.set_title(title)
@@ -24,7 +25,7 @@ def text_pdf(pages: list[str], *, title: str | None = None, author: str | None =
     pdf.set_font("helvetica", size=11)
     for text in pages:
         pdf.add_page()
-        pdf.multi_cell(0, 6, text)
+        pdf.multi_cell(width, 6, text)
     return bytes(pdf.output())
 
 

@@ -185,6 +185,15 @@ def test_a_pdf_line_broken_mid_word_and_mid_sentence_reads_as_one_paragraph(tmp_
         "shared widely with every partner.\n\nNext steps follow.")
 
 
+def test_a_narrow_column_of_short_lines_reads_as_its_paragraphs(tmp_path):
+    first = ("Our work with Kent County Council, Surrey County Council, Medway Council and the Local "
+             "Government Association brought Peer Challenge to Children's Services across the South East region")
+    second = "Next year we will publish what we found"
+    path = tmp_path / "column.pdf"
+    path.write_bytes(text_pdf([f"{first}\n{second}"], width=50))
+    assert read_document(path, path.name).body == f"{first}\n\n{second}"
+
+
 # Bounds: a hostile file cannot stall a reindex
 
 

@@ -58,15 +58,18 @@ def page_paragraphs(text: str) -> list[str]:
     """The paragraphs of one PDF page's text: lines joined where a sentence runs on, words broken
     by a hyphen at a line's end put back together."""
     text = _HYPHENATED_BREAK.sub("", normalise_text(text))
+    lines = text.split("\n")
+    widths = sorted(len(line) for line in lines if line)
+    full_width = widths[len(widths) // 2] if widths else 0  # most lines of a page run its full width
     paragraphs: list[str] = []
     current: list[str] = []
-    for line in text.split("\n"):
+    for line in lines:
         if not line:
             if current:
                 paragraphs.append(" ".join(current))
                 current = []
             continue
-        if current and _starts_new_paragraph(current[-1], line):
+        if current and _starts_new_paragraph(current[-1], line, full_width):
             paragraphs.append(" ".join(current))
             current = []
         current.append(line)
@@ -75,10 +78,11 @@ def page_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-def _starts_new_paragraph(previous: str, line: str) -> bool:
-    """A line after one that ends a sentence and starts with a capital, or after a short heading-like
-    line, begins a paragraph; a line starting in lower case continues the sentence."""
+def _starts_new_paragraph(previous: str, line: str, full_width: int) -> bool:
+    """A line begins a paragraph after one that ends a sentence, or after one well short of the
+    page's usual width (a paragraph's last line, or a heading); never when it starts in lower case."""
     if line[:1].islower():
         return False
-    ends_sentence = previous.endswith((".", "!", "?", ":", "”", '"'))
-    return ends_sentence or len(previous.split()) <= 8 and not previous.endswith((",", ";", "-"))
+    if previous.endswith((".", "!", "?", ":", "”", '"')):
+        return True
+    return len(previous) < 0.7 * full_width and not previous.endswith((",", ";", "-"))
