@@ -18,8 +18,8 @@ from indexer.reading.extract_docx import DocxUnreadable, extract_docx
 from indexer.reading.extract_html import extract_html
 from indexer.reading.extract_markdown import FrontMatterError, extract_markdown
 from indexer.reading.extract_pdf import PdfUnreadable, extract_pdf
-from indexer.reading.harvested import with_harvest_facts
 from indexer.reading.extract_text import extract_post
+from indexer.reading.harvested import with_harvest_facts
 from indexer.text import CONTROL_CHARS
 
 logger = logging.getLogger(__name__)
