@@ -1,4 +1,4 @@
-"""The `lgsearch` command: index, search, export, stats and serve (see CONTRACT.md)."""
+"""The `lgsearch` command: index, search, export, stats, serve, publish and harvest (see CONTRACT.md)."""
 from __future__ import annotations
 
 import html
@@ -60,6 +60,8 @@ class Failed(click.ClickException):
 def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
     """Search UK local-government leadership writing."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # pypdf logs each repair it tries on a damaged PDF; the reindex reports the file itself.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     ctx.obj = {"index_dir": index_dir, "verbose": False}
     if verbose:
         _be_verbose(ctx.obj)
@@ -293,6 +295,62 @@ def publish_command(obj: dict, destination: Path, wait: float) -> None:
     except OSError as error:
         raise click.ClickException(f"The copy failed: {error.strerror or error}. {destination} is unchanged.") from None
     click.echo(f"Published {published.documents} documents to {destination} ({published.generation.name}).")
+
+
+@cli.command("harvest")
+@click.option("--sites", "sites_file", envvar="LGSEARCH_SITES", default="sites.txt", show_default=True,
+              type=click.Path(path_type=Path), help="The sites to follow: one feed, sitemap or home page a line, or OPML.")
+@click.option("--into", "into", envvar="LGSEARCH_HARVEST_DIR", default="harvested", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="The folder posts are saved in.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
+@_verbose_option
+@click.pass_obj
+def harvest_command(obj: dict, sites_file: Path, into: Path, as_json: bool) -> None:
+    """Fetch what is new or changed on the sites listed, into a folder for `lgsearch index`."""
+    from indexer.harvest import HarvestBusy, HarvestSettings, MissingContact, SitesError, harvest, read_sites
+
+    try:
+        settings = HarvestSettings(contact=os.environ.get("LGSEARCH_CONTACT", ""),
+                                   delay=_seconds_from_env("LGSEARCH_HARVEST_DELAY", 2.0))
+        sites = read_sites(sites_file)
+    except (MissingContact, SitesError) as error:
+        raise UsageProblem(str(error)) from None
+    if into.exists() and not into.is_dir():
+        raise UsageProblem(f"{into} is a file: --into names a folder.")
+    try:
+        report = harvest(sites, into, settings)
+    except HarvestBusy as error:
+        raise Failed(str(error)) from None
+    except KeyboardInterrupt:
+        raise Failed("The harvest was stopped. What it had saved is kept; the next run carries on.") from None
+    except Exception as error:
+        logger.exception("The harvest failed")
+        raise Failed(f"The harvest failed ({error}). What it had saved is kept.") from None
+    if as_json:
+        click.echo(json.dumps(report.to_json()))
+    else:
+        if obj["verbose"]:
+            click.echo(
+                f"Harvested {report.sites} sites with {report.fetched} requests: {report.new} new, "
+                f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged, "
+                f"{len(report.failed)} failed ({report.seconds:.1f} seconds)."
+            )
+        for failure in report.failed:
+            click.echo(f"Failed: {failure.address}: {failure.reason}", err=True)
+    sys.exit(EXIT_REJECTED if report.failed else 0)
+
+
+def _seconds_from_env(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise UsageProblem(f"{name} must be a number of seconds from 0 to 3600, not {value!r}.")
+    return seconds
 
 
 def main() -> None:

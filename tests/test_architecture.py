@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("lgsearch", "webui", "indexer")
 # The rooms, most specific first: a module belongs to the first whose name prefixes its own.
-ROOMS = ("indexer.query", "indexer.reading", "indexer.organisations", "indexer.reindex", "indexer.engine", "indexer",
+ROOMS = ("indexer.query", "indexer.reading", "indexer.organisations", "indexer.reindex", "indexer.engine",
+         "indexer.harvest", "indexer",
          "webui", "lgsearch")
 # Entry points run as scripts (`python -m indexer`), never imported by the package they sit in.
 ENTRY_POINTS = {"indexer.__main__", "lgsearch.__main__"}
@@ -127,6 +128,14 @@ def test_only_the_engine_uses_whooshs_private_names():
     assert users == {}
     engine = {module for module, path in modules().items() if room(module) == "indexer.engine" and whoosh_private_names(path)}
     assert "indexer.engine.postings" in engine  # the check sees them where they are
+
+
+def test_harvest_only_writes_files_for_the_readers():
+    """Harvested posts reach the index as files, like any other: harvest needs no other room, and
+    only the command line runs it."""
+    graph = room_graph()
+    assert not graph["indexer.harvest"], graph["indexer.harvest"]
+    assert [room for room, targets in graph.items() if "indexer.harvest" in targets] == ["lgsearch"]
 
 
 def test_the_web_uses_only_the_query_service():

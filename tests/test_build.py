@@ -247,17 +247,18 @@ def test_missing_source_is_a_usage_error_with_exit_2(index_dir, runner, tmp_path
 
 
 def test_a_named_file_of_another_type_is_a_usage_error(index_dir, runner, tmp_path):
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(b"%PDF-1.4")
-    result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(pdf)])
+    odt = tmp_path / "report.odt"
+    odt.write_bytes(b"PK")
+    result = runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(odt)])
     assert result.exit_code == 2 and "not a file lgsearch can index" in result.output
     with pytest.raises(SourceError):
-        reindex([pdf], index_dir)
+        reindex([odt], index_dir)
 
 
 def test_other_files_in_a_folder_are_ignored_silently(corpus_dir, index_dir):
     (corpus_dir / "photo.jpg").write_bytes(b"\xff\xd8\xff")
-    (corpus_dir / "notes.docx").write_bytes(b"PK")
+    (corpus_dir / "notes.odt").write_bytes(b"PK")
+    (corpus_dir / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     report = reindex([corpus_dir], index_dir)
     assert report.rejected == [] and report.documents == len(CORPUS)
 

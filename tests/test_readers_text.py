@@ -34,22 +34,22 @@ def unreadable_reason(path: Path) -> str:
 # The registry
 
 
-def test_supported_extensions_are_text_html_and_markdown():
-    assert SUPPORTED_EXTENSIONS == frozenset({".txt", ".html", ".htm", ".md"})
+def test_supported_extensions_are_text_html_markdown_pdf_and_word():
+    assert SUPPORTED_EXTENSIONS == frozenset({".txt", ".html", ".htm", ".md", ".pdf", ".docx"})
 
 
 def test_reader_for_picks_a_reader_by_extension_in_any_case():
     assert isinstance(reader_for(Path("a/post.txt")), TextReader)
     assert isinstance(reader_for("post.HTM"), HtmlReader)
     assert isinstance(reader_for(Path("post.Md")), MarkdownReader)
-    assert reader_for(Path("report.pdf")) is None
+    assert reader_for(Path("report.rtf")) is None
     assert reader_for(Path("README")) is None
 
 
 def test_a_file_of_another_type_is_unreadable_with_a_reason(tmp_path):
-    path = tmp_path / "report.pdf"
+    path = tmp_path / "report.rtf"
     path.write_text("Not read.", encoding="utf-8")
-    assert unreadable_reason(path) == "lgsearch does not read .pdf files: use .txt, .html, .htm or .md."
+    assert unreadable_reason(path) == "lgsearch does not read .rtf files: use .txt, .html, .htm, .md, .pdf or .docx."
 
 
 def test_document_id_and_path_come_from_the_relative_path():

@@ -15,10 +15,13 @@ import re
 from indexer.document import Document, document_id, web_address
 from indexer.reading.dates import dates_as_of
 from indexer.reading.extract import Post
+from indexer.reading.extract_docx import DocxUnreadable, extract_docx
 from indexer.reading.extract_html import extract_html
 from indexer.reading.extract_markdown import FrontMatterError, extract_markdown
+from indexer.reading.extract_pdf import PdfUnreadable, extract_pdf
 from indexer.reading.extract_text import extract_post
 from indexer.reading.opening import NotInside, open_inside, regular_file
+from indexer.reading.harvested import with_harvest_facts
 from indexer.text import CONTROL_CHARS
 
 logger = logging.getLogger(__name__)
@@ -38,9 +41,14 @@ class UnreadableFile(Exception):
 
 
 class Reader:
-    """Turns the text of one format into a `Post`; subclasses declare the extensions they take."""
+    """Turns the bytes of one format into a `Post`; subclasses declare the extensions they take.
+
+    Text formats decode the bytes and extract from the text; binary formats override `read`."""
 
     extensions: frozenset[str] = frozenset()
+
+    def read(self, data: bytes) -> Post:
+        return self.extract(self.decode(data))
 
     def decode(self, data: bytes) -> str:
         return decode_text(data)
@@ -83,8 +91,32 @@ class MarkdownReader(Reader):
             raise UnreadableFile(exc.reason) from exc
 
 
+class PdfReader(Reader):
+    """PDF documents: the text layer page by page, metadata from the document's properties."""
+
+    extensions = frozenset({".pdf"})
+
+    def read(self, data: bytes) -> Post:
+        try:
+            return extract_pdf(data)
+        except PdfUnreadable as exc:
+            raise UnreadableFile(exc.reason) from exc
+
+
+class DocxReader(Reader):
+    """Word documents (.docx): paragraphs and tables, metadata from the document's properties."""
+
+    extensions = frozenset({".docx"})
+
+    def read(self, data: bytes) -> Post:
+        try:
+            return extract_docx(data)
+        except DocxUnreadable as exc:
+            raise UnreadableFile(exc.reason) from exc
+
+
 READERS: dict[str, Reader] = {
-    extension: reader for reader in (TextReader(), HtmlReader(), MarkdownReader())
+    extension: reader for reader in (TextReader(), HtmlReader(), MarkdownReader(), PdfReader(), DocxReader())
     for extension in reader.extensions
 }
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(READERS)
@@ -105,11 +137,13 @@ def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = N
     if reader is None:
         raise UnreadableFile(
             f"lgsearch does not read {pathlib.PurePath(path).suffix or 'extensionless'} files: "
-            "use .txt, .html, .htm or .md."
+            "use .txt, .html, .htm, .md, .pdf or .docx."
         )
-    text = reader.decode(read_bytes(pathlib.Path(path)) if data is None else data)
+    data = read_bytes(pathlib.Path(path)) if data is None else data
+    if not data.strip():
+        raise UnreadableFile("The file is empty.")
     with dates_as_of(today or datetime.date.today()):
-        post = reader.extract(text)
+        post = with_harvest_facts(reader.read(data), pathlib.Path(path))
     if not post.body.strip():
         raise UnreadableFile("The file has no text after its page chrome was removed.")
     return Document(
