@@ -1,4 +1,4 @@
-"""The `lgsearch` command: index, search, export, stats and serve (see CONTRACT.md)."""
+"""The `lgsearch` command: index, search, export, stats, serve, publish and alerts (see CONTRACT.md)."""
 from __future__ import annotations
 
 import html
@@ -17,6 +17,7 @@ from indexer.build import ReindexReport, SourceError, reindex
 from indexer.query import FILTER_FIELDS, FILTER_PLURALS, SORTS, InvalidParameter, request_from_params
 from indexer.query import IndexUnavailable, SearchResult
 from indexer.query import SearchService
+from lgsearch.alerts_commands import alerts_group
 
 logger = logging.getLogger(__name__)
 
@@ -285,6 +286,9 @@ def publish_command(obj: dict, destination: Path, wait: float) -> None:
     except OSError as error:
         raise click.ClickException(f"The copy failed: {error.strerror or error}. {destination} is unchanged.") from None
     click.echo(f"Published {published.documents} documents to {destination} ({published.generation.name}).")
+
+
+cli.add_command(alerts_group)
 
 
 def main() -> None:

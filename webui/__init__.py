@@ -42,13 +42,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Keep JSON keys in the contract's order rather than sorted.
     app.json.sort_keys = False
 
-    from webui import api, errors, feeds, orgs, templating, views
+    from webui import alerts, api, errors, feeds, orgs, templating, views
 
     templating.configure(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(orgs.bp)
+    alerts.configure(app)
+    app.register_blueprint(alerts.bp)
     errors.register(app)
 
     app.after_request(security_headers)

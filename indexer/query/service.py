@@ -188,6 +188,32 @@ class SearchService:
             found.out_of_time, hits = True, []
         return [hit.document for hit in hits], not found.timed_out and len(hits) <= CACHE_ALL_UP_TO
 
+    def complete_matches(self, request: SearchRequest) -> tuple[list[dict], bool]:
+        """Every match in the request's order, and whether the search finished within its time
+        limit: an email alert must not take a search cut short for its whole answer."""
+        with self._lock:
+            gen = self._generation()
+            found = self._resolve(gen, request)
+            try:
+                hits = ranked(gen, found, request, None)
+            except OutOfTime:
+                return [], False
+            return [hit.document for hit in hits], not found.timed_out
+
+    def document_ids(self) -> tuple[set[str], str]:
+        """The id of every live post, and the version of the index they were read from (see
+        `index_version`): what email alerts count as already seen."""
+        with self._lock:
+            gen = self._generation()
+            return {gen.stored_fields(docnum)["id"] for docnum in gen.every()}, _index_version(gen)
+
+    def index_version(self) -> str:
+        """A name for this version of the index that changes with every reindex that writes
+        anything (the generation's folder and its commit number), unlike `indexed_at`, which
+        two reindexes in one second share."""
+        with self._lock:
+            return _index_version(self._generation())
+
     def month_counts(self, request: SearchRequest) -> Counter:
         """How many of a search's results were published in each month (`YYYY-MM`); undated ones are left out."""
         with self._lock:
@@ -357,6 +383,10 @@ class SearchService:
             return status
         finally:
             self._lock.release()
+
+
+def _index_version(gen: Generation) -> str:
+    return f"{gen.path.name}/{gen.searcher.reader().generation()}"
 
 
 def _version(gen: Generation) -> tuple:
