@@ -8,7 +8,7 @@ from indexer.alerts.messages import Links
 from indexer.alerts.searches import alert_search, describe, newest_first, search_from_stored, stored_search
 from indexer.alerts.sending import AlertRunBusy, RunLock, SendReport, send_alerts
 from indexer.alerts.settings import MailSettings, SettingsError, database_path
-from indexer.alerts.subscribe import InvalidAddress, TooManyRequests, checked_address, confirm, subscribe
+from indexer.alerts.signup import InvalidAddress, TooManyRequests, checked_address, confirm, subscribe
 from indexer.alerts.tokens import CONFIRM_DAYS, TokenExpired, TokenInvalid, Tokens, secret_key
 
 __all__ = [
