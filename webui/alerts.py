@@ -124,8 +124,9 @@ def form_refused():
                 "and try again.")
 
 
-def page(title: str, status: int = 200, *paragraphs: str, **context):
-    return render_template("alerts/page.html", title=title, paragraphs=paragraphs, **context), status
+def page(title: str, status: int = 200, *paragraphs: str, headers: dict | None = None, **context):
+    """Every alerts page but the form: a heading or a panel, a few sentences, perhaps a button."""
+    return render_template("alerts/page.html", title=title, paragraphs=paragraphs, **context), status, headers or {}
 
 
 # -- asking for emails -----------------------------------------------------------------
@@ -133,9 +134,8 @@ def page(title: str, status: int = 200, *paragraphs: str, **context):
 def new():
     """The form for an address, for the search in the query string."""
     search = alert_search(params.with_canonical_orgs(params.parse_search(request.args)))
-    canonical = params.with_query(url_for("alerts.new"), search.to_params())
-    if request.method == "GET" and request.full_path.rstrip("?") != canonical:
-        return redirect(canonical, code=302)
+    if request.method == "GET" and not params.is_canonical(request.args, search):
+        return redirect(new_alert_url(search), code=302)
     if request.method == "GET":
         return show_form(search)
     if not form_is_ours("new"):
@@ -151,9 +151,9 @@ def new():
         with database() as db, Mailer(settings) as mailer:
             subscribe(db, mailer, tokens(), links, address, search, utc_now())
     except TooManyRequests:
-        response = page("Too many requests", 429,
-                        "Many people have asked for emails in the last hour. Try again in an hour.")
-        return response[0], 429, {"Retry-After": "3600"}
+        return page("Too many requests", 429,
+                    "Many people have asked for emails in the last hour. Try again in an hour.",
+                    headers={"Retry-After": "3600"})
     except MailError as error:
         logger.error("Could not send a confirmation email: %s", error)
         return page("Sorry, we could not send the email", 503,
@@ -165,7 +165,7 @@ def show_form(search, typed: str = "", error: str | None = None, status: int = 2
     return render_template(
         "alerts/new.html", search=search, described=describe(search), typed=typed, error=error,
         page_error=bool(error), csrf_token=form_token("new"), back_url=params.search_url(search),
-        action=params.with_query(url_for("alerts.new"), search.to_params()), confirm_days=CONFIRM_DAYS,
+        action=new_alert_url(search), confirm_days=CONFIRM_DAYS,
     ), status
 
 

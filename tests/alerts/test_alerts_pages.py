@@ -6,6 +6,7 @@ import sqlite3
 import time
 
 import pytest
+from bs4 import BeautifulSoup
 
 from alerts.conftest import local_path
 from indexer.alerts import Tokens, checked_address, database_path, secret_key
@@ -61,8 +62,6 @@ def test_a_bad_search_parameter_is_a_400_naming_it(staff):
 def test_a_wrong_address_is_shown_beside_the_field(staff, mail, typed, message):
     response = staff.post_form("/alerts/new?q=ofsted", {"email": typed})
     assert response.status_code == 400
-    from bs4 import BeautifulSoup
-
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     summary = page.find(class_="govuk-error-summary")
     assert summary.find("a", href="#email").get_text().strip() == message
@@ -222,6 +221,35 @@ def test_the_secret_can_come_from_the_environment(staff, mail, monkeypatch, buil
         staff.ask("env@example.org")
         link = mail.handler.to("env@example.org")[-1].link("/alerts/confirm/")
         assert Tokens("from the environment").read("confirm", link.rsplit("/", 1)[1]) == _key(staff)
+    finally:
+        service = app.extensions.get("lgsearch.search_service")
+        if service:
+            service.close()
+
+
+def test_under_a_path_prefix_every_page_and_emailed_link_keeps_it(built_index, mail):
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+    from werkzeug.test import Client
+
+    from indexer.alerts import MailSettings
+
+    settings = MailSettings.from_environ({**mail.environ, "LGSEARCH_PUBLIC_URL": "https://intranet.example/lgsearch"})
+    app = create_app({"TESTING": True, "INDEX_DIR": str(built_index), "ALERTS_MAIL": settings})
+    client = Client(DispatcherMiddleware(lambda environ, start: [], {"/lgsearch": app}))
+    try:
+        results = BeautifulSoup(client.get("/lgsearch/search?q=ofsted").get_data(as_text=True), "html.parser")
+        assert results.find("a", string="Get emails about this search")["href"] == "/lgsearch/alerts/new?q=ofsted"
+        form = BeautifulSoup(client.get("/lgsearch/alerts/new?q=ofsted").get_data(as_text=True), "html.parser")
+        post = form.find("form", method="post")
+        assert post["action"] == "/lgsearch/alerts/new?q=ofsted"
+        response = client.post(post["action"], data={"email": "jo@example.org",
+                                                     "csrf_token": post.find("input")["value"]})
+        assert (response.status_code, response.headers["Location"]) == (303, "/lgsearch/alerts/check-email")
+        email = mail.handler.to("jo@example.org")[-1]
+        assert email.link("/alerts/confirm/").startswith("https://intranet.example/lgsearch/alerts/confirm/")
+        assert "https://intranet.example/lgsearch/search?q=ofsted" in email.text
+        confirm_path = email.link("/alerts/confirm/").split("https://intranet.example", 1)[1]
+        assert client.get(confirm_path).status_code == 200
     finally:
         service = app.extensions.get("lgsearch.search_service")
         if service:
