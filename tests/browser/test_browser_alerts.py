@@ -90,3 +90,29 @@ def test_subscribe_confirm_get_an_alert_and_unsubscribe(browser, alerts_site):
     # The one answer that is not 200 is the wrong address's 400, which Chromium logs.
     assert [p for p in problems if "status of 400" not in p] == [] and len(problems) <= 1
     context.close()
+
+
+def test_the_alert_pages_have_no_wcag_a_or_aa_failures(browser, alerts_site, axe_script):
+    from browser.test_browser_accessibility import violations
+
+    base_url, handler, environ, corpus, index_dir = alerts_site
+    context = browser.new_context(base_url=base_url, bypass_csp=True)  # to inject axe-core
+    page = context.new_page()
+    found = {}
+    page.goto("/alerts/new?q=inspection&tag=SLI")
+    found["form"] = violations(page, axe_script)
+    page.get_by_role("button", name="Get emails").click()  # no address: the error summary
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    found["form with an error"] = violations(page, axe_script)
+    page.get_by_label("Email address").fill("jo@example.org")
+    page.get_by_role("button", name="Get emails").click()
+    found["check your email"] = violations(page, axe_script)
+    page.goto(handler.to("jo@example.org")[-1].link("/alerts/confirm/"))
+    found["confirm"] = violations(page, axe_script)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".govuk-panel__title")).to_have_text("You are subscribed")
+    found["subscribed"] = violations(page, axe_script)
+    page.goto("/alerts/unsubscribe/forged")
+    found["a link that does not work"] = violations(page, axe_script)
+    context.close()
+    assert found == {name: [] for name in found}
