@@ -3,7 +3,9 @@ The work is in `indexer.alerts`, shared with the web; this module reads options 
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -37,6 +39,15 @@ def _database(obj: dict) -> Path:
     return database_path(obj["index_dir"])
 
 
+@contextmanager
+def _readable(path: Path):
+    """A damaged or foreign alerts database is a plain failure (exit 1) naming the file."""
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        raise Failed(f"The alerts database {path} cannot be used: {error}.") from None
+
+
 @alerts_group.command("send")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
 @click.pass_obj
@@ -56,7 +67,7 @@ def send_command(obj: dict, as_json: bool) -> None:
 
     app = create_app({"INDEX_DIR": str(obj["index_dir"]), "ALERTS_MAIL": settings, "ALERTS_DATABASE": str(path)})
     try:
-        with RunLock(path), AlertsDatabase(path) as database, \
+        with _readable(path), RunLock(path), AlertsDatabase(path) as database, \
                 SearchService(obj["index_dir"], time_limit=ALERT_TIME_LIMIT) as service, \
                 Mailer(settings) as mailer, app.test_request_context("/"):
             links = EmailLinks(settings.public_url, app.config["SERVICE_NAME"])
@@ -99,7 +110,7 @@ def list_command(obj: dict, as_json: bool) -> None:
     path = _database(obj)
     subscriptions = []
     if path.exists():
-        with AlertsDatabase(path) as database:
+        with _readable(path), AlertsDatabase(path) as database:
             subscriptions = database.all()
     rows = [{"address": s.address, "search": s.search, "described": _described(s.search),
              "confirmed": s.confirmed, "created_at": s.created_at, "confirmed_at": s.confirmed_at,
@@ -134,7 +145,7 @@ def remove_command(obj: dict, address: str) -> None:
     path = _database(obj)
     removed = 0
     if path.exists():
-        with AlertsDatabase(path) as database:
+        with _readable(path), AlertsDatabase(path) as database:
             removed = database.remove_address(address)
     if removed:
         click.echo(f"Removed {removed} subscription{'s' if removed != 1 else ''} for {address}, "

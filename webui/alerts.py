@@ -16,7 +16,7 @@ from indexer.alerts import confirm as confirm_subscription
 from indexer.alerts import (CONFIRM_DAYS, AlertsDatabase, InvalidAddress, MailError, Mailer, MailSettings,
                             SettingsError, TokenExpired, TokenInvalid, Tokens, TooManyRequests, alert_search,
                             checked_address, database_path, describe, search_from_stored, secret_key,
-                            stored_search, subscribe, utc_now)
+                            subscribe, utc_now)
 from webui import params
 from webui.service import search_service
 
@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 
 _TOKENS = "lgsearch.alert_tokens"
-ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
 def configure(app) -> None:

@@ -100,11 +100,19 @@ class AlertsDatabase:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        with self.transaction():
-            if self._db.execute("PRAGMA user_version").fetchone()[0] == 0:
-                for statement in filter(str.strip, _SCHEMA.split(";")):
-                    self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if self._version() == 0:
+            with self.transaction():
+                if self._version() == 0:  # not made by another process meanwhile
+                    for statement in filter(str.strip, _SCHEMA.split(";")):
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        elif (version := self._version()) != SCHEMA_VERSION:
+            self._db.close()
+            raise sqlite3.DatabaseError(f"it was made by another version of lgsearch (version {version}, "
+                                        f"this one reads {SCHEMA_VERSION})")
+
+    def _version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
         self._db.close()

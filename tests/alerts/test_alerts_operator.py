@@ -46,3 +46,12 @@ def test_remove_takes_everything_about_an_address_and_nothing_else(staff, runner
     assert "jo@example.org" not in everything.lower() and "sam@example.org" in everything
     assert _run(runner, built_index, "remove", "jo@example.org").stdout == \
         "There are no subscriptions for jo@example.org.\n"
+
+
+def test_a_damaged_database_is_named_not_a_traceback(runner, built_index):
+    database_path(built_index).write_bytes(b"this is not a database\n" * 100)
+    for args in (["list"], ["remove", "jo@example.org"]):
+        result = _run(runner, built_index, *args)
+        assert result.exit_code == 1, result.output
+        assert f"The alerts database {database_path(built_index)} cannot be used: file is not a database." \
+            in result.stderr
