@@ -98,63 +98,77 @@ class RunLock:
 def send_alerts(database: AlertsDatabase, service: SearchService, mailer: Mailer, tokens: Tokens, links: Links,
                 clock: Callable[[], datetime.datetime] = utc_now) -> SendReport:
     """One alert run (hold RunLock around it). Raises IndexUnavailable when there is no index."""
-    started = time.monotonic()
-    report = SendReport()
-    now = clock()
-    database.forget_old(confirmations_before=now - datetime.timedelta(hours=1),
-                        unconfirmed_before=now - datetime.timedelta(days=CONFIRM_DAYS))
-    post_ids, index_version = service.document_ids()
-    run = database.start_run(post_ids, index_version, now)
-    for subscription in database.all(confirmed_only=True):
-        report.subscriptions += 1
-        _deal_with(subscription, run, database, service, mailer, tokens, links, clock, report)
-    report.seconds = time.monotonic() - started
-    return report
+    return AlertRun(database, service, mailer, tokens, links, clock).run()
 
 
-def _deal_with(subscription: Subscription, run: int, database: AlertsDatabase, service: SearchService,
-               mailer: Mailer, tokens: Tokens, links: Links, clock, report: SendReport) -> None:
-    new = database.new_posts(subscription, run)
-    if not new:
-        database.dealt_with(subscription.id, run, None)
-        return
-    try:
-        search = search_from_stored(subscription.search)
-    except InvalidParameter as error:
-        report.failed.append(Failure(subscription.address, subscription.search,
-                                     f"its search cannot be read ({error.message})"))
-        return
-    described = describe(search)
-    last_sent = parse_stamp(subscription.last_sent_at)
-    now = clock()
-    if last_sent is not None and now - last_sent < ALERT_INTERVAL:
-        report.waiting += 1  # its new posts wait for tomorrow's email
-        return
-    documents, complete = service.complete_matches(newest_first(search))
-    if not complete:
-        report.failed.append(Failure(subscription.address, described,
-                                     "its search took longer than the time limit (LGSEARCH_TIME_LIMIT)"))
-        return
-    posts = [document for document in documents if document["id"] in new]
-    if not posts:  # new posts, but none matches this search
-        database.dealt_with(subscription.id, run, None)
-        return
-    if report.unavailable is not None:
-        report.failed.append(Failure(subscription.address, described, report.unavailable))
-        return
-    unsubscribe_url = links.unsubscribe(tokens.make("unsubscribe", subscription.key))
-    message = alert_email(mailer.settings.mail_from, subscription.address, search, posts, unsubscribe_url,
-                          links, now)
-    try:
-        mailer.send(message)
-    except ServerUnavailable as error:
-        report.unavailable = str(error)
-        report.failed.append(Failure(subscription.address, described, str(error)))
-        return
-    except MailError as error:
-        report.failed.append(Failure(subscription.address, described, str(error)))
-        return
-    database.dealt_with(subscription.id, run, now)
-    report.sent += 1
-    report.posts += len(posts)
-    logger.info("Sent %d new posts to subscription %d", len(posts), subscription.id)
+class AlertRun:
+    """One run: note the posts seen for the first time, then deal with each subscription in turn."""
+
+    def __init__(self, database: AlertsDatabase, service: SearchService, mailer: Mailer, tokens: Tokens,
+                 links: Links, clock: Callable[[], datetime.datetime]):
+        self.database, self.service, self.mailer = database, service, mailer
+        self.tokens, self.links, self.clock = tokens, links, clock
+        self.report = SendReport()
+
+    def run(self) -> SendReport:
+        started = time.monotonic()
+        now = self.clock()
+        self.database.forget_old(confirmations_before=now - datetime.timedelta(hours=1),
+                                 unconfirmed_before=now - datetime.timedelta(days=CONFIRM_DAYS))
+        post_ids, index_version = self.service.document_ids()
+        number = self.database.start_run(post_ids, index_version, now)
+        for subscription in self.database.all(confirmed_only=True):
+            self.report.subscriptions += 1
+            self._deal_with(subscription, number)
+        self.report.seconds = time.monotonic() - started
+        return self.report
+
+    def _fail(self, subscription: Subscription, described: str, reason: str) -> None:
+        self.report.failed.append(Failure(subscription.address, described, reason))
+
+    def _deal_with(self, subscription: Subscription, run: int) -> None:
+        database, report = self.database, self.report
+        new = database.new_posts(subscription, run)
+        if not new:
+            database.dealt_with(subscription.id, run, None)
+            return
+        try:
+            search = search_from_stored(subscription.search)
+        except InvalidParameter as error:
+            self._fail(subscription, subscription.search, f"its search cannot be read ({error.message})")
+            return
+        described = describe(search)
+        last_sent = parse_stamp(subscription.last_sent_at)
+        now = self.clock()
+        if last_sent is not None and now - last_sent < ALERT_INTERVAL:
+            report.waiting += 1  # its new posts wait for tomorrow's email
+            return
+        documents, complete = self.service.complete_matches(newest_first(search))
+        if not complete:
+            self._fail(subscription, described, "its search did not finish in time")
+            return
+        posts = [document for document in documents if document["id"] in new]
+        if not posts:  # new posts, but none matches this search
+            database.dealt_with(subscription.id, run, None)
+            return
+        if report.unavailable is not None:
+            self._fail(subscription, described, report.unavailable)
+            return
+        if database.by_key(subscription.key) is None:
+            return  # unsubscribed while this run was going
+        unsubscribe_url = self.links.unsubscribe(self.tokens.make("unsubscribe", subscription.key))
+        message = alert_email(self.mailer.settings.mail_from, subscription.address, search, posts,
+                              unsubscribe_url, self.links, now)
+        try:
+            self.mailer.send(message)
+        except ServerUnavailable as error:
+            report.unavailable = str(error)
+            self._fail(subscription, described, str(error))
+            return
+        except MailError as error:
+            self._fail(subscription, described, str(error))
+            return
+        database.dealt_with(subscription.id, run, now)
+        report.sent += 1
+        report.posts += len(posts)
+        logger.info("Sent %d new posts to subscription %d", len(posts), subscription.id)

@@ -7,9 +7,14 @@ import signal
 import subprocess
 import sys
 
+import pytest
+
 from alerts.conftest import add_post, send
 from helpers import REPO_ROOT
-from indexer.alerts import RunLock, database_path
+from indexer.alerts import (AlertsDatabase, Mailer, MailSettings, RunLock, Tokens, database_path, secret_key,
+                            send_alerts)
+from indexer.query import SearchService
+from webui.alerts import EmailLinks
 from lgsearch.cli import cli
 from smtp_server import free_port
 
@@ -118,3 +123,52 @@ def test_a_wrong_setting_is_named(runner, built_index, mail_env):
         result = runner.invoke(cli, ["--index-dir", str(built_index), "alerts", "send"],
                                env={**mail_env, name: value})
         assert result.exit_code == 2 and said in result.stderr, (name, result.output)
+
+
+class _Interrupting(Mailer):
+    """A real mailer that runs `between` once, after the first email is accepted and recorded,
+    as the second begins."""
+
+    def __init__(self, settings, between):
+        super().__init__(settings)
+        self.between = between
+        self.calls = 0
+
+    def send(self, message):
+        self.calls += 1
+        if self.calls == 2:
+            self.between()
+        super().send(message)
+
+
+def _run_with(staff, built_index, mailer):
+    path = database_path(built_index)
+    with staff.client.application.test_request_context("/"), AlertsDatabase(path) as database, \
+            SearchService(built_index) as service, mailer:
+        links = EmailLinks(mailer.settings.public_url, "lgsearch")
+        return send_alerts(database, service, mailer, Tokens(secret_key(path)), links)
+
+
+def test_an_exception_mid_run_loses_nothing(staff, mail, mail_env, runner, corpus_dir, built_index):
+    _subscribe_everyone(staff, corpus_dir, built_index)
+
+    def crash():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _run_with(staff, built_index, _Interrupting(MailSettings.from_environ(mail_env), crash))
+    assert send(runner, built_index, mail_env)["sent"] == 3
+    assert [len(_alerts_to(mail.handler, address)) for address in ADDRESSES] == [1, 1, 1, 1]
+
+
+def test_unsubscribing_while_a_run_is_going_stops_its_email(staff, mail, mail_env, corpus_dir, built_index):
+    _subscribe_everyone(staff, corpus_dir, built_index)
+    path = database_path(built_index)
+
+    def last_one_unsubscribes():
+        with AlertsDatabase(path) as database:
+            database.remove_address(ADDRESSES[-1])
+
+    report = _run_with(staff, built_index, _Interrupting(MailSettings.from_environ(mail_env), last_one_unsubscribes))
+    assert report.sent == 3 and report.failed == []
+    assert [len(_alerts_to(mail.handler, address)) for address in ADDRESSES] == [1, 1, 1, 0]
