@@ -43,6 +43,17 @@ class Listed:
     unsubscribe_url: str
 
 
+def _display_date(value: str | None) -> str | None:
+    """A publication date as GOV.UK writes it: 1 December 2026."""
+    if not value:
+        return None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{day.day} {day:%B %Y}"
+
+
 def _short(text: str, length: int = SUBJECT_SEARCH_LENGTH) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
@@ -127,7 +138,8 @@ def alert_email(mail_from: str, address: str, search: SearchRequest, posts: Sequ
     search_url = links.search(newest_first(search))
     text_items, html_items = [], []
     for post in shown:
-        about = " · ".join(part for part in (post.get("date"), post.get("source") or post.get("author")) if part)
+        about = " · ".join(part for part in (_display_date(post.get("date")), post.get("source") or post.get("author"))
+                           if part)
         title = post.get("title") or post["id"]
         url = links.document(post["id"])
         text_items.append(f"{title}\n{about + chr(10) if about else ''}{url}\n")

@@ -33,6 +33,7 @@ def test_a_confirmed_search_gets_its_new_posts_once_with_one_click_unsubscribe(
     assert alert.message["Subject"] == "1 new post: “ofsted”"
     assert "Ofsted's new framework for councils" in alert.text
     assert "http://lgsearch.test/doc/new-ofsted" in alert.text
+    assert "2 May 2024 · Council Leader Blog" in alert.text
     assert "Housing repairs" not in alert.text  # new, but not a match
     assert "Preparing for an Ofsted inspection" not in alert.text  # a match, but not new
     assert "Ofsted&#x27;s new framework" in alert.html or "Ofsted's new framework" in alert.html
