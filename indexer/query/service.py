@@ -386,7 +386,7 @@ class SearchService:
 
 
 def _index_version(gen: Generation) -> str:
-    return f"{gen.path.name}/{gen.searcher.reader().generation()}"
+    return f"{gen.path.name}:{gen.searcher.reader().generation()}"
 
 
 def _version(gen: Generation) -> tuple:
