@@ -24,7 +24,7 @@ from indexer.query import InvalidParameter, SearchService
 from indexer.alerts.database import AlertsDatabase, Subscription, parse_stamp, utc_now
 from indexer.alerts.mailer import Mailer, MailError, ServerUnavailable
 from indexer.alerts.messages import Links, alert_email
-from indexer.alerts.searches import describe, newest_first, search_from_stored
+from indexer.alerts.searches import describe, search_from_stored
 from indexer.alerts.tokens import CONFIRM_DAYS, Tokens
 
 logger = logging.getLogger(__name__)
@@ -143,11 +143,10 @@ class AlertRun:
         if last_sent is not None and now - last_sent < ALERT_INTERVAL:
             report.waiting += 1  # its new posts wait for tomorrow's email
             return
-        documents, complete = self.service.complete_matches(newest_first(search))
+        posts, complete = self.service.newest_among(search, new)
         if not complete:
             self._fail(subscription, described, "its search did not finish in time")
             return
-        posts = [document for document in documents if document["id"] in new]
         if not posts:  # new posts, but none matches this search
             database.dealt_with(subscription.id, run, None)
             return
