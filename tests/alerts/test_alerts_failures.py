@@ -172,3 +172,9 @@ def test_unsubscribing_while_a_run_is_going_stops_its_email(staff, mail, mail_en
     report = _run_with(staff, built_index, _Interrupting(MailSettings.from_environ(mail_env), last_one_unsubscribes))
     assert report.sent == 3 and report.failed == []
     assert [len(_alerts_to(mail.handler, address)) for address in ADDRESSES] == [1, 1, 1, 0]
+
+
+def test_without_an_index_the_run_fails_and_says_so(runner, tmp_path, mail_env):
+    result = runner.invoke(cli, ["--index-dir", str(tmp_path / "nothing"), "alerts", "send"], env=mail_env)
+    assert result.exit_code == 1
+    assert "There is no search index yet. Run `lgsearch index` to build it. No alerts were sent." in result.stderr
