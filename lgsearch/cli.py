@@ -1,4 +1,4 @@
-"""The `lgsearch` command: index, search, export, stats, serve, publish and harvest (see CONTRACT.md)."""
+"""The `lgsearch` command: index, search, export, stats, serve, publish, harvest and alerts (see docs/api.md)."""
 from __future__ import annotations
 
 import html
@@ -17,6 +17,7 @@ from indexer.reindex import ReindexReport, SourceError, reindex
 from indexer.query import FILTER_FIELDS, FILTER_PLURALS, SORTS, InvalidParameter, request_from_params
 from indexer.query import IndexUnavailable, SearchResult
 from indexer.query import SearchService
+from lgsearch.alerts_commands import alerts_group
 
 logger = logging.getLogger(__name__)
 
@@ -351,6 +352,9 @@ def _seconds_from_env(name: str, default: float) -> float:
     if not 0 <= seconds <= 3600:
         raise UsageProblem(f"{name} must be a number of seconds from 0 to 3600, not {value!r}.")
     return seconds
+
+
+cli.add_command(alerts_group)
 
 
 def main() -> None:

@@ -15,9 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("lgsearch", "webui", "indexer")
 # The rooms, most specific first: a module belongs to the first whose name prefixes its own.
-ROOMS = ("indexer.query", "indexer.reading", "indexer.organisations", "indexer.reindex", "indexer.engine",
-         "indexer.harvest", "indexer",
-         "webui", "lgsearch")
+ROOMS = ("indexer.alerts", "indexer.query", "indexer.reading", "indexer.organisations", "indexer.reindex",
+         "indexer.engine", "indexer.harvest", "indexer", "webui", "lgsearch")
 # Entry points run as scripts (`python -m indexer`), never imported by the package they sit in.
 ENTRY_POINTS = {"indexer.__main__", "lgsearch.__main__"}
 
@@ -139,16 +138,35 @@ def test_harvest_only_writes_files_for_the_readers():
 
 
 def test_the_web_uses_only_the_query_service():
-    """`from indexer.query import X` is allowed for X in its __all__; nothing deeper, no Whoosh."""
+    """`from indexer.query import X` (or `indexer.alerts`) is allowed for X in its __all__;
+    nothing deeper, no Whoosh."""
+    import indexer.alerts
     import indexer.query
 
-    allowed = {"indexer.query"} | {f"indexer.query.{name}" for name in indexer.query.__all__}
+    allowed = {"indexer.query", "indexer.alerts"} | {f"indexer.query.{name}" for name in indexer.query.__all__} \
+        | {f"indexer.alerts.{name}" for name in indexer.alerts.__all__}
     for module, path in modules().items():
         if room(module) != "webui":
             continue
         used = imports_of(path, module)
         assert {name for name in used if name.split(".")[0] == "indexer"} <= allowed, module
         assert not [name for name in used if name.split(".")[0] == "whoosh"], module
+
+
+def test_alerts_search_through_the_query_service_alone():
+    """Email alerts sit beside the web: they search through the query service's public names,
+    and know neither Whoosh nor Flask (the web and the command line both use them)."""
+    import indexer.query
+
+    allowed = {"indexer.query"} | {f"indexer.query.{name}" for name in indexer.query.__all__}
+    for module, path in modules().items():
+        if room(module) != "indexer.alerts":
+            continue
+        used = imports_of(path, module)
+        outside = {name for name in used if name.split(".")[0] == "indexer" and room(name) != "indexer.alerts"}
+        assert outside <= allowed, (module, outside - allowed)
+        assert not [name for name in used if name.split(".")[0] in ("whoosh", "flask", "webui", "lgsearch")], module
+    assert "indexer.alerts" not in room_graph()["indexer.query"]
 
 
 def test_importing_the_query_service_imports_no_flask():

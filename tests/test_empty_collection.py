@@ -69,8 +69,8 @@ def test_the_json_csv_and_atom_answers_are_empty_and_say_so(client):
     api = client.get("/api/search?q=ofsted")
     assert api.status_code == 200 and api.json["total"] == 0 and api.json["notice"] == NO_POSTS
     csv = client.get("/search.csv?q=ofsted")
-    assert csv.status_code == 200 and said(csv.get_data(as_text=True)).splitlines() == [
-        "id,url,title,date,author,source,tags,categories,organisations,source_url"]
+    assert csv.status_code == 200 and said(csv.get_data().decode("utf-8-sig")).splitlines() == [
+        "title,date,url,id,author,source,tags,categories,organisations,source_url"]
     atom = client.get("/search.atom?q=ofsted")
     assert atom.status_code == 200 and "<entry>" not in atom.get_data(as_text=True)
     assert f"<subtitle>{NO_POSTS}</subtitle>" in said(atom.get_data(as_text=True))

@@ -42,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Keep JSON keys in the contract's order rather than sorted.
     app.json.sort_keys = False
 
-    from webui import api, errors, feeds, guides, http_cache, orgs, templating, views
+    from webui import alerts, api, errors, feeds, guides, http_cache, orgs, templating, views
 
     templating.configure(app)
     app.register_blueprint(views.bp)
@@ -50,6 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(orgs.bp)
     app.register_blueprint(guides.bp)
+    alerts.configure(app)
+    app.register_blueprint(alerts.bp)
     errors.register(app)
     http_cache.register(app)
 

@@ -143,12 +143,12 @@ class Generation:
         """Follow an incremental reindex of this generation; True when anything changed."""
         if self.up_to_date():
             return False
-        if self.searcher.reader().generation() is None:
-            self.searcher.close()
-            self.searcher = self.index.searcher()
-            self._commit = self.index.latest_generation()
-        else:
-            self.searcher = self.searcher.refresh()  # closes what the old one alone used
+        # A fresh searcher, not Whoosh's refresh(): Whoosh-Reloaded 2.7.5's reader(reuse=...)
+        # adds the old reader's segments to the new ones, so a refreshed searcher still saw the
+        # segments a reindex had merged away, and the posts it had deleted.
+        old, self.searcher = self.searcher, self.index.searcher()
+        old.close()
+        self._commit = self.index.latest_generation()
         self._open_parts[:] = [self.searcher]
         self.meta = store.read_meta(self.path) or self.meta
         self.version += 1

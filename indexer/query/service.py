@@ -25,7 +25,7 @@ from indexer.query.generation import Generation
 from indexer.query.health import files_on_disk, read_through
 from indexer.query.matching import Found, TextMatch, base_of, intersect, text_match
 from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse_user_query, without_quotes
-from indexer.query.ranking import page, ranked, text_terms
+from indexer.query.ranking import by_date, page, ranked, text_terms
 from indexer.query.request import FILTER_FIELDS, SearchRequest
 from indexer.query.results import (Correction, DocumentPage, FacetValue, FacetValues, IndexStatus, IndexUnavailable,
                                    SearchResult)
@@ -211,6 +211,37 @@ class SearchService:
         except OutOfTime:
             found.out_of_time, hits = True, []
         return [hit.document for hit in hits], not found.timed_out and len(hits) <= CACHE_ALL_UP_TO
+
+    def newest_among(self, request: SearchRequest, ids: set[str]) -> tuple[list[dict], bool]:
+        """The posts with these ids that match the request, newest first (stored fields, no
+        body), and whether the search finished within its time limit: an email alert's new
+        posts, in time that grows with them rather than with every match. A search cut short
+        says so, so an alert never takes part of an answer for the whole."""
+        with self._lock:
+            gen = self._generation()
+            found = self._resolve(gen, request)
+            if found.timed_out:
+                return [], False
+            wanted = [docnum for post_id in ids for docnum in gen.searcher.document_numbers(id=post_id)
+                      if docnum in found.matching]
+            newest = request.with_changes(sort="newest")
+            return [stored_document(gen.stored_fields(docnum))
+                    for docnum in by_date(gen, wanted, newest, len(wanted))], True
+
+    def document_ids(self) -> tuple[set[str], str]:
+        """The id of every live post, and the version of the index they were read from (see
+        `index_version`): what email alerts count as already seen."""
+        with self._lock:
+            gen = self._generation()
+            ids = gen.searcher.reader().column_reader("id")
+            return {ids[docnum] for docnum in gen.every()}, _index_version(gen)
+
+    def index_version(self) -> str:
+        """A name for this version of the index that changes with every reindex that writes
+        anything (the generation's folder and its commit number), unlike `indexed_at`, which
+        two reindexes in one second share."""
+        with self._lock:
+            return _index_version(self._generation())
 
     def month_counts(self, request: SearchRequest) -> Counter:
         """How many of a search's results were published in each month (`YYYY-MM`); undated ones are left out."""
@@ -453,6 +484,10 @@ class SearchService:
             return status
         finally:
             self._lock.release()
+
+
+def _index_version(gen: Generation) -> str:
+    return f"{gen.path.name}:{gen.searcher.reader().generation()}"
 
 
 def _version(gen: Generation) -> tuple:
