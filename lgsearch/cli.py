@@ -14,7 +14,8 @@ import click
 
 from indexer import store
 from indexer.reindex import ReindexReport, SourceError, reindex
-from indexer.query import FILTER_FIELDS, FILTER_PLURALS, SORTS, InvalidParameter, request_from_params
+from indexer.query import (DEFAULT_FACET_SIZE, FILTER_FIELDS, FILTER_PLURALS, MAX_FACET_SIZE, SORTS,
+                           InvalidParameter, facet_size_from, request_from_params)
 from indexer.query import IndexUnavailable, SearchResult
 from indexer.query import SearchService
 from lgsearch.alerts_commands import alerts_group
@@ -164,14 +165,17 @@ def _filter_options(command):
 @click.option("--page", default="1", show_default=True)
 @click.option("--per-page", default="10", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print exactly what /api/search returns.")
+@click.option("--facet-size", default=str(DEFAULT_FACET_SIZE), show_default=True,
+              help=f"Values of each facet in the JSON, 1 to {MAX_FACET_SIZE:,}.")
 @click.pass_obj
-def search_command(obj: dict, query: tuple[str, ...], as_json: bool, **options) -> None:
+def search_command(obj: dict, query: tuple[str, ...], as_json: bool, facet_size: str, **options) -> None:
     """Search the index from the terminal."""
     params = {name: list(options[name]) for name in FILTER_FIELDS}
     params.update({"q": " ".join(query), "from": options["date_from"] or "", "to": options["date_to"] or "",
                    "sort": options["sort"] or "", "page": options["page"], "per_page": options["per_page"]})
     try:
         request = request_from_params(params)
+        facet_values = facet_size_from(facet_size)
     except InvalidParameter as error:
         raise UsageProblem(error.message) from None
     result = _with_index(obj, lambda service: service.search(request))
@@ -182,7 +186,7 @@ def search_command(obj: dict, query: tuple[str, ...], as_json: bool, **options) 
 
     with create_app().test_request_context("/"):
         if as_json:
-            click.echo(json.dumps(search_result(result), ensure_ascii=False))
+            click.echo(json.dumps(search_result(result, facet_values), ensure_ascii=False))
         else:
             _print_result(result, document_url)
 

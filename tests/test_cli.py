@@ -36,13 +36,23 @@ def test_search_json_is_what_the_api_returns(runner, built_index):
         app.extensions["lgsearch.search_service"].close()
     assert data == expected and data["results"][0]["url"] == "/doc/ofsted-inspection"
     assert data["query"]["tag"] == ["SLI"] and data["query"]["sort"] == "relevance"
-    assert set(data) == {"query", "total", "pages", "results", "facets", "suggestion", "corrected", "notice"}
+    assert set(data) == {"query", "total", "pages", "results", "facets", "suggestion", "corrected", "notice",
+                         "facets_more"}
 
 
 def test_search_rejects_bad_options_with_exit_2(runner, built_index):
-    for args in (["--per-page", "0"], ["--page", "abc"], ["--year", "20x4"], ["--from", "May"]):
+    for args in (["--per-page", "0"], ["--page", "abc"], ["--year", "20x4"], ["--from", "May"],
+                 ["--facet-size", "0"], ["--json", "--facet-size", "1001"]):
         result = invoke(runner, built_index, "search", "ofsted", *args)
         assert result.exit_code == 2, (args, result.output)
+
+
+def test_search_json_takes_a_facet_size_as_the_api_does(runner, built_index):
+    one = json.loads(invoke(runner, built_index, "search", "--json", "--facet-size", "1").output)
+    every = json.loads(invoke(runner, built_index, "search", "--json", "--facet-size", "1000").output)
+    assert all(len(values) <= 1 for values in one["facets"].values())
+    assert one["facets"]["org"] == every["facets"]["org"][:1]
+    assert one["facets_more"]["org"] is (len(every["facets"]["org"]) > 1) is True
 
 
 def test_search_alias_from_the_cli(runner, built_index):

@@ -5,12 +5,13 @@ knows no web paths. `lgsearch search --json` prints `search_result(...)` too, so
 """
 from __future__ import annotations
 
-from indexer.query import FILTER_FIELDS, Hit, OrganisationProfile, SearchResult
+from indexer.query import DEFAULT_FACET_SIZE, FILTER_FIELDS, Hit, OrganisationProfile, SearchResult
 from webui import params
 
 
-def search_result(result: SearchResult) -> dict:
-    """Exactly what /api/search and `lgsearch search --json` print (see the contract)."""
+def search_result(result: SearchResult, facet_size: int = DEFAULT_FACET_SIZE) -> dict:
+    """Exactly what /api/search and `lgsearch search --json` print (see the contract): each
+    facet's first `facet_size` values, and in `facets_more` whether it has more."""
     suggestion = corrected = None
     if result.suggestion is not None:
         suggestion = {"q": result.suggestion, "url": params.search_url(result.suggestion_request)}
@@ -22,10 +23,13 @@ def search_result(result: SearchResult) -> dict:
         "total": result.total,
         "pages": result.pages,
         "results": [hit_json(hit) for hit in result.hits],
-        "facets": {name: result.facets[name].to_json() if name in result.facets else [] for name in FILTER_FIELDS},
+        "facets": {name: result.facets[name].to_json(facet_size) if name in result.facets else []
+                   for name in FILTER_FIELDS},
         "suggestion": suggestion,
         "corrected": corrected,
         "notice": result.notice,
+        "facets_more": {name: len(result.facets[name]) > facet_size if name in result.facets else False
+                        for name in FILTER_FIELDS},
     }
 
 

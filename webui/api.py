@@ -8,7 +8,7 @@ import logging
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.query import Explorer, IndexUnavailable
+from indexer.query import Explorer, IndexUnavailable, facet_size_from
 from webui import answers
 from webui import params
 from webui.service import search_service
@@ -21,7 +21,8 @@ bp = Blueprint("api", __name__)
 @bp.get("/api/search")
 def api_search():
     search_request = params.parse_search(request.args)
-    return jsonify(answers.search_result(search_service().search(search_request)))
+    facet_size = facet_size_from(request.args.get("facet_size"))
+    return jsonify(answers.search_result(search_service().search(search_request), facet_size))
 
 
 @bp.get("/api/doc/<path:doc_id>")

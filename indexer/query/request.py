@@ -30,6 +30,11 @@ FILTER_PLURALS = {
 }
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
+# Values of each facet in a JSON answer, the most results first: a search of a common word at
+# 100,000 posts has ~17,000 organisations, 1.2 MB of JSON that no client reads whole; as
+# Datasette's _facet_size, a client asks for more (up to the maximum) when it wants them.
+DEFAULT_FACET_SIZE = 30
+MAX_FACET_SIZE = 1_000
 DEFAULT_PER_PAGE = 10
 MAX_QUERY_LENGTH = 1000
 MAX_PAGE = 999_999_999
@@ -248,6 +253,13 @@ def _check_range(date_from: str | None, date_to: str | None) -> None:
         raise InvalidParameter(
             "from", f"Published from ({date_from}) is after published to ({date_to}): the dates are the "
                     "wrong way round. The from date must be the same as or before the to date.")
+
+
+def facet_size_from(value) -> int:
+    """How many values of each facet a JSON answer lists, from the `facet_size` parameter."""
+    return _whole_number(value, "facet_size",
+                         f"Facet values (facet_size) must be a whole number from 1 to {MAX_FACET_SIZE:,}.",
+                         1, MAX_FACET_SIZE, DEFAULT_FACET_SIZE)
 
 
 def _whole_number(value, name, message, minimum, maximum, default) -> int:

@@ -62,13 +62,16 @@ class FacetValues(Sequence):
         number = self._order[place]
         return FacetValue(self._labels[number], self._counts[place], number in self._ticked)
 
-    def to_json(self) -> list[dict]:
-        """Every value as the contract's JSON, made straight from the counts: an answer lists
-        every value of every facet (~2,600 at 20,000 posts), and a FacetValue each first took
-        half the time of a JSON answer from the cache."""
+    def to_json(self, size: int | None = None) -> list[dict]:
+        """The first `size` values (all when None) as the contract's JSON, and every ticked value
+        wherever it is listed, made straight from the counts: a FacetValue each first took half
+        the time of a JSON answer from the cache."""
         labels, ticked = self._labels, self._ticked
-        return [{"value": labels[number], "count": count, "selected": number in ticked}
-                for number, count in zip(self._order, self._counts)]
+        listed = len(self._order)
+        places = range(listed) if size is None or size >= listed else [
+            *range(size), *(place for place in range(size, listed) if ticked and self._order[place] in ticked)]
+        return [{"value": labels[self._order[place]], "count": self._counts[place],
+                 "selected": self._order[place] in ticked} for place in places]
 
     def selected_from(self, start: int) -> list[FacetValue]:
         """The ticked values listed at `start` or later."""

@@ -5,6 +5,9 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 
+import pytest
+
+from indexer.query import DEFAULT_FACET_SIZE, MAX_FACET_SIZE
 from web import web_corpus as corpus
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -13,7 +16,8 @@ OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
 def test_api_search_has_the_contract_shape(get_json):
     data = get_json("/api/search?q=inspection&org=Ofsted")
-    assert list(data) == ["query", "total", "pages", "results", "facets", "suggestion", "corrected", "notice"]
+    assert list(data) == ["query", "total", "pages", "results", "facets", "suggestion", "corrected", "notice",
+                          "facets_more"]
     assert data["query"] == {
         "q": "inspection", "tag": [], "org": ["Ofsted"], "category": [], "source": [], "author": [],
         "year": [], "from": None, "to": None, "sort": "relevance", "page": 1, "per_page": 10,
@@ -188,3 +192,33 @@ def test_app_reads_the_index_named_by_the_environment(monkeypatch, index_dir):
     assert app.config["INDEX_DIR"] == str(index_dir)
     monkeypatch.delenv("LGSEARCH_INDEX_DIR")
     assert create_app().config["INDEX_DIR"] == "index_data"
+
+
+def test_facet_size_gives_the_values_with_most_results_and_says_when_there_are_more(get_json):
+    every = get_json(f"/api/search?facet_size={MAX_FACET_SIZE}")
+    tags = every["facets"]["tag"]
+    assert len(tags) > 3 and every["facets_more"]["tag"] is False
+    short = get_json("/api/search?facet_size=3")
+    assert short["facets"]["tag"] == tags[:3]
+    assert [value["count"] for value in tags[:3]] == sorted((value["count"] for value in tags), reverse=True)[:3]
+    assert short["facets_more"]["tag"] is True
+    assert short["facets_more"]["year"] == (len(every["facets"]["year"]) > 3)
+    default = get_json("/api/search")
+    assert all(len(values) <= DEFAULT_FACET_SIZE for values in default["facets"].values())
+    assert default["facets_more"] == {name: len(values) > DEFAULT_FACET_SIZE for name, values in every["facets"].items()}
+
+
+def test_a_ticked_value_past_the_facet_size_is_still_listed(get_json):
+    every = get_json(f"/api/search?facet_size={MAX_FACET_SIZE}")["facets"]["tag"]
+    last = every[-1]["value"]
+    short = get_json("/api/search?facet_size=2&tag=" + last.replace(" ", "+"))["facets"]["tag"]
+    assert [value["value"] for value in short][-1] == last and short[-1]["selected"] is True
+    assert len(short) == 3
+
+
+@pytest.mark.parametrize("size", ["0", "abc", str(MAX_FACET_SIZE + 1), "-1", "2.5"])
+def test_a_facet_size_out_of_range_answers_400_naming_it(client, size):
+    response = client.get(f"/api/search?facet_size={size}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == "facet_size" and f"1 to {MAX_FACET_SIZE:,}" in error["message"]
