@@ -13,7 +13,8 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.query import SearchRequest, SearchService
 from indexer.query import ranking, scoring
-from indexer.query.bounds import Deadline, DocSet
+from indexer.query.bounds import Deadline
+from indexer.query.ranking import DocSet
 from indexer.engine.postings import Postings
 from indexer.query.scoring import top_scored
 from tests.relevance.relevance_eval import load_queries
@@ -137,7 +138,7 @@ def test_phrase_matches_are_whooshs(service, monkeypatch):
     Whoosh's own phrase matching finds: two- and three-word runs taken from the posts, a word
     twice, runs in the wrong order, and words that never meet."""
     from indexer import analysis
-    from indexer.query import bounds
+    from indexer.query import matching
 
     gen = service._generation()
     searcher = gen.searcher
@@ -153,7 +154,7 @@ def test_phrase_matches_are_whooshs(service, monkeypatch):
     for field in ("body", "title"):
         for run in sorted(runs):
             phrase = wq.Phrase(field, list(run))
-            ours = bounds.bounded_docs(gen, phrase, Deadline(10))
+            ours = matching.bounded_docs(gen, phrase, Deadline(10))
             whooshs = {docnum for docnum in searcher.docs_for_query(phrase)} & live
             assert ours == whooshs, (field, run)
             compared += 1
@@ -164,7 +165,7 @@ def test_phrase_matches_are_whooshs(service, monkeypatch):
 def test_a_server_warms_the_places_of_the_commonest_words(segmented_index):
     """What a server reads as it starts: the places of the body's commonest words, by Whoosh's
     own count; and phrases then find what they found without it."""
-    from indexer.query import bounds
+    from indexer.query import matching
 
     with SearchService(segmented_index) as service:
         service.warm()
@@ -172,13 +173,13 @@ def test_a_server_warms_the_places_of_the_commonest_words(segmented_index):
         commonest = [gen.schema["body"].from_bytes(word) for _, word in
                      gen.searcher.reader().most_frequent_terms("body", 5)]
         assert all(gen.postings._keys.peek(("body", word)) is not None for word in commonest)
-        warmed = {(word, other): bounds.bounded_docs(gen, wq.Phrase("body", [word, other]), Deadline(10))
+        warmed = {(word, other): matching.bounded_docs(gen, wq.Phrase("body", [word, other]), Deadline(10))
                   for word in commonest for other in commonest}
     with SearchService(segmented_index) as cold:
         gen = cold._generation()
         assert gen.postings._keys.peek(("body", commonest[0])) is None
         for (word, other), docs in warmed.items():
-            assert bounds.bounded_docs(gen, wq.Phrase("body", [word, other]), Deadline(10)) == docs
+            assert matching.bounded_docs(gen, wq.Phrase("body", [word, other]), Deadline(10)) == docs
     assert any(warmed.values())
 
 
@@ -486,10 +487,10 @@ NOT_QUERIES = ['"peer challenge" NOT ofsted', "inspection NOT academy",
 
 @pytest.mark.parametrize("q", NOT_QUERIES)
 def test_the_syntax_modes_not_is_matched_from_postings_as_whoosh_matches_it(service, q):
-    from indexer.query import bounds
+    from indexer.query import matching
     gen = service._generation()
     query = service._parse(gen, q).query
-    assert bounds._docs_of(gen.postings, query, Deadline(10)) is not None  # not Whoosh's matchers
+    assert matching._docs_of(gen.postings, query, Deadline(10)) is not None  # not Whoosh's matchers
     assert scoring._scorable(query)
-    ours = bounds.matched_docs(gen, query, Deadline(10)).tolist()
+    ours = matching.matched_docs(gen, query, Deadline(10)).tolist()
     assert ours and ours == sorted(gen.searcher.docs_for_query(query))

@@ -13,12 +13,9 @@ import time
 from dataclasses import dataclass, field
 from itertools import islice
 
-import numpy as np
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector
-from whoosh.matching import ListMatcher
 
-from indexer.engine.postings import NO_DOCS, Posts, docs_of, intersection_of, phrase_starts, term_text, union_of
+from indexer.engine.postings import term_text
 
 
 # Words all the wildcards, ranges and fuzzy terms of one query may stand for together (shared
@@ -72,89 +69,6 @@ class Deadline:
 
     def remaining(self) -> float:
         return max(0.001, self.seconds - (time.monotonic() - self.started))
-
-
-class DeadlineFilterCollector(FilterCollector):
-    """Whoosh's filter collector that also stops at a deadline, keeping what it collected.
-
-    Whoosh's own TimeLimitCollector cannot wrap a filter (its loop skips the filter's), and its
-    alarm signal only works in a main thread, so both jobs are done in one loop here."""
-
-    def __init__(self, child, allow, deadline: Deadline):
-        super().__init__(child, allow=allow)
-        self.deadline = deadline
-
-    def collect_matches(self):
-        child = self.child
-        allow = self._allow
-        for count, sub_docnum in enumerate(child.matches()):
-            if allow is None or self.offset + sub_docnum in allow:
-                child.collect(sub_docnum)
-            if count % CHECK_EVERY == CHECK_EVERY - 1:
-                self.deadline.check()
-
-
-def bounded_docs(gen, q: wq.Query, deadline: Deadline) -> set[int]:
-    """The live document numbers a query matches, as a set, stopping at the deadline."""
-    return Posts(matched_docs(gen, q, deadline))
-
-
-def matched_docs(gen, q: wq.Query, deadline: Deadline) -> np.ndarray:
-    """The live document numbers a query matches, ascending, stopping at the deadline.
-
-    Terms, and Ors and Ands of them (most of what people type), and exact phrases are read
-    straight from their postings and combined as sorted arrays by numpy: several times faster
-    than walking Whoosh's matchers, and than making each word's posts a set and combining the
-    sets. Other queries (ranges, say) are matched by Whoosh. Both leave deleted posts out."""
-    deadline.check()
-    found = _docs_of(gen.postings, q, deadline)
-    if found is not None:
-        return found[gen.live_mask()[found]] if gen.postings.deleted() else found
-    docs = []
-    for count, docnum in enumerate(gen.searcher.docs_for_query(q)):
-        docs.append(docnum)
-        if count % CHECK_EVERY == CHECK_EVERY - 1:
-            deadline.check()
-    return np.array(sorted(docs), dtype=np.int64)
-
-
-def _docs_of(postings, q: wq.Query, deadline: Deadline) -> np.ndarray | None:
-    """The documents of a Term/Or/And tree (and of exact phrases, and of Nots among an And's
-    parts) from postings, ascending (deleted posts included), or None for any other query."""
-    if isinstance(q, wq.Term):
-        if (q.fieldname, q.text) not in postings.reader:
-            return NO_DOCS
-        deadline.check()
-        return postings.arrays(q.fieldname, q.text)[0]
-    if isinstance(q, (wq.Or, wq.And)) and type(q) in (wq.Or, wq.And):
-        parts, unwanted = [], []
-        for child in q.subqueries:
-            negated = type(child) is wq.Not and type(q) is wq.And  # the syntax mode's NOT
-            part = _docs_of(postings, child.query if negated else child, deadline)
-            if part is None:
-                return None
-            (unwanted if negated else parts).append(part)
-        if not parts:
-            return None
-        found = union_of(parts) if isinstance(q, wq.Or) else intersection_of(parts)
-        return np.setdiff1d(found, union_of(unwanted), assume_unique=True) if unwanted else found
-    if isinstance(q, wq.Phrase) and q.slop == 1:
-        return _phrase_docs(postings, q.fieldname, q.words, deadline)
-    if q is wq.NullQuery:
-        return NO_DOCS
-    return None
-
-
-def _phrase_docs(postings, field_name: str, words: list[str], deadline: Deadline) -> np.ndarray:
-    """Posts with the words side by side, ascending, from every place each word stands
-    (indexer/engine/postings.py)."""
-    if any((field_name, word) not in postings.reader for word in words):
-        return NO_DOCS
-    keys = []
-    for word in words:
-        deadline.check()
-        keys.append(postings.position_keys(field_name, word))
-    return docs_of(phrase_starts(keys))
 
 
 def bounded_query(q: wq.Query, reader, notices: list[str]) -> wq.Query:
@@ -211,40 +125,3 @@ def _shown(q: wq.Query) -> str:
     if isinstance(q, wq.TermRange):
         return f"{q.start or ''} TO {q.end or ''}".strip()
     return getattr(q, "text", str(q))
-
-
-class DocSet(wq.Query):
-    """Matches exactly the given document numbers, scoring nothing.
-
-    Ranking `And([words, DocSet(matching)])` walks only the posts a search already knows match
-    (say, those with a phrase, or under a filter), instead of every post with any of the words
-    and then filtering them out one by one."""
-
-    fieldname = None  # in no one field
-    boost = 1.0
-
-    def __init__(self, docnums: set[int], top_searcher):
-        self.docnums = docnums
-        self.top = top_searcher
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.docnums == self.docnums
-
-    def __hash__(self):
-        return hash((type(self), len(self.docnums)))
-
-    def __repr__(self):
-        return f"DocSet({len(self.docnums)} posts)"
-
-    def is_leaf(self):
-        return True
-
-    def estimate_size(self, ixreader):
-        return len(self.docnums)
-
-    def matcher(self, searcher, context=None):
-        offset = 0 if searcher is self.top else next(
-            (at for sub, at in self.top.subsearchers or () if sub is searcher), 0)
-        end = offset + searcher.doc_count_all()
-        ids = sorted(docnum - offset for docnum in self.docnums if offset <= docnum < end)
-        return ListMatcher(ids, weights=[0.0] * len(ids)) if ids else wq.NullQuery.matcher(searcher)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import heapq
 
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector
+from whoosh.matching import ListMatcher
 
-from indexer.query.bounds import DeadlineFilterCollector, DocSet, OutOfTime
+from indexer.query import bounds
+from indexer.query.bounds import Deadline, OutOfTime
 from indexer.query.generation import Generation
 from indexer.query.matching import Found
 from indexer.query.request import SearchRequest
@@ -137,3 +140,60 @@ def sort_args(request: SearchRequest) -> dict:
     if sort == "oldest":
         return {"sortedby": "oldest_key"}
     return {}
+
+
+class DeadlineFilterCollector(FilterCollector):
+    """Whoosh's filter collector that also stops at a deadline, keeping what it collected.
+
+    Whoosh's own TimeLimitCollector cannot wrap a filter (its loop skips the filter's), and its
+    alarm signal only works in a main thread, so both jobs are done in one loop here."""
+
+    def __init__(self, child, allow, deadline: Deadline):
+        super().__init__(child, allow=allow)
+        self.deadline = deadline
+
+    def collect_matches(self):
+        child = self.child
+        allow = self._allow
+        for count, sub_docnum in enumerate(child.matches()):
+            if allow is None or self.offset + sub_docnum in allow:
+                child.collect(sub_docnum)
+            if count % bounds.CHECK_EVERY == bounds.CHECK_EVERY - 1:
+                self.deadline.check()
+
+
+class DocSet(wq.Query):
+    """Matches exactly the given document numbers, scoring nothing.
+
+    Ranking `And([words, DocSet(matching)])` walks only the posts a search already knows match
+    (say, those with a phrase, or under a filter), instead of every post with any of the words
+    and then filtering them out one by one."""
+
+    fieldname = None  # in no one field
+    boost = 1.0
+
+    def __init__(self, docnums: set[int], top_searcher):
+        self.docnums = docnums
+        self.top = top_searcher
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.docnums == self.docnums
+
+    def __hash__(self):
+        return hash((type(self), len(self.docnums)))
+
+    def __repr__(self):
+        return f"DocSet({len(self.docnums)} posts)"
+
+    def is_leaf(self):
+        return True
+
+    def estimate_size(self, ixreader):
+        return len(self.docnums)
+
+    def matcher(self, searcher, context=None):
+        offset = 0 if searcher is self.top else next(
+            (at for sub, at in self.top.subsearchers or () if sub is searcher), 0)
+        end = offset + searcher.doc_count_all()
+        ids = sorted(docnum - offset for docnum in self.docnums if offset <= docnum < end)
+        return ListMatcher(ids, weights=[0.0] * len(ids)) if ids else wq.NullQuery.matcher(searcher)

@@ -18,12 +18,12 @@ from typing import Iterator
 from whoosh import query as wq
 
 from indexer import store
-from indexer.query.bounds import Deadline, OutOfTime, bounded_docs, bounded_query, time_limit_setting
+from indexer.query.bounds import Deadline, OutOfTime, bounded_query, time_limit_setting
 from indexer.query.cache import AnswerCache
 from indexer.query.facets import facet_values
 from indexer.query.generation import Generation
 from indexer.query.health import files_on_disk, read_through
-from indexer.query.matching import Found, TextMatch, base_of, intersect, text_match
+from indexer.query.matching import Found, TextMatch, base_of, bounded_docs, intersect, text_match
 from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse_user_query, without_quotes
 from indexer.query.ranking import by_date, page, ranked, text_terms
 from indexer.query.request import FILTER_FIELDS, SearchRequest

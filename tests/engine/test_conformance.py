@@ -24,7 +24,9 @@ from indexer import engine as engines
 from indexer.reindex import reindex
 from indexer.engine.postings import DOC_SHIFT
 from indexer.query import SearchRequest, SearchService
-from indexer.query.bounds import Deadline, DocSet, matched_docs
+from indexer.query.bounds import Deadline
+from indexer.query.matching import matched_docs
+from indexer.query.ranking import DocSet
 from indexer.query.scoring import top_scored
 from indexer.schema import BODY_COLUMN, KEY_FIELDS, value_key
 
