@@ -4,7 +4,6 @@ Every error on this blueprint answers in JSON (webui/errors.py).
 """
 from __future__ import annotations
 
-import logging
 
 from flask import Blueprint, abort, jsonify, request
 
@@ -13,7 +12,6 @@ from webui import answers
 from webui import params
 from webui.service import search_service
 
-logger = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__)
 

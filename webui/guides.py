@@ -3,7 +3,6 @@ status (beside /healthz, for monitors), and adding the search to a browser."""
 from __future__ import annotations
 
 import datetime
-import logging
 
 from flask import Blueprint, make_response, render_template, request
 
@@ -11,7 +10,6 @@ from indexer.query import IndexUnavailable
 from webui import params, presenters
 from webui.service import search_service
 
-logger = logging.getLogger(__name__)
 
 bp = Blueprint("guides", __name__)
 

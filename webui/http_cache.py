@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request
@@ -19,7 +18,6 @@ from flask import Flask, Response, current_app, g, request
 from indexer.query import IndexUnavailable
 from webui.service import search_service
 
-logger = logging.getLogger(__name__)
 
 # How long a browser or proxy may reuse an answer before asking again, by kind of answer.
 PAGE = "public, max-age=60, must-revalidate"  # pages and JSON: a reindex shows within a minute

@@ -1,7 +1,6 @@
 """The organisation pages: /org (every body with posts) and /org/<name>. Their JSON twin is in api.py."""
 from __future__ import annotations
 
-import logging
 from flask import Blueprint, make_response, redirect, render_template, request
 
 from indexer.query import Explorer
@@ -10,7 +9,6 @@ from webui import explore_presenters as present
 from webui import params, presenters
 from webui.service import search_service
 
-logger = logging.getLogger(__name__)
 
 bp = Blueprint("orgs", __name__)
 

@@ -7,7 +7,6 @@ so the app works under a path prefix (SCRIPT_NAME) and the query service knows n
 """
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urlencode
 
@@ -20,7 +19,6 @@ from indexer.query import (FILTER_FIELDS, MAX_QUERY_LENGTH, InvalidParameter, Se
 from indexer.query import FILTER_LABELS, FILTER_PLURALS  # noqa: F401
 from indexer.query import CONTROL_CHARS
 
-logger = logging.getLogger(__name__)
 
 # The order the filters appear down the side of the page.
 FILTER_ORDER = ("org", "tag", "category", "source", "author", "year")

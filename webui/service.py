@@ -5,13 +5,11 @@ on first use: an app can start before any index exists and begin answering once 
 """
 from __future__ import annotations
 
-import logging
 import threading
 from pathlib import Path
 
 from flask import current_app
 
-logger = logging.getLogger(__name__)
 
 _EXTENSION = "lgsearch.search_service"
 _lock = threading.Lock()

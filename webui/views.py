@@ -1,7 +1,6 @@
 """The HTML pages: the finder (/ and /search) and one document (/doc/<id>)."""
 from __future__ import annotations
 
-import logging
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request
 
@@ -10,7 +9,6 @@ from indexer.query import InvalidParameter
 from webui import explore_presenters, params, presenters
 from webui.service import search_service
 
-logger = logging.getLogger(__name__)
 
 bp = Blueprint("views", __name__)
 

@@ -2,14 +2,12 @@
 email needs it, with TLS as LGSEARCH_SMTP_TLS says and a timeout on every step."""
 from __future__ import annotations
 
-import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
 
 from indexer.alerts.settings import MailSettings
 
-logger = logging.getLogger(__name__)
 
 
 class MailError(Exception):

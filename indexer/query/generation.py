@@ -8,7 +8,6 @@ generation opens so no user's search pays for it.
 """
 from __future__ import annotations
 
-import logging
 import weakref
 import re
 from collections import Counter
@@ -30,7 +29,6 @@ from indexer.schema import (KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_F
                             value_key)
 from indexer.vocabulary import acronyms
 
-logger = logging.getLogger(__name__)
 
 
 KNOWN_WORDS = 200_000  # words whose collection frequency is remembered, for more like this
