@@ -1,7 +1,7 @@
 """lgsearch's reader beside trafilatura and readability-lxml on the real pages, in one run.
 
 `compare` runs each extractor on every page of the real-page set and scores its body against the
-marked text with the suites' 4-word shingle measure; `table` writes the README's extraction table.
+marked text with the suites' 4-word shingle measure; `table` writes the extraction table of docs/extraction.md.
 `tests/realpages/test_real_pages.py` asserts on it; for the table alone:
 
     .venv/bin/python -m bench.extraction_compare
@@ -130,7 +130,7 @@ def metadata_agrees(key: str, marked: str, found: str | None) -> bool:
 
 
 def table(results: dict[str, Results], pages: int, when: datetime.date | None = None) -> str:
-    """The README's extraction table (Markdown), with the date and versions."""
+    """The extraction table of docs/extraction.md (Markdown), with the date and versions."""
     names = list(results)
     head = "| | " + " | ".join(names) + " |\n| --- |" + " --- |" * len(names) + "\n"
     rows = [

@@ -9,7 +9,7 @@ already have, sending back each one's ETag (If-None-Match), as browsers reloadin
 polling and proxies do; the server answers 304 without searching. Reports requests a second,
 p50/p95/p99 and errors for each run (and how many were answered 304). Last, the slow-client
 mix: searches one at a time while clients trickle requests in a byte a second and idle sockets
-sit open, against the server with no proxy in front (README, "Serving").
+sit open, against the server with no proxy in front (docs/operations.md, "Serving").
 Every loop is bounded by a request count and a wall-clock cap; nothing leaves this machine.
 """
 from __future__ import annotations

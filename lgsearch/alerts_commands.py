@@ -60,7 +60,7 @@ def send_command(obj: dict, as_json: bool) -> None:
         raise UsageProblem(str(error)) from None
     if settings is None:
         raise UsageProblem("Email alerts need an SMTP server: set LGSEARCH_SMTP_HOST, LGSEARCH_MAIL_FROM and "
-                           "LGSEARCH_PUBLIC_URL (see the README).")
+                           "LGSEARCH_PUBLIC_URL (see docs/alerts.md).")
     path = _database(obj)
     from webui import create_app
     from webui.alerts import EmailLinks

@@ -45,14 +45,14 @@ COLLECT_EVERY = (50_000, 20, 100)
 
 def exposure_warning(host: str, proxies: int) -> str | None:
     """What to tell the operator when `serve` is reachable from other machines with no reverse
-    proxy in front: on its own it cannot cope with slow or idle clients (README, "Serving")."""
+    proxy in front: on its own it cannot cope with slow or idle clients (docs/operations.md, "Serving")."""
     if proxies > 0 or _loopback_only(host):
         return None
     return (f"Warning: lgsearch serve is listening on {host or 'every address'}, which other machines can reach, "
             "with no reverse proxy in front (--proxies 0). On its own it cannot cope with slow or idle "
             "connections: a few clients that send requests slowly, or open connections and send nothing, "
             "hold all its threads, and searches wait or fail. Put it behind a reverse proxy such as nginx "
-            "and give --proxies 1 (see \"Serving\" in the README), or listen on 127.0.0.1 only.")
+            "and give --proxies 1 (see \"Serving\" in docs/operations.md), or listen on 127.0.0.1 only.")
 
 
 def _loopback_only(host: str) -> bool:

@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_DIR=os.environ.get("LGSEARCH_INDEX_DIR") or "index_data",
         # The name on every page, in feed titles and in the browser's list of search engines.
         SERVICE_NAME="Local government leadership writing",
-        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (see README).
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (see docs/operations.md).
         PROXIES=os.environ.get("LGSEARCH_PROXIES") or 0,
     )
     if test_config is not None:

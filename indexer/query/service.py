@@ -1,7 +1,7 @@
 """The query service: a SearchRequest in, a SearchResult out. Shared by the CLI and the web.
 
 One searcher is kept per process (generation.py) and refreshed when the index changes, since
-opening one per request costs ~90 ms (see ../shared/WHOOSH-NOTES.md). A request is matched as
+opening one per request costs ~90 ms (measured on this machine kind). A request is matched as
 sets (matching.py), put in order (ranking.py), and its facets counted from per-generation facet
 keys (facets.py), several times faster than Whoosh's groupedby; the answer is kept for the same
 request again (cache.py).

@@ -100,7 +100,7 @@ def _reject(report, source_file, reason) -> None:
 
 
 def _keep_last_good_version(writer, source_file: SourceFile, existing, seen, last_good) -> None:
-    """A file that has turned bad keeps its last good version, as the README promises: an
+    """A file that has turned bad keeps its last good version, as docs/api.md promises: an
     incremental run leaves it where it is, a rebuild (`last_good` given) copies it across from
     the live index. What cannot be kept is counted as deleted."""
     doc_id = source_file.id
