@@ -86,6 +86,7 @@ class Post:
     tags: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     source_url: str | None = None
+    extraction: str = ""  # how a saved page's text was found: "article", "recall" or "visible text"
 
 
 def normalise_text(text: str) -> str:

@@ -63,7 +63,14 @@ class HtmlReader(Reader):
 
     def decode(self, data: bytes) -> str:
         declared = _HTML_CHARSET.search(data[:4096])
-        return decode_text(data, declared.group(1).decode("ascii") if declared else None)
+        try:
+            return decode_text(data, declared.group(1).decode("ascii") if declared else None)
+        except UnreadableFile as exc:
+            if b"\x00" in data or not data.strip():
+                raise
+            # A page with a few broken byte sequences still reads, as in a browser: they become "�".
+            logger.debug("Decoding a page with replacement characters: %s", exc.reason)
+            return data.decode("utf-8", errors="replace")
 
     def extract(self, text: str) -> Post:
         return extract_html(text)
@@ -121,6 +128,7 @@ def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = N
         tags=post.tags,
         categories=post.categories,
         source_url=web_address(post.source_url),
+        extraction=post.extraction or None,
     )
 
 
