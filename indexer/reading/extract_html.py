@@ -107,15 +107,19 @@ def extract_html(text: str) -> Post:
     post.tags = rel_link_texts(links, "tag")
     post.categories = rel_link_texts(links, "category")
     times = [time for time in tree.iter("time") if not others(time)]
-    post.date = meta_date(meta, linked) or time_element_date(times, in_header=_in_article_header)
-    post.date = post.date or marked_date(marked, keep=lambda tag: not others(tag))
+    time_date, time_author = time_element_date(times, in_header=_in_article_header, in_article=_in_article)
+    post.date = meta_date(meta, linked) or time_date or marked_date(marked, keep=lambda tag: not others(tag))
+    post.author = post.author or time_author
 
     label_tags, label_categories = take_label_links(tree, marked.label_holders, skip=others)
     _read_article_headers(tree, post)
     _remove_furniture(marks)
 
+    sections = meta.get_all("article:section") + keywords(linked.get("articleSection"))
+
     def finish(found: Post) -> str:
-        known = Post(title=post.title, author=post.author or found.author, source=site)
+        known = Post(title=post.title, author=post.author or found.author, source=site,
+                     categories=post.categories + sections)
         return drop_leading_metadata(found.body, known)
 
     cleaned, post.extraction = article_text(tree, finish)

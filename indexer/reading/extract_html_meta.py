@@ -204,7 +204,7 @@ def strip_site_name(title: str, site: str | None) -> str:
             rf"{name}\s*[|–—»:-]\s*(.+)", title, re.IGNORECASE
         )
         if match:
-            return match.group(1)
+            title = match.group(1)
     return title.split("|")[0].strip() if "|" in title else title
 
 
@@ -259,16 +259,26 @@ def meta_date(meta: Meta, linked: dict):
     return None
 
 
-def time_element_date(times: list, in_header) -> datetime.date | None:
-    """The post's `<time>`: one marked as published, else one in the article's header."""
+def time_element_date(times: list, in_header, in_article) -> tuple[datetime.date | None, str | None]:
+    """The post's `<time>` (one marked as published, else one in the article's header, else one
+    in a short line of the article such as "By Sam Jones, <time>"), and the writer that line names."""
     times = [t for t in times if not _marked(t, "updated", "modified")]
     preferred = [t for t in times if _marked(t, "published", "entry-date", "datepublished", "post-date", "__date")]
-    for tag in preferred + [t for t in times if in_header(t)]:
+    in_a_line = [t for t in times if in_article(t) and _in_short_line(t)]
+    for tag in preferred + [t for t in times if in_header(t)] + in_a_line:
         value = tag.get("datetime")
         date = parse_iso_date(value) if value else parse_date(text_of_element(tag))
         if date:
-            return date
-    return None
+            parent = tag.getparent()
+            byline = parse_byline(text_of_element(parent)) if parent is not None else None
+            return date, byline.author if byline else None
+    return None, None
+
+
+def _in_short_line(tag) -> bool:
+    """A `<time>` in a dateline or byline, not in a sentence (an event's date in the text)."""
+    parent = tag.getparent()
+    return parent is not None and len(text_of_element(parent)) <= 80
 
 
 def _marked(tag, *words: str) -> bool:
