@@ -1,8 +1,9 @@
 """A saved page's article text, by trafilatura, with two fallbacks so nothing readable is lost.
 
 1. "article": trafilatura's precise pass (its fast path: no second extractor behind it).
-2. "recall": when that finds little, trafilatura again with `favor_recall`, kept if it finds
-   clearly more.
+2. "recall": when that finds under 100 words, trafilatura again with `favor_recall` and its
+   other extractors (readability, jusText) behind it, kept if it finds clearly more; else its
+   baseline (every paragraph of the page), kept only if it finds several times more.
 3. "visible text": when both find nothing, the page's visible text without navigation, headers,
    footers, sidebars and scripts.
 Only a page with no text at all comes out empty. Which path a page took is recorded on its post.
@@ -48,16 +49,18 @@ def article_text(tree, finish) -> tuple[Post, str]:
             precise = strict
     if _words(precise.body) >= _FEW_WORDS:
         return precise, ARTICLE
-    recall = _trafilatura(tree, finish, favor_recall=True)
-    rescue = _baseline(tree, finish)
-    if _words(rescue.body) > _words(recall.body):
-        recall = rescue
-    if _words(recall.body) > max(2 * _words(precise.body), _words(precise.body) + 20):
+    recall = _trafilatura(tree, finish, favor_recall=True, fast=False)
+    if _clearly_more(recall, precise):
         return recall, RECALL
+    rescue = _baseline(tree, finish)
+    if _words(rescue.body) > 4 * _words(precise.body) + 20:
+        # The baseline takes every paragraph of the page: trusted only when the article's own
+        # find is a small part of it.
+        return rescue, RECALL
     if precise.body:
         return precise, ARTICLE
-    if recall.body:
-        return recall, RECALL
+    if recall.body or rescue.body:
+        return (recall if recall.body else rescue), RECALL
     body = tree.find("body")
     visible = clean_body(render_text(body if body is not None else tree, skip=_not_visible))
     visible.body = finish(visible)
@@ -75,10 +78,10 @@ def _baseline(tree, finish) -> Post:
     return post
 
 
-def _trafilatura(tree, finish, *, favor_recall: bool, config=None) -> Post:
+def _trafilatura(tree, finish, *, favor_recall: bool, config=None, fast: bool = True) -> Post:
     try:
         found = bare_extraction(
-            tree, config=config or _CONFIG, fast=True, favor_recall=favor_recall, with_metadata=False, include_comments=False,
+            tree, config=config or _CONFIG, fast=fast, favor_recall=favor_recall, with_metadata=False, include_comments=False,
             include_tables=True, include_images=False, include_links=False, deduplicate=False,
         )
     except Exception:  # trafilatura is not ours: a page it cannot handle takes the next path
@@ -94,6 +97,10 @@ def _trafilatura(tree, finish, *, favor_recall: bool, config=None) -> Post:
 def _not_visible(element) -> bool:
     return element.tag in _NOT_VISIBLE or element.get("role") in _NOT_VISIBLE_ROLES \
         or element.get("hidden") is not None or (element.get("aria-hidden") or "").lower() == "true"
+
+
+def _clearly_more(found: Post, than: Post) -> bool:
+    return _words(found.body) > max(2 * _words(than.body), _words(than.body) + 20)
 
 
 def _words(text: str) -> int:
