@@ -25,13 +25,14 @@ from indexer.reading.html_tree import DEAD_TAGS, parse_html, render_text, text_o
 logger = logging.getLogger(__name__)
 
 # Elements that hold other posts' words and labels: comments, related posts, sidebars, widgets.
-_OTHER_POSTS_CLASS = re.compile(r"disqus|related|(?:^|[-_])(?:comments?|respond)(?:[-_]|$)", re.I)
+# Read against "id class class...": a name ends at a space or the end.
+_OTHER_POSTS_CLASS = re.compile(r"disqus|related|(?:^|[\s_-])(?:comments?|respond)(?:[\s_-]|$)", re.I)
 # Page furniture lgsearch removes before trafilatura looks, when it is small (a layout wrapper
 # named "content-with-sidebar" or "share-wrapper" that holds the article is never removed).
 _FURNITURE_CLASS = re.compile(
     r"cookie|consent|gdpr|sharedaddy|addtoany|newsletter|subscri|author-card|breadcrumb|"
-    r"(?:site|blog)-description|tagline|descriptionwrapper|(?:^|[-_])(?:header|footer)[-_](?:text|content)$|"
-    r"(?:^|[-_])(?:share|sharing|social|skip|jp-relatedposts|menu|navbar|nav|navigation)(?:[-_]|$)", re.I)
+    r"(?:site|blog)-description|tagline|descriptionwrapper|(?:^|[\s_-])(?:header|footer)[-_](?:text|content)(?:\s|$)|"
+    r"(?:^|[\s_-])(?:share|sharing|social|skip|jp-relatedposts|menu|navbar|nav|navigation)(?:[\s_-]|$)", re.I)
 # Body classes themes derive from a post's own labels ("tag-social-care") say nothing of furniture.
 _LABEL_CLASS = re.compile(r"(?:category|tag|author|format|type|post-type)-", re.I)
 _FURNITURE_MAX_CHARS = 600
@@ -40,6 +41,7 @@ _HEADER_MAX_CHARS = 500
 _ANY_MARK = re.compile(
     r"cookie|consent|gdpr|sharedaddy|addtoany|newsletter|subscri|author|breadcrumb|description|tagline|header|"
     r"footer|shar|social|skip|related|disqus|comment|respond|title|subject|date|publish|fn|menu|nav", re.I)
+_LANDMARKS = frozenset({"aside", "nav", "header", "footer"})
 _NEVER_FURNITURE = frozenset({"html", "body", "article", "main", "head"})
 _ARTICLE_PARTS = etree.XPath(".//article//header | .//main//header | .//article//footer | .//main//footer")
 
@@ -53,25 +55,39 @@ class PageMarks:
         self.furniture: list = []
         self.menus: list = []  # the site's navigation, header and footer, outside any article
         containers = []
-        for element in tree.iter():
+        for element in tree.iter(etree.Element):
             tag = element.tag
-            if not isinstance(tag, str):
-                continue
-            if tag == "aside" or element.get("role") == "complementary":
-                containers.append(element)
-            elif (tag == "nav" or element.get("role") == "navigation") and not _in_article(element):
-                containers.append(element)
-                self.menus.append(element)
-            elif tag in ("header", "footer") and not _in_article(element):
-                self.menus.append(element)
-            class_names = element.get("class") or ""
-            ident = element.get("id") or ""
-            self.marked.add(element, class_names)
-            if (class_names or ident) and tag not in _NEVER_FURNITURE and _ANY_MARK.search(class_names + " " + ident):
-                names = [ident, *class_names.split()] if ident else class_names.split()
-                if any(_OTHER_POSTS_CLASS.search(name) for name in names):
+            if tag in _LANDMARKS:
+                if tag == "aside":
                     containers.append(element)
-                if any(_FURNITURE_CLASS.search(name) and not _LABEL_CLASS.match(name) for name in names):
+                elif not _in_article(element):
+                    self.menus.append(element)
+                    if tag == "nav":
+                        containers.append(element)
+            text = element.text
+            if text and len(text) < 30 and not len(element):
+                self.marked.add_label_holder(element, text)
+            role = element.get("role")
+            if role == "complementary":
+                containers.append(element)
+            elif role == "navigation" and tag != "nav" and not _in_article(element):
+                containers.append(element)
+                self.menus.append(element)
+            class_names = element.get("class")
+            ident = element.get("id")
+            if not (class_names or ident):
+                continue
+            class_names = class_names or ""
+            names = f"{ident} {class_names}".strip() if ident else class_names
+            if not _ANY_MARK.search(names):
+                continue
+            if class_names:
+                self.marked.add(element, class_names)
+            if tag not in _NEVER_FURNITURE:
+                if _OTHER_POSTS_CLASS.search(names):
+                    containers.append(element)
+                if _FURNITURE_CLASS.search(names) and any(
+                        _FURNITURE_CLASS.search(name) and not _LABEL_CLASS.match(name) for name in names.split()):
                     self.furniture.append(element)
         self.containers = set(containers)  # kept alive, so lxml hands back these same objects
 

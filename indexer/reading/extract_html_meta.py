@@ -32,11 +32,13 @@ _PERSONAL_PLATFORMS = frozenset({"medium", "linkedin", "substack"})
 _PLATFORM_KEYWORD = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9]*):(?P<value>\S.*)")
 _FEED_SUFFIX = re.compile(
     r"\s*(?:[»|:–—-]\s*)?(?:(?:rss|atom)\s*(?:feed)?|feed|rss|atom)$", re.IGNORECASE)
-_TITLE_CLASS = re.compile(r"(?:^|[-_])(?:entry|post|article|pulse|bulletin)[-_]?(?:title|subject)$", re.I)
-_SITE_TITLE_CLASS = re.compile(r"^(?:site-title|blog-title|header-title-text)$", re.I)
-_DATE_CLASS = re.compile(r"(?:^|[-_])(?:date|dateline|date-header|published|pubdate|post-date|entry-date)$", re.I)
+# Each read against a whole class attribute: a class name ends at a space or the end.
+_TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:entry|post|article|pulse|bulletin)[-_]?(?:title|subject)(?:\s|$)", re.I)
+_SITE_TITLE_CLASS = re.compile(r"(?:^|\s)(?:site-title|blog-title|header-title-text)(?:\s|$)", re.I)
+_DATE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:date|dateline|date-header|published|pubdate|post-date|entry-date)(?:\s|$)", re.I)
 _NOT_PUBLISHED = re.compile(r"updated|modified|event|archive", re.I)
-_AUTHOR_CLASS = re.compile(r"(?:^|[-_])(?:fn|author-name|blog-author|byline-author)$", re.I)
+_AUTHOR_CLASS = re.compile(r"(?:^|[\s_-])(?:fn|author-name|blog-author|byline-author)(?:\s|$)", re.I)
 # A title's suffix after a dash that names a site: "Local Digital - GOV.UK", "... - BBC News".
 _SITE_SUFFIX = re.compile(r"(?:[A-Z0-9][\w.&'’-]*)(?:\s+(?:[A-Z0-9&][\w.&'’-]*|of|and|the|for|on))*")
 _LABEL_PATH_HINT = re.compile(r"/(?:categor|tag|label)", re.I)
@@ -76,19 +78,19 @@ class MarkedElements:
         self.titles, self.site_titles, self.dates, self.authors, self.label_holders = [], [], [], [], []
 
     def add(self, element, class_names: str) -> None:
-        """Look at one element (the page's single walk calls this for each)."""
-        if class_names:
-            names = class_names.split()
-            if any(_TITLE_CLASS.search(name) for name in names):
-                self.titles.append(element)
-            if any(_SITE_TITLE_CLASS.match(name) for name in names):
-                self.site_titles.append(element)
-            if any(_DATE_CLASS.search(name) for name in names):
-                self.dates.append(element)
-            if any(_AUTHOR_CLASS.search(name) for name in names):
-                self.authors.append(element)
-        text = element.text
-        if text and len(text) < 30 and not len(element) and _LABEL_WORDS.fullmatch(text.strip()):
+        """Look at one element's classes (the page's single walk calls this for the few that may count)."""
+        if _TITLE_CLASS.search(class_names):
+            self.titles.append(element)
+        if _SITE_TITLE_CLASS.search(class_names):
+            self.site_titles.append(element)
+        if _DATE_CLASS.search(class_names):
+            self.dates.append(element)
+        if _AUTHOR_CLASS.search(class_names):
+            self.authors.append(element)
+
+    def add_label_holder(self, element, text: str) -> None:
+        """Keep an element with no children whose short text may be "Tags:" or "Categories"."""
+        if _LABEL_WORDS.fullmatch(text.strip()):
             self.label_holders.append(element)
 
 
@@ -199,13 +201,20 @@ def strip_site_name(title: str, site: str | None) -> str:
     """"Post title | Site name" (or "Site name: Post title") as "Post title"; any " | ..." suffix goes."""
     title = " ".join(title.split())
     if site:
-        name = re.escape(" ".join(site.split()))
-        match = re.fullmatch(rf"(.+?)\s*[|–—»:-]\s*{name}", title, re.IGNORECASE) or re.fullmatch(
-            rf"{name}\s*[|–—»:-]\s*(.+)", title, re.IGNORECASE
-        )
-        if match:
-            title = match.group(1)
+        name = " ".join(site.split()).lower()
+        lowered = title.lower()
+        if len(lowered) == len(title) and lowered.endswith(name):
+            head = title[:len(title) - len(name)].rstrip()
+            if len(head) > 1 and head[-1] in _TITLE_SEPARATORS:
+                title = head[:-1].strip()
+        elif len(lowered) == len(title) and lowered.startswith(name):
+            tail = title[len(name):].lstrip()
+            if len(tail) > 1 and tail[0] in _TITLE_SEPARATORS:
+                title = tail[1:].strip()
     return title.split("|")[0].strip() if "|" in title else title
+
+
+_TITLE_SEPARATORS = "|–—»:-"
 
 
 def site_names(tree, meta: Meta, linked: dict, page_title: str, marked: MarkedElements) -> list[str]:
