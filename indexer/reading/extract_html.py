@@ -205,7 +205,7 @@ def _read_article_headers(tree, post: Post) -> None:
 
 def _remove_furniture(marks: PageMarks) -> None:
     """Cookie banners, share bars, breadcrumbs and newsletter boxes when they are small, and the
-    site's menus when they hold less than half the page's text."""
+    site's menus, header and footer when small or less than half the page's text."""
     for element in marks.furniture:
         if element.getparent() is not None and len(element.text_content()) <= _FURNITURE_MAX_CHARS \
                 and element.find(".//h1") is None:
@@ -214,8 +214,9 @@ def _remove_furniture(marks: PageMarks) -> None:
         page = marks.menus[0].getroottree().getroot()
         half = len(page.text_content()) / 2
         for element in marks.menus:
+            size = len(element.text_content())
             if element.getparent() is not None and element.find(".//h1") is None \
-                    and len(element.text_content()) < half:
+                    and (size < half or size <= _FURNITURE_MAX_CHARS):
                 _drop(element)
 
 
