@@ -115,3 +115,9 @@ def test_text_and_markdown_files_record_no_extraction_path():
 def test_a_page_of_only_menus_footers_and_a_cookie_banner_is_still_rejected():
     with pytest.raises(UnreadableFile):
         read_fixture("html_chrome_only.html")
+
+
+def test_the_page_s_own_address_gives_the_date_when_nothing_else_does():
+    document = read_fixture("html_date_from_the_address.html")
+    assert document.date == datetime.date(2023, 2, 14)
+    assert document.body == POST

@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import re
 
+from htmldate import find_date
 from lxml import etree
 
 from indexer.reading.bylines import parse_byline
+from indexer.reading.dates import parse_iso_date
 from indexer.reading.extract import Post, derive_title, drop_leading_metadata, unique_labels
 from indexer.reading.extract_html_body import article_text
 from indexer.reading.extract_html_meta import (
@@ -147,7 +149,7 @@ def extract_html(text: str) -> Post:
         post.categories + label_categories + meta.get_all("article:section") + meta.get_all("dc.subject")
         + keywords(linked.get("articleSection")) + cleaned.categories
     )
-    post.date = post.date or cleaned.date
+    post.date = post.date or cleaned.date or _date_by_htmldate(tree, post.source_url)
     post.author = post.author or cleaned.author
     post.source = choose_source(names, post.author) or cleaned.source
     post.body = drop_leading_metadata(cleaned.body, post)  # again, now the author is known
@@ -218,6 +220,16 @@ def _remove_furniture(marks: PageMarks) -> None:
             if element.getparent() is not None and element.find(".//h1") is None \
                     and (size < half or size <= _FURNITURE_MAX_CHARS):
                 _drop(element)
+
+
+def _date_by_htmldate(tree, url: str | None):
+    """htmldate's reading of the page's own date marks and address, when lgsearch's found none."""
+    try:
+        found = find_date(tree, extensive_search=False, original_date=True, url=url)
+    except Exception:  # htmldate is not ours: a page it cannot read simply has no date from it
+        logger.debug("htmldate could not read a page", exc_info=True)
+        return None
+    return parse_iso_date(found) if found else None
 
 
 def _drop(element) -> None:
