@@ -14,7 +14,6 @@ import re
 from indexer.document import Document, document_id, web_address
 from indexer.reading.dates import dates_as_of
 from indexer.reading.extract import Post
-from indexer.reading.extract_html import extract_html
 from indexer.reading.extract_markdown import FrontMatterError, extract_markdown
 from indexer.reading.extract_text import extract_post
 from indexer.text import CONTROL_CHARS
@@ -73,6 +72,10 @@ class HtmlReader(Reader):
             return data.decode("utf-8", errors="replace")
 
     def extract(self, text: str) -> Post:
+        # Imported on the first page: trafilatura and htmldate take a fifth of a second to load,
+        # which `lgsearch search` and `stats` need not pay.
+        from indexer.reading.extract_html import extract_html
+
         return extract_html(text)
 
 
