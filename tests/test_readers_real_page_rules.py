@@ -121,3 +121,14 @@ def test_the_page_s_own_address_gives_the_date_when_nothing_else_does():
     document = read_fixture("html_date_from_the_address.html")
     assert document.date == datetime.date(2023, 2, 14)
     assert document.body == POST
+
+
+def test_a_page_of_thousands_of_tag_links_and_share_bars_is_read_within_bounds(tmp_path):
+    path = tmp_path / "hostile.html"
+    links = "".join(f"<a rel='tag' href='/tag/t{n}'>t{n}</a> " for n in range(5000))
+    bars = "<div class='share'>" * 1500 + "Share" + "</div>" * 1500
+    path.write_text(f"<html><body><article><h1>{TITLE}</h1>{POST.replace(chr(10) * 2, ' ')}"
+                    f"<p>{links}</p>{bars}</article></body></html>", encoding="utf-8")
+    document = read_document(path, path.name)
+    assert document.body.startswith("Our scrutiny committee")
+    assert len(document.tags) == 5000  # read in one pass over the links

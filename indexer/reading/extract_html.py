@@ -38,6 +38,7 @@ _FURNITURE_CLASS = re.compile(
 # Body classes themes derive from a post's own labels ("tag-social-care") say nothing of furniture.
 _LABEL_CLASS = re.compile(r"(?:category|tag|author|format|type|post-type)-", re.I)
 _FURNITURE_MAX_CHARS = 600
+_MAX_FURNITURE = 300  # furniture elements looked at on one page: a bound on a hostile page's work
 _HEADER_MAX_CHARS = 500
 # One sift over every class and id: only elements it matches are looked at again.
 _ANY_MARK = re.compile(
@@ -208,14 +209,14 @@ def _read_article_headers(tree, post: Post) -> None:
 def _remove_furniture(marks: PageMarks) -> None:
     """Cookie banners, share bars, breadcrumbs and newsletter boxes when they are small, and the
     site's menus, header and footer when small or less than half the page's text."""
-    for element in marks.furniture:
+    for element in marks.furniture[:_MAX_FURNITURE]:
         if element.getparent() is not None and len(element.text_content()) <= _FURNITURE_MAX_CHARS \
                 and element.find(".//h1") is None:
             _drop(element)
     if marks.menus:
         page = marks.menus[0].getroottree().getroot()
         half = len(page.text_content()) / 2
-        for element in marks.menus:
+        for element in marks.menus[:_MAX_FURNITURE]:
             size = len(element.text_content())
             if element.getparent() is not None and element.find(".//h1") is None \
                     and (size < half or size <= _FURNITURE_MAX_CHARS):

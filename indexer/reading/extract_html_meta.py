@@ -41,6 +41,9 @@ _NOT_PUBLISHED = re.compile(r"updated|modified|event|archive", re.I)
 _AUTHOR_CLASS = re.compile(r"(?:^|[\s_-])(?:fn|author-name|blog-author|byline-author)(?:\s|$)", re.I)
 # A title's suffix after a dash that names a site: "Local Digital - GOV.UK", "... - BBC News".
 _SITE_SUFFIX = re.compile(r"(?:[A-Z0-9][\w.&'’-]*)(?:\s+(?:[A-Z0-9&][\w.&'’-]*|of|and|the|for|on))*")
+# Bounds on a hostile page's work: label lists and label links looked at.
+_MAX_LABEL_LISTS = 50
+_MAX_LABEL_LINKS = 500
 _LABEL_PATH_HINT = re.compile(r"/(?:categor|tag|label)", re.I)
 _CATEGORY_PATH = re.compile(r"/(?:category|categories)/(?P<slug>[^/]+)/?$", re.I)
 _TAG_PATH = re.compile(r"/(?:tag|tags|label)/(?P<slug>[^/]+)/?$", re.I)
@@ -349,7 +352,7 @@ def take_label_links(tree, holders: list, skip) -> tuple[list[str], list[str]]:
     `skip` accepts (comments, related posts, sidebars) belong to other posts."""
     tags: list[str] = []
     categories: list[str] = []
-    for holder in holders:
+    for holder in holders[:_MAX_LABEL_LISTS]:
         if holder.getparent() is None or skip(holder):
             continue
         siblings = [s for s in holder.itersiblings() if isinstance(s.tag, str)]
@@ -361,10 +364,10 @@ def take_label_links(tree, holders: list, skip) -> tuple[list[str], list[str]]:
         wanted.extend(text_of_element(a) for a in links)
         for element in [holder, *siblings]:
             _remove(element)
-    for link in tree.iter("a"):
+    candidates = [link for link in tree.iter("a")
+                  if link.get("rel") or _LABEL_PATH_HINT.search(link.get("href") or "")]
+    for link in candidates[:_MAX_LABEL_LINKS]:
         rels = set(_rels(link))
-        if not rels and not _LABEL_PATH_HINT.search(link.get("href") or ""):
-            continue
         if link.getparent() is None or skip(link):
             continue
         path = _path(link)
