@@ -53,4 +53,5 @@ def test_a_rebuild_keeps_each_post_s_path(tmp_path, runner):
     index = ["--index-dir", str(tmp_path / "index")]
     assert runner.invoke(cli, [*index, "index", str(folder)]).exit_code == 0
     assert runner.invoke(cli, [*index, "index", "--rebuild", str(folder)]).exit_code == 0
-    assert json.loads(runner.invoke(cli, [*index, "stats", "--json"]).output)["extraction"] == {"article": 2, "recall": 1}
+    stats = json.loads(runner.invoke(cli, [*index, "stats", "--json"]).output)
+    assert stats["extraction"] == {"article": 2, "recall": 1}

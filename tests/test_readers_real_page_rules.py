@@ -132,3 +132,20 @@ def test_a_page_of_thousands_of_tag_links_and_share_bars_is_read_within_bounds(t
     document = read_document(path, path.name)
     assert document.body.startswith("Our scrutiny committee")
     assert len(document.tags) == 5000  # read in one pass over the links
+
+
+@pytest.mark.parametrize(("feed_title", "source"), [
+    ("Posts on 'Bob Sutton' (Atom)", "Bob Sutton"),
+    ("RSS Feed for Tim Ferriss' Blog", "Tim Ferriss' Blog"),
+    ("Bike Hugger (RSS 2.0)", "Bike Hugger"),
+    ("RSS - Ed Brill", "Ed Brill"),
+])
+def test_a_feed_s_title_names_the_blog_without_the_feed_words(tmp_path, feed_title, source):
+    path = tmp_path / "feed.html"
+    path.write_text(
+        f"<html><head><title>{TITLE} « {source}</title>"
+        f"<link rel='alternate' type='application/rss+xml' title=\"{feed_title}\" href='/feed'></head>"
+        f"<body><article><p>{POST}</p></article></body></html>", encoding="utf-8")
+    document = read_document(path, path.name)
+    assert document.source == source
+    assert document.title == TITLE

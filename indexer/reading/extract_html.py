@@ -161,7 +161,8 @@ def extract_html(text: str) -> Post:
 def _title(tree, meta, linked, marked, names, page_title, site, others) -> str:
     """The post's title: never the site's name, a section label or an "About" heading."""
     not_titles = {name.casefold() for name in names}
-    not_titles |= {label.casefold() for label in meta.get_all("article:section") + keywords(linked.get("articleSection"))}
+    sections = meta.get_all("article:section") + keywords(linked.get("articleSection"))
+    not_titles |= {label.casefold() for label in sections}
     marked_title = title_element(marked)
     candidates = [
         strip_site_name(meta.get("og:title", ""), site),

@@ -81,8 +81,9 @@ def _baseline(tree, finish) -> Post:
 def _trafilatura(tree, finish, *, favor_recall: bool, config=None, fast: bool = True) -> Post:
     try:
         found = bare_extraction(
-            tree, config=config or _CONFIG, fast=fast, favor_recall=favor_recall, with_metadata=False, include_comments=False,
-            include_tables=True, include_images=False, include_links=False, deduplicate=False,
+            tree, config=config or _CONFIG, fast=fast, favor_recall=favor_recall, with_metadata=False,
+            include_comments=False, include_tables=True, include_images=False, include_links=False,
+            deduplicate=False,
         )
     except Exception:  # trafilatura is not ours: a page it cannot handle takes the next path
         logger.warning("trafilatura could not read a page", exc_info=True)

@@ -31,7 +31,11 @@ PLATFORMS = frozenset({
 _PERSONAL_PLATFORMS = frozenset({"medium", "linkedin", "substack"})
 _PLATFORM_KEYWORD = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9]*):(?P<value>\S.*)")
 _FEED_SUFFIX = re.compile(
-    r"\s*(?:[»|:–—-]\s*)?(?:(?:rss|atom)\s*(?:feed)?|feed|rss|atom)$", re.IGNORECASE)
+    r"\s*(?:[»|:–—-]\s*)?\(?(?:(?:rss|atom)\s*(?:feed|[\d.]+)?|feed|rss|atom)\)?$", re.IGNORECASE)
+# "Posts on 'Bob Sutton'", "RSS Feed for Tim Ferriss' Blog": the words around a feed's blog name.
+_FEED_PREFIX = re.compile(
+    r"^(?:posts on\s+|(?:rss |atom )?feed for\s+|subscribe to\s+|latest posts from\s+|(?:rss|atom)\s*[-–:]\s*)",
+    re.IGNORECASE)
 # Each read against a whole class attribute: a class name ends at a space or the end.
 _TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:entry|post|article|pulse|bulletin)[-_]?(?:title|subject)(?:\s|$)", re.I)
 _SITE_TITLE_CLASS = re.compile(r"(?:^|\s)(?:site-title|blog-title|header-title-text)(?:\s|$)", re.I)
@@ -214,10 +218,11 @@ def strip_site_name(title: str, site: str | None) -> str:
             tail = title[len(name):].lstrip()
             if len(tail) > 1 and tail[0] in _TITLE_SEPARATORS:
                 title = tail[1:].strip()
-    return title.split("|")[0].strip() if "|" in title else title
+    title = title.split("|")[0].strip() if "|" in title else title
+    return title.strip(_TITLE_SEPARATORS + " ")
 
 
-_TITLE_SEPARATORS = "|–—»:-"
+_TITLE_SEPARATORS = "|–—»«:•·-"
 
 
 def site_names(tree, meta: Meta, linked: dict, page_title: str, marked: MarkedElements) -> list[str]:
@@ -231,7 +236,8 @@ def site_names(tree, meta: Meta, linked: dict, page_title: str, marked: MarkedEl
         kind = link.get("type") or ""
         if title and "alternate" in _rels(link) and kind.endswith(("rss+xml", "atom+xml")) \
                 and "comments" not in title.lower():
-            names.append(_FEED_SUFFIX.sub("", title))
+            name = _FEED_PREFIX.sub("", _FEED_SUFFIX.sub("", _FEED_SUFFIX.sub("", title)))
+            names.append(name.strip(" '\"‘’“”"))
     names.extend(text_of_element(tag) for tag in marked.site_titles)
     for separator in (" | ", " - ", " – ", " — "):
         if page_title.count(separator) == 1:
