@@ -1,9 +1,9 @@
 """The three extractors compared on the real pages: lgsearch's reader, trafilatura and readability-lxml.
 
 Each takes a saved page and gives the article body it would keep (None when it rejects the page),
-with the metadata it found. lgsearch is measured through its whole reading path
-(`read_document` on the saved file, the body as stored); trafilatura with `extract`'s defaults, and set to leave comments out;
-readability-lxml by its `summary()`, text taken from that HTML.
+with the metadata it found. lgsearch is measured through its whole reading path (`read_document`
+on the saved file, the body as stored); trafilatura with `extract`'s defaults, and again set to
+leave comments out; readability-lxml by its `summary()`, text taken from that HTML.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from readability import Document as ReadabilityDocument
 
 from indexer.reading.readers import UnreadableFile, read_document
 
-NAMES = ("lgsearch", "trafilatura", "trafilatura, no comments", "readability-lxml")
 # Block elements whose end starts a new line when readability's summary is turned into text, so
 # the last word of one paragraph and the first of the next are not joined into one word.
 _BLOCKS = frozenset("p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr td th dd dt dl "

@@ -25,27 +25,25 @@ from bench.contenders import (Extraction, run_lgsearch, run_readability, run_tra
 from bench.realpage_set import METADATA_FIELDS, RealPage, load_pages
 from bench.shingles import PageScore, SuiteScore, score_page, score_suite
 
-Runner = Callable[[Path], dict[str, Extraction]]
+Runner = Callable[[Path], Extraction]
 
 
-def _lgsearch(path: Path) -> dict[str, Extraction]:
-    return {"lgsearch": run_lgsearch(path)}
+def _trafilatura(path: Path) -> Extraction:
+    return run_trafilatura(path.read_bytes())
 
 
-def _trafilatura(path: Path) -> dict[str, Extraction]:
-    return {"trafilatura": run_trafilatura(path.read_bytes())}
+def _trafilatura_without_comments(path: Path) -> Extraction:
+    return run_trafilatura_without_comments(path.read_bytes())
 
 
-def _trafilatura_without_comments(path: Path) -> dict[str, Extraction]:
-    return {"trafilatura, no comments": run_trafilatura_without_comments(path.read_bytes())}
+def _readability(path: Path) -> Extraction:
+    return run_readability(path.read_bytes())
 
 
-def _readability(path: Path) -> dict[str, Extraction]:
-    return {"readability-lxml": run_readability(path.read_bytes())}
-
-
-# Each runs on a saved page and names what it gives (module functions, so worker processes can take them).
-RUNNERS: tuple[Runner, ...] = (_lgsearch, _trafilatura, _trafilatura_without_comments, _readability)
+# Each runs on a saved page (module functions, so worker processes can take them).
+RUNNERS: dict[str, Runner] = {"lgsearch": run_lgsearch, "trafilatura": _trafilatura,
+                              "trafilatura, no comments": _trafilatura_without_comments,
+                              "readability-lxml": _readability}
 # Metadata is compared for these (readability-lxml gives none; the no-comments run would repeat trafilatura's).
 WITH_METADATA = ("lgsearch", "trafilatura")
 
@@ -85,13 +83,13 @@ class Results:
                       key=lambda item: item[1])
 
 
-def compare(pages: Iterable[RealPage], folder: Path, runners: Iterable[Runner] = RUNNERS,
+def compare(pages: Iterable[RealPage], folder: Path, runners: dict[str, Runner] = RUNNERS,
             processes: int = 1) -> dict[str, Results]:
     """Save each page into `folder` and run every extractor on it; the scores by extractor.
 
     With `processes` above 1 the pages are shared out among that many worker processes (each
     page's extractors still run one after another in one process, so each is timed alone)."""
-    pages, runners = list(pages), tuple(runners)
+    pages = list(pages)
     folder.mkdir(parents=True, exist_ok=True)
     jobs = [(page, folder, runners) for page in pages]
     if processes > 1:
@@ -99,24 +97,20 @@ def compare(pages: Iterable[RealPage], folder: Path, runners: Iterable[Runner] =
             extracted = list(pool.map(_extract_page, jobs, chunksize=4))
     else:
         extracted = [_extract_page(job) for job in jobs]
-    results: dict[str, Results] = {}
+    results = {name: Results(name, metadata_checked=name in WITH_METADATA) for name in runners}
     for page, extractions in zip(pages, extracted):
         gold = page.gold()
         for name, extraction in extractions.items():
-            result = results.setdefault(name, Results(name, metadata_checked=name in WITH_METADATA))
-            result.add(page, gold, extraction)
+            results[name].add(page, gold, extraction)
     return results
 
 
-def _extract_page(job: tuple[RealPage, Path, tuple[Runner, ...]]) -> dict[str, Extraction]:
+def _extract_page(job: tuple[RealPage, Path, dict[str, Runner]]) -> dict[str, Extraction]:
     """Every extractor's output on one page, saved into the folder first."""
     page, folder, runners = job
     path = folder / page.file_name
     path.write_bytes(page.html())
-    extractions: dict[str, Extraction] = {}
-    for run in runners:
-        extractions.update(run(path))
-    return extractions
+    return {name: run(path) for name, run in runners.items()}
 
 
 def _words(text: str) -> list[str]:
