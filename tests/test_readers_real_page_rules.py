@@ -149,3 +149,10 @@ def test_a_feed_s_title_names_the_blog_without_the_feed_words(tmp_path, feed_tit
     document = read_document(path, path.name)
     assert document.source == source
     assert document.title == TITLE
+
+
+def test_json_ld_graph_author_and_publisher_given_by_reference_are_followed():
+    document = read_fixture("html_jsonld_graph_author_by_reference.html")
+    assert (document.author, document.source) == ("Sam Jones", "Scrutiny Matters")
+    assert document.date == datetime.date(2023, 2, 14)
+    assert document.body == POST

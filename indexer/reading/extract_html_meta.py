@@ -131,12 +131,29 @@ def json_ld(tree) -> dict:
                 objects.append(item)
                 if isinstance(item.get("@graph"), list):
                     stack.extend(item["@graph"])
-    for item in objects:
-        types = item.get("@type")
-        types = types if isinstance(types, list) else [types]
-        if any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types):
-            return item
-    return next((item for item in objects if "datePublished" in item or "headline" in item), {})
+    found = next((item for item in objects if _is_article(item)), None)
+    found = found or next((item for item in objects if "datePublished" in item or "headline" in item), {})
+    return _with_references(found, objects)
+
+
+def _is_article(item: dict) -> bool:
+    types = item.get("@type")
+    types = types if isinstance(types, list) else [types]
+    return any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types)
+
+
+def _with_references(article: dict, objects: list[dict]) -> dict:
+    """The article with its author and publisher given by `{"@id": ...}` (as Yoast's graph on
+    WordPress writes them) replaced by the objects they name."""
+    named = {item["@id"]: item for item in objects if isinstance(item.get("@id"), str)}
+    resolved = dict(article)
+    for key in ("author", "publisher"):
+        value = article.get(key)
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, dict) and "name" not in v and v.get("@id") in named for v in values):
+            refs = [named.get(v.get("@id"), v) if isinstance(v, dict) and "name" not in v else v for v in values]
+            resolved[key] = refs if isinstance(value, list) else refs[0]
+    return resolved
 
 
 def _rels(element) -> list[str]:
