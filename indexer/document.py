@@ -64,6 +64,7 @@ class Document:
     categories: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     source_url: str | None = None  # the post's original address, when the page or file says it
+    extraction: str | None = None  # for a saved page, how its text was found ("article", "recall", "visible text")
 
     @property
     def year(self) -> str | None:

@@ -27,7 +27,8 @@ from indexer.document import Document
 # 5: the body in a column of its own, so reading a post's other fields does not unpack its body;
 #    word positions as 4-byte numbers (PackedPositions), so numpy reads a word's places at once.
 # 6: `source_url`, the post's original address.
-SCHEMA_VERSION = 6
+# 7: `extraction`, how a saved page's text was found ("article", "recall", "visible text").
+SCHEMA_VERSION = 7
 
 # Facet name -> the stored field holding its display values.
 FACET_FIELDS = {
@@ -160,6 +161,7 @@ def build_schema() -> Schema:
         categories=STORED(),
         organisations=STORED(),
         source_url=STORED(),
+        extraction=ID(stored=True),
         source_text=TEXT(analyzer=SimpleAnalyzer()),
         author_text=TEXT(analyzer=SimpleAnalyzer()),
         **{KEY_FIELDS[name]: _key_field() for name in FACET_FIELDS if name != "year"},
@@ -192,6 +194,8 @@ def document_fields(document: Document, content_hash: str, source_root: str, fil
         fields["year"] = document.year
     if document.source_url:
         fields["source_url"] = document.source_url
+    if document.extraction:
+        fields["extraction"] = document.extraction
     values = {
         "tag": document.tags,
         "category": document.categories,
@@ -242,6 +246,7 @@ def document_from_stored(stored: dict, body: str) -> Document:
         source=stored.get("source"),
         **{name: list(stored.get(name) or ()) for name in LIST_FIELDS},
         source_url=stored.get("source_url"),
+        extraction=stored.get("extraction"),
     )
 
 

@@ -140,6 +140,22 @@ def _print_summary(report: ReindexReport) -> None:
         f"Indexed {report.documents} documents: {report.added} added, {report.updated} updated, "
         f"{report.deleted} removed, {report.unchanged} unchanged ({report.seconds:.1f} seconds)."
     )
+    if report.extraction:
+        click.echo(f"Saved pages: {_extraction_counts(report.extraction)}.")
+
+
+def _extraction_counts(counts: dict[str, int]) -> str:
+    """"180 article found, 4 thin (...), 1 no article found (...)": how each page's text was found."""
+    return ", ".join(f"{counts[path]} {EXTRACTION_WORDS.get(path, path)}" for path in sorted(
+        counts, key=lambda path: (list(EXTRACTION_WORDS).index(path) if path in EXTRACTION_WORDS else 9, path)))
+
+
+# How each extraction path reads in a sentence.
+EXTRACTION_WORDS = {
+    "article": "article found",
+    "recall": "thin (read again with a wider search)",
+    "visible text": "no article found (all visible text kept)",
+}
 
 
 def _print_rejected(report: ReindexReport) -> None:
@@ -254,6 +270,7 @@ def stats_command(obj: dict, as_json: bool) -> None:
         status = service.status()
         facets = service.top_facet_values()
         return {"documents": status.documents, "indexed_at": status.indexed_at, "size_bytes": status.size_bytes,
+                "extraction": status.extraction,
                 "facets": {name: [v.to_json() for v in values] for name, values in facets.items()}}
     stats = _with_index(obj, gather)
     if as_json:
@@ -264,6 +281,8 @@ def stats_command(obj: dict, as_json: bool) -> None:
         click.echo(NO_POSTS_YET)
     click.echo(f"Last indexed: {stats['indexed_at'] or 'unknown'}")
     click.echo(f"Size on disk: {stats['size_bytes'] / 1024:.0f} KB")
+    if stats["extraction"]:
+        click.echo(f"Saved pages: {_extraction_counts(stats['extraction'])}")
     for name, values in stats["facets"].items():
         if values:
             click.echo(f"Top {name} values: " + ", ".join(f"{v['value']} ({v['count']})" for v in values))

@@ -114,12 +114,12 @@ def test_escaped_script_text_stays_visible_words():
     assert "real script" not in document.body
 
 
-def test_block_with_most_paragraph_text_is_the_post_without_article_or_main():
+def test_the_post_is_found_without_article_or_main_and_the_menu_is_not():
     document = read_fixture("html_densest_block_without_article.html")
     assert document.title == "Old style page"
     assert document.body.startswith("This old page has no article or main element")
-    assert "Short teaser" not in document.body
-    assert "About" not in document.body
+    assert "It has two paragraphs of real writing" in document.body
+    assert "Home" not in document.body and "About" not in document.body
 
 
 def test_related_articles_heading_inside_content_drops_what_follows():

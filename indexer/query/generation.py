@@ -366,6 +366,18 @@ def _close_all(parts: list) -> None:
         part.close()
 
 
+def live_counts(reader, field_name: str) -> dict[str, int]:
+    """How many live posts hold each value of a field (deleted posts not counted)."""
+    counts: dict[str, int] = {}
+    if field_name in reader.schema:
+        for term in reader.lexicon(field_name):
+            value = term_text(term)
+            live = sum(1 for docnum in reader.postings(field_name, value).all_ids() if not reader.is_deleted(docnum))
+            if live:
+                counts[value] = live
+    return counts
+
+
 def _terms(reader, field_name: str) -> list[str]:
     if field_name not in reader.schema:
         return []

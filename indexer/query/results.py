@@ -153,6 +153,8 @@ class IndexStatus:
     documents: int
     indexed_at: str | None
     size_bytes: int = 0
+    # Saved pages by how their text was found ("article", "recall", "visible text").
+    extraction: dict[str, int] = field(default_factory=dict)
 
 
 # -- Explore: organisation pages and timelines -------------------------------------------

@@ -21,7 +21,7 @@ from indexer import store
 from indexer.query.bounds import Deadline, OutOfTime, bounded_query, time_limit_setting
 from indexer.query.cache import AnswerCache
 from indexer.query.facets import facet_values
-from indexer.query.generation import Generation
+from indexer.query.generation import Generation, live_counts
 from indexer.query.health import files_on_disk, read_through
 from indexer.query.matching import Found, TextMatch, base_of, bounded_docs, intersect, text_match
 from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse_user_query, without_quotes
@@ -402,7 +402,8 @@ class SearchService:
     def status(self) -> IndexStatus:
         with self._lock:
             gen = self._generation()
-            return IndexStatus(gen.searcher.doc_count(), gen.meta.get("indexed_at"), store.index_size(gen.path))
+            return IndexStatus(gen.searcher.doc_count(), gen.meta.get("indexed_at"), store.index_size(gen.path),
+                               extraction=live_counts(gen.searcher.reader(), "extraction"))
 
     def export(self) -> Iterator[dict]:
         with self._lock:

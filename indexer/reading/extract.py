@@ -86,6 +86,7 @@ class Post:
     tags: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     source_url: str | None = None
+    extraction: str = ""  # how a saved page's text was found: "article", "recall" or "visible text"
 
 
 def normalise_text(text: str) -> str:
@@ -123,8 +124,9 @@ def clean_body(text: str) -> Post:
 
 def drop_leading_metadata(body: str, post: Post) -> str:
     """Take out the short lines above a post's first paragraph that only repeat its metadata:
-    the writer's name, the publication, a date (as Medium, Substack and Wix print them)."""
-    known = {value.casefold() for value in (post.author, post.source, post.title) if value}
+    the writer's name, the publication, a section label, a date (as Medium, Substack and Wix
+    print them)."""
+    known = {value.casefold() for value in (post.author, post.source, post.title, *post.categories) if value}
     paragraphs = body.split("\n\n")
     kept = []
     for number, paragraph in enumerate(paragraphs):

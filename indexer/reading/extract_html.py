@@ -1,240 +1,252 @@
 """Posts from saved web pages: the article's own text, and metadata from meta tags and JSON-LD.
 
-Parsed with BeautifulSoup's html.parser. Menus, sidebars, comment sections, cookie banners
-and share widgets are removed before the text is taken; their links never become tags.
+The page is parsed once with lxml. Metadata is read from that tree first (meta tags, JSON-LD,
+the platforms' own marks); then lgsearch takes out what it knows better than a general extractor
+(tag and category links, bylines in the article's header, cookie banners and share bars) and
+trafilatura finds the article in what is left (`extract_html_body.py`).
 """
 from __future__ import annotations
 
 import logging
 import re
-import warnings
 
-import bs4
-from bs4 import BeautifulSoup, NavigableString, Tag
+from htmldate import find_date
+from lxml import etree
 
 from indexer.reading.bylines import parse_byline
-from indexer.reading.extract import Post, clean_body, derive_title, drop_leading_metadata, unique_labels
+from indexer.reading.dates import parse_iso_date
+from indexer.reading.extract import Post, derive_title, drop_leading_metadata, unique_labels
+from indexer.reading.extract_html_body import article_text
 from indexer.reading.extract_html_meta import (
-    choose_source, is_platform, json_ld, original_address, keywords, marked_author, marked_date, meta_date, meta_tags,
-    name_of, rel_link_texts, site_names, strip_site_name, take_label_links, text_of, time_element_date,
-    title_element,
+    MarkedElements, choose_source, is_platform, is_post_title, json_ld, keywords, marked_author, marked_date,
+    meta_date, meta_tags, name_of, original_address, rel_link_texts, site_names, strip_site_name,
+    take_label_links, text_of, time_element_date, title_element,
 )
+from indexer.reading.html_tree import DEAD_TAGS, parse_html, render_text, text_of_element
 
 logger = logging.getLogger(__name__)
 
-_DEAD_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas", "head"]
-_CHROME_TAGS = {"nav", "aside", "form", "button", "select", "textarea", "input", "dialog"}
-_CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog"}
-_CHROME_CLASS = re.compile(
-    r"cookie|consent|gdpr|sidebar|breadcrumb|related|newsletter|sharedaddy|addtoany|disqus|subscri|author-card|"
-    r"(?:^|[-_])(?:comments?|respond|share|sharing|social|menu|navbar|nav|navigation|pagination|skip)(?:[-_]|$)",
-    re.IGNORECASE,
-)
-# Body classes themes derive from a post's own labels ("category-adult-social-care") say nothing of chrome.
-_LABEL_CLASS = re.compile(r"(?:category|tag|author|format|type|post-type)-", re.IGNORECASE)
-_FOOTER_CLASS = re.compile(r"(?:^|[-_])footer(?:[-_]|$)", re.IGNORECASE)
-_COMMENTS_CLASS = re.compile(r"disqus|related|(?:^|[-_])(?:comments?|respond)(?:[-_]|$)", re.IGNORECASE)
-_BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hr", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tr", "ul", "caption",
-}
-_SKIPPED_STRINGS = (bs4.Comment, bs4.Declaration, bs4.Doctype, bs4.ProcessingInstruction, bs4.CData)
-_BREAK = object()
-_LINE = object()
+# Elements that hold other posts' words and labels: comments, related posts, sidebars, widgets.
+# Read against "id class class...": a name ends at a space or the end.
+_OTHER_POSTS_CLASS = re.compile(r"disqus|related|(?:^|[\s_-])(?:comments?|respond)(?:[\s_-]|$)", re.I)
+# Page furniture lgsearch removes before trafilatura looks, when it is small (a layout wrapper
+# named "content-with-sidebar" or "share-wrapper" that holds the article is never removed).
+_FURNITURE_CLASS = re.compile(
+    r"cookie|consent|gdpr|sharedaddy|addtoany|newsletter|subscri|author-card|breadcrumb|"
+    r"(?:site|blog)-description|tagline|descriptionwrapper|(?:^|[\s_-])(?:header|footer)[-_](?:text|content)(?:\s|$)|"
+    r"(?:^|[\s_-])(?:share|sharing|social|skip|jp-relatedposts|menu|navbar|nav|navigation)(?:[\s_-]|$)", re.I)
+# Body classes themes derive from a post's own labels ("tag-social-care") say nothing of furniture.
+_LABEL_CLASS = re.compile(r"(?:category|tag|author|format|type|post-type)-", re.I)
+_FURNITURE_MAX_CHARS = 600
+_MAX_FURNITURE = 300  # furniture elements looked at on one page: a bound on a hostile page's work
+_HEADER_MAX_CHARS = 500
+# One sift over every class and id: only elements it matches are looked at again.
+_ANY_MARK = re.compile(
+    r"cookie|consent|gdpr|sharedaddy|addtoany|newsletter|subscri|author|breadcrumb|description|tagline|header|"
+    r"footer|shar|social|skip|related|disqus|comment|respond|title|subject|date|publish|fn|menu|nav", re.I)
+_LANDMARKS = frozenset({"aside", "nav", "header", "footer"})
+_NEVER_FURNITURE = frozenset({"html", "body", "article", "main", "head"})
+_ARTICLE_PARTS = etree.XPath(".//article//header | .//main//header | .//article//footer | .//main//footer")
+
+
+class PageMarks:
+    """What one walk over the page finds: marked titles, dates and authors; the containers of
+    other posts' words (comments, related posts, sidebars, the site's menus); small furniture."""
+
+    def __init__(self, tree):
+        self.marked = MarkedElements()
+        self.furniture: list = []
+        self.menus: list = []  # the site's navigation, header and footer, outside any article
+        containers = []
+        for element in tree.iter(etree.Element):
+            tag = element.tag
+            if tag in _LANDMARKS:
+                if tag == "aside":
+                    containers.append(element)
+                elif not _in_article(element):
+                    self.menus.append(element)
+                    if tag == "nav":
+                        containers.append(element)
+            text = element.text
+            if text and len(text) < 30 and not len(element):
+                self.marked.add_label_holder(element, text)
+            role = element.get("role")
+            if role == "complementary":
+                containers.append(element)
+            elif role == "navigation" and tag != "nav" and not _in_article(element):
+                containers.append(element)
+                self.menus.append(element)
+            class_names = element.get("class")
+            ident = element.get("id")
+            if not (class_names or ident):
+                continue
+            class_names = class_names or ""
+            names = f"{ident} {class_names}".strip() if ident else class_names
+            if not _ANY_MARK.search(names):
+                continue
+            if class_names:
+                self.marked.add(element, class_names)
+            if tag not in _NEVER_FURNITURE:
+                if _OTHER_POSTS_CLASS.search(names):
+                    containers.append(element)
+                if _FURNITURE_CLASS.search(names) and any(
+                        _FURNITURE_CLASS.search(name) and not _LABEL_CLASS.match(name) for name in names.split()):
+                    self.furniture.append(element)
+        self.containers = set(containers)  # kept alive, so lxml hands back these same objects
+
+    def in_other_posts(self, element) -> bool:
+        """Inside comments, related posts, a sidebar or the site's menus: another post's words."""
+        return bool(self.containers) and any(parent in self.containers for parent in element.iterancestors())
 
 
 def extract_html(text: str) -> Post:
     """Everything a saved web page says about its post."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", bs4.MarkupResemblesLocatorWarning)
-        warnings.simplefilter("ignore", bs4.XMLParsedAsHTMLWarning)
-        soup = BeautifulSoup(text, "html.parser")
-    meta = meta_tags(soup)
-    linked = json_ld(soup)
-    page_title = " ".join(soup.title.get_text(" ", strip=True).split()) if soup.title else ""
-    names = site_names(soup, meta, linked, page_title)
-    address = original_address(soup, meta, linked)
-    for tag in soup.find_all(_DEAD_TAGS):
-        tag.decompose()
-    root = _content_root(soup)
-    label_tags, label_categories = take_label_links(root, skip=_holds_other_posts)
-    _remove_chrome(soup, keep=root)
-
-    post = Post()
+    tree = parse_html(text)
+    if tree is None:
+        return Post()
+    for element in list(tree.iter(*DEAD_TAGS)):
+        if element.tag != "script" or (element.get("type") or "").strip().lower() != "application/ld+json":
+            _drop(element)
+    meta = meta_tags(tree)
+    linked = json_ld(tree)
+    marks = PageMarks(tree)
+    marked, others = marks.marked, marks.in_other_posts
+    title_tag = tree.find(".//title")
+    page_title = text_of_element(title_tag) if title_tag is not None else ""
+    names = site_names(tree, meta, linked, page_title, marked)
     site = next((name for name in names if not is_platform(name)), None)
-    heading = root.find("h1")
-    marked_title = title_element(soup)
-    outside_heading = soup.find("h1")
-    post.title = (
-        strip_site_name(meta.get("og:title", ""), site)
-        or text_of(linked.get("headline"))
-        or (heading.get_text(" ", strip=True) if heading else "")
-        or (marked_title.get_text(" ", strip=True) if marked_title else "")
-        or strip_site_name(page_title, site)
-        or (outside_heading.get_text(" ", strip=True) if outside_heading else "")
-    )
-    post.date = meta_date(meta, linked) or time_element_date(root) or marked_date(soup)
+
+    post = Post(source_url=original_address(tree, meta, linked))
+    post.title = _title(tree, meta, linked, marked, names, page_title, site, others)
+    links = [link for link in tree.iter("a") if link.get("rel") and not others(link)]
     post.author = (
-        meta.get("author") or name_of(linked.get("author")) or _first(rel_link_texts(soup, "author"))
-        or marked_author(soup)
+        meta.get("author") or name_of(linked.get("author")) or _first(rel_link_texts(links, "author"))
+        or marked_author(marked, keep=lambda tag: not others(tag))
     )
+    post.tags = rel_link_texts(links, "tag")
+    post.categories = rel_link_texts(links, "category")
+    times = [time for time in tree.iter("time") if not others(time)]
+    time_date, time_author = time_element_date(times, in_header=_in_article_header, in_article=_in_article)
+    post.date = meta_date(meta, linked) or time_date or marked_date(marked, keep=lambda tag: not others(tag))
+    post.author = post.author or time_author
+
+    label_tags, label_categories = take_label_links(tree, marked.label_holders, skip=others)
+    _read_article_headers(tree, post)
+    _remove_furniture(marks)
+
+    sections = meta.get_all("article:section") + keywords(linked.get("articleSection"))
+
+    def finish(found: Post) -> str:
+        known = Post(title=post.title, author=post.author or found.author, source=site,
+                     categories=post.categories + sections)
+        return drop_leading_metadata(found.body, known)
+
+    cleaned, post.extraction = article_text(tree, finish)
     post.tags = unique_labels(
-        rel_link_texts(soup, "tag")
-        + label_tags
-        + keywords(meta.get("keywords", ""))
-        + meta.get_all("article:tag")
-        + keywords(linked.get("keywords"))
+        post.tags + keywords(meta.get("keywords", "")) + meta.get_all("article:tag")
+        + keywords(linked.get("keywords")) + label_tags + cleaned.tags
     )
     post.categories = unique_labels(
-        rel_link_texts(soup, "category")
-        + label_categories
-        + meta.get_all("article:section")
-        + meta.get_all("dc.subject")
-        + keywords(linked.get("articleSection"))
+        post.categories + label_categories + meta.get_all("article:section") + meta.get_all("dc.subject")
+        + keywords(linked.get("articleSection")) + cleaned.categories
     )
-    _apply_bylines(root, post)
-
-    for title in (heading, marked_title):
-        if title and not title.decomposed and any(parent is root for parent in title.parents):
-            if title.get_text(" ", strip=True).casefold() == post.title.casefold():
-                title.decompose()
-    for tag in root.find_all(["header", "footer"]):
-        tag.decompose()
-    cleaned = clean_body(_render_text(root))
-    post.date = post.date or cleaned.date
+    post.date = post.date or cleaned.date or _date_by_htmldate(tree, post.source_url)
     post.author = post.author or cleaned.author
     post.source = choose_source(names, post.author) or cleaned.source
-    post.body = drop_leading_metadata(cleaned.body, post)
+    post.body = drop_leading_metadata(cleaned.body, post)  # again, now the author is known
     post.title = post.title or derive_title(post.body)
-    post.tags = unique_labels(post.tags + cleaned.tags)
-    post.categories = unique_labels(post.categories + cleaned.categories)
-    post.source_url = address
     return post
 
 
-def _is_chrome(tag: Tag) -> bool:
-    """Menus, sidebars, forms, comments, cookie banners, share widgets: never the post."""
-    if tag.name in ("html", "body"):
-        return False
-    if tag.name in _CHROME_TAGS or tag.get("role") in _CHROME_ROLES or tag.has_attr("hidden"):
-        return True
-    if tag.name in ("header", "footer"):
-        return tag.find_parent(["article", "main"]) is None
-    names = [tag.get("id") or ""] + list(tag.get("class") or [])
-    return any(isinstance(name, str) and _CHROME_CLASS.search(name) and not _LABEL_CLASS.match(name)
-               for name in names)
+def _title(tree, meta, linked, marked, names, page_title, site, others) -> str:
+    """The post's title: never the site's name, a section label or an "About" heading."""
+    not_titles = {name.casefold() for name in names}
+    sections = meta.get_all("article:section") + keywords(linked.get("articleSection"))
+    not_titles |= {label.casefold() for label in sections}
+    marked_title = title_element(marked)
+    candidates = [
+        strip_site_name(meta.get("og:title", ""), site),
+        text_of(linked.get("headline")),
+        *(text_of_element(h1) for h1 in _article_headings(tree, others)),
+        text_of_element(marked_title) if marked_title is not None else "",
+        strip_site_name(page_title, site),
+        *(text_of_element(h1) for h1 in tree.iter("h1") if not others(h1)),
+    ]
+    return next((title for title in candidates if is_post_title(title, not_titles)), "")
 
 
-def _is_aside(tag: Tag) -> bool:
-    """Stronger signs than `_is_chrome`: layout classes such as "has-sidebar" do not count."""
-    if tag.name in ("nav", "aside", "form") or tag.get("role") in _CHROME_ROLES:
-        return True
-    names = [tag.get("id") or ""] + list(tag.get("class") or [])
-    return any(isinstance(name, str) and _COMMENTS_CLASS.search(name) for name in names)
+def _article_headings(tree, others) -> list:
+    """The `<h1>`s inside the page's `<article>`s and `<main>`, outside comments and sidebars."""
+    return [h1 for h1 in tree.iter("h1")
+            if any(parent.tag in ("article", "main") for parent in h1.iterancestors()) and not others(h1)]
 
 
-def _holds_other_posts(tag: Tag) -> bool:
-    """Comments and related-post lists: their tag links label other posts, not this one."""
-    names = [tag.get("id") or ""] + list(tag.get("class") or [])
-    return tag.name == "aside" or any(isinstance(name, str) and _COMMENTS_CLASS.search(name) for name in names)
+def _in_article(element) -> bool:
+    return any(parent.tag in ("article", "main") for parent in element.iterancestors())
 
 
-def _remove_chrome(soup: BeautifulSoup, keep: Tag) -> None:
-    """Remove chrome everywhere except the post's root and the elements that hold it."""
-    protected = {id(keep)} | {id(parent) for parent in keep.parents}
-    for tag in soup.find_all(_is_chrome):
-        if id(tag) not in protected and not tag.decomposed:
-            tag.decompose()
+def _in_article_header(element) -> bool:
+    return any(parent.tag == "header" for parent in element.iterancestors())
 
 
-def _content_root(soup: BeautifulSoup) -> Tag:
-    """The post: its `<article>`, else `<main>`, else the block with the most paragraph text."""
-    def outside_chrome(tag: Tag) -> bool:
-        own = [name for name in tag.get("class") or [] if isinstance(name, str)]
-        if tag.name == "article" and any(name.lower().startswith("comment") for name in own):
-            return False
-        return not any(_is_aside(parent) for parent in tag.parents)
-
-    articles = [tag for tag in soup.find_all("article") if outside_chrome(tag)]
-    if articles:
-        return max(articles, key=lambda tag: len(tag.get_text(" ", strip=True)))
-    main = soup.find("main") or soup.find(attrs={"role": "main"})
-    if main:
-        return main
-    totals: dict[int, tuple[Tag, float]] = {}
-    for paragraph in soup.find_all("p"):
-        parent = paragraph.parent
-        if not isinstance(parent, Tag) or _is_chrome(parent) or not outside_chrome(paragraph):
+def _read_article_headers(tree, post: Post) -> None:
+    """Bylines in an article's `<header>` fill a missing date or author; then the header goes,
+    with any small `<footer>` inside the article (where themes print its labels)."""
+    for part in _ARTICLE_PARTS(tree):
+        if part.getparent() is None:
             continue
-        if any(isinstance(name, str) and _FOOTER_CLASS.search(name) for name in parent.get("class") or []):
+        text = render_text(part)
+        if len(text) > _HEADER_MAX_CHARS:
             continue
-        length = len(paragraph.get_text(" ", strip=True))
-        # A grandparent earns half, so posts that wrap each paragraph in its own div still win.
-        for block, share in ((parent, 1.0), (parent.parent, 0.5)):
-            if isinstance(block, Tag):
-                totals[id(block)] = (block, totals.get(id(block), (block, 0.0))[1] + length * share)
-    if totals:
-        return max(totals.values(), key=lambda pair: pair[1])[0]
-    return soup.body or soup
+        if part.tag == "header":
+            for line in text.split("\n"):
+                byline = parse_byline(line)
+                if byline:
+                    post.date = post.date or byline.date
+                    post.author = post.author or byline.author
+        _drop(part)
+
+
+def _remove_furniture(marks: PageMarks) -> None:
+    """Cookie banners, share bars, breadcrumbs and newsletter boxes when they are small, and the
+    site's menus, header and footer when small or less than half the page's text."""
+    for element in marks.furniture[:_MAX_FURNITURE]:
+        if element.getparent() is not None and len(element.text_content()) <= _FURNITURE_MAX_CHARS \
+                and element.find(".//h1") is None:
+            _drop(element)
+    if marks.menus:
+        page = marks.menus[0].getroottree().getroot()
+        half = len(page.text_content()) / 2
+        for element in marks.menus[:_MAX_FURNITURE]:
+            size = len(element.text_content())
+            if element.getparent() is not None and element.find(".//h1") is None \
+                    and (size < half or size <= _FURNITURE_MAX_CHARS):
+                _drop(element)
+
+
+def _date_by_htmldate(tree, url: str | None):
+    """htmldate's reading of the page's own date marks and address, when lgsearch's found none."""
+    try:
+        found = find_date(tree, extensive_search=False, original_date=True, url=url)
+    except Exception:  # htmldate is not ours: a page it cannot read simply has no date from it
+        logger.debug("htmldate could not read a page", exc_info=True)
+        return None
+    return parse_iso_date(found) if found else None
+
+
+def _drop(element) -> None:
+    """Remove an element and what it holds, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def _first(values: list[str]) -> str | None:
     return values[0] if values else None
-
-
-def _apply_bylines(root: Tag, post: Post) -> None:
-    """Fill a missing date or author from byline lines in the article's header."""
-    for header in root.find_all("header"):
-        for line in _render_text(header).split("\n"):
-            byline = parse_byline(line)
-            if byline:
-                post.date = post.date or byline.date
-                post.author = post.author or byline.author
-
-
-def _render_text(root: Tag) -> str:
-    """The visible text of `root`, a blank line between blocks and a line break for `<br>`."""
-    pieces: list = []
-    stack: list = [root]
-    while stack:
-        node = stack.pop()
-        if node is _BREAK or node is _LINE:
-            pieces.append(node)
-        elif isinstance(node, NavigableString):
-            if not isinstance(node, _SKIPPED_STRINGS):
-                pieces.append(str(node))
-        elif isinstance(node, Tag):
-            if node.name == "br":
-                pieces.append(_LINE)
-                continue
-            if node.name == "pre":
-                pieces.append(_BREAK)
-                for number, line in enumerate(node.get_text().split("\n")):
-                    pieces.extend([_LINE, line] if number else [line])
-                pieces.append(_BREAK)
-                continue
-            block = node.name in _BLOCK_TAGS
-            if block:
-                pieces.append(_BREAK)
-                stack.append(_BREAK)
-            elif node.name in ("td", "th"):
-                pieces.append(" ")
-            stack.extend(reversed(node.contents))
-    return _join_pieces(pieces)
-
-
-def _join_pieces(pieces: list) -> str:
-    paragraphs, lines, current = [], [], []
-    for piece in pieces + [_BREAK]:
-        if piece is _BREAK or piece is _LINE:
-            lines.append(" ".join("".join(current).split()))
-            current = []
-            if piece is _BREAK:
-                paragraph = "\n".join(line for line in lines if line)
-                if paragraph:
-                    paragraphs.append(paragraph)
-                lines = []
-        else:
-            current.append(piece)
-    return "\n\n".join(paragraphs)

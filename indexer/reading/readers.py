@@ -16,7 +16,6 @@ from indexer.document import Document, document_id, web_address
 from indexer.reading.dates import dates_as_of
 from indexer.reading.extract import Post
 from indexer.reading.extract_docx import DocxUnreadable, extract_docx
-from indexer.reading.extract_html import extract_html
 from indexer.reading.extract_markdown import FrontMatterError, extract_markdown
 from indexer.reading.extract_pdf import PdfUnreadable, extract_pdf
 from indexer.reading.extract_text import extract_post
@@ -73,9 +72,20 @@ class HtmlReader(Reader):
 
     def decode(self, data: bytes) -> str:
         declared = _HTML_CHARSET.search(data[:4096])
-        return decode_text(data, declared.group(1).decode("ascii") if declared else None)
+        try:
+            return decode_text(data, declared.group(1).decode("ascii") if declared else None)
+        except UnreadableFile as exc:
+            if b"\x00" in data or not data.strip():
+                raise
+            # A page with a few broken byte sequences still reads, as in a browser: they become "�".
+            logger.debug("Decoding a page with replacement characters: %s", exc.reason)
+            return data.decode("utf-8", errors="replace")
 
     def extract(self, text: str) -> Post:
+        # Imported on the first page: trafilatura and htmldate take a fifth of a second to load,
+        # which `lgsearch search` and `stats` need not pay.
+        from indexer.reading.extract_html import extract_html
+
         return extract_html(text)
 
 
@@ -157,6 +167,7 @@ def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = N
         tags=post.tags,
         categories=post.categories,
         source_url=web_address(post.source_url),
+        extraction=post.extraction or None,
     )
 
 

@@ -72,6 +72,7 @@ def index_file(writer, source_file: SourceFile, writing: Writing) -> bool:
         _keep_last_good_version(writer, source_file, existing, seen, last_good)
         return False
     seen[doc_id] = str(source_file.path)
+    report.count_extraction(document.extraction)
     fields = document_fields(document, content_hash, str(source_file.root), stamp)
     if fresh:
         writer.add_document(**fields)
