@@ -3,6 +3,7 @@
 Run with `make bench` (or `.venv/bin/python -m bench --posts 2000` for a quicker look). Machines are shared and
 noisy, so it reports medians and p95 over repeated rounds, never a single time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -94,9 +95,14 @@ def main() -> None:
 
         builds = [run_index(corpus, index_dir, "--rebuild") for _ in range(args.rounds)]
         build_seconds = statistics.median(b[0] for b in builds)
-        rows.append(("Full build (--rebuild)", f"{build_seconds:.1f} s median, "
-                     f"{args.posts / build_seconds:.0f} posts/s, peak memory "
-                     f"{statistics.median(b[1] for b in builds):.0f} MB"))
+        rows.append(
+            (
+                "Full build (--rebuild)",
+                f"{build_seconds:.1f} s median, "
+                f"{args.posts / build_seconds:.0f} posts/s, peak memory "
+                f"{statistics.median(b[1] for b in builds):.0f} MB",
+            )
+        )
 
         unchanged = [run_index(corpus, index_dir)[0] for _ in range(args.rounds)]
         rows.append(("Incremental run, nothing changed", f"{statistics.median(unchanged):.2f} s median"))
@@ -120,15 +126,27 @@ def main() -> None:
         try:
             service.search(SearchRequest())  # open the searcher and fill the facet cache once
             search_times = time_calls([lambda r=r: service.search(r) for r in requests], args.rounds)
-            rows.append(("Search: top 10, snippets, six facets, suggestion",
-                         f"{statistics.median(search_times):.0f} ms median, p95 {percentile(search_times, 0.95):.0f} ms"))
+            rows.append(
+                (
+                    "Search: top 10, snippets, six facets, suggestion",
+                    f"{statistics.median(search_times):.0f} ms median, p95 {percentile(search_times, 0.95):.0f} ms",
+                )
+            )
             browse = time_calls([lambda: service.search(SearchRequest(tag=("SLI",)))], args.rounds * 10)
-            rows.append(("Browse (no query, one filter, newest first)",
-                         f"{statistics.median(browse):.0f} ms median, p95 {percentile(browse, 0.95):.0f} ms"))
+            rows.append(
+                (
+                    "Browse (no query, one filter, newest first)",
+                    f"{statistics.median(browse):.0f} ms median, p95 {percentile(browse, 0.95):.0f} ms",
+                )
+            )
             doc_ids = [f"post-{n:05d}" for n in rng.sample(range(args.posts), 20)]
             doc_times = time_calls([lambda d=d: service.document(d, q="inspection") for d in doc_ids], args.rounds)
-            rows.append(("Document page with more-like-this",
-                         f"{statistics.median(doc_times):.0f} ms median, p95 {percentile(doc_times, 0.95):.0f} ms"))
+            rows.append(
+                (
+                    "Document page with more-like-this",
+                    f"{statistics.median(doc_times):.0f} ms median, p95 {percentile(doc_times, 0.95):.0f} ms",
+                )
+            )
         finally:
             service.close()
 
@@ -136,11 +154,18 @@ def main() -> None:
     find_organisations(texts[0])  # build the automaton outside the timing
     org_seconds = statistics.median(time_extraction(texts) for _ in range(args.rounds))
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
-    rows.append(("Organisations, all posts", f"{org_seconds:.2f} s median ({megabytes / org_seconds:.0f} MB/s), "
-                 f"{org_seconds / build_seconds:.1%} of the full build's time"))
+    rows.append(
+        (
+            "Organisations, all posts",
+            f"{org_seconds:.2f} s median ({megabytes / org_seconds:.0f} MB/s), "
+            f"{org_seconds / build_seconds:.1%} of the full build's time",
+        )
+    )
 
-    print(f"lgsearch benchmark: {args.posts} synthetic posts of ~600 words, {args.rounds} rounds, "
-          f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(
+        f"lgsearch benchmark: {args.posts} synthetic posts of ~600 words, {args.rounds} rounds, "
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} cores"
+    )
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"  {name:<{width}}  {value}")

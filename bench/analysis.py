@@ -5,6 +5,7 @@ cache) with lgsearch's analyzer (compounds, spellings, acronym marks and PyStemm
 stemmer, in C) on the same synthetic posts, and the two stemmers alone on the same words.
 Medians of several runs, since the machines are shared and noisy.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> None:
             for post in posts:
                 for _ in analyzer(post, mode="index", positions=True, chars=True):
                     pass
+
         return run
 
     whoosh_seconds = _time(analyse(StemmingAnalyzer()), args.runs)
@@ -50,10 +52,12 @@ def main(argv: list[str] | None = None) -> None:
     snowball_seconds = _time(lambda: [snowball_stem(w) for w in words], args.runs)
     print(f"{args.posts:,} posts, {len(words):,} words; medians of {args.runs} runs")
     print(f"{'what':<44} {'seconds':>8} {'words/s':>12}")
-    for label, seconds in (("Whoosh StemmingAnalyzer (Porter, Python)", whoosh_seconds),
-                           ("lgsearch analyzer (Snowball, PyStemmer)", ours_seconds),
-                           ("Whoosh Porter stem() alone, no cache", porter_seconds),
-                           ("PyStemmer Snowball stemWord() alone", snowball_seconds)):
+    for label, seconds in (
+        ("Whoosh StemmingAnalyzer (Porter, Python)", whoosh_seconds),
+        ("lgsearch analyzer (Snowball, PyStemmer)", ours_seconds),
+        ("Whoosh Porter stem() alone, no cache", porter_seconds),
+        ("PyStemmer Snowball stemWord() alone", snowball_seconds),
+    ):
         print(f"{label:<44} {seconds:>8.2f} {len(words) / seconds:>12,.0f}")
     print(f"lgsearch analyzer / Whoosh analyzer: {ours_seconds / whoosh_seconds:.2f}×")
     print(f"Snowball stemmer / Porter stemmer: {snowball_seconds / porter_seconds:.2f}×")

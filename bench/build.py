@@ -9,6 +9,7 @@ On a shared machine the wall clock depends on what else runs; the CPU time a pos
 less so. `--compare PATH` rebuilds with another checkout of lgsearch (say the main branch) in
 turns with this one, so both meet the same neighbours.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,7 +49,9 @@ def rebuild(checkout: Path, corpus: Path, index_dir: Path) -> Rebuild:
     env = dict(os.environ, PYTHONPATH=str(checkout))
     seconds, usage, code, output, errors = run_waited(
         [sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(corpus), "--json", "--rebuild"],
-        env, cwd=checkout)
+        env,
+        cwd=checkout,
+    )
     if code != 0:
         raise SystemExit(f"The rebuild failed: {errors[-2000:]}")
     return Rebuild(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, json.loads(output)["documents"])
@@ -58,8 +61,10 @@ def summary(name: str, builds: list[Rebuild]) -> str:
     rate = statistics.median(build.rate for build in builds)
     cpu = statistics.median(build.cpu_ms_a_post for build in builds)
     peak = statistics.median(build.peak_mb for build in builds)
-    return (f"{name:<12} {rate:>6.0f} posts/s  {cpu:>6.2f} ms CPU a post  {peak:>5.0f} MB peak  "
-            f"({len(builds)} rounds: {', '.join(f'{build.rate:.0f}' for build in builds)} posts/s)")
+    return (
+        f"{name:<12} {rate:>6.0f} posts/s  {cpu:>6.2f} ms CPU a post  {peak:>5.0f} MB peak  "
+        f"({len(builds)} rounds: {', '.join(f'{build.rate:.0f}' for build in builds)} posts/s)"
+    )
 
 
 def main() -> None:
@@ -67,8 +72,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="5000,20000", help="posts in each corpus, comma-separated")
     parser.add_argument("--rounds", type=int, default=3, help="rebuilds at each size (medians taken)")
     parser.add_argument("--compare", type=Path, help="another checkout of lgsearch to rebuild in turns")
-    parser.add_argument("--corpora", type=Path, help="where to keep the corpora between runs (default: a "
-                                                     "temporary folder)")
+    parser.add_argument(
+        "--corpora", type=Path, help="where to keep the corpora between runs (default: a temporary folder)"
+    )
     args = parser.parse_args()
 
     checkouts = {"this": ROOT}
@@ -84,8 +90,10 @@ def main() -> None:
             for round_number in range(args.rounds):
                 for name, checkout in checkouts.items():
                     builds[name].append(rebuild(checkout, corpus, Path(scratch) / f"index-{name}"))
-            print(f"{size:,} posts, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
-                  f"target {TARGET_POSTS_PER_SECOND} posts/s at 20,000")
+            print(
+                f"{size:,} posts, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+                f"target {TARGET_POSTS_PER_SECOND} posts/s at 20,000"
+            )
             for name in checkouts:
                 print("  " + summary(name, builds[name]), flush=True)
 

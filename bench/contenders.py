@@ -5,6 +5,7 @@ with the metadata it found. lgsearch is measured through its whole reading path 
 on the saved file, the body as stored); trafilatura with `extract`'s defaults, and again set to
 leave comments out; readability-lxml by its `summary()`, text taken from that HTML.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -20,13 +21,16 @@ from indexer.reading.readers import UnreadableFile, read_document
 
 # Block elements whose end starts a new line when readability's summary is turned into text, so
 # the last word of one paragraph and the first of the next are not joined into one word.
-_BLOCKS = frozenset("p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr td th dd dt dl "
-                    "section article header footer figure figcaption".split())
+_BLOCKS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr td th dd dt dl "
+    "section article header footer figure figcaption".split()
+)
 
 
 @dataclass
 class Extraction:
     """What one extractor kept from one page."""
+
     body: str | None  # None: the page was rejected (nothing kept)
     seconds: float
     metadata: dict = field(default_factory=dict)  # title, author, sitename, date (ISO) when found
@@ -41,8 +45,12 @@ def run_lgsearch(path: Path, today: datetime.date | None = None) -> Extraction:
     except UnreadableFile as rejected:
         return Extraction(None, time.perf_counter() - started, reason=rejected.reason)
     seconds = time.perf_counter() - started
-    metadata = {"title": document.title, "author": document.author, "sitename": document.source,
-                "date": document.date.isoformat() if document.date else None}
+    metadata = {
+        "title": document.title,
+        "author": document.author,
+        "sitename": document.source,
+        "date": document.date.isoformat() if document.date else None,
+    }
     return Extraction(document.body, seconds, {key: value for key, value in metadata.items() if value})
 
 
@@ -60,8 +68,12 @@ def run_trafilatura(data: bytes) -> Extraction:
         return Extraction(None, seconds, reason="no text extracted")
     article = document.text or ""
     whole = f"{article}\n{document.comments}" if document.comments else article
-    metadata = {"title": document.title, "author": document.author, "sitename": document.sitename,
-                "date": document.date}
+    metadata = {
+        "title": document.title,
+        "author": document.author,
+        "sitename": document.sitename,
+        "date": document.date,
+    }
     return _kept(whole, seconds, {key: value for key, value in metadata.items() if value})
 
 
@@ -74,8 +86,7 @@ def run_trafilatura_without_comments(data: bytes) -> Extraction:
 
 
 def _kept(body: str, seconds: float, metadata: dict) -> Extraction:
-    return Extraction(body if body.strip() else None, seconds, metadata,
-                      None if body.strip() else "no text extracted")
+    return Extraction(body if body.strip() else None, seconds, metadata, None if body.strip() else "no text extracted")
 
 
 def run_readability(data: bytes) -> Extraction:

@@ -4,6 +4,7 @@ Words follow a Zipf-like spread over a few thousand made-up words plus the secto
 one-to-three-word query matches a realistic slice of the corpus rather than every post.
 Organisation names, near-misses and places are sprinkled in for the recogniser to work on.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -21,21 +22,67 @@ SECTOR_WORDS = (
     "member officer director chief executive funding pressure demand prevention early help family"
 ).split()
 NAMES = [
-    "Ofsted", "OFSTED", "the LGA", "the Local Government Association's", "ADCS", "the DfE",
-    "MHCLG", "DLUHC", "Staffs Uni", "Cambridgeshire County Council", "Camden Council",
-    "West Berkshire Council", "Cornwall Council", "LocalGovDigital", "the CQC", "NHS England",
-    "Barnardo’s", "the King's Fund", "Solace", "Socitm", "CIPFA", "Glasgow City Council",
-    "Countess Wear Community School", "St Mary's Primary School", "University of Chichester",
-    "Sheffield Teaching Hospitals NHS Foundation Trust", "Ely Town Council", "Devon ICB",
-    "Greater Manchester Combined Authority", "Thames Valley Police", "Harris Academy Peckham",
+    "Ofsted",
+    "OFSTED",
+    "the LGA",
+    "the Local Government Association's",
+    "ADCS",
+    "the DfE",
+    "MHCLG",
+    "DLUHC",
+    "Staffs Uni",
+    "Cambridgeshire County Council",
+    "Camden Council",
+    "West Berkshire Council",
+    "Cornwall Council",
+    "LocalGovDigital",
+    "the CQC",
+    "NHS England",
+    "Barnardo’s",
+    "the King's Fund",
+    "Solace",
+    "Socitm",
+    "CIPFA",
+    "Glasgow City Council",
+    "Countess Wear Community School",
+    "St Mary's Primary School",
+    "University of Chichester",
+    "Sheffield Teaching Hospitals NHS Foundation Trust",
+    "Ely Town Council",
+    "Devon ICB",
+    "Greater Manchester Combined Authority",
+    "Thames Valley Police",
+    "Harris Academy Peckham",
 ]
 NEAR_MISSES = [
-    "Devon", "the South East", "the County Council", "directors of children's services",
-    "DCSs", "LocalGovCamp", "send", "the government", "West Berkshire", "Primary School",
-    "Our Primary School", "action for children", "Bulgaria",
+    "Devon",
+    "the South East",
+    "the County Council",
+    "directors of children's services",
+    "DCSs",
+    "LocalGovCamp",
+    "send",
+    "the government",
+    "West Berkshire",
+    "Primary School",
+    "Our Primary School",
+    "action for children",
+    "Bulgaria",
 ]
-TAGS = ["SLI", "South East", "Inspection", "Digital", "Schools", "Leadership", "Peer review", "Budget",
-        "Housing", "Social care", "Governance", "Collaboration"]
+TAGS = [
+    "SLI",
+    "South East",
+    "Inspection",
+    "Digital",
+    "Schools",
+    "Leadership",
+    "Peer review",
+    "Budget",
+    "Housing",
+    "Social care",
+    "Governance",
+    "Collaboration",
+]
 CATEGORIES = ["Learning", "Improvement", "Education", "Digital", "General"]
 SOURCES = ["ADCS Blog", "Carl's Notepad", "Council Leader Blog", "LocalGov Digital", "Improvement Notes"]
 AUTHORS = ["Jane Smith", "Sam Jones", "Carl Haggerty", "Priya Patel", "Tom Evans", "Ruth Ahmed"]
@@ -67,7 +114,7 @@ def post_body(rng: random.Random, words: int = 600) -> str:
         sentence[0] = sentence[0][:1].upper() + sentence[0][1:]
         sentences.append(" ".join(sentence) + ".")
         total += len(sentence)
-    paragraphs = [" ".join(sentences[i:i + 5]) for i in range(0, len(sentences), 5)]
+    paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
     return "\n\n".join(paragraphs)
 
 
@@ -92,8 +139,10 @@ class Post:
 
     def markdown(self) -> str:
         tags = ", ".join(f'"{tag}"' for tag in self.tags)
-        front = (f"---\ntitle: {self.title}\ndate: {self.date.isoformat()}\nauthor: {self.author}\n"
-                 f"source: \"{self.source}\"\ntags: [{tags}]\ncategories: [\"{self.category}\"]\n---\n\n")
+        front = (
+            f"---\ntitle: {self.title}\ndate: {self.date.isoformat()}\nauthor: {self.author}\n"
+            f'source: "{self.source}"\ntags: [{tags}]\ncategories: ["{self.category}"]\n---\n\n'
+        )
         return front + self.body + "\n"
 
 

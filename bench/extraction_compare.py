@@ -6,6 +6,7 @@ marked text with the suites' 4-word shingle measure; `table` writes the extracti
 
     .venv/bin/python -m bench.extraction_compare
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Callable, Iterable
 
-from bench.contenders import (Extraction, run_lgsearch, run_readability, run_trafilatura,
-                               run_trafilatura_without_comments)
+from bench.contenders import (
+    Extraction,
+    run_lgsearch,
+    run_readability,
+    run_trafilatura,
+    run_trafilatura_without_comments,
+)
 from bench.realpage_set import METADATA_FIELDS, RealPage, load_pages
 from bench.shingles import PageScore, SuiteScore, score_page, score_suite
 
@@ -41,9 +47,12 @@ def _readability(path: Path) -> Extraction:
 
 
 # Each runs on a saved page (module functions, so worker processes can take them).
-RUNNERS: dict[str, Runner] = {"lgsearch": run_lgsearch, "trafilatura": _trafilatura,
-                              "trafilatura, no comments": _trafilatura_without_comments,
-                              "readability-lxml": _readability}
+RUNNERS: dict[str, Runner] = {
+    "lgsearch": run_lgsearch,
+    "trafilatura": _trafilatura,
+    "trafilatura, no comments": _trafilatura_without_comments,
+    "readability-lxml": _readability,
+}
 # Metadata is compared for these (readability-lxml gives none; the no-comments run would repeat trafilatura's).
 WITH_METADATA = ("lgsearch", "trafilatura")
 
@@ -51,6 +60,7 @@ WITH_METADATA = ("lgsearch", "trafilatura")
 @dataclass
 class Results:
     """One extractor's run over the pages."""
+
     name: str
     scores: dict[str, PageScore] = field(default_factory=dict)
     rejected: dict[str, str] = field(default_factory=dict)  # page id -> reason
@@ -79,12 +89,14 @@ class Results:
 
     def low_pages(self, below: float = 0.5) -> list[tuple[str, float]]:
         """Pages scoring under `below`, worst first."""
-        return sorted(((page, score.f1) for page, score in self.scores.items() if score.f1 < below),
-                      key=lambda item: item[1])
+        return sorted(
+            ((page, score.f1) for page, score in self.scores.items() if score.f1 < below), key=lambda item: item[1]
+        )
 
 
-def compare(pages: Iterable[RealPage], folder: Path, runners: dict[str, Runner] = RUNNERS,
-            processes: int = 1) -> dict[str, Results]:
+def compare(
+    pages: Iterable[RealPage], folder: Path, runners: dict[str, Runner] = RUNNERS, processes: int = 1
+) -> dict[str, Results]:
     """Save each page into `folder` and run every extractor on it; the scores by extractor.
 
     With `processes` above 1 the pages are shared out among that many worker processes (each
@@ -135,24 +147,33 @@ def table(results: dict[str, Results], pages: int, when: datetime.date | None = 
     head = "| | " + " | ".join(names) + " |\n| --- |" + " --- |" * len(names) + "\n"
     rows = [
         ("body F1, mean of pages", lambda r: f"{r.suite.mean_f1:.3f}"),
-        ("body F1, the suites' way (mean precision / mean recall)",
-         lambda r: f"{r.suite.suite_f1:.3f} ({r.suite.precision:.3f} / {r.suite.recall:.3f})"),
+        (
+            "body F1, the suites' way (mean precision / mean recall)",
+            lambda r: f"{r.suite.suite_f1:.3f} ({r.suite.precision:.3f} / {r.suite.recall:.3f})",
+        ),
         ("pages with body F1 under 0.5", lambda r: str(r.suite.under_half)),
         ("pages rejected (nothing kept)", lambda r: str(len(r.rejected))),
-        ("title / author / site name / date found",
-         lambda r: " / ".join(str(r.found[key]) for key in METADATA_FIELDS) if r.metadata_checked else "—"),
+        (
+            "title / author / site name / date found",
+            lambda r: " / ".join(str(r.found[key]) for key in METADATA_FIELDS) if r.metadata_checked else "—",
+        ),
         ("median time a page, one process", lambda r: f"{1000 * statistics.median(r.seconds):.0f} ms"),
     ]
     marked = next(iter(results.values())).marked
     if any(marked.values()):
-        rows.insert(5, (f"... agreeing with the marked ones (of {' / '.join(str(marked[k]) for k in METADATA_FIELDS)})",
-                        lambda r: " / ".join(str(r.agreed[key]) for key in METADATA_FIELDS)
-                        if r.metadata_checked else "—"))
-    body = "".join(f"| {label} | " + " | ".join(cell(results[name]) for name in names) + " |\n"
-                   for label, cell in rows)
+        rows.insert(
+            5,
+            (
+                f"... agreeing with the marked ones (of {' / '.join(str(marked[k]) for k in METADATA_FIELDS)})",
+                lambda r: " / ".join(str(r.agreed[key]) for key in METADATA_FIELDS) if r.metadata_checked else "—",
+            ),
+        )
+    body = "".join(f"| {label} | " + " | ".join(cell(results[name]) for name in names) + " |\n" for label, cell in rows)
     when = when or datetime.date.today()
-    note = (f"\n{pages} pages, {when.isoformat()}; trafilatura {version('trafilatura')}, "
-            f"readability-lxml {version('readability-lxml')}, Python {platform.python_version()}.\n")
+    note = (
+        f"\n{pages} pages, {when.isoformat()}; trafilatura {version('trafilatura')}, "
+        f"readability-lxml {version('readability-lxml')}, Python {platform.python_version()}.\n"
+    )
     return head + body + note
 
 
@@ -168,7 +189,7 @@ def main() -> None:
     for name, result in results.items():
         if result.rejected:
             print(f"{name} rejected: " + ", ".join(f"{page} ({reason})" for page, reason in result.rejected.items()))
-    worst = results["lgsearch"].low_pages()[:args.worst]
+    worst = results["lgsearch"].low_pages()[: args.worst]
     if worst:
         print("lgsearch's worst pages: " + ", ".join(f"{page} {f1:.2f}" for page, f1 in worst))
 

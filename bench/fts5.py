@@ -5,6 +5,7 @@ top 10 by bm25 with `snippet()`, and counts for the six facets, each counted und
 but its own, as lgsearch counts them. Facet values live in one table, (post, field, value), so
 all counts are one GROUP BY over the matching posts.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -32,8 +33,12 @@ def facet_rows(number: int, post: Post, organisations: list[str]) -> list[tuple[
     """The values lgsearch counts for one post: tag, org, category, source, author, year."""
     rows = [(number, "tag", tag) for tag in post.tags]
     rows += [(number, "org", org) for org in organisations]
-    rows += [(number, "category", post.category), (number, "source", post.source),
-             (number, "author", post.author), (number, "year", str(post.date.year))]
+    rows += [
+        (number, "category", post.category),
+        (number, "source", post.source),
+        (number, "author", post.author),
+        (number, "year", str(post.date.year)),
+    ]
     return rows
 
 
@@ -52,12 +57,17 @@ class Fts5Baseline:
         db = sqlite3.connect(path)
         db.executescript(SCHEMA)
         with db:
-            db.executemany("INSERT INTO posts(rowid, title, body, tags) VALUES (?, ?, ?, ?)",
-                           [(n, p.title, p.body, "\n".join(p.tags)) for n, (p, _) in enumerate(rows)])
-            db.executemany("INSERT INTO facets VALUES (?, ?, ?)",
-                           [row for n, (p, orgs) in enumerate(rows) for row in facet_rows(n, p, orgs)])
-            db.executemany("INSERT INTO dates VALUES (?, ?)",
-                           [(n, p.date.isoformat()) for n, (p, _) in enumerate(rows)])
+            db.executemany(
+                "INSERT INTO posts(rowid, title, body, tags) VALUES (?, ?, ?, ?)",
+                [(n, p.title, p.body, "\n".join(p.tags)) for n, (p, _) in enumerate(rows)],
+            )
+            db.executemany(
+                "INSERT INTO facets VALUES (?, ?, ?)",
+                [row for n, (p, orgs) in enumerate(rows) for row in facet_rows(n, p, orgs)],
+            )
+            db.executemany(
+                "INSERT INTO dates VALUES (?, ?)", [(n, p.date.isoformat()) for n, (p, _) in enumerate(rows)]
+            )
         db.executescript(INDEXES)
         db.close()
         return cls(path), time.perf_counter() - started
@@ -70,13 +80,17 @@ class Fts5Baseline:
         """Total, top 10 with snippets, and the six facets' counts for one query."""
         if query.words:
             self.db.execute("DELETE FROM text_hits")
-            self.db.execute("INSERT INTO text_hits SELECT rowid FROM posts WHERE posts MATCH ?",
-                            (match_expression(query),))
+            self.db.execute(
+                "INSERT INTO text_hits SELECT rowid FROM posts WHERE posts MATCH ?", (match_expression(query),)
+            )
         filters = list(query.filters)
         matching, params = self._matching(query, filters)
         posts = {row[0] for row in self.db.execute(matching, params)}
-        return {"total": len(posts), "hits": self._top10(query, posts, matching, params),
-                "facets": self._facets(query, filters)}
+        return {
+            "total": len(posts),
+            "hits": self._top10(query, posts, matching, params),
+            "facets": self._facets(query, filters),
+        }
 
     def _matching(self, query: Query, filters: list[tuple[str, str]]) -> tuple[str, list]:
         """SQL for the posts matching the words (if any) and every filter given."""
@@ -93,18 +107,25 @@ class Fts5Baseline:
             return self.db.execute(
                 "SELECT d.post, p.title, substr(p.body, 1, 200) FROM dates AS d JOIN posts AS p "
                 f"ON p.rowid = d.post WHERE d.post IN ({matching}) ORDER BY d.date DESC LIMIT 10",
-                params).fetchall()
+                params,
+            ).fetchall()
         expression = match_expression(query)
         if query.filters:
             ranked = self.db.execute("SELECT rowid FROM posts WHERE posts MATCH ? ORDER BY rank", [expression])
-            top = list(islice((post for post, in ranked if post in posts), 10))
+            top = list(islice((post for (post,) in ranked if post in posts), 10))
         else:
-            top = [post for post, in self.db.execute(
-                "SELECT rowid FROM posts WHERE posts MATCH ? ORDER BY rank LIMIT 10", [expression])]
+            top = [
+                post
+                for (post,) in self.db.execute(
+                    "SELECT rowid FROM posts WHERE posts MATCH ? ORDER BY rank LIMIT 10", [expression]
+                )
+            ]
         marks = ", ".join("?" * len(top))
         return self.db.execute(
             "SELECT rowid, title, snippet(posts, 1, '<mark>', '</mark>', '…', 24) FROM posts "
-            f"WHERE posts MATCH ? AND rowid IN ({marks}) ORDER BY rank", [expression, *top]).fetchall()
+            f"WHERE posts MATCH ? AND rowid IN ({marks}) ORDER BY rank",
+            [expression, *top],
+        ).fetchall()
 
     def _facets(self, query: Query, filters: list[tuple[str, str]]) -> dict[str, list[tuple[str, int]]]:
         """Unfiltered fields counted over all matches in one pass; a filtered field over the
@@ -115,14 +136,17 @@ class Fts5Baseline:
         placeholders = ", ".join("?" * len(filtered))
         rows = self.db.execute(
             f"SELECT field, value, count(*) FROM facets WHERE post IN ({matching}) "
-            f"AND field NOT IN ({placeholders}) GROUP BY field, value", [*params, *filtered])
+            f"AND field NOT IN ({placeholders}) GROUP BY field, value",
+            [*params, *filtered],
+        )
         for name, value, count in rows:
             counts.setdefault(name, []).append((value, count))
         for name in filtered:
             matching, params = self._matching(query, [f for f in filters if f[0] != name])
             counts[name] = self.db.execute(
                 f"SELECT value, count(*) FROM facets WHERE field = ? AND post IN ({matching}) GROUP BY value",
-                [name, *params]).fetchall()
+                [name, *params],
+            ).fetchall()
         return {name: sorted(values, key=lambda item: -item[1])[:10] for name, values in counts.items()}
 
 

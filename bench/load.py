@@ -12,6 +12,7 @@ mix: searches one at a time while clients trickle requests in a byte a second an
 sit open, against the server with no proxy in front (docs/operations.md, "Serving").
 Every loop is bounded by a request count and a wall-clock cap; nothing leaves this machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,15 @@ from urllib.parse import urlencode
 from bench.__main__ import ROOT, percentile, run_index
 from bench.corpus import TAGS, WORDS, write_corpus
 
-HOSTILE = ["?a*", "{a TO z}", "l* m* n* r* s* t* v*", "a" * 1000, "*a*e*", "[a TO zzzz] OR {b TO y}",
-           "c* d* f* g* h* k* p* b* w*"]
+HOSTILE = [
+    "?a*",
+    "{a TO z}",
+    "l* m* n* r* s* t* v*",
+    "a" * 1000,
+    "*a*e*",
+    "[a TO zzzz] OR {b TO y}",
+    "c* d* f* g* h* k* p* b* w*",
+]
 WALL_CLOCK_CAP = 300.0  # seconds for one run, whatever happens
 SLOW_MIX_SECONDS = 60.0  # the slow-client mix sends searches for at most this long
 SLOW_MIX_TIMEOUT = 10.0  # seconds one search of the slow-client mix may take before it counts as failed
@@ -73,8 +81,9 @@ def fetch(base: str, path: str, etag: str | None = None, timeout: float = 60) ->
     return fetch_with_etag(base, path, etag, timeout)[:2]
 
 
-def fetch_with_etag(base: str, path: str, etag: str | None = None,
-                    timeout: float = 60) -> tuple[float, int, str | None]:
+def fetch_with_etag(
+    base: str, path: str, etag: str | None = None, timeout: float = 60
+) -> tuple[float, int, str | None]:
     started = time.perf_counter()
     headers = {"If-None-Match": etag} if etag else {}
     answered = None
@@ -114,17 +123,24 @@ def run(base: str, urls: list, clients: int, watch_health: bool) -> dict:
     started = time.perf_counter()
     deadline = started + WALL_CLOCK_CAP
     with ThreadPoolExecutor(max_workers=clients) as pool:
-        outcomes = list(pool.map(lambda url: _fetch_one(base, url) if time.perf_counter() < deadline else (0.0, -1),
-                                 urls))
+        outcomes = list(
+            pool.map(lambda url: _fetch_one(base, url) if time.perf_counter() < deadline else (0.0, -1), urls)
+        )
     seconds = time.perf_counter() - started
     stop.set()
     if watcher:
         watcher.join(timeout=5)
     times = [ms for ms, status in outcomes if status > 0]
     errors = sum(1 for _, status in outcomes if status >= 500 or status == 0)
-    return {"requests": len(times), "seconds": seconds, "errors": errors, "times": times, "health": health,
-            "skipped": sum(1 for _, status in outcomes if status == -1),
-            "not_modified": sum(1 for _, status in outcomes if status == 304)}
+    return {
+        "requests": len(times),
+        "seconds": seconds,
+        "errors": errors,
+        "times": times,
+        "health": health,
+        "skipped": sum(1 for _, status in outcomes if status == -1),
+        "not_modified": sum(1 for _, status in outcomes if status == 304),
+    }
 
 
 def _fetch_one(base: str, url) -> tuple[float, int]:
@@ -182,16 +198,20 @@ def describe_slow_mix(outcome: dict) -> str:
     label = f"{outcome['slow']} slow + {outcome['idle']} idle clients"
     if not times:
         return f"{label:<28} none of {outcome['failed']} searches answered within {SLOW_MIX_TIMEOUT:.0f} s"
-    return (f"{label:<28} {outcome['answered']:>3} of {outcome['answered'] + outcome['failed']} searches answered "
-            f"within {SLOW_MIX_TIMEOUT:.0f} s; p50 {statistics.median(times):.0f} ms, "
-            f"p95 {percentile(times, 0.95):.0f} ms, max {max(times):.0f} ms")
+    return (
+        f"{label:<28} {outcome['answered']:>3} of {outcome['answered'] + outcome['failed']} searches answered "
+        f"within {SLOW_MIX_TIMEOUT:.0f} s; p50 {statistics.median(times):.0f} ms, "
+        f"p95 {percentile(times, 0.95):.0f} ms, max {max(times):.0f} ms"
+    )
 
 
 def describe(label: str, outcome: dict) -> str:
     times = outcome["times"]
-    line = (f"{label:<28} {outcome['requests']:>6} {outcome['requests'] / outcome['seconds']:>8.1f} "
-            f"{statistics.median(times):>7.0f} {percentile(times, 0.95):>7.0f} {percentile(times, 0.99):>7.0f} "
-            f"{outcome['errors']:>6}")
+    line = (
+        f"{label:<28} {outcome['requests']:>6} {outcome['requests'] / outcome['seconds']:>8.1f} "
+        f"{statistics.median(times):>7.0f} {percentile(times, 0.95):>7.0f} {percentile(times, 0.99):>7.0f} "
+        f"{outcome['errors']:>6}"
+    )
     if outcome["health"]:
         health = outcome["health"]
         line += f"   /healthz p50 {statistics.median(health):.0f} ms, max {max(health):.0f} ms"
@@ -209,14 +229,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--hostile-share", type=float, default=0.2)
-    parser.add_argument("--slow-clients", type=int, default=8,
-                        help="clients sending a request a byte a second in the slow-client mix")
+    parser.add_argument(
+        "--slow-clients", type=int, default=8, help="clients sending a request a byte a second in the slow-client mix"
+    )
     parser.add_argument("--idle-sockets", type=int, default=64, help="silent open sockets in the slow-client mix")
     parser.add_argument("--slow-searches", type=int, default=40, help="searches sent in the slow-client mix")
     parser.add_argument("--only-slow-clients", action="store_true", help="run the slow-client mix alone")
-    parser.add_argument("--index-dir", type=Path,
-                        help="serve this index, already built from bench/corpus.py with --posts posts, "
-                             "instead of building one")
+    parser.add_argument(
+        "--index-dir",
+        type=Path,
+        help="serve this index, already built from bench/corpus.py with --posts posts, instead of building one",
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="lgsearch-load-") as tmp:
@@ -228,9 +251,24 @@ def main(argv: list[str] | None = None) -> None:
         port = free_port()
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         server = subprocess.Popen(
-            [sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "serve", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", str(args.workers)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "indexer",
+                "--index-dir",
+                str(index_dir),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
@@ -245,8 +283,12 @@ def main(argv: list[str] | None = None) -> None:
             plain = hostile = again = conditional = None
             if not args.only_slow_clients:
                 plain = run(base, mixed_urls(rng, args.requests, args.posts, 0.0), args.clients, watch_health=False)
-                hostile = run(base, mixed_urls(rng, args.requests, args.posts, args.hostile_share), args.clients,
-                              watch_health=True)
+                hostile = run(
+                    base,
+                    mixed_urls(rng, args.requests, args.posts, args.hostile_share),
+                    args.clients,
+                    watch_health=True,
+                )
                 repeated = conditional_urls(base, rng, args.requests, args.posts)
                 again = run(base, [url for url, _ in repeated], args.clients, watch_health=False)
                 conditional = run(base, repeated, args.clients, watch_health=False)
@@ -255,8 +297,10 @@ def main(argv: list[str] | None = None) -> None:
             server.terminate()
             server.wait(timeout=30)
 
-    print(f"lgsearch load test: {args.posts} posts, {args.clients} clients, {args.workers} workers, "
-          f"{os.cpu_count()} cores, loopback only")
+    print(
+        f"lgsearch load test: {args.posts} posts, {args.clients} clients, {args.workers} workers, "
+        f"{os.cpu_count()} cores, loopback only"
+    )
     print(f"{'mix':<28} {'reqs':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
     if plain is not None:
         print(describe("searches, pages, CSV, Atom", plain))

@@ -5,6 +5,7 @@ Times `find_organisations` over 10,000 synthetic posts of about 600 words from b
 `--long-post MB` also times one post of that size that names Ofsted on every line, the case that
 was once quadratic.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,12 +39,16 @@ def main(argv: list[str] | None = None) -> None:
     found = sum(len(find_organisations(post)) for post in posts)
     runs = sorted(time_extraction(posts) for _ in range(args.runs))
     median = statistics.median(runs)
-    print(f"Organisation recogniser, {args.posts:,} synthetic posts of about {args.words} words "
-          f"({megabytes:.1f} MB), {found:,} organisations found in all.")
+    print(
+        f"Organisation recogniser, {args.posts:,} synthetic posts of about {args.words} words "
+        f"({megabytes:.1f} MB), {found:,} organisations found in all."
+    )
     print(f"Loading the gazetteer and building the automaton took {load * 1000:.0f} ms, once.")
-    print(f"Median of {args.runs} runs: {median:.2f} s for all posts, "
-          f"{median / args.posts * 1_000_000:.0f} µs a post, {megabytes / median:.1f} MB/s "
-          f"(fastest {runs[0]:.2f} s, slowest {runs[-1]:.2f} s).")
+    print(
+        f"Median of {args.runs} runs: {median:.2f} s for all posts, "
+        f"{median / args.posts * 1_000_000:.0f} µs a post, {megabytes / median:.1f} MB/s "
+        f"(fastest {runs[0]:.2f} s, slowest {runs[-1]:.2f} s)."
+    )
     if args.long_post:
         line = "Ofsted came back, and Ofsted met the LGA. "
         post = line * int(args.long_post * 2**20 // len(line))

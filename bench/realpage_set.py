@@ -3,6 +3,7 @@
 `manifest.json` lists each page (gzipped HTML, its marked text, the suite it came from, licence,
 original address) and what each suite marked; tests/realpages/README.md says where they came from.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -18,6 +19,7 @@ METADATA_FIELDS = ("title", "author", "sitename", "date")
 @dataclass(frozen=True)
 class RealPage:
     """One saved page and what its suite marked on it."""
+
     id: str
     suite: str
     licence: str
@@ -52,8 +54,7 @@ def load_pages(manifest: Path = MANIFEST) -> list[RealPage]:
             url=entry.get("url"),
             html_path=folder / entry["file"],
             gold_path=folder / entry["gold"],
-            metadata={key: entry["metadata"][key] for key in METADATA_FIELDS
-                      if entry.get("metadata", {}).get(key)},
+            metadata={key: entry["metadata"][key] for key in METADATA_FIELDS if entry.get("metadata", {}).get(key)},
         )
         for entry in listing["pages"]
     ]

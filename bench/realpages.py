@@ -14,6 +14,7 @@ It prints and writes (`bench/results/realpages-<date>.json`) the medians: pages 
 page (each process with the children it waited for), and lgsearch's time over the pipeline's
 (issue 20's target: at most 0.6), with the machine they were measured on.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,19 +54,26 @@ def time_lgsearch(corpus: Path, index_dir: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     seconds, usage, code, output, errors = run_waited(
         [sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(corpus), "--json", "--rebuild"],
-        env, cwd=ROOT)
+        env,
+        cwd=ROOT,
+    )
     if code not in (0, 3):  # 3: some files were rejected, the rest indexed
         raise SystemExit(f"The rebuild failed (exit {code}): {errors[-2000:]}")
     summary = json.loads(output)
-    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-            "indexed": summary["documents"], "rejected": len(summary.get("rejected", []))}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "indexed": summary["documents"],
+        "rejected": len(summary.get("rejected", [])),
+    }
 
 
 def time_pipeline(corpus: Path, database: Path) -> dict:
     """One process of the trafilatura + FTS5 pipeline over the same files."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     seconds, usage, code, output, errors = run_waited(
-        [sys.executable, "-m", "bench.realpages", "--pipeline", str(corpus), str(database)], env, cwd=ROOT)
+        [sys.executable, "-m", "bench.realpages", "--pipeline", str(corpus), str(database)], env, cwd=ROOT
+    )
     if code != 0:
         raise SystemExit(f"The pipeline failed (exit {code}): {errors[-2000:]}")
     return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, **json.loads(output)}
@@ -81,8 +89,9 @@ def pipeline(corpus: Path, database: Path) -> dict:
     indexed = rejected = 0
     with db:
         for path in sorted(corpus.iterdir()):
-            document = trafilatura.bare_extraction(path.read_bytes(), with_metadata=True,
-                                                   date_extraction_params=QUICK_DATES)
+            document = trafilatura.bare_extraction(
+                path.read_bytes(), with_metadata=True, date_extraction_params=QUICK_DATES
+            )
             if document is None or not (document.text or "").strip():
                 rejected += 1
                 continue
@@ -102,10 +111,15 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"cpu": model, "cores": os.cpu_count(),
-            "python": f"{platform.python_implementation()} {platform.python_version()}",
-            "python_build": " ".join(platform.python_build()), "compiler": platform.python_compiler(),
-            "platform": platform.platform(), "load_average": [round(load, 2) for load in os.getloadavg()]}
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "python_build": " ".join(platform.python_build()),
+        "compiler": platform.python_compiler(),
+        "platform": platform.platform(),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
+    }
 
 
 def summarise(files: int, lgsearch: list[dict], fts5: list[dict]) -> dict:

@@ -12,6 +12,7 @@ count. Prints one table per size, each figure beside its target, and writes the 
 Each size is measured in a fresh process, so its memory and its first search owe nothing to the
 sizes before it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,14 +40,21 @@ COLD_QUERY = Query("cold", ("peer", "challenge"))  # sector words: never in the 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,5000,20000", help="posts in each corpus, comma-separated")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="rebuilds and one-file reindexes at each size (median taken); each round "
-                             "also adds a fresh set of queries of each kind")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="rebuilds and one-file reindexes at each size (median taken); each round "
+        "also adds a fresh set of queries of each kind",
+    )
     parser.add_argument("--queries", type=int, default=150, help="queries of each kind in a round")
-    parser.add_argument("--json", type=Path, help="where to write the figures "
-                        "(default bench/results/scale-DATE.json)")
-    parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "scale.png",
-                        help="where to draw the growth plot (needs matplotlib)")
+    parser.add_argument("--json", type=Path, help="where to write the figures (default bench/results/scale-DATE.json)")
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=ROOT / "docs" / "scale.png",
+        help="where to draw the growth plot (needs matplotlib)",
+    )
     parser.add_argument("--no-plot", action="store_true", help="skip the plot")
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)  # the child process's job
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -74,8 +82,12 @@ def main() -> None:
 
 def machine() -> dict:
     """What the figures were measured on; the load average says how shared the machine was."""
-    return {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-            "load_average": [round(load, 2) for load in os.getloadavg()]}
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
+    }
 
 
 def measure_in_child(size: int, rounds: int, per_kind: int) -> dict:
@@ -83,8 +95,23 @@ def measure_in_child(size: int, rounds: int, per_kind: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="lgsearch-scale-") as tmp:
         out = Path(tmp) / "figures.json"
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        subprocess.run([sys.executable, "-m", "bench.scale", "--one-size", str(size), "--rounds", str(rounds),
-                        "--queries", str(per_kind), "--out", str(out)], env=env, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.scale",
+                "--one-size",
+                str(size),
+                "--rounds",
+                str(rounds),
+                "--queries",
+                str(per_kind),
+                "--out",
+                str(out),
+            ],
+            env=env,
+            check=True,
+        )
         return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -93,8 +120,12 @@ def measure_size(posts: int, rounds: int, per_kind: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="lgsearch-scale-") as tmp:
         corpus = write_corpus(Path(tmp) / "corpus", posts)
         index_dir = Path(tmp) / "index"
-        figures = {"posts": posts, "rounds": rounds, "queries_per_kind": per_kind,
-                   "load_average": round(os.getloadavg()[0], 2)}
+        figures = {
+            "posts": posts,
+            "rounds": rounds,
+            "queries_per_kind": per_kind,
+            "load_average": round(os.getloadavg()[0], 2),
+        }
         figures["rebuild"] = measure_rebuild(corpus, index_dir, rounds)
         figures["one_changed_file"] = measure_one_change(corpus, index_dir, rounds)
         queries = workload(per_kind, rounds, posts)
@@ -107,8 +138,11 @@ def measure_size(posts: int, rounds: int, per_kind: int) -> dict:
 def measure_rebuild(corpus: Path, index_dir: Path, rounds: int) -> dict:
     builds = [run_index(corpus, index_dir, "--rebuild") for _ in range(rounds)]
     seconds = statistics.median(build[0] for build in builds)
-    return {"seconds": seconds, "posts_per_second": builds[0][2]["documents"] / seconds,
-            "peak_mb": statistics.median(build[1] for build in builds)}
+    return {
+        "seconds": seconds,
+        "posts_per_second": builds[0][2]["documents"] / seconds,
+        "peak_mb": statistics.median(build[1] for build in builds),
+    }
 
 
 def measure_one_change(corpus: Path, index_dir: Path, rounds: int) -> dict:

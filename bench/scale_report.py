@@ -4,6 +4,7 @@ The targets are the issue's, at 20,000 posts unless it says otherwise; they are 
 size, so a small run shows early whether a change is heading the right way. The results-page
 ceiling is 100 ms up to 20,000 posts and 300 ms above.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,45 +43,90 @@ def rows(figures: dict) -> list[Row]:
     posts, ours, fts5 = figures["posts"], figures["lgsearch"], figures["fts5"]
     rebuild = figures["rebuild"]
     table = [
-        Row("Full rebuild (lgsearch index --rebuild)",
+        Row(
+            "Full rebuild (lgsearch index --rebuild)",
             f"{rebuild['seconds']:.1f} s, {rebuild['posts_per_second']:,.0f} posts/s, peak {rebuild['peak_mb']:.0f} MB",
             f"{fts5['build_seconds']:.1f} s, {fts5['posts_per_second']:,.0f} posts/s",
-            f">= {REBUILD_POSTS_PER_SECOND} posts/s", rebuild["posts_per_second"] >= REBUILD_POSTS_PER_SECOND),
-        Row("One changed file (lgsearch index, a process)", seconds(figures["one_changed_file"]["seconds"]),
-            "", f"< {ONE_CHANGE_SECONDS:.0f} s", figures["one_changed_file"]["seconds"] < ONE_CHANGE_SECONDS),
+            f">= {REBUILD_POSTS_PER_SECOND} posts/s",
+            rebuild["posts_per_second"] >= REBUILD_POSTS_PER_SECOND,
+        ),
+        Row(
+            "One changed file (lgsearch index, a process)",
+            seconds(figures["one_changed_file"]["seconds"]),
+            "",
+            f"< {ONE_CHANGE_SECONDS:.0f} s",
+            figures["one_changed_file"]["seconds"] < ONE_CHANGE_SECONDS,
+        ),
         Row("Opening and warming the index", milliseconds(ours["open_ms"])),
-        Row("First search after opening", milliseconds(ours["first_search_ms"]),
-            "", f"< {FIRST_SEARCH_MS} ms", ours["first_search_ms"] < FIRST_SEARCH_MS),
+        Row(
+            "First search after opening",
+            milliseconds(ours["first_search_ms"]),
+            "",
+            f"< {FIRST_SEARCH_MS} ms",
+            ours["first_search_ms"] < FIRST_SEARCH_MS,
+        ),
     ]
     ceiling = results_page_ceiling(posts)
     for kind in KINDS:
         mine, theirs = ours["kinds"][kind], fts5["kinds"][kind]
-        table.append(Row(f"Results page: {kind}", spread(mine), spread(theirs),
-                         f"p95 <= FTS5's and < {ceiling} ms",
-                         mine["p95_ms"] <= theirs["p95_ms"] and mine["p95_ms"] < ceiling))
+        table.append(
+            Row(
+                f"Results page: {kind}",
+                spread(mine),
+                spread(theirs),
+                f"p95 <= FTS5's and < {ceiling} ms",
+                mine["p95_ms"] <= theirs["p95_ms"] and mine["p95_ms"] < ceiling,
+            )
+        )
     ratio = ours["kinds"]["phrase"]["p95_ms"] / ours["kinds"]["one word"]["p95_ms"]
     table += [
-        Row("Phrase p95 against one word's", f"{ratio:.1f} times", "", f"<= {PHRASE_TO_ONE_WORD:.0f} times",
-            ratio <= PHRASE_TO_ONE_WORD),
-        Row("The same request again", spread(ours["repeated"]), "", f"p95 < {REPEATED_P95_MS} ms",
-            ours["repeated"]["p95_ms"] < REPEATED_P95_MS),
-        Row("Document page (highlight, more like this)", spread(ours["document"]), "",
-            f"p95 < {DOCUMENT_P95_MS} ms", ours["document"]["p95_ms"] < DOCUMENT_P95_MS),
-        Row("Memory after opening (RSS)",
+        Row(
+            "Phrase p95 against one word's",
+            f"{ratio:.1f} times",
+            "",
+            f"<= {PHRASE_TO_ONE_WORD:.0f} times",
+            ratio <= PHRASE_TO_ONE_WORD,
+        ),
+        Row(
+            "The same request again",
+            spread(ours["repeated"]),
+            "",
+            f"p95 < {REPEATED_P95_MS} ms",
+            ours["repeated"]["p95_ms"] < REPEATED_P95_MS,
+        ),
+        Row(
+            "Document page (highlight, more like this)",
+            spread(ours["document"]),
+            "",
+            f"p95 < {DOCUMENT_P95_MS} ms",
+            ours["document"]["p95_ms"] < DOCUMENT_P95_MS,
+        ),
+        Row(
+            "Memory after opening (RSS)",
             f"{ours['rss_after_open_mb']:.0f} MB ({ours['rss_before_open_mb']:.0f} MB before)",
-            "", "< 1 GB", ours["rss_after_open_mb"] < WORKER_MB),
-        Row("Memory after the searches (RSS)", f"{ours['rss_after_searches_mb']:.0f} MB",
-            "", "< 1 GB", ours["rss_after_searches_mb"] < WORKER_MB),
+            "",
+            "< 1 GB",
+            ours["rss_after_open_mb"] < WORKER_MB,
+        ),
+        Row(
+            "Memory after the searches (RSS)",
+            f"{ours['rss_after_searches_mb']:.0f} MB",
+            "",
+            "< 1 GB",
+            ours["rss_after_searches_mb"] < WORKER_MB,
+        ),
     ]
     return table
 
 
 def table(figures: dict, machine: dict) -> str:
     """The rows as plain text, one line each, with a heading saying what was measured where."""
-    heading = (f"\n{figures['posts']:,} posts: {figures['rounds']} round(s), {figures['queries_per_kind']} queries "
-               f"of each kind a round; times are median / p95. {machine['cores']} cores, "
-               f"Python {machine['python']}, load average "
-               f"{figures.get('load_average', machine['load_average'][0])} as it began.")
+    heading = (
+        f"\n{figures['posts']:,} posts: {figures['rounds']} round(s), {figures['queries_per_kind']} queries "
+        f"of each kind a round; times are median / p95. {machine['cores']} cores, "
+        f"Python {machine['python']}, load average "
+        f"{figures.get('load_average', machine['load_average'][0])} as it began."
+    )
     lines = [Row("what", "lgsearch", "SQLite FTS5", "target", None)] + rows(figures)
     widths = [max(len(getattr(row, name)) for row in lines) for name in ("what", "lgsearch", "fts5", "target")]
     text = [heading]
@@ -119,8 +165,9 @@ def plot_growth(run: dict, path: Path) -> None:
     build.set(title="Full build", ylabel="seconds", yscale="log")
     for kind in KINDS:
         latency.plot(posts, [f["lgsearch"]["kinds"][kind]["p95_ms"] for f in sizes], "o-", label=f"lgsearch: {kind}")
-    latency.plot(posts, [max(f["fts5"]["kinds"][k]["p95_ms"] for k in KINDS) for f in sizes], "k--",
-                 label="FTS5: slowest kind")
+    latency.plot(
+        posts, [max(f["fts5"]["kinds"][k]["p95_ms"] for k in KINDS) for f in sizes], "k--", label="FTS5: slowest kind"
+    )
     latency.plot(posts, [f["lgsearch"]["document"]["p95_ms"] for f in sizes], "x:", label="lgsearch: document page")
     latency.axhline(100, color="grey", linewidth=0.8)
     latency.set(title="Results page, p95 (grey: 100 ms)", ylabel="milliseconds", yscale="log")

@@ -17,6 +17,7 @@ The benchmark's headline F1 is the harmonic mean of the mean precision and the m
 pages (`suite_f1`); we also report each page's own F1 and their mean (`page_f1`, `mean`), which is
 what "pages under 0.5" counts.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,13 +39,17 @@ def words(text: str | None, lowercase: bool = False) -> list[str]:
 def shingles(text: str | None, size: int = SHINGLE_WORDS, lowercase: bool = False) -> Counter:
     """How many times each run of `size` consecutive words occurs in the text."""
     tokens = words(text, lowercase)
-    return Counter(tuple(tokens[start:start + size]) for start in range(max(1, len(tokens) - size + 1))
-                   if tokens[start:start + size])
+    return Counter(
+        tuple(tokens[start : start + size])
+        for start in range(max(1, len(tokens) - size + 1))
+        if tokens[start : start + size]
+    )
 
 
 @dataclass(frozen=True)
 class PageScore:
     """One page's shingle counts and the scores that follow from them."""
+
     true_positives: int
     false_positives: int
     false_negatives: int
@@ -86,6 +91,7 @@ def score_page(gold: str | None, extracted: str | None, lowercase: bool = False)
 @dataclass(frozen=True)
 class SuiteScore:
     """Scores over a set of pages."""
+
     pages: int
     mean_f1: float
     precision: float

@@ -23,6 +23,7 @@ SymSpell's one miss is `recieve` -> `relieve`: both one edit away, and here `rel
 used more. Whoosh changes acronyms (DCS -> s, EHCP -> each); SymSpell's one change at 10,000 posts
 is `whilst` (absent from these posts) -> a made-up word two edits away; a real UK collection uses `whilst`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,37 +44,105 @@ from indexer.query.spelling import SpellingCorrector
 
 # (typed, meant): the issue's examples, then transpositions, doubled, missing and wrong letters.
 TYPOS = [
-    ("inspectoin", "inspection"), ("goverance", "governance"), ("commisioning", "commissioning"),
-    ("recieve", "receive"), ("safegaurding", "safeguarding"), ("ofstead", "ofsted"),
-    ("buget", "budget"), ("leadrship", "leadership"), ("cuoncil", "council"), ("childern", "children"),
-    ("partnreship", "partnership"), ("startegy", "strategy"), ("scrunity", "scrutiny"),
-    ("cabniet", "cabinet"), ("fundign", "funding"), ("recrutiment", "recruitment"),
-    ("workfroce", "workforce"), ("resdient", "resident"), ("refelction", "reflection"),
-    ("prioirty", "priority"), ("reveiw", "review"), ("leaderhsip", "leadership"),
-    ("nispection", "inspection"), ("commmunity", "community"), ("familly", "family"),
-    ("deliverry", "delivery"), ("occured", "occurred"), ("accomodation", "accommodation"),
-    ("neccessary", "necessary"), ("improvment", "improvement"), ("peformance", "performance"),
-    ("accountabilty", "accountability"), ("excutive", "executive"), ("tranformation", "transformation"),
-    ("disabilites", "disabilities"), ("apprenticship", "apprenticeship"), ("collaberation", "collaboration"),
-    ("directer", "director"), ("evidance", "evidence"), ("challange", "challenge"),
-    ("seperate", "separate"), ("educaton", "education"),
+    ("inspectoin", "inspection"),
+    ("goverance", "governance"),
+    ("commisioning", "commissioning"),
+    ("recieve", "receive"),
+    ("safegaurding", "safeguarding"),
+    ("ofstead", "ofsted"),
+    ("buget", "budget"),
+    ("leadrship", "leadership"),
+    ("cuoncil", "council"),
+    ("childern", "children"),
+    ("partnreship", "partnership"),
+    ("startegy", "strategy"),
+    ("scrunity", "scrutiny"),
+    ("cabniet", "cabinet"),
+    ("fundign", "funding"),
+    ("recrutiment", "recruitment"),
+    ("workfroce", "workforce"),
+    ("resdient", "resident"),
+    ("refelction", "reflection"),
+    ("prioirty", "priority"),
+    ("reveiw", "review"),
+    ("leaderhsip", "leadership"),
+    ("nispection", "inspection"),
+    ("commmunity", "community"),
+    ("familly", "family"),
+    ("deliverry", "delivery"),
+    ("occured", "occurred"),
+    ("accomodation", "accommodation"),
+    ("neccessary", "necessary"),
+    ("improvment", "improvement"),
+    ("peformance", "performance"),
+    ("accountabilty", "accountability"),
+    ("excutive", "executive"),
+    ("tranformation", "transformation"),
+    ("disabilites", "disabilities"),
+    ("apprenticship", "apprenticeship"),
+    ("collaberation", "collaboration"),
+    ("directer", "director"),
+    ("evidance", "evidence"),
+    ("challange", "challenge"),
+    ("seperate", "separate"),
+    ("educaton", "education"),
 ]
 # Correctly spelt words as staff type them; the last eight are not in the collection.
 CORRECT = [
-    "what", "how", "council", "why", "when", "where", "does", "work", "make", "good", "best",
-    "children", "services", "school", "budget", "leadership", "inspection", "social", "care",
-    "housing", "plan", "support", "staff", "team", "local", "government", "peer", "review",
-    "director", "change", "people", "report",
-    "DCS", "SEND", "EHCP", "S114", "DASS", "whilst", "kindness", "wellbeing",
+    "what",
+    "how",
+    "council",
+    "why",
+    "when",
+    "where",
+    "does",
+    "work",
+    "make",
+    "good",
+    "best",
+    "children",
+    "services",
+    "school",
+    "budget",
+    "leadership",
+    "inspection",
+    "social",
+    "care",
+    "housing",
+    "plan",
+    "support",
+    "staff",
+    "team",
+    "local",
+    "government",
+    "peer",
+    "review",
+    "director",
+    "change",
+    "people",
+    "report",
+    "DCS",
+    "SEND",
+    "EHCP",
+    "S114",
+    "DASS",
+    "whilst",
+    "kindness",
+    "wellbeing",
 ]
 # Real words in the posts: the targets, their neighbours, everyday words (the order sets how common).
-REAL_WORDS = sorted({meant for _, meant in TYPOS} | {w.lower() for w in CORRECT[:32]} | set(
-    "inspections inspecting inspector governments governor governors commission commissioned recover "
-    "received relieve safeguard safeguards often office offset budgets leaders leading leader councils "
-    "counsel children's partnerships strategic cabinets fund funded recruit resident's residents reflect "
-    "priorities reviews reviewed communities families deliver occur accommodate improvements performances "
-    "executives transform disability apprentice collaborate directors evident challenges separated educate "
-    "the and of to in that is for with each heat flow show wheat spend sending send".split()))
+REAL_WORDS = sorted(
+    {meant for _, meant in TYPOS}
+    | {w.lower() for w in CORRECT[:32]}
+    | set(
+        "inspections inspecting inspector governments governor governors commission commissioned recover "
+        "received relieve safeguard safeguards often office offset budgets leaders leading leader councils "
+        "counsel children's partnerships strategic cabinets fund funded recruit resident's residents reflect "
+        "priorities reviews reviewed communities families deliver occur accommodate improvements performances "
+        "executives transform disability apprentice collaborate directors evident challenges separated educate "
+        "the and of to in that is for with each heat flow show wheat spend sending send".split()
+    )
+)
 ACRONYMS = ["DCS", "SEND", "EHCP", "DASS", "SLI", "ICB", "LGA", "ADCS", "CQC", "DfE", "S114", "MASH", "SEMH"]
 
 
@@ -96,14 +165,18 @@ def posts_with_real_words(count: int, words: int) -> list[str]:
     ranked = rng.sample(REAL_WORDS, len(REAL_WORDS))
     weights = [1 / (rank + 1) for rank in range(len(ranked))]
     rare = made_up_words(5 * count)
-    return [f"{body} {' '.join(rng.choices(ranked, weights, k=30))} {' '.join(rng.sample(rare, 10))}."
-            for body in synthetic_posts(count, words)]
+    return [
+        f"{body} {' '.join(rng.choices(ranked, weights, k=30))} {' '.join(rng.sample(rare, 10))}."
+        for body in synthetic_posts(count, words)
+    ]
 
 
 def build_index(folder: str, posts: list[str]):
-    schema = Schema(id=ID(stored=True, unique=True),
-                    plain=TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True),
-                    body=TEXT(analyzer=StemmingAnalyzer(), spelling=True))
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        plain=TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True),
+        body=TEXT(analyzer=StemmingAnalyzer(), spelling=True),
+    )
     ix = index.create_in(folder, schema)
     with ix.writer(limitmb=256) as writer:
         for number, text in enumerate(posts):
@@ -118,13 +191,16 @@ def whoosh_corrector(searcher, field: str):
     def correct(word: str) -> str | None:
         corrected = searcher.correct_query(parser.parse(word), word).string
         return corrected if corrected.lower() != word.lower() else None
+
     return correct
 
 
 def symspell_corrector(searcher) -> SpellingCorrector:
     """The counts lgsearch would hand over: posts per unstemmed word, plus the names and acronyms."""
-    counts = {term.decode() if isinstance(term, bytes) else term: info.doc_frequency()
-              for term, info in searcher.reader().iter_field("plain")}
+    counts = {
+        term.decode() if isinstance(term, bytes) else term: info.doc_frequency()
+        for term, info in searcher.reader().iter_field("plain")
+    }
     return SpellingCorrector(counts, extra_words=[*NAMES, *ACRONYMS])
 
 
@@ -139,11 +215,14 @@ def measure(name: str, correct, build_ms: float, words: int, rounds: int, same) 
     results = {word: correct(word) for word in typed}
     times = [timed(correct, word)[0] for _ in range(rounds) for word in typed]
     return {
-        "name": name, "words": words, "build_ms": build_ms,
+        "name": name,
+        "words": words,
+        "build_ms": build_ms,
         "right": sum(same(results[t], meant) for t, meant in TYPOS),
         "changed": [(w, results[w]) for w in CORRECT if results[w]],
         "wrong": [(t, results[t]) for t, meant in TYPOS if not same(results[t], meant)],
-        "median": statistics.median(times), "p95": percentile(times, 0.95),
+        "median": statistics.median(times),
+        "p95": percentile(times, 0.95),
     }
 
 
@@ -172,12 +251,23 @@ def bench(posts: int, words: int, rounds: int) -> list[dict]:
             counts_ms, corrector = timed(lambda: symspell_corrector(searcher))
             build_ms = timed(corrector.correct, "zzzzzz")[0]  # the first lookup builds the dictionary
             rows = [
-                measure("SymSpell (lgsearch)", corrector.correct, build_ms, plain_words, rounds,
-                        lambda result, meant: result == meant),
-                measure("Whoosh, unstemmed", whoosh_corrector(searcher, "plain"), 0, plain_words, rounds,
-                        lambda result, meant: result == meant),
-                measure("Whoosh, stemmed", whoosh_corrector(searcher, "body"), 0, stemmed_words, rounds,
-                        same_stem),
+                measure(
+                    "SymSpell (lgsearch)",
+                    corrector.correct,
+                    build_ms,
+                    plain_words,
+                    rounds,
+                    lambda result, meant: result == meant,
+                ),
+                measure(
+                    "Whoosh, unstemmed",
+                    whoosh_corrector(searcher, "plain"),
+                    0,
+                    plain_words,
+                    rounds,
+                    lambda result, meant: result == meant,
+                ),
+                measure("Whoosh, stemmed", whoosh_corrector(searcher, "body"), 0, stemmed_words, rounds, same_stem),
             ]
             rows[0]["memory_mb"] = held_mb(lambda: symspell_corrector(searcher))
             rows[0]["counts_ms"] = counts_ms
@@ -192,16 +282,22 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     print(f"{len(TYPOS)} typos, {len(CORRECT)} correctly spelt words, {args.rounds} rounds; times per word")
-    print(f"{'posts':>6}  {'corrector':<20} {'words':>6} {'build ms':>9} {'right':>6} {'changed':>8} "
-          f"{'median ms':>10} {'p95 ms':>7}")
+    print(
+        f"{'posts':>6}  {'corrector':<20} {'words':>6} {'build ms':>9} {'right':>6} {'changed':>8} "
+        f"{'median ms':>10} {'p95 ms':>7}"
+    )
     for posts in args.posts:
         for row in bench(posts, args.words, args.rounds):
-            print(f"{posts:>6}  {row['name']:<20} {row['words']:>6} {round(row['build_ms']) or '-':>9} "
-                  f"{row['right']:>3}/{len(TYPOS)} {len(row['changed']):>4}/{len(CORRECT)} "
-                  f"{row['median']:>10.2f} {row['p95']:>7.2f}")
+            print(
+                f"{posts:>6}  {row['name']:<20} {row['words']:>6} {round(row['build_ms']) or '-':>9} "
+                f"{row['right']:>3}/{len(TYPOS)} {len(row['changed']):>4}/{len(CORRECT)} "
+                f"{row['median']:>10.2f} {row['p95']:>7.2f}"
+            )
             if "memory_mb" in row:
-                print(f"{'':>8}(dictionary holds {row['memory_mb']:.1f} MB; reading the counts "
-                      f"from the index took {row['counts_ms']:.0f} ms more)")
+                print(
+                    f"{'':>8}(dictionary holds {row['memory_mb']:.1f} MB; reading the counts "
+                    f"from the index took {row['counts_ms']:.0f} ms more)"
+                )
             print(f"{'':>8}changed: {', '.join(f'{t}->{r}' for t, r in row['changed']) or '-'}")
             print(f"{'':>8}missed: {', '.join(f'{t}->{r}' for t, r in row['wrong']) or '-'}")
 

@@ -3,6 +3,7 @@
 No request is asked twice in a run (across rounds too), so a result cache cannot flatter the
 results-page figures; the repeated-request figure measures that on purpose.
 """
+
 from __future__ import annotations
 
 import random
@@ -53,8 +54,10 @@ def workload(per_kind: int, rounds: int, posts: int) -> dict[str, list[list[Quer
         "browse": _browse_queries(rng, wanted),
         "query and filter": _filtered_queries(rng, wanted),
     }
-    return {kind: [queries[i:i + per_kind] for i in range(0, len(queries), per_kind)][:rounds]
-            for kind, queries in made.items()}
+    return {
+        kind: [queries[i : i + per_kind] for i in range(0, len(queries), per_kind)][:rounds]
+        for kind, queries in made.items()
+    }
 
 
 def _distinct(make, wanted: int) -> list[Query]:
@@ -73,9 +76,11 @@ def _word_queries(rng: random.Random, kind: str, count: int, wanted: int) -> lis
 def _phrase_queries(rng: random.Random, wanted: int, posts: int) -> list[Query]:
     """Two or three words that stand side by side in a post, so each phrase finds something."""
     known = set(WORDS)
-    sentences = [re.findall(r"[a-z]+", sentence.lower())
-                 for post in corpus_posts(min(posts, 300))
-                 for sentence in post.body.split(".")]
+    sentences = [
+        re.findall(r"[a-z]+", sentence.lower())
+        for post in corpus_posts(min(posts, 300))
+        for sentence in post.body.split(".")
+    ]
     sentences = [words for words in sentences if len(words) >= 3]
 
     def make() -> Query:
@@ -83,7 +88,7 @@ def _phrase_queries(rng: random.Random, wanted: int, posts: int) -> list[Query]:
             words = rng.choice(sentences)
             length = rng.choice((2, 3))
             start = rng.randrange(len(words) - length + 1)
-            window = tuple(words[start:start + length])
+            window = tuple(words[start : start + length])
             if known.issuperset(window):
                 return Query("phrase", window, phrase=True)
 
@@ -92,8 +97,12 @@ def _phrase_queries(rng: random.Random, wanted: int, posts: int) -> list[Query]:
 
 def _browse_queries(rng: random.Random, wanted: int) -> list[Query]:
     """No words: one tag, or a tag and one other filter, newest first."""
-    others = [("year", v) for v in YEARS] + [("source", v) for v in SOURCES] + \
-             [("author", v) for v in AUTHORS] + [("category", v) for v in CATEGORIES]
+    others = (
+        [("year", v) for v in YEARS]
+        + [("source", v) for v in SOURCES]
+        + [("author", v) for v in AUTHORS]
+        + [("category", v) for v in CATEGORIES]
+    )
     every = [Query("browse", filters=(("tag", tag),)) for tag in TAGS]
     every += [Query("browse", filters=(("tag", tag), other)) for tag in TAGS for other in others]
     rng.shuffle(every)
@@ -101,5 +110,9 @@ def _browse_queries(rng: random.Random, wanted: int) -> list[Query]:
 
 
 def _filtered_queries(rng: random.Random, wanted: int) -> list[Query]:
-    return _distinct(lambda: Query("query and filter", tuple(rng.sample(QUERY_WORDS, rng.randint(1, 2))),
-                                   filters=(("tag", rng.choice(TAGS)),)), wanted)
+    return _distinct(
+        lambda: Query(
+            "query and filter", tuple(rng.sample(QUERY_WORDS, rng.randint(1, 2))), filters=(("tag", rng.choice(TAGS)),)
+        ),
+        wanted,
+    )

@@ -5,6 +5,7 @@ and on a phone 390 pixels wide, where the results come first) and an organisatio
 Debian's Chromium. Kept out of the test run so tests never rewrite
 tracked files.
 """
+
 from __future__ import annotations
 
 import sys
@@ -44,8 +45,10 @@ def main() -> None:
             page.goto(base_url + ORGANISATION[1])
             page.wait_for_load_state("networkidle")
             column = page.locator(".app-org").bounding_box()
-            page.screenshot(path=str(ORGANISATION[0]), clip={"x": column["x"] - 20, "y": column["y"] - 20,
-                                                              "width": column["width"] + 40, "height": 1000})
+            page.screenshot(
+                path=str(ORGANISATION[0]),
+                clip={"x": column["x"] - 20, "y": column["y"] - 20, "width": column["width"] + 40, "height": 1000},
+            )
         browser.close()
     print(f"Saved {RESULTS[0].name}, {PHONE[0].name} and {ORGANISATION[0].name} in {DOCS}")
 

@@ -2,6 +2,7 @@
 
 An entry point only: nothing in the indexer package imports the command line.
 """
+
 from lgsearch.cli import main
 
 main()

@@ -9,6 +9,7 @@
 - An acronym written as one (`SEND`, `EHCPs`, `DfE`) is also indexed as a marked term, so a
   search for `SEND` finds the acronym but not the verb "send".
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The extracted document: what every reader produces and the index stores."""
+
 from __future__ import annotations
 
 import datetime

@@ -8,6 +8,7 @@ readers still on it. If anything fails, the destination is exactly as it was. A 
 does not read through (a damaged one, or one holding a pickle that is not an index's own: see
 safe_pickle.py) is not copied at all.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -11,6 +11,7 @@ index uses), and `install()` puts it in place of every unpickling call Whoosh ma
 Anything else named in a pickle raises `ForbiddenInIndex`, which the query service and `publish`
 report as a damaged index.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -48,16 +49,30 @@ def _latin1_bytes(text, encoding="latin1", errors="strict"):
 # Stored fields, column values, compound-file directories and postings are plain lists, dicts,
 # strings, numbers and bytes, which a pickle makes without naming anything.
 _ADMITTED_NAMES = {
-    ("whoosh.fields", "Schema"), ("whoosh.fields", "TEXT"), ("whoosh.fields", "ID"),
-    ("whoosh.fields", "KEYWORD"), ("whoosh.fields", "STORED"), ("whoosh.fields", "COLUMN"),
-    ("whoosh.formats", "Existence"), ("whoosh.formats", "Frequency"), ("whoosh.formats", "Positions"),
-    ("whoosh.columns", "CompressedBytesColumn"), ("whoosh.columns", "VarBytesColumn"),
-    ("whoosh.analysis.analyzers", "CompositeAnalyzer"), ("whoosh.analysis.filters", "LowercaseFilter"),
-    ("whoosh.analysis.tokenizers", "IDTokenizer"), ("whoosh.analysis.tokenizers", "RegexTokenizer"),
-    ("whoosh.codec.whoosh3", "W3Codec"), ("whoosh.codec.whoosh3", "W3Segment"),
-    ("indexer.analysis", "SectorTextFilter"), ("indexer.schema", "PackedPositions"),
+    ("whoosh.fields", "Schema"),
+    ("whoosh.fields", "TEXT"),
+    ("whoosh.fields", "ID"),
+    ("whoosh.fields", "KEYWORD"),
+    ("whoosh.fields", "STORED"),
+    ("whoosh.fields", "COLUMN"),
+    ("whoosh.formats", "Existence"),
+    ("whoosh.formats", "Frequency"),
+    ("whoosh.formats", "Positions"),
+    ("whoosh.columns", "CompressedBytesColumn"),
+    ("whoosh.columns", "VarBytesColumn"),
+    ("whoosh.analysis.analyzers", "CompositeAnalyzer"),
+    ("whoosh.analysis.filters", "LowercaseFilter"),
+    ("whoosh.analysis.tokenizers", "IDTokenizer"),
+    ("whoosh.analysis.tokenizers", "RegexTokenizer"),
+    ("whoosh.codec.whoosh3", "W3Codec"),
+    ("whoosh.codec.whoosh3", "W3Segment"),
+    ("indexer.analysis", "SectorTextFilter"),
+    ("indexer.schema", "PackedPositions"),
     ("indexer.schema", "ValueKeyFilter"),
-    ("builtins", "int"), ("collections", "defaultdict"), ("re", "_compile"), ("_codecs", "encode"),
+    ("builtins", "int"),
+    ("collections", "defaultdict"),
+    ("re", "_compile"),
+    ("_codecs", "encode"),
 }
 _STAND_INS = {("_codecs", "encode"): _latin1_bytes, ("collections", "defaultdict"): defaultdict}
 _admitted: dict[tuple[str, str], object] = {}
@@ -101,16 +116,16 @@ class _Bytes:
         self._at = 0
 
     def peek(self, size=0):
-        return self._data[self._at:]
+        return self._data[self._at :]
 
     def read(self, size=-1):
         start = self._at
         self._at = len(self._data) if size is None or size < 0 else min(start + size, len(self._data))
-        return self._data[start:self._at]
+        return self._data[start : self._at]
 
     def readinto(self, buffer):
         chunk = self.read(len(buffer))
-        buffer[:len(chunk)] = chunk
+        buffer[: len(chunk)] = chunk
         return len(chunk)
 
     def readline(self, size=-1):
@@ -144,19 +159,33 @@ def load(file, /, **_ignored):
 # `pickle` as Whoosh's modules see it once installed: writing as before, reading through IndexUnpickler.
 _pickle_for_whoosh = types.ModuleType("pickle", "pickle, reading through indexer.safe_pickle")
 _pickle_for_whoosh.__dict__.update({key: value for key, value in vars(pickle).items() if not key.startswith("__")})
-_pickle_for_whoosh.__dict__.update(load=load, loads=loads, Unpickler=IndexUnpickler,
-                                   _Unpickler=IndexUnpickler)
+_pickle_for_whoosh.__dict__.update(load=load, loads=loads, Unpickler=IndexUnpickler, _Unpickler=IndexUnpickler)
 
 # Every Whoosh module that unpickles, and so every one whose names install() replaces.
 # tests/test_safe_pickle.py imports all of Whoosh and fails on any other module that can unpickle.
 WHOOSH_MODULES = (
-    "whoosh.compat", "whoosh.index", "whoosh.formats", "whoosh.columns", "whoosh.externalsort",
-    "whoosh.codec.whoosh3", "whoosh.codec.whoosh2", "whoosh.codec.plaintext",
-    "whoosh.filedb.structfile", "whoosh.filedb.misc", "whoosh.filedb.fileindex", "whoosh.multiproc",
-    "whoosh.util.loading", "whoosh.legacy",
+    "whoosh.compat",
+    "whoosh.index",
+    "whoosh.formats",
+    "whoosh.columns",
+    "whoosh.externalsort",
+    "whoosh.codec.whoosh3",
+    "whoosh.codec.whoosh2",
+    "whoosh.codec.plaintext",
+    "whoosh.filedb.structfile",
+    "whoosh.filedb.misc",
+    "whoosh.filedb.fileindex",
+    "whoosh.multiproc",
+    "whoosh.util.loading",
+    "whoosh.legacy",
 )
-_REPLACEMENTS = ((pickle.loads, loads), (pickle.load, load), (pickle, _pickle_for_whoosh),
-                 (pickle.Unpickler, IndexUnpickler), (pickle._Unpickler, IndexUnpickler))
+_REPLACEMENTS = (
+    (pickle.loads, loads),
+    (pickle.load, load),
+    (pickle, _pickle_for_whoosh),
+    (pickle.Unpickler, IndexUnpickler),
+    (pickle._Unpickler, IndexUnpickler),
+)
 
 
 def _replacement(value):

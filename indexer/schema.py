@@ -5,6 +5,7 @@ contract's document and `document_from_stored` as the Document itself (so a rebu
 post across), so both directions live beside the fields they use. A post's body is kept in a
 column of its own (`body_reader`), not among its stored fields.
 """
+
 from __future__ import annotations
 
 import datetime

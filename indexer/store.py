@@ -4,6 +4,7 @@ An index directory holds `gen-*` folders, each a complete Whoosh index, and a `C
 naming the live one. A rebuild writes a `building-*` folder, renames it to `gen-*` and then
 replaces `CURRENT` in one atomic step, so a reader never sees a half-built index.
 """
+
 from __future__ import annotations
 
 import datetime

@@ -1,5 +1,6 @@
 """Characters that never mean anything in a post or a search, shared by reading, the query service
 and the web (which strips them from parameters and from XML)."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Both lists are CSV files in `indexer/data/` that anyone can review and extend wi
 code. Organisation acronyms (LGA, ADCS, CQC, ...) are listed too, so their long forms are searched
 as words; the organisation filter also finds them through the gazetteer.
 """
+
 from __future__ import annotations
 
 import csv

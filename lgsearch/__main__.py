@@ -1,4 +1,5 @@
 """`python -m lgsearch` runs the `lgsearch` command."""
+
 from lgsearch.cli import main
 
 main()

@@ -1,5 +1,6 @@
 """`lgsearch alerts send|list|remove`: the cron job and the operator's view of email alerts.
 The work is in `indexer.alerts`, shared with the web; this module reads options and prints."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,21 @@ from pathlib import Path
 
 import click
 
-from indexer.alerts import (AlertRunBusy, AlertsDatabase, Mailer, MailSettings, RunLock, SendReport, SettingsError,
-                            Tokens, database_path, describe, search_from_stored, secret_key, send_alerts)
+from indexer.alerts import (
+    AlertRunBusy,
+    AlertsDatabase,
+    Mailer,
+    MailSettings,
+    RunLock,
+    SendReport,
+    SettingsError,
+    Tokens,
+    database_path,
+    describe,
+    search_from_stored,
+    secret_key,
+    send_alerts,
+)
 from indexer.query import IndexUnavailable, InvalidParameter, SearchService
 
 EXIT_FAILED = 1
@@ -59,17 +73,24 @@ def send_command(obj: dict, as_json: bool) -> None:
     except SettingsError as error:
         raise UsageProblem(str(error)) from None
     if settings is None:
-        raise UsageProblem("Email alerts need an SMTP server: set LGSEARCH_SMTP_HOST, LGSEARCH_MAIL_FROM and "
-                           "LGSEARCH_PUBLIC_URL (see docs/alerts.md).")
+        raise UsageProblem(
+            "Email alerts need an SMTP server: set LGSEARCH_SMTP_HOST, LGSEARCH_MAIL_FROM and "
+            "LGSEARCH_PUBLIC_URL (see docs/alerts.md)."
+        )
     path = _database(obj)
     from webui import create_app
     from webui.alerts import EmailLinks
 
     app = create_app({"INDEX_DIR": str(obj["index_dir"]), "ALERTS_MAIL": settings, "ALERTS_DATABASE": str(path)})
     try:
-        with _readable(path), RunLock(path), AlertsDatabase(path) as database, \
-                SearchService(obj["index_dir"], time_limit=ALERT_TIME_LIMIT) as service, \
-                Mailer(settings) as mailer, app.test_request_context("/"):
+        with (
+            _readable(path),
+            RunLock(path),
+            AlertsDatabase(path) as database,
+            SearchService(obj["index_dir"], time_limit=ALERT_TIME_LIMIT) as service,
+            Mailer(settings) as mailer,
+            app.test_request_context("/"),
+        ):
             links = EmailLinks(settings.public_url, app.config["SERVICE_NAME"])
             report = send_alerts(database, service, mailer, Tokens(secret_key(path)), links)
     except AlertRunBusy as error:
@@ -87,11 +108,13 @@ def send_command(obj: dict, as_json: bool) -> None:
 
 
 def _print_summary(report: SendReport) -> None:
-    click.echo(f"Sent {report.sent} email{'s' if report.sent != 1 else ''} ({report.posts} new "
-               f"post{'s' if report.posts != 1 else ''}) to {report.subscriptions} confirmed "
-               f"subscription{'s' if report.subscriptions != 1 else ''}"
-               + (f"; {report.waiting} emailed in the last day will get theirs tomorrow" if report.waiting else "")
-               + f" ({report.seconds:.1f} seconds).")
+    click.echo(
+        f"Sent {report.sent} email{'s' if report.sent != 1 else ''} ({report.posts} new "
+        f"post{'s' if report.posts != 1 else ''}) to {report.subscriptions} confirmed "
+        f"subscription{'s' if report.subscriptions != 1 else ''}"
+        + (f"; {report.waiting} emailed in the last day will get theirs tomorrow" if report.waiting else "")
+        + f" ({report.seconds:.1f} seconds)."
+    )
 
 
 def _print_failed(report: SendReport) -> None:
@@ -112,9 +135,18 @@ def list_command(obj: dict, as_json: bool) -> None:
     if path.exists():
         with _readable(path), AlertsDatabase(path) as database:
             subscriptions = database.all()
-    rows = [{"address": s.address, "search": s.search, "described": _described(s.search),
-             "confirmed": s.confirmed, "created_at": s.created_at, "confirmed_at": s.confirmed_at,
-             "last_sent_at": s.last_sent_at} for s in subscriptions]
+    rows = [
+        {
+            "address": s.address,
+            "search": s.search,
+            "described": _described(s.search),
+            "confirmed": s.confirmed,
+            "created_at": s.created_at,
+            "confirmed_at": s.confirmed_at,
+            "last_sent_at": s.last_sent_at,
+        }
+        for s in subscriptions
+    ]
     if as_json:
         click.echo(json.dumps({"subscriptions": rows}, ensure_ascii=False))
         return
@@ -148,7 +180,9 @@ def remove_command(obj: dict, address: str) -> None:
         with _readable(path), AlertsDatabase(path) as database:
             removed = database.remove_address(address)
     if removed:
-        click.echo(f"Removed {removed} subscription{'s' if removed != 1 else ''} for {address}, "
-                   "and everything else kept about it.")
+        click.echo(
+            f"Removed {removed} subscription{'s' if removed != 1 else ''} for {address}, "
+            "and everything else kept about it."
+        )
     else:
         click.echo(f"There are no subscriptions for {address}.")

@@ -1,4 +1,5 @@
 """The `lgsearch` command: index, search, export, stats, serve, publish, harvest and alerts (see docs/api.md)."""
+
 from __future__ import annotations
 
 import html
@@ -14,8 +15,16 @@ import click
 
 from indexer import store
 from indexer.reindex import ReindexReport, SourceError, reindex
-from indexer.query import (DEFAULT_FACET_SIZE, FILTER_FIELDS, FILTER_PLURALS, MAX_FACET_SIZE, SORTS,
-                           InvalidParameter, facet_size_from, request_from_params)
+from indexer.query import (
+    DEFAULT_FACET_SIZE,
+    FILTER_FIELDS,
+    FILTER_PLURALS,
+    MAX_FACET_SIZE,
+    SORTS,
+    InvalidParameter,
+    facet_size_from,
+    request_from_params,
+)
 from indexer.query import IndexUnavailable, SearchResult
 from indexer.query import SearchService
 from lgsearch.alerts_commands import alerts_group
@@ -55,8 +64,14 @@ class Failed(click.ClickException):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lgsearch", prog_name="lgsearch")
-@click.option("--index-dir", envvar="LGSEARCH_INDEX_DIR", default="index_data", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Where the index is kept.")
+@click.option(
+    "--index-dir",
+    envvar="LGSEARCH_INDEX_DIR",
+    default="index_data",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the index is kept.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what is happening.")
 @click.pass_context
 def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
@@ -80,16 +95,22 @@ def _verbose_option(command):
         if value:
             _be_verbose(ctx.ensure_object(dict))
 
-    return click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=turn_on,
-                        help="Log what is happening.")(command)
+    return click.option(
+        "-v", "--verbose", is_flag=True, expose_value=False, callback=turn_on, help="Log what is happening."
+    )(command)
 
 
 @cli.command("index")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one and switch to it.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
-@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
-              help="Seconds to wait for another reindex to finish.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seconds to wait for another reindex to finish.",
+)
 @_verbose_option
 @click.pass_obj
 def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: bool, wait: float) -> None:
@@ -98,8 +119,9 @@ def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: 
     show_progress = not as_json and sys.stderr.isatty()
     previous_handler = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        report = reindex(source_list, obj["index_dir"], rebuild=rebuild, wait=wait,
-                         progress=_progress_bar if show_progress else None)
+        report = reindex(
+            source_list, obj["index_dir"], rebuild=rebuild, wait=wait, progress=_progress_bar if show_progress else None
+        )
     except SourceError as error:
         raise UsageProblem(str(error)) from None
     except (store.ReindexBusy, store.IndexOutdated, store.IndexDamaged) as error:
@@ -145,9 +167,13 @@ def _print_summary(report: ReindexReport) -> None:
 
 
 def _extraction_counts(counts: dict[str, int]) -> str:
-    """"180 article found, 4 thin (...), 1 no article found (...)": how each page's text was found."""
-    return ", ".join(f"{counts[path]} {EXTRACTION_WORDS.get(path, path)}" for path in sorted(
-        counts, key=lambda path: (list(EXTRACTION_WORDS).index(path) if path in EXTRACTION_WORDS else 9, path)))
+    """ "180 article found, 4 thin (...), 1 no article found (...)": how each page's text was found."""
+    return ", ".join(
+        f"{counts[path]} {EXTRACTION_WORDS.get(path, path)}"
+        for path in sorted(
+            counts, key=lambda path: (list(EXTRACTION_WORDS).index(path) if path in EXTRACTION_WORDS else 9, path)
+        )
+    )
 
 
 # How each extraction path reads in a sentence.
@@ -175,20 +201,36 @@ def _filter_options(command):
 @cli.command("search")
 @click.argument("query", nargs=-1)
 @_filter_options
-@click.option("--from", "date_from", help="Published on or after: 2019, March 2019, 03/2019, 12/03/2019 (day first) or 2019-03-12.")
+@click.option(
+    "--from",
+    "date_from",
+    help="Published on or after: 2019, March 2019, 03/2019, 12/03/2019 (day first) or 2019-03-12.",
+)
 @click.option("--to", "date_to", help="Published on or before, written as for --from.")
 @click.option("--sort", type=click.Choice(SORTS), help="Order of results.")
 @click.option("--page", default="1", show_default=True)
 @click.option("--per-page", default="10", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print exactly what /api/search returns.")
-@click.option("--facet-size", default=str(DEFAULT_FACET_SIZE), show_default=True,
-              help=f"Values of each facet in the JSON, 1 to {MAX_FACET_SIZE:,}.")
+@click.option(
+    "--facet-size",
+    default=str(DEFAULT_FACET_SIZE),
+    show_default=True,
+    help=f"Values of each facet in the JSON, 1 to {MAX_FACET_SIZE:,}.",
+)
 @click.pass_obj
 def search_command(obj: dict, query: tuple[str, ...], as_json: bool, facet_size: str, **options) -> None:
     """Search the index from the terminal."""
     params = {name: list(options[name]) for name in FILTER_FIELDS}
-    params.update({"q": " ".join(query), "from": options["date_from"] or "", "to": options["date_to"] or "",
-                   "sort": options["sort"] or "", "page": options["page"], "per_page": options["per_page"]})
+    params.update(
+        {
+            "q": " ".join(query),
+            "from": options["date_from"] or "",
+            "to": options["date_to"] or "",
+            "sort": options["sort"] or "",
+            "page": options["page"],
+            "per_page": options["per_page"],
+        }
+    )
     try:
         request = request_from_params(params)
         facet_values = facet_size_from(facet_size)
@@ -229,8 +271,10 @@ def _print_result(result: SearchResult, document_url) -> None:
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
     words = f" for “{request.q}”" if request.q else ""
-    click.echo(f"{result.total} result{'s' if result.total != 1 else ''}{words}"
-               + (f" (page {request.page} of {result.pages})" if result.pages > 1 else ""))
+    click.echo(
+        f"{result.total} result{'s' if result.total != 1 else ''}{words}"
+        + (f" (page {request.page} of {result.pages})" if result.pages > 1 else "")
+    )
     first = (request.page - 1) * request.per_page
     for number, hit in enumerate(result.hits, start=first + 1):
         doc = hit.document
@@ -251,12 +295,14 @@ def _print_result(result: SearchResult, document_url) -> None:
 @click.pass_obj
 def export_command(obj: dict) -> None:
     """Print every document as JSON Lines, all stored fields."""
+
     def write_all(service: SearchService) -> int:
         written = 0
         for document in service.export():
             click.echo(json.dumps(document, ensure_ascii=False))
             written += 1
         return written
+
     if not _with_index(obj, write_all):
         click.echo(NO_POSTS_YET, err=True)  # stdout stays JSON Lines: none
 
@@ -266,12 +312,18 @@ def export_command(obj: dict) -> None:
 @click.pass_obj
 def stats_command(obj: dict, as_json: bool) -> None:
     """Document count, when last indexed, size on disk and the top facet values."""
+
     def gather(service: SearchService) -> dict:
         status = service.status()
         facets = service.top_facet_values()
-        return {"documents": status.documents, "indexed_at": status.indexed_at, "size_bytes": status.size_bytes,
-                "extraction": status.extraction,
-                "facets": {name: [v.to_json() for v in values] for name, values in facets.items()}}
+        return {
+            "documents": status.documents,
+            "indexed_at": status.indexed_at,
+            "size_bytes": status.size_bytes,
+            "extraction": status.extraction,
+            "facets": {name: [v.to_json() for v in values] for name, values in facets.items()},
+        }
+
     stats = _with_index(obj, gather)
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False))
@@ -292,8 +344,14 @@ def stats_command(obj: dict, as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-@click.option("--proxies", envvar="LGSEARCH_PROXIES", default=0, show_default=True, type=click.IntRange(0, 10),
-              help="How many reverse proxies are in front of the server; their X-Forwarded-* headers are trusted.")
+@click.option(
+    "--proxies",
+    envvar="LGSEARCH_PROXIES",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 10),
+    help="How many reverse proxies are in front of the server; their X-Forwarded-* headers are trusted.",
+)
 @click.pass_obj
 def serve_command(obj: dict, host: str, port: int, workers: int, proxies: int) -> None:
     """Serve the web UI with gunicorn, a production WSGI server."""
@@ -304,8 +362,13 @@ def serve_command(obj: dict, host: str, port: int, workers: int, proxies: int) -
 
 @cli.command("publish")
 @click.argument("destination", type=click.Path(path_type=Path))
-@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
-              help="Seconds to wait for a reindex of either folder to finish.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seconds to wait for a reindex of either folder to finish.",
+)
 @click.pass_obj
 def publish_command(obj: dict, destination: Path, wait: float) -> None:
     """Copy the live index to the index folder DESTINATION (another host's share, say) and switch
@@ -322,10 +385,24 @@ def publish_command(obj: dict, destination: Path, wait: float) -> None:
 
 
 @cli.command("harvest")
-@click.option("--sites", "sites_file", envvar="LGSEARCH_SITES", default="sites.txt", show_default=True,
-              type=click.Path(path_type=Path), help="The sites to follow: one feed, sitemap or home page a line, or OPML.")
-@click.option("--into", "into", envvar="LGSEARCH_HARVEST_DIR", default="harvested", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="The folder posts are saved in.")
+@click.option(
+    "--sites",
+    "sites_file",
+    envvar="LGSEARCH_SITES",
+    default="sites.txt",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="The sites to follow: one feed, sitemap or home page a line, or OPML.",
+)
+@click.option(
+    "--into",
+    "into",
+    envvar="LGSEARCH_HARVEST_DIR",
+    default="harvested",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder posts are saved in.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
 @_verbose_option
 @click.pass_obj
@@ -334,8 +411,9 @@ def harvest_command(obj: dict, sites_file: Path, into: Path, as_json: bool) -> N
     from indexer.harvest import HarvestBusy, HarvestSettings, MissingContact, SitesError, harvest, read_sites
 
     try:
-        settings = HarvestSettings(contact=os.environ.get("LGSEARCH_CONTACT", ""),
-                                   delay=_seconds_from_env("LGSEARCH_HARVEST_DELAY", 2.0))
+        settings = HarvestSettings(
+            contact=os.environ.get("LGSEARCH_CONTACT", ""), delay=_seconds_from_env("LGSEARCH_HARVEST_DELAY", 2.0)
+        )
         sites = read_sites(sites_file)
     except (MissingContact, SitesError) as error:
         raise UsageProblem(str(error)) from None

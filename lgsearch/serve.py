@@ -1,4 +1,5 @@
 """Runs the web app under gunicorn, so `lgsearch serve` is fit for production use."""
+
 from __future__ import annotations
 
 import gc
@@ -48,11 +49,13 @@ def exposure_warning(host: str, proxies: int) -> str | None:
     proxy in front: on its own it cannot cope with slow or idle clients (docs/operations.md, "Serving")."""
     if proxies > 0 or _loopback_only(host):
         return None
-    return (f"Warning: lgsearch serve is listening on {host or 'every address'}, which other machines can reach, "
-            "with no reverse proxy in front (--proxies 0). On its own it cannot cope with slow or idle "
-            "connections: a few clients that send requests slowly, or open connections and send nothing, "
-            "hold all its threads, and searches wait or fail. Put it behind a reverse proxy such as nginx "
-            "and give --proxies 1 (see \"Serving\" in docs/operations.md), or listen on 127.0.0.1 only.")
+    return (
+        f"Warning: lgsearch serve is listening on {host or 'every address'}, which other machines can reach, "
+        "with no reverse proxy in front (--proxies 0). On its own it cannot cope with slow or idle "
+        "connections: a few clients that send requests slowly, or open connections and send nothing, "
+        "hold all its threads, and searches wait or fail. Put it behind a reverse proxy such as nginx "
+        'and give --proxies 1 (see "Serving" in docs/operations.md), or listen on 127.0.0.1 only.'
+    )
 
 
 def _loopback_only(host: str) -> bool:
@@ -72,17 +75,21 @@ def serve(index_dir: Path, host: str, port: int, workers: int, proxies: int = 0)
     if warning:
         print(warning, file=sys.stderr, flush=True)
     print(f"Serving lgsearch on http://{host}:{port} (index: {index_dir})", flush=True)
-    _Server(Path(index_dir).resolve(), {
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        # Threads let a worker answer /healthz and static files while another thread searches
-        # (searches in one worker still take turns: they share its searcher).
-        "worker_class": "gthread",
-        "threads": THREADS,
-        "accesslog": "-",
-        "timeout": 60,
-        "limit_request_line": REQUEST_LINE_LIMIT,
-        # Gunicorn's control socket is one path per user ($XDG_RUNTIME_DIR or ~/.gunicorn), shared by
-        # every instance, so stopping one removed another's. lgsearch serve does not use it.
-        "control_socket_disable": True,
-    }, proxies).run()
+    _Server(
+        Path(index_dir).resolve(),
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            # Threads let a worker answer /healthz and static files while another thread searches
+            # (searches in one worker still take turns: they share its searcher).
+            "worker_class": "gthread",
+            "threads": THREADS,
+            "accesslog": "-",
+            "timeout": 60,
+            "limit_request_line": REQUEST_LINE_LIMIT,
+            # Gunicorn's control socket is one path per user ($XDG_RUNTIME_DIR or ~/.gunicorn), shared by
+            # every instance, so stopping one removed another's. lgsearch serve does not use it.
+            "control_socket_disable": True,
+        },
+        proxies,
+    ).run()

@@ -1,4 +1,5 @@
 """Shared fixtures: a small corpus of real files and a real Whoosh index built from it."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,5 +1,6 @@
 """Real PDF and Word files for the tests, made on the spot: fpdf2 writes PDFs, python-docx writes
 Word documents, pypdf and msoffcrypto-tool encrypt them."""
+
 from __future__ import annotations
 
 import datetime
@@ -12,8 +13,14 @@ from PIL import Image
 from pypdf import PdfWriter
 
 
-def text_pdf(pages: list[str], *, title: str | None = None, author: str | None = None,
-             created: datetime.datetime | None = None, width: float = 0) -> bytes:
+def text_pdf(
+    pages: list[str],
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    created: datetime.datetime | None = None,
+    width: float = 0,
+) -> bytes:
     """A PDF with a text layer, one string a page, and the properties given; `width` (mm) makes a
     narrow column, as in a newsletter."""
     pdf = FPDF()
@@ -38,8 +45,9 @@ def scanned_pdf(pages: int = 2) -> bytes:
     return bytes(pdf.output())
 
 
-def encrypted_pdf(data: bytes, password: str = "secret", owner_password: str | None = None,
-                  algorithm: str = "RC4-128") -> bytes:
+def encrypted_pdf(
+    data: bytes, password: str = "secret", owner_password: str | None = None, algorithm: str = "RC4-128"
+) -> bytes:
     """`data` encrypted; an empty `password` makes a PDF anyone may open but not edit."""
     writer = PdfWriter(clone_from=io.BytesIO(data))
     writer.encrypt(password, owner_password or "owner", algorithm=algorithm)
@@ -48,8 +56,14 @@ def encrypted_pdf(data: bytes, password: str = "secret", owner_password: str | N
     return out.getvalue()
 
 
-def word_document(paragraphs: list[tuple[str, str | None]], *, title: str = "", author: str = "",
-                  created: datetime.datetime | None = None, table: list[list[str]] | None = None) -> bytes:
+def word_document(
+    paragraphs: list[tuple[str, str | None]],
+    *,
+    title: str = "",
+    author: str = "",
+    created: datetime.datetime | None = None,
+    table: list[list[str]] | None = None,
+) -> bytes:
     """A .docx of (text, style) paragraphs, then a table if given, with the properties given."""
     document = docx.Document()
     properties = document.core_properties

@@ -1,5 +1,6 @@
 """A real HTTP server on 127.0.0.1 for the harvest tests (pytest-httpserver, threaded), serving
 sites the tests write route by route, and recording every request it saw."""
+
 from __future__ import annotations
 
 import datetime
@@ -57,16 +58,28 @@ class Site:
 
     # Routes
 
-    def page(self, path: str, body: str | bytes, *, content_type: str = "text/html; charset=utf-8",
-             etag: str | None = None, last_modified: datetime.datetime | None = None, status: int = 200,
-             gzipped: bool = False) -> None:
+    def page(
+        self,
+        path: str,
+        body: str | bytes,
+        *,
+        content_type: str = "text/html; charset=utf-8",
+        etag: str | None = None,
+        last_modified: datetime.datetime | None = None,
+        status: int = 200,
+        gzipped: bool = False,
+    ) -> None:
         """`path` answers `body`; with an ETag or Last-Modified, a matching conditional request gets 304."""
         data = body.encode("utf-8") if isinstance(body, str) else body
         stamp = format_datetime(last_modified, usegmt=True) if last_modified else None
 
         def answer(request: Request) -> Response:
-            if etag and request.headers.get("If-None-Match") == etag or \
-                    stamp and request.headers.get("If-Modified-Since") == stamp:
+            if (
+                etag
+                and request.headers.get("If-None-Match") == etag
+                or stamp
+                and request.headers.get("If-Modified-Since") == stamp
+            ):
                 return Response(status=304, headers={"ETag": etag} if etag else {})
             headers = {}
             if etag:
@@ -91,6 +104,7 @@ class Site:
         def answer(request: Request) -> Response:
             time.sleep(seconds)
             return Response(body, content_type="text/html")
+
         self.routes[path] = answer
 
     def robots(self, text: str = ROBOTS_ALLOW_ALL) -> None:
@@ -104,10 +118,12 @@ def post_page(title: str, text: str, *, author: str | None = None, date: str | N
         meta += f'<meta name="author" content="{escape(author)}">'
     if date:
         meta += f'<meta property="article:published_time" content="{date}">'
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title>{meta}</head>"
-            f"<body><nav><a href='/'>Home</a> <a href='/about'>About</a></nav>"
-            f"<article><h1>{escape(title)}</h1><p>{escape(text)}</p></article>"
-            f"<footer>Copyright the council</footer></body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title>{meta}</head>"
+        f"<body><nav><a href='/'>Home</a> <a href='/about'>About</a></nav>"
+        f"<article><h1>{escape(title)}</h1><p>{escape(text)}</p></article>"
+        f"<footer>Copyright the council</footer></body></html>"
+    )
 
 
 def rss(title: str, items: list[dict]) -> str:
@@ -125,18 +141,23 @@ def rss(title: str, items: list[dict]) -> str:
         if "author" in item:
             fields.append(f"<dc:creator>{escape(item['author'])}</dc:creator>")
         parts.append("<item>" + "".join(fields) + "</item>")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
-            'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-            f"<channel><title>{escape(title)}</title><link>http://127.0.0.1/</link>"
-            + "".join(parts) + "</channel></rss>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<channel><title>{escape(title)}</title><link>http://127.0.0.1/</link>" + "".join(parts) + "</channel></rss>"
+    )
 
 
 def atom(title: str, entries: list[dict]) -> str:
     """Atom 1.0; each entry: link, title, updated (ISO), `summary` and/or `content` (HTML), author."""
     parts = []
     for entry in entries:
-        fields = [f"<title>{escape(entry['title'])}</title>", f'<link rel="alternate" href="{escape(entry["link"])}"/>',
-                  f"<id>{escape(entry['link'])}</id>", f"<updated>{entry.get('updated', '2024-01-01T00:00:00Z')}</updated>"]
+        fields = [
+            f"<title>{escape(entry['title'])}</title>",
+            f'<link rel="alternate" href="{escape(entry["link"])}"/>',
+            f"<id>{escape(entry['link'])}</id>",
+            f"<updated>{entry.get('updated', '2024-01-01T00:00:00Z')}</updated>",
+        ]
         if "summary" in entry:
             fields.append(f"<summary>{escape(entry['summary'])}</summary>")
         if "content" in entry:
@@ -144,16 +165,23 @@ def atom(title: str, entries: list[dict]) -> str:
         if "author" in entry:
             fields.append(f"<author><name>{escape(entry['author'])}</name></author>")
         parts.append("<entry>" + "".join(fields) + "</entry>")
-    return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>{escape(title)}</title><id>urn:test</id><updated>2024-01-01T00:00:00Z</updated>"
-            + "".join(parts) + "</feed>")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{escape(title)}</title><id>urn:test</id><updated>2024-01-01T00:00:00Z</updated>"
+        + "".join(parts)
+        + "</feed>"
+    )
 
 
 def sitemap(addresses: list[tuple[str, str | None]]) -> str:
-    urls = "".join(f"<url><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>"
-                   for loc, lastmod in addresses)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
+    urls = "".join(
+        f"<url><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>"
+        for loc, lastmod in addresses
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    )
 
 
 def serve_sites():

@@ -1,4 +1,5 @@
 """Test helpers shared by the suites: a small corpus of real Markdown posts and how to write one."""
+
 from __future__ import annotations
 
 import json
@@ -21,26 +22,61 @@ def write_post(folder: Path, name: str, title: str, body: str, **meta) -> Path:
 
 
 CORPUS = [
-    ("ofsted-inspection.md", "Preparing for an Ofsted inspection",
-     "Our children's services inspection taught us a lot. Ofsted inspectors spoke to social workers "
-     "and the Local Government Association offered peer support.",
-     {"date": "2019-03-12", "author": "Jane Smith", "source": "Council Leader Blog", "tags": ["SLI", "Inspection"],
-      "categories": ["Children's services"]}),
-    ("peer-challenge.md", "Peer challenge in the South East",
-     "Sector-led improvement depends on honest peer challenge between councils. The ADCS supports "
-     "regional triads, and Ofsted watches the results.",
-     {"date": "2020-06-01", "author": "Sam Jones", "source": "ADCS Blog", "tags": ["SLI", "South East"],
-      "categories": ["Improvement"]}),
-    ("academies.md", "Academies and school governance",
-     "Governors weigh academy conversion carefully. Collaboration between schools matters more than structures.",
-     {"date": "2018-11-20", "author": "Carl Haggerty", "source": "Carl's Notepad", "tags": ["Schools"],
-      "categories": ["Education"]}),
-    ("digital/localgov.md", "Digital collaboration across councils",
-     "LocalGovDigital brings digital leads together. Cambridgeshire County Council shared its platform "
-     "with Suffolk County Council.",
-     {"date": "2021-01-15", "author": "Carl Haggerty", "source": "Carl's Notepad", "tags": ["Digital"],
-      "categories": ["Digital"]}),
-    ("undated.md", "Reflections without a date",
-     "Care Quality Commission inspections of adult social care are different from children's inspections.",
-     {"tags": ["Inspection"]}),
+    (
+        "ofsted-inspection.md",
+        "Preparing for an Ofsted inspection",
+        "Our children's services inspection taught us a lot. Ofsted inspectors spoke to social workers "
+        "and the Local Government Association offered peer support.",
+        {
+            "date": "2019-03-12",
+            "author": "Jane Smith",
+            "source": "Council Leader Blog",
+            "tags": ["SLI", "Inspection"],
+            "categories": ["Children's services"],
+        },
+    ),
+    (
+        "peer-challenge.md",
+        "Peer challenge in the South East",
+        "Sector-led improvement depends on honest peer challenge between councils. The ADCS supports "
+        "regional triads, and Ofsted watches the results.",
+        {
+            "date": "2020-06-01",
+            "author": "Sam Jones",
+            "source": "ADCS Blog",
+            "tags": ["SLI", "South East"],
+            "categories": ["Improvement"],
+        },
+    ),
+    (
+        "academies.md",
+        "Academies and school governance",
+        "Governors weigh academy conversion carefully. Collaboration between schools matters more than structures.",
+        {
+            "date": "2018-11-20",
+            "author": "Carl Haggerty",
+            "source": "Carl's Notepad",
+            "tags": ["Schools"],
+            "categories": ["Education"],
+        },
+    ),
+    (
+        "digital/localgov.md",
+        "Digital collaboration across councils",
+        "LocalGovDigital brings digital leads together. Cambridgeshire County Council shared its platform "
+        "with Suffolk County Council.",
+        {
+            "date": "2021-01-15",
+            "author": "Carl Haggerty",
+            "source": "Carl's Notepad",
+            "tags": ["Digital"],
+            "categories": ["Digital"],
+        },
+    ),
+    (
+        "undated.md",
+        "Reflections without a date",
+        "Care Quality Commission inspections of adult social care are different from children's inspections.",
+        {"tags": ["Inspection"]},
+    ),
 ]

@@ -1,6 +1,7 @@
 """A real SMTP server for the alert tests (aiosmtpd on 127.0.0.1), keeping what it receives and
 able to misbehave on cue: refuse every message, refuse after some, or run a hook as a message
 begins (to kill the process sending, say)."""
+
 from __future__ import annotations
 
 import email
@@ -96,7 +97,12 @@ def smtp_server(**controller_options):
 
 def smtp_environ(port: int, **extra) -> dict[str, str]:
     """The environment `lgsearch alerts send` and the web read, for a server on `port`."""
-    env = {"LGSEARCH_SMTP_HOST": "127.0.0.1", "LGSEARCH_SMTP_PORT": str(port), "LGSEARCH_SMTP_TLS": "none",
-           "LGSEARCH_MAIL_FROM": "alerts@lgsearch.test", "LGSEARCH_PUBLIC_URL": "http://lgsearch.test"}
+    env = {
+        "LGSEARCH_SMTP_HOST": "127.0.0.1",
+        "LGSEARCH_SMTP_PORT": str(port),
+        "LGSEARCH_SMTP_TLS": "none",
+        "LGSEARCH_MAIL_FROM": "alerts@lgsearch.test",
+        "LGSEARCH_PUBLIC_URL": "http://lgsearch.test",
+    }
     env.update(extra)
     return env

@@ -1,5 +1,6 @@
 """The answer cache and the facet counts it keeps: the same request again costs nothing, a
 reindex is seen at once, and every count read from postings is the count a filtered search finds."""
+
 from __future__ import annotations
 
 import random
@@ -123,9 +124,12 @@ def test_ranking_only_the_matching_posts_ranks_them_as_filtering_every_match_doe
 
     index_dir = tmp_path / "index"
     build_index(write_corpus(tmp_path / "corpus"), index_dir)
-    requests = [SearchRequest(q='"we learned"'), SearchRequest(q="leadership", tag=("SLI",)),
-                SearchRequest(q="care council", source=("Council Voices",), per_page=20),
-                SearchRequest(q='inspection "we learned"')]
+    requests = [
+        SearchRequest(q='"we learned"'),
+        SearchRequest(q="leadership", tag=("SLI",)),
+        SearchRequest(q="care council", source=("Council Voices",), per_page=20),
+        SearchRequest(q='inspection "we learned"'),
+    ]
     answers = {}
     monkeypatch.setattr(ranking, "top_scored", lambda *args: None)  # the Whoosh ranking it falls back to
     for limit in (0, 10_000):

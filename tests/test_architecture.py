@@ -4,6 +4,7 @@ Data flows one way: files -> reading -> organisations -> the index -> the query 
 the command line and the web. Each room is a package; these tests walk every module's imports
 (including those inside functions) and fail when an arrow points the wrong way.
 """
+
 from __future__ import annotations
 
 import ast
@@ -15,8 +16,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("lgsearch", "webui", "indexer")
 # The rooms, most specific first: a module belongs to the first whose name prefixes its own.
-ROOMS = ("indexer.alerts", "indexer.query", "indexer.reading", "indexer.organisations", "indexer.reindex",
-         "indexer.engine", "indexer.harvest", "indexer", "webui", "lgsearch")
+ROOMS = (
+    "indexer.alerts",
+    "indexer.query",
+    "indexer.reading",
+    "indexer.organisations",
+    "indexer.reindex",
+    "indexer.engine",
+    "indexer.harvest",
+    "indexer",
+    "webui",
+    "lgsearch",
+)
 # Entry points run as scripts (`python -m indexer`), never imported by the package they sit in.
 ENTRY_POINTS = {"indexer.__main__", "lgsearch.__main__"}
 
@@ -107,14 +118,21 @@ def whoosh_private_names(path: Path) -> set[str]:
     objects other than its own (`self`, `cls`) in a module that imports whoosh at all."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     imported = [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
-    from_whoosh = [node for node in imported if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("whoosh")]
-    if not from_whoosh and not any(alias.name.startswith("whoosh") for node in imported
-                                   if isinstance(node, ast.Import) for alias in node.names):
+    from_whoosh = [
+        node for node in imported if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("whoosh")
+    ]
+    if not from_whoosh and not any(
+        alias.name.startswith("whoosh") for node in imported if isinstance(node, ast.Import) for alias in node.names
+    ):
         return set()
     found = {alias.name for node in from_whoosh for alias in node.names if alias.name.startswith("_")}
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
-                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls", "os", "sys"))):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls", "os", "sys"))
+        ):
             found.add("." + node.attr)
     return found
 
@@ -122,10 +140,15 @@ def whoosh_private_names(path: Path) -> set[str]:
 def test_only_the_engine_uses_whooshs_private_names():
     """Whoosh's private names are the fast engine's business (checked against the Whoosh version
     it was written for); anywhere else they would break unseen on another release."""
-    users = {module: names for module, path in modules().items()
-             if room(module) != "indexer.engine" and (names := whoosh_private_names(path))}
+    users = {
+        module: names
+        for module, path in modules().items()
+        if room(module) != "indexer.engine" and (names := whoosh_private_names(path))
+    }
     assert users == {}
-    engine = {module for module, path in modules().items() if room(module) == "indexer.engine" and whoosh_private_names(path)}
+    engine = {
+        module for module, path in modules().items() if room(module) == "indexer.engine" and whoosh_private_names(path)
+    }
     assert "indexer.engine.postings" in engine  # the check sees them where they are
 
 
@@ -143,8 +166,11 @@ def test_the_web_uses_only_the_query_service():
     import indexer.alerts
     import indexer.query
 
-    allowed = {"indexer.query", "indexer.alerts"} | {f"indexer.query.{name}" for name in indexer.query.__all__} \
+    allowed = (
+        {"indexer.query", "indexer.alerts"}
+        | {f"indexer.query.{name}" for name in indexer.query.__all__}
         | {f"indexer.alerts.{name}" for name in indexer.alerts.__all__}
+    )
     for module, path in modules().items():
         if room(module) != "webui":
             continue

@@ -1,5 +1,6 @@
 """Every query is bounded: no leading wildcards, capped expansions, and a time limit that
 answers with what it has and says so. The limits are settings; their cost is measured in bench/."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The reindex job: ids, incremental counts, atomic rebuilds, the lock and failures."""
+
 from __future__ import annotations
 
 import datetime
@@ -167,8 +168,7 @@ def exported(index_dir: Path) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("processes", [1, 2])
-def test_a_rebuild_keeps_the_last_good_version_of_a_file_that_turns_bad(corpus_dir, index_dir, monkeypatch,
-                                                                        processes):
+def test_a_rebuild_keeps_the_last_good_version_of_a_file_that_turns_bad(corpus_dir, index_dir, monkeypatch, processes):
     import indexer.reindex as build
 
     if processes == 2:
@@ -186,8 +186,7 @@ def test_a_rebuild_keeps_the_last_good_version_of_a_file_that_turns_bad(corpus_d
         assert service.search(SearchRequest(author=("Carl Haggerty",), year=("2018",))).total == 1
 
 
-def test_a_rebuild_counts_a_bad_file_as_deleted_when_the_live_index_has_no_version_to_keep(
-        corpus_dir, index_dir):
+def test_a_rebuild_counts_a_bad_file_as_deleted_when_the_live_index_has_no_version_to_keep(corpus_dir, index_dir):
     reindex([corpus_dir], index_dir)
     meta_path = store.live_generation(index_dir) / store.META_NAME
     meta_path.write_text(json.dumps({**json.loads(meta_path.read_text()), "schema_version": 0}))
@@ -312,10 +311,16 @@ def test_an_older_schema_asks_for_a_rebuild(corpus_dir, index_dir, runner):
 
 # -- the lock, with real processes ------------------------------------------------------
 
+
 def _python(code: str, *args: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 HOLD_LOCK = """
@@ -403,8 +408,13 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not(corpus_dir, index_di
 
     leader, follower = pty.openpty()
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
-    job = subprocess.Popen([sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(corpus_dir)],
-                           env=env, stdin=follower, stdout=follower, stderr=follower)
+    job = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(corpus_dir)],
+        env=env,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+    )
     os.close(follower)
     output = b""
     while True:
@@ -420,14 +430,19 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not(corpus_dir, index_di
     assert job.returncode == 0
     assert b"Indexing" in output and f"{len(CORPUS)}/{len(CORPUS)}".encode() in output
 
-    piped = subprocess.run([sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(corpus_dir),
-                            "--rebuild"], env=env, capture_output=True, text=True)
+    piped = subprocess.run(
+        [sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(corpus_dir), "--rebuild"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert piped.returncode == 0 and "Indexing" not in piped.stderr + piped.stdout
 
 
 def test_two_files_with_one_id_keep_the_first_and_reject_the_second(corpus_dir, index_dir):
-    (corpus_dir / "academies.txt").write_text("Academies again\n\nA plain-text twin of a Markdown post.\n",
-                                              encoding="utf-8")
+    (corpus_dir / "academies.txt").write_text(
+        "Academies again\n\nA plain-text twin of a Markdown post.\n", encoding="utf-8"
+    )
     report = reindex([corpus_dir], index_dir)
     assert [Path(r.path).name for r in report.rejected] == ["academies.txt"]
     assert "already has the id academies" in report.rejected[0].reason
@@ -446,6 +461,7 @@ def test_a_rebuild_keeps_only_the_sources_it_is_given(corpus_dir, tmp_path, inde
 
 # -- links in a source folder ------------------------------------------------------------
 
+
 def test_links_are_followed_only_inside_the_source_and_others_are_reported(corpus_dir, tmp_path, index_dir):
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
@@ -460,8 +476,10 @@ def test_links_are_followed_only_inside_the_source_and_others_are_reported(corpu
     report = reindex([corpus_dir], index_dir)
     reasons = {Path(r.path).name: r.reason for r in report.rejected}
     assert set(reasons) == {"passwd.txt", "outside"}
-    assert all("leads outside the source folder" in reason and "only links that stay inside it" in reason
-               for reason in reasons.values())
+    assert all(
+        "leads outside the source folder" in reason and "only links that stay inside it" in reason
+        for reason in reasons.values()
+    )
     ids = ids_in(index_dir)
     assert {"again", "digital-too/localgov"} <= ids
     assert not any("passwd" in doc_id or "private" in doc_id for doc_id in ids)

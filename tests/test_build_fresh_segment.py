@@ -4,6 +4,7 @@ Its quicker way to a field's postings is tried against `field.index` on generate
 apostrophes, acronyms, stop words, other scripts), and a whole segment of awkward posts is
 written both ways and compared term by term, posting by posting.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,9 +21,40 @@ from indexer.schema import build_schema
 SCHEMA = build_schema()
 QUICK_FIELDS = sorted(name for name, field in SCHEMA.items() if field.indexed and _quick_index(field))
 
-PIECES = ["SEND", "send", "well-being", "sector‑led", "DfE's", "council’s", "e-mail", "re-read", "a-b-c",
-          "Ofsted", "OFSTED", "organization", "the", "of", "x", "ÉCOLE", "Київ", "東京", "naïve", "co-op",
-          "2019", "3rd", "S114", "it's", "—", "-", "'", "\x1f", "\n", "  ", ".", "&"]
+PIECES = [
+    "SEND",
+    "send",
+    "well-being",
+    "sector‑led",
+    "DfE's",
+    "council’s",
+    "e-mail",
+    "re-read",
+    "a-b-c",
+    "Ofsted",
+    "OFSTED",
+    "organization",
+    "the",
+    "of",
+    "x",
+    "ÉCOLE",
+    "Київ",
+    "東京",
+    "naïve",
+    "co-op",
+    "2019",
+    "3rd",
+    "S114",
+    "it's",
+    "—",
+    "-",
+    "'",
+    "\x1f",
+    "\n",
+    "  ",
+    ".",
+    "&",
+]
 texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=40).map(" ".join)
 
 
@@ -41,18 +73,26 @@ def pooled(add) -> tuple[int, dict]:
 def test_the_quicker_way_gives_what_the_field_gives(text, fieldboost):
     for name in QUICK_FIELDS:
         field, quick = SCHEMA[name], _quick_index(SCHEMA[name])
-        assert pooled(lambda pool: quick(pool, name, 7, text, fieldboost)) == \
-            pooled(lambda pool: pool.add_field(name, field, 7, field.index(text), fieldboost)), name
+        assert pooled(lambda pool: quick(pool, name, 7, text, fieldboost)) == pooled(
+            lambda pool: pool.add_field(name, field, 7, field.index(text), fieldboost)
+        ), name
 
 
 AWKWARD_POSTS = [
-    {"id": "a", "title": "Sector-led SEND well-being", "body": "The the the. Well-being, DfE's " * 200,
-     "labels": "SLI\nPeer-review", "words": "sector led sectorled send well being"},
+    {
+        "id": "a",
+        "title": "Sector-led SEND well-being",
+        "body": "The the the. Well-being, DfE's " * 200,
+        "labels": "SLI\nPeer-review",
+        "words": "sector led sectorled send well being",
+    },
     {"id": "b", "title": "", "body": "Київ 東京 naïve co-op " * 3, "tag_key": "a\x1fb", "tag_label": "A\x1fB"},
     {"id": "c", "title": "Only a title"},
     {"id": "d", "body": "word " * 70000},  # one term, positions well past a block
-    *({"id": f"e{n}", "title": "Well-being " * n, "body": "SEND well-being word " * n, "words": "send well"}
-      for n in range(1, 300)),  # terms of many posts of many lengths, over several blocks
+    *(
+        {"id": f"e{n}", "title": "Well-being " * n, "body": "SEND well-being word " * n, "words": "send well"}
+        for n in range(1, 300)
+    ),  # terms of many posts of many lengths, over several blocks
 ]
 
 
@@ -69,8 +109,14 @@ def segment_terms(index_dir: Path) -> dict:
                 while matcher.is_active():
                     items.append((matcher.id(), matcher.weight(), matcher.value()))
                     matcher.next()
-                found[name, text] = (info.doc_frequency(), info.weight(), info.min_length(), info.max_length(),
-                                     info.max_weight(), items)
+                found[name, text] = (
+                    info.doc_frequency(),
+                    info.weight(),
+                    info.min_length(),
+                    info.max_length(),
+                    info.max_weight(),
+                    items,
+                )
             return found | {"stored": list(reader.iter_docs())}
     finally:
         ix.close()

@@ -3,6 +3,7 @@
 A full disk is simulated at the storage boundary: Whoosh's FileStorage (every file it creates or
 renames) and StructFile (every write), failing at each point of a real incremental run in turn.
 """
+
 from __future__ import annotations
 
 import gc
@@ -29,8 +30,8 @@ from indexer.query.service import SearchService
 # On a failed write Whoosh leaves the files of the index it was writing open (they close when
 # collected): a third-party warning that cannot be fixed here. The files themselves are checked.
 pytestmark = pytest.mark.filterwarnings(
-    r"ignore:unclosed file <_io\.Buffered\w+ name='[^']*/(building|gen)-:ResourceWarning")
-
+    r"ignore:unclosed file <_io\.Buffered\w+ name='[^']*/(building|gen)-:ResourceWarning"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +88,8 @@ POINTS = [(FileStorage, "create_file"), (FileStorage, "rename_file"), (StructFil
 
 @pytest.mark.parametrize("owner, method", POINTS, ids=[method for _, method in POINTS])
 def test_a_full_disk_at_any_point_of_an_incremental_run_leaves_the_live_folder_as_it_was(
-        owner, method, corpus_dir, tmp_path, runner, monkeypatch):
+    owner, method, corpus_dir, tmp_path, runner, monkeypatch
+):
     pristine = tmp_path / "pristine"
     pristine.mkdir()
     for path in corpus_dir.rglob("*.md"):
@@ -119,8 +121,9 @@ def test_a_full_disk_at_any_point_of_an_incremental_run_leaves_the_live_folder_a
 
 
 @pytest.mark.parametrize("owner, method", [(FileStorage, "create_file"), (StructFile, "write")])
-def test_a_full_disk_during_a_rebuild_leaves_nothing_behind(owner, method, corpus_dir, index_dir, tmp_path,
-                                                            monkeypatch):
+def test_a_full_disk_during_a_rebuild_leaves_nothing_behind(
+    owner, method, corpus_dir, index_dir, tmp_path, monkeypatch
+):
     with monkeypatch.context() as patch:
         counter = DiskFull(patch, owner, method, None)
         reindex([corpus_dir], tmp_path / "count", rebuild=True)
@@ -173,8 +176,13 @@ def test_the_run_after_a_killed_incremental_run_removes_what_it_left(corpus_dir,
     before = entries(live)
     change_the_corpus(corpus_dir)
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
-    job = subprocess.Popen([sys.executable, "-c", textwrap.dedent(KILLED_INCREMENTAL), str(corpus_dir), str(index_dir)],
-                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    job = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(KILLED_INCREMENTAL), str(corpus_dir), str(index_dir)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert job.stdout.readline().strip() == "segment written", job.stderr.read()
         left = entries(live) - before

@@ -5,6 +5,7 @@ posts built by one plain writer in one segment must give the same answers throug
 service: the same posts in the same order, the same totals, facet counts, corrections, snippets and
 stored fields, and the same terms with the same frequencies in every field.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -118,10 +119,11 @@ def test_the_fast_build_stores_the_same_fields_and_pages(plain_index, fast_index
     with SearchService(plain_index) as plain, SearchService(fast_index) as fast:
         assert list(fast.export()) == list(plain.export())
         for doc_id in ("post-00003", "post-00117", "academies", "peer-challenge"):
-            assert fast.document(f"synthetic/{doc_id}" if doc_id.startswith("post") else f"shared/{doc_id}",
-                                 q="peer challenge") == \
-                plain.document(f"synthetic/{doc_id}" if doc_id.startswith("post") else f"shared/{doc_id}",
-                               q="peer challenge")
+            assert fast.document(
+                f"synthetic/{doc_id}" if doc_id.startswith("post") else f"shared/{doc_id}", q="peer challenge"
+            ) == plain.document(
+                f"synthetic/{doc_id}" if doc_id.startswith("post") else f"shared/{doc_id}", q="peer challenge"
+            )
     assert stored_by_id(fast_index) == stored_by_id(plain_index)
 
 
@@ -151,10 +153,20 @@ def terms(index_dir: Path) -> dict[str, dict]:
         with ix.searcher() as searcher:
             reader = searcher.reader()
             return {
-                name: {text: (info.doc_frequency(), info.weight(), info.min_length(), info.max_length(),
-                              info.max_weight(), info.min_id(), info.max_id())
-                       for text, info in reader.iter_field(name)}
-                for name in ix.schema.names() if ix.schema[name].indexed
+                name: {
+                    text: (
+                        info.doc_frequency(),
+                        info.weight(),
+                        info.min_length(),
+                        info.max_length(),
+                        info.max_weight(),
+                        info.min_id(),
+                        info.max_id(),
+                    )
+                    for text, info in reader.iter_field(name)
+                }
+                for name in ix.schema.names()
+                if ix.schema[name].indexed
             } | {"lengths": {name: reader.field_length(name) for name in ix.schema.scorable_names()}}
     finally:
         ix.close()

@@ -4,6 +4,7 @@ Each process takes one contiguous run of the files, so posts keep the order one 
 them. Files that share an id stay together, because which of them is indexed depends on the
 ones before it; when no even split keeps them together, one writer does it all.
 """
+
 from __future__ import annotations
 
 import errno
@@ -45,8 +46,9 @@ def test_parts_are_contiguous_and_about_equal_in_bytes(tmp_path):
 
 
 def test_files_that_share_an_id_stay_in_one_part(tmp_path):
-    files = source_files(tmp_path, [("a.md", 100), ("b.md", 100), ("b.new.md", 100), ("b.txt", 100),
-                                    ("c.md", 100), ("d.md", 100)])
+    files = source_files(
+        tmp_path, [("a.md", 100), ("b.md", 100), ("b.new.md", 100), ("b.txt", 100), ("c.md", 100), ("d.md", 100)]
+    )
     assert names(split_into_parts(files, 2)) == [["a.md", "b.md", "b.new.md", "b.txt"], ["c.md", "d.md"]]
 
 
@@ -69,13 +71,16 @@ def test_a_large_rebuild_reports_what_each_writer_process_found(corpus_dir, inde
     report = reindex([corpus_dir], index_dir)
     assert (report.added, report.documents) == (len(CORPUS), len(CORPUS))
     assert [(Path(r.path).name, r.reason.split(" (")[0]) for r in report.rejected] == [
-        ("academies.txt", "Another file"), ("zz-empty.txt", "The file is empty.")]
+        ("academies.txt", "Another file"),
+        ("zz-empty.txt", "The file is empty."),
+    ]
     report = reindex([corpus_dir], index_dir, rebuild=True)
     assert (report.unchanged, report.added, report.deleted) == (len(CORPUS), 0, 0)
 
 
 def test_a_full_disk_in_a_writer_process_fails_the_rebuild_and_leaves_the_live_index(
-        corpus_dir, index_dir, parallel, monkeypatch):
+    corpus_dir, index_dir, parallel, monkeypatch
+):
     reindex([corpus_dir], index_dir)
     live, before = store.live_generation(index_dir), {path.name for path in index_dir.iterdir()}
     job = os.getpid()
@@ -96,8 +101,9 @@ def test_a_full_disk_in_a_writer_process_fails_the_rebuild_and_leaves_the_live_i
         assert service.search(SearchRequest()).total == len(CORPUS)
 
 
-def test_a_writer_process_that_dies_fails_the_rebuild_with_its_exit_status(corpus_dir, index_dir, parallel,
-                                                                           monkeypatch):
+def test_a_writer_process_that_dies_fails_the_rebuild_with_its_exit_status(
+    corpus_dir, index_dir, parallel, monkeypatch
+):
     reindex([corpus_dir], index_dir)
     live = store.live_generation(index_dir)
     job, real = os.getpid(), build_files.read_document

@@ -4,6 +4,7 @@ Each job is the real `lgsearch index --rebuild` in its own process, with the two
 switched on for a small corpus and a marker printed at the moment under test. Afterwards no
 process of the job is left, nothing it wrote is left, and the next `lgsearch index` succeeds.
 """
+
 from __future__ import annotations
 
 import os
@@ -76,8 +77,12 @@ JOB = """
 def many_posts(tmp_path: Path) -> Path:
     folder = tmp_path / "many"
     for number in range(POSTS):
-        write_post(folder, f"post-{number:03}.md", f"Post {number}",
-                   f"Council {number} writes about peer challenge and an Ofsted inspection.")
+        write_post(
+            folder,
+            f"post-{number:03}.md",
+            f"Post {number}",
+            f"Council {number} writes about peer challenge and an Ofsted inspection.",
+        )
     return folder
 
 
@@ -90,9 +95,22 @@ def live_index(many_posts: Path, index_dir: Path) -> Path:
 def start_job(moment: str, pause: bool, index_dir: Path, source: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
     return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(JOB), moment, "pause" if pause else "run",
-         "--index-dir", str(index_dir), "index", "--rebuild", str(source)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(JOB),
+            moment,
+            "pause" if pause else "run",
+            "--index-dir",
+            str(index_dir),
+            "index",
+            "--rebuild",
+            str(source),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -156,8 +174,13 @@ def nothing_left_behind(index_dir: Path, live: Path) -> None:
 def next_run_succeeds(index_dir: Path, source: Path) -> None:
     """The real CLI, with no --wait: a lock still held by anything of the dead job fails it."""
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
-    done = subprocess.run([sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(source)],
-                          env=env, capture_output=True, text=True, timeout=DEADLINE)
+    done = subprocess.run(
+        [sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", str(source)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE,
+    )
     assert done.returncode == 0, done.stderr
     with SearchService(index_dir) as service:
         assert service.search(SearchRequest()).total == POSTS
@@ -201,12 +224,17 @@ def test_a_rebuild_killed_with_sigkill_leaves_no_process_and_the_next_run_succee
     nothing_left_behind(live_index, store.live_generation(live_index))
 
 
-@pytest.mark.parametrize("moment, pause", [
-    ("feeding", True), ("committing", True), ("switching", True),
-    # Not paused: the signal lands wherever the job happens to be. Several times, since a hang
-    # used to come about one time in eight.
-    *[("feeding", False)] * 6,
-])
+@pytest.mark.parametrize(
+    "moment, pause",
+    [
+        ("feeding", True),
+        ("committing", True),
+        ("switching", True),
+        # Not paused: the signal lands wherever the job happens to be. Several times, since a hang
+        # used to come about one time in eight.
+        *[("feeding", False)] * 6,
+    ],
+)
 def test_sigterm_stops_a_rebuild_every_time_and_leaves_nothing(moment, pause, live_index, many_posts):
     live = store.live_generation(live_index)
     job = start_job(moment, pause, live_index, many_posts)

@@ -4,6 +4,7 @@ brings a file from outside the source folder into the index.
 Each case changes the folder after the walk has listed its files (the walk is wrapped), as
 someone with write access to the folder could while a long run is going.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,7 +60,8 @@ def exported_text(index_dir: Path) -> str:
 
 
 def test_a_post_swapped_for_a_link_outside_after_the_walk_is_rejected_not_read(
-        corpus_dir, index_dir, outside, monkeypatch):
+    corpus_dir, index_dir, outside, monkeypatch
+):
     post = corpus_dir / "academies.md"
     after_the_walk(monkeypatch, lambda: swap_for_link(post, outside / "passwd.md"))
     report = reindex([corpus_dir], index_dir)
@@ -71,7 +73,8 @@ def test_a_post_swapped_for_a_link_outside_after_the_walk_is_rejected_not_read(
 
 
 def test_a_folder_swapped_for_a_link_outside_after_the_walk_is_rejected_not_read(
-        corpus_dir, index_dir, outside, monkeypatch):
+    corpus_dir, index_dir, outside, monkeypatch
+):
     folder = corpus_dir / "digital"
     after_the_walk(monkeypatch, lambda: (os.rename(folder, corpus_dir / "digital-old"), folder.symlink_to(outside)))
     report = reindex([corpus_dir], index_dir)
@@ -97,7 +100,9 @@ def test_a_folder_swapped_after_the_path_was_resolved_is_not_followed(corpus_dir
     report = reindex([corpus_dir], index_dir)
     reasons = {Path(r.path).name: r.reason for r in report.rejected}
     assert list(reasons) == ["localgov.md"]
-    assert reasons["localgov.md"] == "The file was replaced by a link while lgsearch was reading it, so it was not read."
+    assert (
+        reasons["localgov.md"] == "The file was replaced by a link while lgsearch was reading it, so it was not read."
+    )
     assert searched(index_dir, "zanzibarian") == 0
 
 
@@ -114,7 +119,8 @@ def test_a_file_replaced_by_a_link_while_opened_is_not_followed(corpus_dir, inde
     monkeypatch.setattr(opening.os.path, "realpath", resolve_then_swap)
     report = reindex([corpus_dir], index_dir)
     assert [(Path(r.path).name, r.reason) for r in report.rejected] == [
-        ("academies.md", "The file was replaced by a link while lgsearch was reading it, so it was not read.")]
+        ("academies.md", "The file was replaced by a link while lgsearch was reading it, so it was not read.")
+    ]
     assert searched(index_dir, "zanzibarian") == 0
 
 
@@ -140,4 +146,5 @@ def test_a_named_pipe_in_place_of_a_post_is_rejected_without_waiting(corpus_dir,
     job.join(timeout=120)  # opening a pipe to read waits for a writer, unless told not to
     assert "report" in done, "the run waited on the pipe"
     assert [(Path(r.path).name, r.reason) for r in done["report"].rejected] == [
-        ("academies.md", "The file could not be read: it is not a regular file.")]
+        ("academies.md", "The file could not be read: it is not a regular file.")
+    ]

@@ -1,5 +1,6 @@
 """An incremental run reads only what changed: a file of the indexed size and time is not read,
 and a run that changes nothing leaves the live index (and every server's caches) untouched."""
+
 from __future__ import annotations
 
 import os
@@ -78,8 +79,9 @@ def test_what_the_index_holds_is_read_without_its_terms_as_a_searcher_reads_it(t
     try:
         with ix.searcher() as searcher:
             assert len(searcher.reader().leaf_readers()) > 1 and searcher.reader().has_deletions()
-            expected = {fields["id"]: tuple(fields[name] for name in COMPARED)
-                        for fields in searcher.all_stored_fields()}
+            expected = {
+                fields["id"]: tuple(fields[name] for name in COMPARED) for fields in searcher.all_stored_fields()
+            }
             assert document_count(ix) == searcher.doc_count() == 6
     finally:
         ix.close()

@@ -1,4 +1,5 @@
 """The `lgsearch` command beyond `index`: search, export, stats, and `python -m indexer`."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ def invoke(runner, index_dir, *args):
 def test_search_prints_results_snippets_and_facets(runner, built_index):
     result = invoke(runner, built_index, "search", '"peer challenge"')
     assert result.exit_code == 0, result.output
-    assert "1 result for “\"peer challenge\"”" in result.output
+    assert '1 result for “"peer challenge"”' in result.output
     assert "Peer challenge in the South East" in result.output
     assert "/doc/peer-challenge" in result.output
     assert "Tags: SLI (1), South East (1)" in result.output
@@ -36,13 +37,28 @@ def test_search_json_is_what_the_api_returns(runner, built_index):
         app.extensions["lgsearch.search_service"].close()
     assert data == expected and data["results"][0]["url"] == "/doc/ofsted-inspection"
     assert data["query"]["tag"] == ["SLI"] and data["query"]["sort"] == "relevance"
-    assert set(data) == {"query", "total", "pages", "results", "facets", "suggestion", "corrected", "notice",
-                         "facets_more"}
+    assert set(data) == {
+        "query",
+        "total",
+        "pages",
+        "results",
+        "facets",
+        "suggestion",
+        "corrected",
+        "notice",
+        "facets_more",
+    }
 
 
 def test_search_rejects_bad_options_with_exit_2(runner, built_index):
-    for args in (["--per-page", "0"], ["--page", "abc"], ["--year", "20x4"], ["--from", "May"],
-                 ["--facet-size", "0"], ["--json", "--facet-size", "1001"]):
+    for args in (
+        ["--per-page", "0"],
+        ["--page", "abc"],
+        ["--year", "20x4"],
+        ["--from", "May"],
+        ["--facet-size", "0"],
+        ["--json", "--facet-size", "1001"],
+    ):
         result = invoke(runner, built_index, "search", "ofsted", *args)
         assert result.exit_code == 2, (args, result.output)
 
@@ -65,8 +81,20 @@ def test_export_writes_every_document_as_json_lines(runner, built_index):
     assert result.exit_code == 0
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert len(lines) == len(CORPUS)
-    fields = {"id", "path", "title", "date", "year", "author", "source", "tags", "categories", "organisations",
-              "source_url", "body"}
+    fields = {
+        "id",
+        "path",
+        "title",
+        "date",
+        "year",
+        "author",
+        "source",
+        "tags",
+        "categories",
+        "organisations",
+        "source_url",
+        "body",
+    }
     assert all(set(line) == fields for line in lines)
     academies = next(line for line in lines if line["id"] == "academies")
     assert academies["date"] == "2018-11-20" and academies["year"] == "2018"
@@ -76,8 +104,10 @@ def test_stats_reports_count_time_size_and_top_values(runner, built_index):
     result = invoke(runner, built_index, "stats", "--json")
     data = json.loads(result.output)
     assert data["documents"] == len(CORPUS) and data["size_bytes"] > 0 and data["indexed_at"]
-    assert data["facets"]["tag"][:2] == [{"value": "Inspection", "count": 2, "selected": False},
-                                         {"value": "SLI", "count": 2, "selected": False}]
+    assert data["facets"]["tag"][:2] == [
+        {"value": "Inspection", "count": 2, "selected": False},
+        {"value": "SLI", "count": 2, "selected": False},
+    ]
     plain = invoke(runner, built_index, "stats")
     assert f"Documents: {len(CORPUS)}" in plain.output
 
@@ -89,8 +119,14 @@ def test_commands_without_an_index_explain_what_to_do(runner, tmp_path):
 
 def test_python_dash_m_indexer_is_the_same_program(built_index):
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), LGSEARCH_INDEX_DIR=str(built_index))
-    done = subprocess.run([sys.executable, "-m", "indexer", "stats", "--json"], env=env,
-                          capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "indexer", "stats", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["documents"] == len(CORPUS)
 
@@ -109,8 +145,13 @@ def test_rejected_files_are_listed_once_on_stderr(corpus_dir, index_dir):
     (corpus_dir / "empty.txt").write_text("", encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
     for verbose in ([], ["-v"]):
-        done = subprocess.run([sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", *verbose,
-                               str(corpus_dir)], env=env, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "indexer", "--index-dir", str(index_dir), "index", *verbose, str(corpus_dir)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 3
         assert done.stderr.count("empty.txt") == 1, done.stderr
 
@@ -118,8 +159,14 @@ def test_rejected_files_are_listed_once_on_stderr(corpus_dir, index_dir):
 def test_every_filter_of_the_query_service_is_an_option_of_search(runner, built_index):
     from indexer.query import FILTER_FIELDS
 
-    values = {"tag": "Schools", "org": "Ofsted", "category": "Education", "source": "Carl's Notepad",
-              "author": "Carl Haggerty", "year": "2018"}
+    values = {
+        "tag": "Schools",
+        "org": "Ofsted",
+        "category": "Education",
+        "source": "Carl's Notepad",
+        "author": "Carl Haggerty",
+        "year": "2018",
+    }
     assert set(values) == set(FILTER_FIELDS)
     for name, value in values.items():
         data = json.loads(invoke(runner, built_index, "search", f"--{name}", value, "--json").output)
@@ -159,8 +206,9 @@ def test_a_failed_command_says_error_on_stderr_and_exits_1(runner, corpus_dir, i
     monkeypatch.setattr(build.ReindexJob, "_write", failing)
     result = invoke(runner, index_dir, "index", str(corpus_dir))
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == ("Error: The reindex failed ([Errno 28] No space left on device). "
-                                              "The live index is unchanged.")
+    assert result.stderr.splitlines()[-1] == (
+        "Error: The reindex failed ([Errno 28] No space left on device). The live index is unchanged."
+    )
 
 
 def test_search_says_when_it_shows_corrected_results_and_links_as_the_web_does(runner, built_index):

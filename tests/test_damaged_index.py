@@ -3,6 +3,7 @@
 Each case damages a real index on disk, sometimes under an app that is already serving it, then
 runs exactly the command the message names, as an operator would paste it.
 """
+
 from __future__ import annotations
 
 import gc
@@ -62,6 +63,7 @@ def collect_whooshs_open_files():
     yield
     gc.collect()
 
+
 COMMAND = re.compile(r"`(lgsearch [^`]+)`")
 
 
@@ -70,10 +72,14 @@ def run_named_command(message: str, index_dir: Path, corpus_dir: Path) -> subpro
     match = COMMAND.search(message)
     assert match, f"the message names no command: {message}"
     assert match.group(1) == "lgsearch index --rebuild"
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), LGSEARCH_INDEX_DIR=str(index_dir),
-               LGSEARCH_SEEDS=str(corpus_dir))
-    return subprocess.run([sys.executable, "-m", "indexer", *shlex.split(match.group(1))[1:]],
-                          env=env, capture_output=True, text=True, timeout=120)
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), LGSEARCH_INDEX_DIR=str(index_dir), LGSEARCH_SEEDS=str(corpus_dir))
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", *shlex.split(match.group(1))[1:]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -150,8 +156,10 @@ def test_a_segment_cut_short_under_a_serving_app_fails_searches_cleanly(client, 
     and how to repair it."""
     assert client.get("/api/search?q=ofsted").status_code == 200
     truncate(segment(store.live_generation(built_index)), 0.3)
-    statuses = {client.get(f"/api/search?q={word}").status_code
-                for word in ("housing", "budget", "digital", "school", "council", "care", "peer")}
+    statuses = {
+        client.get(f"/api/search?q={word}").status_code
+        for word in ("housing", "budget", "digital", "school", "council", "care", "peer")
+    }
     assert 503 in statuses and statuses <= {200, 503}
     assert client.get("/healthz").status_code == 503
     assert "lgsearch index --rebuild" in client.get("/api/search?q=ofsted").get_data(as_text=True)

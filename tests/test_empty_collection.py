@@ -1,6 +1,7 @@
 """An index of an empty folder is a normal state: every command and page says there are no
 posts yet, never that the index could not be opened (Whoosh's reader of an index without
 segments has no columns, which each search read)."""
+
 from __future__ import annotations
 
 import json
@@ -70,7 +71,8 @@ def test_the_json_csv_and_atom_answers_are_empty_and_say_so(client):
     assert api.status_code == 200 and api.json["total"] == 0 and api.json["notice"] == NO_POSTS
     csv = client.get("/search.csv?q=ofsted")
     assert csv.status_code == 200 and said(csv.get_data().decode("utf-8-sig")).splitlines() == [
-        "title,date,url,id,author,source,tags,categories,organisations,source_url"]
+        "title,date,url,id,author,source,tags,categories,organisations,source_url"
+    ]
     atom = client.get("/search.atom?q=ofsted")
     assert atom.status_code == 200 and "<entry>" not in atom.get_data(as_text=True)
     assert f"<subtitle>{NO_POSTS}</subtitle>" in said(atom.get_data(as_text=True))

@@ -1,4 +1,5 @@
 """The explore service on a real index: timelines per year and per month, following reindexes."""
+
 from __future__ import annotations
 
 from helpers import write_post
@@ -26,7 +27,7 @@ def test_results_within_two_years_are_counted_per_month_including_empty_months(b
 
 def test_no_timeline_for_results_in_one_month(built_index):
     with SearchService(built_index) as service:
-        assert Explorer(service).timeline(service.search(SearchRequest(q="\"peer challenge\""))) is None
+        assert Explorer(service).timeline(service.search(SearchRequest(q='"peer challenge"'))) is None
 
 
 def test_month_counts_follow_a_reindex_without_a_restart(corpus_dir, built_index):

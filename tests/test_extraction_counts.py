@@ -1,4 +1,5 @@
 """An operator sees how saved pages had their text found: `index -v` for the run, `stats` for the index."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,15 @@ def test_index_verbose_counts_the_pages_read_by_each_path(tmp_path, runner):
     assert result.exit_code == 0, result.output
     assert "Saved pages: 2 article found, 1 thin (read again with a wider search)." in result.output
     again = runner.invoke(cli, ["--index-dir", str(tmp_path / "index"), "index", "--json", str(folder)])
-    assert set(json.loads(again.stdout)) == {"added", "updated", "deleted", "unchanged", "rejected", "documents",
-                                             "seconds"}
+    assert set(json.loads(again.stdout)) == {
+        "added",
+        "updated",
+        "deleted",
+        "unchanged",
+        "rejected",
+        "documents",
+        "seconds",
+    }
 
 
 def test_stats_counts_each_path_over_the_index_and_forgets_removed_pages(tmp_path, runner):

@@ -1,4 +1,5 @@
 """Facet values agree with filters: one value per meaning, names with commas kept whole."""
+
 from __future__ import annotations
 
 import pytest
@@ -60,8 +61,12 @@ def test_a_facets_values_read_like_the_list_they_stand_for():
     from indexer.query.results import FacetValue, FacetValues
 
     plain = [FacetValue(f"v{n}", 100 - n, n in (1, 7, 8)) for n in range(10)]
-    lazy = FacetValues([f"v{n}" for n in range(10)][::-1], list(range(9, -1, -1)), [100 - n for n in range(10)],
-                       frozenset({9 - 1, 9 - 7, 9 - 8}))
+    lazy = FacetValues(
+        [f"v{n}" for n in range(10)][::-1],
+        list(range(9, -1, -1)),
+        [100 - n for n in range(10)],
+        frozenset({9 - 1, 9 - 7, 9 - 8}),
+    )
     assert lazy == plain and list(lazy) == plain and len(lazy) == 10
     assert lazy[0] == plain[0] and lazy[-1] == plain[-1] and lazy[3:6] == plain[3:6] and lazy[8:50] == plain[8:]
     assert lazy.selected_from(5) == [v for v in plain[5:] if v.selected]

@@ -1,5 +1,6 @@
 """`lgsearch harvest` as cron runs it: quiet on success, a summary with -v, --json as the contract,
 exit codes as `index` has them, no run without a contact, and a killed run that loses nothing."""
+
 from __future__ import annotations
 
 import fcntl
@@ -41,8 +42,11 @@ def env(monkeypatch, tmp_path):
 
 
 def feed_with(site, *paths: str) -> None:
-    site.page("/feed", rss("Blog", [{"title": p, "link": site.url(p), "summary": "Teaser..."} for p in paths]),
-              content_type="application/rss+xml")
+    site.page(
+        "/feed",
+        rss("Blog", [{"title": p, "link": site.url(p), "summary": "Teaser..."} for p in paths]),
+        content_type="application/rss+xml",
+    )
     for p in paths:
         site.routes.setdefault(p, lambda request, p=p: Response(post_page(p, TEXT), content_type="text/html"))
 
@@ -89,11 +93,14 @@ def test_without_a_contact_harvest_refuses_to_run(site, env, runner, monkeypatch
     assert site.seen == []
 
 
-@pytest.mark.parametrize("contents, message", [
-    (None, "There is no sites file"),
-    ("# only a comment\n", "lists no addresses"),
-    ("feeds.example.org/rss\n", "Line 1 of"),
-])
+@pytest.mark.parametrize(
+    "contents, message",
+    [
+        (None, "There is no sites file"),
+        ("# only a comment\n", "lists no addresses"),
+        ("feeds.example.org/rss\n", "Line 1 of"),
+    ],
+)
 def test_a_missing_or_bad_sites_file_is_a_usage_error(env, runner, contents, message):
     if contents is not None:
         (env / "sites.txt").write_text(contents, encoding="utf-8")
@@ -132,9 +139,13 @@ def test_a_killed_run_loses_nothing_and_the_next_run_carries_on(site, env, runne
 
     site.routes["/two"] = stuck
     (env / "sites.txt").write_text(site.url("/feed") + "\n", encoding="utf-8")
-    job = subprocess.Popen([sys.executable, "-m", "lgsearch", "harvest"], cwd=env,
-                           env={**os.environ, "PYTHONPATH": str(REPO_ROOT_FOR_SUBPROCESS)},
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    job = subprocess.Popen(
+        [sys.executable, "-m", "lgsearch", "harvest"],
+        cwd=env,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT_FOR_SUBPROCESS)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         assert reached.wait(60), "the harvest never asked for the second post"
         job.send_signal(signal.SIGKILL)

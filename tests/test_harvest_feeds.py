@@ -1,6 +1,7 @@
 """`lgsearch harvest` against a real HTTP server on 127.0.0.1: feeds (RSS and Atom, whole posts and
 summaries), a home page whose feed is discovered, a sitemap, OPML; what it saves reaches the index
 with the harvested address as `source_url` and the feed's facts filling the page's gaps."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,10 @@ from harvest_server import atom, post_page, rss, serve_sites, sitemap
 from indexer.harvest import HarvestSettings, harvest
 from lgsearch.cli import cli
 
-LONG = ("Sector-led improvement works when councils are honest with each other. The Local Government "
-        "Association's peer challenge brought Kent County Council and its partners together. ") * 3
+LONG = (
+    "Sector-led improvement works when councils are honest with each other. The Local Government "
+    "Association's peer challenge brought Kent County Council and its partners together. "
+) * 3
 
 
 @pytest.fixture
@@ -39,12 +42,28 @@ def index_and_export(runner, into: Path, index_dir: Path) -> dict[str, dict]:
 
 
 def test_an_rss_feed_of_summaries_fetches_each_page_and_the_index_takes_them_with_their_facts(site, tmp_path, runner):
-    site.page("/feed.xml", rss("Leader's Blog", [
-        {"title": "Peer challenge", "link": site.url("/2024/peer-challenge/"), "summary": "Short teaser [...]",
-         "date": "Tue, 12 Mar 2024 09:00:00 GMT", "author": "Cllr Jane Smith"},
-        {"title": "Budget setting", "link": site.url("/2024/budget/"), "summary": "Another teaser...",
-         "date": "Fri, 01 Mar 2024 09:00:00 GMT"},
-    ]), content_type="application/rss+xml")
+    site.page(
+        "/feed.xml",
+        rss(
+            "Leader's Blog",
+            [
+                {
+                    "title": "Peer challenge",
+                    "link": site.url("/2024/peer-challenge/"),
+                    "summary": "Short teaser [...]",
+                    "date": "Tue, 12 Mar 2024 09:00:00 GMT",
+                    "author": "Cllr Jane Smith",
+                },
+                {
+                    "title": "Budget setting",
+                    "link": site.url("/2024/budget/"),
+                    "summary": "Another teaser...",
+                    "date": "Fri, 01 Mar 2024 09:00:00 GMT",
+                },
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
     site.page("/2024/peer-challenge/", post_page("Peer challenge", LONG))
     site.page("/2024/budget/", post_page("Budget setting", "Setting a budget with Suffolk County Council this year."))
     into = tmp_path / "harvested"
@@ -64,10 +83,22 @@ def test_an_rss_feed_of_summaries_fetches_each_page_and_the_index_takes_them_wit
 
 
 def test_an_atom_feed_of_whole_posts_needs_no_page_requests(site, tmp_path, runner):
-    site.page("/atom.xml", atom("Directors' Blog", [
-        {"title": "Whole post", "link": site.url("/whole/"), "updated": "2023-11-05T10:00:00Z",
-         "author": "Sam Jones", "content": f"<p>{LONG}</p>"},
-    ]), content_type="application/atom+xml")
+    site.page(
+        "/atom.xml",
+        atom(
+            "Directors' Blog",
+            [
+                {
+                    "title": "Whole post",
+                    "link": site.url("/whole/"),
+                    "updated": "2023-11-05T10:00:00Z",
+                    "author": "Sam Jones",
+                    "content": f"<p>{LONG}</p>",
+                },
+            ],
+        ),
+        content_type="application/atom+xml",
+    )
     into = tmp_path / "harvested"
     report = harvest([site.url("/atom.xml")], into, settings())
     assert (report.new, report.fetched, report.failed) == (1, 2, [])
@@ -78,18 +109,30 @@ def test_an_atom_feed_of_whole_posts_needs_no_page_requests(site, tmp_path, runn
 
 
 def test_an_rss_feed_with_content_encoded_saves_the_whole_post_from_the_feed(site, tmp_path):
-    site.page("/feed", rss("Blog", [{"title": "Full", "link": site.url("/full"), "summary": "Teaser [&#8230;]",
-                                     "content": f"<p>{LONG}</p>"}]), content_type="application/rss+xml")
+    site.page(
+        "/feed",
+        rss(
+            "Blog",
+            [{"title": "Full", "link": site.url("/full"), "summary": "Teaser [&#8230;]", "content": f"<p>{LONG}</p>"}],
+        ),
+        content_type="application/rss+xml",
+    )
     report = harvest([site.url("/feed")], tmp_path / "h", settings())
     assert report.new == 1 and site.requests_for("/full") == []
 
 
 def test_a_home_page_leads_to_its_feed_and_the_feed_is_remembered(site, tmp_path):
-    site.page("/", '<html><head><link rel="alternate" type="application/rss+xml" href="/comments/feed/">'
-                   '<link rel="alternate" type="application/rss+xml" title="Posts" href="/feed/"></head>'
-                   "<body>Welcome</body></html>")
-    site.page("/feed/", rss("Blog", [{"title": "A post", "link": site.url("/a-post/"), "summary": "Teaser..."}]),
-              content_type="application/rss+xml")
+    site.page(
+        "/",
+        '<html><head><link rel="alternate" type="application/rss+xml" href="/comments/feed/">'
+        '<link rel="alternate" type="application/rss+xml" title="Posts" href="/feed/"></head>'
+        "<body>Welcome</body></html>",
+    )
+    site.page(
+        "/feed/",
+        rss("Blog", [{"title": "A post", "link": site.url("/a-post/"), "summary": "Teaser..."}]),
+        content_type="application/rss+xml",
+    )
     site.page("/a-post/", post_page("A post", LONG))
     into = tmp_path / "h"
     assert harvest([site.url("/")], into, settings()).new == 1
@@ -108,28 +151,52 @@ def test_a_home_page_without_a_feed_is_reported(site, tmp_path):
 
 
 def test_a_sitemap_fetches_its_pages_and_again_only_when_lastmod_changes(site, tmp_path):
-    site.page("/sitemap.xml", sitemap([(site.url("/one"), "2024-01-01"), (site.url("/two"), None)]),
-              content_type="application/xml")
+    site.page(
+        "/sitemap.xml",
+        sitemap([(site.url("/one"), "2024-01-01"), (site.url("/two"), None)]),
+        content_type="application/xml",
+    )
     site.page("/one", post_page("One", LONG))
     site.page("/two", post_page("Two", "The second page, with Ofsted named in it."))
     into = tmp_path / "h"
     assert harvest([site.url("/sitemap.xml")], into, settings()).new == 2
 
-    site.page("/sitemap.xml", sitemap([(site.url("/one"), "2024-02-01"), (site.url("/two"), None)]),
-              content_type="application/xml")
+    site.page(
+        "/sitemap.xml",
+        sitemap([(site.url("/one"), "2024-02-01"), (site.url("/two"), None)]),
+        content_type="application/xml",
+    )
     second = harvest([site.url("/sitemap.xml")], into, settings())
     assert (len(site.requests_for("/one")), len(site.requests_for("/two"))) == (2, 1)
     assert (second.new, second.unchanged) == (0, 2)  # /one was asked again, and had not changed
 
 
 def test_tracking_parameters_http_and_trailing_slashes_are_one_post(site, tmp_path):
-    site.page("/feed", rss("Blog", [
-        {"title": "Same", "link": site.url("/same/?utm_source=rss&utm_medium=feed"), "summary": "Teaser..."},
-        {"title": "Same", "link": site.url("/same"), "summary": "Teaser..."},
-    ]), content_type="application/rss+xml")
-    site.page("/other-feed", rss("Other", [
-        {"title": "Same", "link": site.url("/same/").replace("http://", "https://", 1) + "#comments",
-         "summary": "Teaser..."}]), content_type="application/rss+xml")
+    site.page(
+        "/feed",
+        rss(
+            "Blog",
+            [
+                {"title": "Same", "link": site.url("/same/?utm_source=rss&utm_medium=feed"), "summary": "Teaser..."},
+                {"title": "Same", "link": site.url("/same"), "summary": "Teaser..."},
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
+    site.page(
+        "/other-feed",
+        rss(
+            "Other",
+            [
+                {
+                    "title": "Same",
+                    "link": site.url("/same/").replace("http://", "https://", 1) + "#comments",
+                    "summary": "Teaser...",
+                }
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
     site.page("/same/", post_page("Same", LONG))
     into = tmp_path / "h"
     report = harvest([site.url("/feed"), site.url("/other-feed")], into, settings())
@@ -140,8 +207,12 @@ def test_tracking_parameters_http_and_trailing_slashes_are_one_post(site, tmp_pa
 
 def test_a_feed_can_list_pdf_and_word_documents(site, tmp_path, runner):
     from document_files import text_pdf
-    site.page("/feed", rss("Papers", [{"title": "Annual report", "link": site.url("/report.pdf"), "summary": "PDF"}]),
-              content_type="application/rss+xml")
+
+    site.page(
+        "/feed",
+        rss("Papers", [{"title": "Annual report", "link": site.url("/report.pdf"), "summary": "PDF"}]),
+        content_type="application/rss+xml",
+    )
     site.page("/report.pdf", text_pdf([LONG], title="Annual report 2024"), content_type="application/pdf")
     into = tmp_path / "h"
     assert harvest([site.url("/feed")], into, settings()).new == 1
@@ -150,10 +221,16 @@ def test_a_feed_can_list_pdf_and_word_documents(site, tmp_path, runner):
 
 
 def test_the_sites_file_and_opml_are_read_through_the_command(site, tmp_path, runner, monkeypatch):
-    site.page("/a.xml", rss("A", [{"title": "A", "link": site.url("/a"), "content": f"<p>{LONG}</p>"}]),
-              content_type="application/rss+xml")
-    site.page("/b.xml", rss("B", [{"title": "B", "link": site.url("/b"), "content": f"<p>{LONG}</p>"}]),
-              content_type="application/rss+xml")
+    site.page(
+        "/a.xml",
+        rss("A", [{"title": "A", "link": site.url("/a"), "content": f"<p>{LONG}</p>"}]),
+        content_type="application/rss+xml",
+    )
+    site.page(
+        "/b.xml",
+        rss("B", [{"title": "B", "link": site.url("/b"), "content": f"<p>{LONG}</p>"}]),
+        content_type="application/rss+xml",
+    )
     monkeypatch.setenv("LGSEARCH_CONTACT", "ops@example.test")
     monkeypatch.setenv("LGSEARCH_HARVEST_DELAY", "0")
     sites = tmp_path / "sites.txt"
@@ -163,10 +240,12 @@ def test_the_sites_file_and_opml_are_read_through_the_command(site, tmp_path, ru
     assert json.loads(result.stdout)["new"] == 1
 
     opml = tmp_path / "feeds.opml"
-    opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="Blogs">'
-                    f'<outline type="rss" text="A" xmlUrl="{site.url("/a.xml")}"/>'
-                    f'<outline type="rss" text="B" xmlUrl="{site.url("/b.xml")}"/></outline></body></opml>',
-                    encoding="utf-8")
+    opml.write_text(
+        f'<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="Blogs">'
+        f'<outline type="rss" text="A" xmlUrl="{site.url("/a.xml")}"/>'
+        f'<outline type="rss" text="B" xmlUrl="{site.url("/b.xml")}"/></outline></body></opml>',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("LGSEARCH_SITES", str(opml))
     monkeypatch.setenv("LGSEARCH_HARVEST_DIR", str(tmp_path / "h"))
     result = runner.invoke(cli, ["harvest", "--json"])
@@ -177,37 +256,59 @@ def test_the_sites_file_and_opml_are_read_through_the_command(site, tmp_path, ru
 
 def test_a_discovered_feed_that_has_gone_is_looked_for_again_on_the_home_page(site, tmp_path):
     site.page("/", '<html><head><link rel="alternate" type="application/atom+xml" href="/old.atom"></head></html>')
-    site.page("/old.atom", atom("Blog", [{"title": "Old", "link": site.url("/old-post"), "content": f"<p>{LONG}</p>"}]),
-              content_type="application/atom+xml")
+    site.page(
+        "/old.atom",
+        atom("Blog", [{"title": "Old", "link": site.url("/old-post"), "content": f"<p>{LONG}</p>"}]),
+        content_type="application/atom+xml",
+    )
     into = tmp_path / "h"
     assert harvest([site.url("/")], into, settings()).new == 1
     site.status("/old.atom", 404)
     assert "404" in harvest([site.url("/")], into, settings()).failed[0].reason
     site.page("/", '<html><head><link rel="alternate" type="application/rss+xml" href="/new.rss"></head></html>')
-    site.page("/new.rss", rss("Blog", [{"title": "New", "link": site.url("/new-post"), "content": f"<p>{LONG}</p>"}]),
-              content_type="application/rss+xml")
+    site.page(
+        "/new.rss",
+        rss("Blog", [{"title": "New", "link": site.url("/new-post"), "content": f"<p>{LONG}</p>"}]),
+        content_type="application/rss+xml",
+    )
     third = harvest([site.url("/")], into, settings())
     assert (third.new, third.failed) == (1, [])
     assert len(site.requests_for("/")) == 2
 
 
 def test_a_feed_or_sitemap_declaring_entities_is_refused_unparsed(site, tmp_path):
-    bomb = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
-            + "".join(f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">' for i in range(9)) + "]>")
-    site.page("/feed", bomb + "<rss version='2.0'><channel><title>&j;</title></channel></rss>",
-              content_type="application/rss+xml")
-    site.page("/sitemap.xml", bomb.replace("rss", "urlset") + "<urlset><url><loc>&j;</loc></url></urlset>",
-              content_type="application/xml")
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">' for i in range(9))
+        + "]>"
+    )
+    site.page(
+        "/feed",
+        bomb + "<rss version='2.0'><channel><title>&j;</title></channel></rss>",
+        content_type="application/rss+xml",
+    )
+    site.page(
+        "/sitemap.xml",
+        bomb.replace("rss", "urlset") + "<urlset><url><loc>&j;</loc></url></urlset>",
+        content_type="application/xml",
+    )
     report = harvest([site.url("/feed"), site.url("/sitemap.xml")], tmp_path / "h", settings())
     assert [failure.address for failure in report.failed] == [site.url("/feed"), site.url("/sitemap.xml")]
     assert all("entities" in failure.reason for failure in report.failed)
 
 
 def test_a_page_whose_charset_is_only_in_the_http_header_is_read_in_it(site, tmp_path, runner):
-    page = post_page("Council of Kyiv", "The city council (Київська міська рада) met the Local Government Association. " * 3)
-    site.page("/feed", rss("Blog", [{"title": "Kyiv", "link": site.url("/kyiv"), "summary": "Teaser..."}]),
-              content_type="application/rss+xml")
-    site.page("/kyiv", page.replace("<meta charset='utf-8'>", "").encode("koi8-u"), content_type="text/html; charset=koi8-u")
+    page = post_page(
+        "Council of Kyiv", "The city council (Київська міська рада) met the Local Government Association. " * 3
+    )
+    site.page(
+        "/feed",
+        rss("Blog", [{"title": "Kyiv", "link": site.url("/kyiv"), "summary": "Teaser..."}]),
+        content_type="application/rss+xml",
+    )
+    site.page(
+        "/kyiv", page.replace("<meta charset='utf-8'>", "").encode("koi8-u"), content_type="text/html; charset=koi8-u"
+    )
     into = tmp_path / "h"
     assert harvest([site.url("/feed")], into, settings()).new == 1
     post = index_and_export(runner, into, tmp_path / "index")[site.url("/kyiv")]
@@ -216,12 +317,18 @@ def test_a_page_whose_charset_is_only_in_the_http_header_is_read_in_it(site, tmp
 
 def test_a_sitemap_index_leads_to_its_sitemaps_gzipped_or_not(site, tmp_path):
     import gzip
-    site.page("/sitemap_index.xml",
-              '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-              f'<sitemap><loc>{site.url("/posts.xml")}</loc></sitemap>'
-              f'<sitemap><loc>{site.url("/pages.xml.gz")}</loc></sitemap></sitemapindex>', content_type="application/xml")
+
+    site.page(
+        "/sitemap_index.xml",
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{site.url('/posts.xml')}</loc></sitemap>"
+        f"<sitemap><loc>{site.url('/pages.xml.gz')}</loc></sitemap></sitemapindex>",
+        content_type="application/xml",
+    )
     site.page("/posts.xml", sitemap([(site.url("/p1"), "2024-01-01")]), content_type="application/xml")
-    site.page("/pages.xml.gz", gzip.compress(sitemap([(site.url("/p2"), None)]).encode()), content_type="application/gzip")
+    site.page(
+        "/pages.xml.gz", gzip.compress(sitemap([(site.url("/p2"), None)]).encode()), content_type="application/gzip"
+    )
     site.page("/p1", post_page("P1", LONG))
     site.page("/p2", post_page("P2", LONG))
     report = harvest([site.url("/sitemap_index.xml")], tmp_path / "h", settings())
@@ -230,8 +337,11 @@ def test_a_sitemap_index_leads_to_its_sitemaps_gzipped_or_not(site, tmp_path):
 
 def test_a_run_fetches_at_most_so_many_posts_of_one_site_and_the_next_run_carries_on(site, tmp_path):
     paths = [f"/p{number}" for number in range(5)]
-    site.page("/feed", rss("Blog", [{"title": p, "link": site.url(p), "summary": "Teaser..."} for p in paths]),
-              content_type="application/rss+xml")
+    site.page(
+        "/feed",
+        rss("Blog", [{"title": p, "link": site.url(p), "summary": "Teaser..."} for p in paths]),
+        content_type="application/rss+xml",
+    )
     for p in paths:
         site.page(p, post_page(p, LONG))
     into = tmp_path / "h"

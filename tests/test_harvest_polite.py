@@ -1,6 +1,7 @@
 """A harvest is polite and correct, as a good crawler is, judged by what a real HTTP server on
 127.0.0.1 saw: robots.txt, the User-Agent, conditional requests, redirects, gzip, timeouts, the
 size limit, retries with back-off, removals, and failures reported rather than dropped."""
+
 from __future__ import annotations
 
 import datetime
@@ -34,8 +35,12 @@ def settings(**changes) -> HarvestSettings:
 
 
 def summary_feed(site, *paths: str, path: str = "/feed", **page_options) -> None:
-    site.page(path, rss("Blog", [{"title": p.strip("/"), "link": site.url(p), "summary": "Teaser..."} for p in paths]),
-              content_type="application/rss+xml", **page_options)
+    site.page(
+        path,
+        rss("Blog", [{"title": p.strip("/"), "link": site.url(p), "summary": "Teaser..."} for p in paths]),
+        content_type="application/rss+xml",
+        **page_options,
+    )
     for p in paths:
         if p not in site.routes:
             site.page(p, post_page(p.strip("/"), TEXT))
@@ -52,14 +57,17 @@ def test_every_request_names_lgsearch_and_the_contact_and_robots_txt_is_asked_on
 
 
 def test_robots_txt_is_obeyed_for_posts_and_feeds(site, tmp_path):
-    site.robots("User-agent: *\nDisallow: /private/\n\nUser-agent: lgsearch\nDisallow: /private/\nDisallow: /closed-feed\n")
+    site.robots(
+        "User-agent: *\nDisallow: /private/\n\nUser-agent: lgsearch\nDisallow: /private/\nDisallow: /closed-feed\n"
+    )
     summary_feed(site, "/open", "/private/secret")
     summary_feed(site, "/x", path="/closed-feed")
     report = harvest([site.url("/feed"), site.url("/closed-feed")], tmp_path / "h", settings())
     assert site.requests_for("/private/secret") == [] and site.requests_for("/closed-feed") == []
     assert report.new == 1
-    assert [(failure.address, "robots.txt" in failure.reason) for failure in report.failed] == \
-        [(site.url("/closed-feed"), True)]
+    assert [(failure.address, "robots.txt" in failure.reason) for failure in report.failed] == [
+        (site.url("/closed-feed"), True)
+    ]
 
 
 def test_a_robots_txt_that_answers_500_keeps_lgsearch_off_the_site(site, tmp_path):
@@ -219,12 +227,15 @@ def test_a_feed_that_keeps_failing_says_since_when(site, tmp_path):
     summary_feed(site, "/a")
     harvest([site.url("/feed")], into, settings(), now=datetime.datetime(2026, 12, 5, 2, 0, tzinfo=UTC))
     site.status("/feed", 500)
-    again = harvest([site.url("/feed")], into, settings(retries=0), now=datetime.datetime(2026, 12, 6, 2, 0, tzinfo=UTC))
+    again = harvest(
+        [site.url("/feed")], into, settings(retries=0), now=datetime.datetime(2026, 12, 6, 2, 0, tzinfo=UTC)
+    )
     assert "since" not in again.failed[0].reason  # it recovered in between
 
 
 def test_a_post_that_becomes_a_pdf_replaces_its_page_and_keeps_its_facts(site, tmp_path):
     from document_files import text_pdf
+
     summary_feed(site, "/paper")
     into = tmp_path / "h"
     harvest([site.url("/feed")], into, settings())

@@ -1,6 +1,7 @@
 """`/healthz` never answers 500, nor says the index is damaged, while `lgsearch publish` runs
 back to back into the folder the app reads: each publish removes a generation a reader may be
 on, and the files of the one being checked can vanish under the check."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """The organisation facet: every body a post names is found, and every spelling lands on one name."""
+
 from __future__ import annotations
 
 import csv
@@ -24,6 +25,7 @@ def seed_text(prefix: str) -> str:
 
 # --- the corpus -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("passage", PASSAGES, ids=[passage["id"] for passage in PASSAGES])
 def test_passage_names_what_a_careful_reader_lists(passage):
     assert find_organisations(passage["text"]) == sorted(passage["orgs"], key=lambda n: (n.casefold(), n))
@@ -38,8 +40,10 @@ def test_corpus_precision_is_at_least_0_97_and_recall_at_least_0_95():
         false_neg += len(wanted - found)
     precision = true_pos / (true_pos + false_pos)
     recall = true_pos / (true_pos + false_neg)
-    print(f"\norganisations over {len(PASSAGES)} passages: precision {precision:.3f}, "
-          f"recall {recall:.3f} ({true_pos} right, {false_pos} wrong, {false_neg} missed)")
+    print(
+        f"\norganisations over {len(PASSAGES)} passages: precision {precision:.3f}, "
+        f"recall {recall:.3f} ({true_pos} right, {false_pos} wrong, {false_neg} missed)"
+    )
     assert len(PASSAGES) >= 150
     assert precision >= 0.97
     assert recall >= 0.95
@@ -62,11 +66,22 @@ SEED_ORGANISATIONS = {
     "001": ["Ofsted"],
     "002": ["Cambridgeshire County Council", "Ofsted"],
     "003": [
-        "Bristol City Council", "Buckinghamshire County Council", "Cornwall Council",
-        "Countess Wear Community School", "Exeter Consortium", "Exeter Teaching Schools Alliance",
-        "Local Government Association", "LocalGovDigital", "NHS", "Nottinghamshire County Council",
-        "Ofsted", "Public Service Transformation Academy", "RedQuadrant", "Suffolk County Council",
-        "West Berkshire Council", "Whitehall and Industry Group",
+        "Bristol City Council",
+        "Buckinghamshire County Council",
+        "Cornwall Council",
+        "Countess Wear Community School",
+        "Exeter Consortium",
+        "Exeter Teaching Schools Alliance",
+        "Local Government Association",
+        "LocalGovDigital",
+        "NHS",
+        "Nottinghamshire County Council",
+        "Ofsted",
+        "Public Service Transformation Academy",
+        "RedQuadrant",
+        "Suffolk County Council",
+        "West Berkshire Council",
+        "Whitehall and Industry Group",
     ],
     "004": ["Association of Directors of Children's Services"],
 }
@@ -79,11 +94,14 @@ def test_seed_organisations_are_what_a_careful_reader_lists(prefix):
 
 # --- find_organisations -----------------------------------------------------------------------
 
+
 def test_names_come_back_unique_and_sorted_ignoring_case():
     text = "The LGA, the Local Government Association and LocalGovDigital met Ofsted and the ADCS."
     assert find_organisations(text) == [
-        "Association of Directors of Children's Services", "Local Government Association",
-        "LocalGovDigital", "Ofsted",
+        "Association of Directors of Children's Services",
+        "Local Government Association",
+        "LocalGovDigital",
+        "Ofsted",
     ]
 
 
@@ -107,35 +125,55 @@ def test_empty_text_names_nothing():
 
 # --- canonical_org and aliases ----------------------------------------------------------------
 
+
 def test_renamed_department_is_one_body_under_its_current_name():
-    assert canonical_org("DCLG") == canonical_org("DLUHC") == canonical_org("MHCLG") \
+    assert (
+        canonical_org("DCLG")
+        == canonical_org("DLUHC")
+        == canonical_org("MHCLG")
         == "Ministry of Housing, Communities and Local Government"
+    )
 
 
-@pytest.mark.parametrize("typed, canonical", [
-    ("Staffs Uni", "Staffordshire University"),
-    ("Ofsted's", "Ofsted"),
-    ("OFSTED", "Ofsted"),
-    ("ofsted", "Ofsted"),
-    ("adcs", "Association of Directors of Children's Services"),
-    ("Lga", "Local Government Association"),
-    ("  Local  Government   Association ", "Local Government Association"),
-    ("Camden Council", "London Borough of Camden"),
-    ("Cambridgeshire Council", "Cambridgeshire County Council"),
-    ("North Yorkshire County Council", "North Yorkshire Council"),
-    ("Telford & Wrekin Council", "Telford and Wrekin Council"),
-    ("Stoke on Trent City Council", "Stoke-on-Trent City Council"),
-    ("Countess Wear Community School", "Countess Wear Community School"),
-    ("Devon ICB", "NHS Devon Integrated Care Board"),
-])
+@pytest.mark.parametrize(
+    "typed, canonical",
+    [
+        ("Staffs Uni", "Staffordshire University"),
+        ("Ofsted's", "Ofsted"),
+        ("OFSTED", "Ofsted"),
+        ("ofsted", "Ofsted"),
+        ("adcs", "Association of Directors of Children's Services"),
+        ("Lga", "Local Government Association"),
+        ("  Local  Government   Association ", "Local Government Association"),
+        ("Camden Council", "London Borough of Camden"),
+        ("Cambridgeshire Council", "Cambridgeshire County Council"),
+        ("North Yorkshire County Council", "North Yorkshire Council"),
+        ("Telford & Wrekin Council", "Telford and Wrekin Council"),
+        ("Stoke on Trent City Council", "Stoke-on-Trent City Council"),
+        ("Countess Wear Community School", "Countess Wear Community School"),
+        ("Devon ICB", "NHS Devon Integrated Care Board"),
+    ],
+)
 def test_canonical_org_maps_every_spelling_to_one_name(typed, canonical):
     assert canonical_org(typed) == canonical
 
 
-@pytest.mark.parametrize("not_a_body", [
-    "Devon", "West Berkshire", "the County Council", "County Council", "the government",
-    "children's services", "directors of children's services", "DCS", "LocalGovCamp", "send", "",
-])
+@pytest.mark.parametrize(
+    "not_a_body",
+    [
+        "Devon",
+        "West Berkshire",
+        "the County Council",
+        "County Council",
+        "the government",
+        "children's services",
+        "directors of children's services",
+        "DCS",
+        "LocalGovCamp",
+        "send",
+        "",
+    ],
+)
 def test_canonical_org_knows_places_generics_roles_and_events_are_not_bodies(not_a_body):
     assert canonical_org(not_a_body) is None
 
@@ -165,6 +203,7 @@ def test_organisation_kind():
 
 # --- the gazetteer ----------------------------------------------------------------------------
 
+
 def gazetteer_rows() -> list[dict]:
     with GAZETTEER.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -179,24 +218,32 @@ def test_gazetteer_holds_every_principal_council_of_each_nation():
     assert by_kind["london borough"] == 33  # 32 boroughs and the City of London Corporation
     assert {row["kind"] for row in rows} <= set(KINDS)
     names = {row["canonical"] for row in rows}
-    assert {"Cumberland Council", "Westmorland and Furness Council", "North Yorkshire Council",
-            "Somerset Council", "Cornwall Council", "Bristol City Council",
-            "London Borough of Camden", "West Berkshire Council"} <= names
+    assert {
+        "Cumberland Council",
+        "Westmorland and Furness Council",
+        "North Yorkshire Council",
+        "Somerset Council",
+        "Cornwall Council",
+        "Bristol City Council",
+        "London Borough of Camden",
+        "West Berkshire Council",
+    } <= names
 
 
 def test_gazetteer_is_what_make_gazetteer_writes(tmp_path):
     pytest.importorskip("qlacref_authorities")
-    spec = importlib.util.spec_from_file_location(
-        "make_gazetteer", ROOT / "indexer" / "data" / "make_gazetteer.py")
+    spec = importlib.util.spec_from_file_location("make_gazetteer", ROOT / "indexer" / "data" / "make_gazetteer.py")
     make_gazetteer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make_gazetteer)
     fresh = tmp_path / "organisations.csv"
     make_gazetteer.write(make_gazetteer.merge(make_gazetteer.ons_councils() + make_gazetteer.read_extra()), fresh)
-    assert fresh.read_text("utf-8") == GAZETTEER.read_text("utf-8"), \
+    assert fresh.read_text("utf-8") == GAZETTEER.read_text("utf-8"), (
         "organisations.csv is stale: run .venv/bin/python indexer/data/make_gazetteer.py"
+    )
 
 
 # --- work grows with the post, not with its square ----------------------------------------------
+
 
 def count_steps(text: str) -> int:
     """Lines of the recogniser run for `text`: a measure of work that a busy machine cannot skew."""
@@ -211,6 +258,7 @@ def count_steps(text: str) -> int:
             nonlocal steps
             steps += event == "line"
             return count_line
+
         return count_line
 
     sys.settrace(trace)
@@ -222,8 +270,10 @@ def count_steps(text: str) -> int:
 
 
 def long_post(megabytes: int) -> str:
-    line = ("Ofsted came back. Ofsted met the LGA and Countess Wear Community School and "
-            "Norfolk County Council (NCC) and Ofsted and NCC. ")
+    line = (
+        "Ofsted came back. Ofsted met the LGA and Countess Wear Community School and "
+        "Norfolk County Council (NCC) and Ofsted and NCC. "
+    )
     return line * (megabytes * 2**20 // len(line))
 
 
@@ -241,13 +291,16 @@ def test_gazetteer_holds_all_42_integrated_care_boards_each_with_its_short_form(
         assert canonical_org(short) == row["canonical"], short
 
 
-@pytest.mark.parametrize("typed, canonical, kind", [
-    ("Age UK Norfolk", "Age UK Norfolk", "charity"),
-    ("Home-Start Suffolk", "Home-Start Suffolk", "charity"),
-    ("Exampleshire Council", "Exampleshire Council", "district council"),
-    ("HMRC", "HM Revenue and Customs", "government department"),
-    ("COSLA", "Convention of Scottish Local Authorities", "sector body"),
-])
+@pytest.mark.parametrize(
+    "typed, canonical, kind",
+    [
+        ("Age UK Norfolk", "Age UK Norfolk", "charity"),
+        ("Home-Start Suffolk", "Home-Start Suffolk", "charity"),
+        ("Exampleshire Council", "Exampleshire Council", "district council"),
+        ("HMRC", "HM Revenue and Customs", "government department"),
+        ("COSLA", "Convention of Scottish Local Authorities", "sector body"),
+    ],
+)
 def test_branches_unlisted_councils_and_new_bodies_have_a_canonical_name_and_kind(typed, canonical, kind):
     assert canonical_org(typed) == canonical
     assert organisation_kind(canonical) == kind

@@ -1,5 +1,6 @@
 """`lgsearch publish DEST`: the live index copied to another index folder, switched there only
 once complete and checked, with DEST unchanged when anything fails."""
+
 from __future__ import annotations
 
 import errno

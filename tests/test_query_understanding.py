@@ -3,6 +3,7 @@
 Each test names one rule of the search quality work and runs it through a real index built by
 the reindex job from posts written for it.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,10 +20,14 @@ from indexer.query.matching import PARTIAL_NOTICE
 from indexer.query.service import SearchService
 
 POSTS = {
-    "sli-hyphen": ("Sector-led improvement after austerity",
-                   "Sector-led improvement is how councils hold each other to account through peer challenge."),
-    "sli-apart": ("Notes from the voluntary sector",
-                  "The voluntary sector led the way during lockdown, long before any improvement plan."),
+    "sli-hyphen": (
+        "Sector-led improvement after austerity",
+        "Sector-led improvement is how councils hold each other to account through peer challenge.",
+    ),
+    "sli-apart": (
+        "Notes from the voluntary sector",
+        "The voluntary sector led the way during lockdown, long before any improvement plan.",
+    ),
     "place-hyphen": ("Place-based working", "Place-based working joins the council with its partners."),
     "place-apart": ("A new library", "Working in one place, the team based itself at the library."),
     "cross-apart": ("Cross sector partnerships", "A cross sector partnership with the hospital and the college."),
@@ -30,17 +35,23 @@ POSTS = {
     "peer-review": ("A peer review of our front door", "The peer review team looked at our referrals."),
     "stoke": ("Children's services in Stoke-on-Trent", "Stoke-on-Trent City Council has improved its services."),
     "send-acronym": ("SEND reforms and EHCPs", "The SEND reforms have not cut the EHCP backlog for families."),
-    "send-long": ("High needs deficits",
-                  "Funding for special educational needs and disabilities keeps rising; the high needs block is short."),
+    "send-long": (
+        "High needs deficits",
+        "Funding for special educational needs and disabilities keeps rising; the high needs block is short.",
+    ),
     "send-verb": ("Library consultation", "Please send us your views on the library opening hours."),
     "ehcp-long": ("Education plans", "Every education, health and care plan should be written with the family."),
-    "us-spelling": ("Organization culture in a program office",
-                    "Our organization runs a program to prioritize prevention and modernize services."),
+    "us-spelling": (
+        "Organization culture in a program office",
+        "Our organization runs a program to prioritize prevention and modernize services.",
+    ),
     "uk-spelling": ("Organisational culture", "Culture in an organisation is built by the programme team's judgement."),
     "inspection": ("Preparing for an inspection", "Inspectors investigated how leaders use governance to improve."),
     "pressure": ("Under pressure", "Services under pressure need leadership; the budget is pressurized."),
-    "dcs": ("What makes a good director of children's services",
-            "A good director of children's services knows the front line."),
+    "dcs": (
+        "What makes a good director of children's services",
+        "A good director of children's services knows the front line.",
+    ),
     "cqc": ("CQC assessment", "The Care Quality Commission assessment of adult social care began."),
 }
 
@@ -61,6 +72,7 @@ def ids(service, q, **options):
 
 
 # -- hyphens join, never exclude ----------------------------------------------------------------
+
 
 def test_a_hyphenated_query_finds_what_the_same_words_apart_find_and_ranks_the_phrase_first(service):
     hyphenated = ids(service, "place-based working")
@@ -100,6 +112,7 @@ def test_a_hyphen_between_letters_alone_searches_something(service):
 
 # -- no dead ends -----------------------------------------------------------------------------------
 
+
 def test_a_question_finds_posts_with_most_of_its_words(service):
     result = service.search(SearchRequest(q="what makes a good director of children's services"))
     assert result.hits[0].id == "dcs"
@@ -122,6 +135,7 @@ def test_nothing_is_found_only_when_no_meaningful_word_is_in_the_index(service):
 
 
 # -- spelling ---------------------------------------------------------------------------------------
+
 
 def test_a_misspelling_is_corrected_and_the_corrected_results_shown(service):
     result = service.search(SearchRequest(q="inspectoin"))
@@ -152,6 +166,7 @@ def test_an_acronym_in_capitals_is_never_corrected(service):
 
 # -- the sector's vocabulary -----------------------------------------------------------------------
 
+
 def test_an_acronym_finds_its_long_form_and_the_long_form_finds_the_acronym(service):
     assert {"send-acronym", "send-long"} <= set(ids(service, "SEND"))
     assert {"send-acronym", "send-long"} <= set(ids(service, "special educational needs and disabilities"))
@@ -175,13 +190,19 @@ def test_organisation_acronyms_find_the_body_in_full(service):
 
 
 def test_british_and_american_spellings_find_each_other(service):
-    for american, british in (("organization", "organisation"), ("program", "programme"),
-                              ("judgment", "judgement"), ("prioritise", "prioritize"), ("modernise", "modernize")):
+    for american, british in (
+        ("organization", "organisation"),
+        ("program", "programme"),
+        ("judgment", "judgement"),
+        ("prioritise", "prioritize"),
+        ("modernise", "modernize"),
+    ):
         assert set(ids(service, american)) == set(ids(service, british)) != set(), (american, british)
     assert {"us-spelling", "uk-spelling"} <= set(ids(service, "organization"))
 
 
 # -- the stemmer ----------------------------------------------------------------------------------
+
 
 def test_the_stemmer_applies_step_1b(service):
     assert stem("investigated") == stem("investigate")
@@ -199,6 +220,7 @@ def test_the_index_marks_acronyms_and_joins_compounds():
 
 
 # -- snippets ---------------------------------------------------------------------------------------
+
 
 def test_a_hyphenated_term_is_lit_as_a_whole_and_the_title_is_lit_too(service):
     hit = service.search(SearchRequest(q="sector-led improvement")).hits[0]
@@ -224,8 +246,12 @@ def test_a_changed_analyzer_means_an_older_index_must_be_rebuilt(tmp_path: Path,
 
 def test_two_passages_are_joined_by_one_ellipsis(tmp_path):
     filler = ", ".join(f"clause {n} of a run-on sentence" for n in range(60))
-    write_post(tmp_path / "posts", "long.md", "Long", f"It began, {filler}, with peer challenge in it, {filler}, "
-               f"then peer challenge again, {filler}.")
+    write_post(
+        tmp_path / "posts",
+        "long.md",
+        "Long",
+        f"It began, {filler}, with peer challenge in it, {filler}, then peer challenge again, {filler}.",
+    )
     reindex([tmp_path / "posts"], tmp_path / "index")
     with SearchService(tmp_path / "index") as svc:
         snippet = svc.search(SearchRequest(q="peer challenge")).hits[0].snippet
@@ -240,30 +266,42 @@ def test_a_correction_that_finds_more_but_not_every_word_is_offered(service):
 
 # -- typed and pasted text is text ------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed, plain", [
-    ("peer review (front door)", "peer review front door"),
-    ("what is a peer review?", "what is a peer review"),
-    ("?peer? review?", "peer review"),
-    ("Peer review: the front door / referrals", "peer review the front door referrals"),
-    ("• peer review\n• referrals & governance + inspection", "peer review referrals governance inspection"),
-    ('"peer review of referrals', "peer review of referrals"),
-    ("- peer review - referrals", "peer review referrals"),
-    ("-peer\n-referrals", "peer referrals"),  # a pasted list, not a search for everything else
-    ("SEND reforms (EHCP backlog)?", "SEND reforms EHCP backlog"),
-])
+
+@pytest.mark.parametrize(
+    "typed, plain",
+    [
+        ("peer review (front door)", "peer review front door"),
+        ("what is a peer review?", "what is a peer review"),
+        ("?peer? review?", "peer review"),
+        ("Peer review: the front door / referrals", "peer review the front door referrals"),
+        ("• peer review\n• referrals & governance + inspection", "peer review referrals governance inspection"),
+        ('"peer review of referrals', "peer review of referrals"),
+        ("- peer review - referrals", "peer review referrals"),
+        ("-peer\n-referrals", "peer referrals"),  # a pasted list, not a search for everything else
+        ("SEND reforms (EHCP backlog)?", "SEND reforms EHCP backlog"),
+    ],
+)
 def test_punctuation_in_typed_text_changes_nothing_found(service, typed, plain):
     assert ids(service, typed) == ids(service, plain) != []
 
 
 def test_a_bracketed_aside_never_makes_a_dead_end(service):
     # Once read as grouping (every word required), this found nothing.
-    result = service.search(SearchRequest(q="how do inspectors judge leaders (using governance reviews made in lockdown)?"))
+    result = service.search(
+        SearchRequest(q="how do inspectors judge leaders (using governance reviews made in lockdown)?")
+    )
     assert result.total > 0 and result.hits[0].id == "inspection"
 
 
 def test_the_notice_speaks_only_of_what_was_typed(service):
-    for q in ["what is a peer review?", "?slip? review", "peer review (front door)", "Note: peer review",
-              "see https://example.org/peer-review", "SEND reforms: EHCP backlog"]:
+    for q in [
+        "what is a peer review?",
+        "?slip? review",
+        "peer review (front door)",
+        "Note: peer review",
+        "see https://example.org/peer-review",
+        "SEND reforms: EHCP backlog",
+    ]:
         notice = service.search(SearchRequest(q=q)).notice or ""
         assert "wildcard" not in notice and "*" not in notice and "field" not in notice, (q, notice)
         assert "bracket" not in notice, (q, notice)

@@ -1,6 +1,7 @@
 """PDF and Word documents read like any post: made by the tests, run through the real reindex job
 into a real index, and searched; scanned, encrypted, broken and oversized files are rejected with
 a reason that says which."""
+
 from __future__ import annotations
 
 import datetime
@@ -60,9 +61,14 @@ def unreadable_reason(tmp_path: Path, name: str, data: bytes) -> str:
 def test_a_pdf_is_indexed_with_its_properties_organisations_and_snippets(runner, tmp_path):
     folder, index_dir = tmp_path / "docs", tmp_path / "index"
     folder.mkdir()
-    (folder / "conference-speech.pdf").write_bytes(text_pdf(
-        [SPEECH], title="Cost of living: the leadership challenge", author="Cllr Jane Smith",
-        created=datetime.datetime(2023, 3, 14, 9, 30, tzinfo=UTC)))
+    (folder / "conference-speech.pdf").write_bytes(
+        text_pdf(
+            [SPEECH],
+            title="Cost of living: the leadership challenge",
+            author="Cllr Jane Smith",
+            created=datetime.datetime(2023, 3, 14, 9, 30, tzinfo=UTC),
+        )
+    )
     status, report = index_folder(runner, index_dir, folder)
     assert (status, report["added"], report["rejected"]) == (0, 1, [])
 
@@ -81,19 +87,32 @@ def test_a_pdf_is_indexed_with_its_properties_organisations_and_snippets(runner,
 def test_a_word_document_is_indexed_with_its_properties_paragraphs_and_tables(runner, tmp_path):
     folder, index_dir = tmp_path / "docs", tmp_path / "index"
     folder.mkdir()
-    (folder / "Position Statement.docx").write_bytes(word_document(
-        [("Our position on SEND reform", "Title"),
-         ("The Association of Directors of Children's Services sets out how councils and Ofsted "
-          "can make the system work for families.", None)],
-        title="ADCS position statement: SEND reform", author="Sam Jones",
-        created=datetime.datetime(2022, 9, 1, tzinfo=UTC),
-        table=[["Council", "Rating"], ["Suffolk County Council", "Outstanding"]]))
+    (folder / "Position Statement.docx").write_bytes(
+        word_document(
+            [
+                ("Our position on SEND reform", "Title"),
+                (
+                    "The Association of Directors of Children's Services sets out how councils and Ofsted "
+                    "can make the system work for families.",
+                    None,
+                ),
+            ],
+            title="ADCS position statement: SEND reform",
+            author="Sam Jones",
+            created=datetime.datetime(2022, 9, 1, tzinfo=UTC),
+            table=[["Council", "Rating"], ["Suffolk County Council", "Outstanding"]],
+        )
+    )
     status, report = index_folder(runner, index_dir, folder)
     assert (status, report["added"]) == (0, 1)
 
     hit = search(runner, index_dir, "outstanding")["results"][0]
     assert hit["id"] == "position-statement"
-    assert (hit["title"], hit["author"], hit["date"]) == ("ADCS position statement: SEND reform", "Sam Jones", "2022-09-01")
+    assert (hit["title"], hit["author"], hit["date"]) == (
+        "ADCS position statement: SEND reform",
+        "Sam Jones",
+        "2022-09-01",
+    )
     assert {"Ofsted", "Suffolk County Council"} <= set(hit["organisations"])
     body = exported(runner, index_dir)["position-statement"]["body"]
     assert body.split("\n\n") == [
@@ -146,9 +165,13 @@ def test_junk_pdf_properties_give_way_to_the_first_line(tmp_path):
 
 def test_junk_word_properties_give_way_to_the_first_heading(tmp_path):
     path = tmp_path / "paper.docx"
-    path.write_bytes(word_document(
-        [("Cabinet report", "Heading 1"), ("The proposals were agreed by cabinet in full.", None)],
-        title="Document1", author="Windows User"))
+    path.write_bytes(
+        word_document(
+            [("Cabinet report", "Heading 1"), ("The proposals were agreed by cabinet in full.", None)],
+            title="Document1",
+            author="Windows User",
+        )
+    )
     document = read_document(path, path.name)
     assert (document.title, document.author) == ("Cabinet report", None)
     assert document.date is None  # python-docx's template date is not the document's
@@ -162,8 +185,10 @@ def test_a_pdf_anyone_may_open_but_not_edit_is_read(tmp_path, algorithm):
 
 
 def test_a_pdf_locked_with_aes_is_encrypted(tmp_path):
-    assert unreadable_reason(tmp_path, "locked.pdf", encrypted_pdf(text_pdf([SPEECH]), algorithm="AES-256")) \
+    assert (
+        unreadable_reason(tmp_path, "locked.pdf", encrypted_pdf(text_pdf([SPEECH]), algorithm="AES-256"))
         == extract_pdf.ENCRYPTED
+    )
 
 
 def test_a_pdf_with_a_page_without_text_keeps_the_text_of_the_others(tmp_path):
@@ -178,16 +203,25 @@ def test_a_pdf_with_no_images_and_no_text_says_it_has_no_text(tmp_path):
 
 def test_a_pdf_line_broken_mid_word_and_mid_sentence_reads_as_one_paragraph(tmp_path):
     path = tmp_path / "wrapped.pdf"
-    path.write_bytes(text_pdf(["Councils across the region worked on the improve-\nment plan together, and\n"
-                               "the results were shared widely with every partner.\nNext steps follow."]))
+    path.write_bytes(
+        text_pdf(
+            [
+                "Councils across the region worked on the improve-\nment plan together, and\n"
+                "the results were shared widely with every partner.\nNext steps follow."
+            ]
+        )
+    )
     assert read_document(path, path.name).body == (
         "Councils across the region worked on the improvement plan together, and the results were "
-        "shared widely with every partner.\n\nNext steps follow.")
+        "shared widely with every partner.\n\nNext steps follow."
+    )
 
 
 def test_a_narrow_column_of_short_lines_reads_as_its_paragraphs(tmp_path):
-    first = ("Our work with Kent County Council, Surrey County Council, Medway Council and the Local "
-             "Government Association brought Peer Challenge to Children's Services across the South East region")
+    first = (
+        "Our work with Kent County Council, Surrey County Council, Medway Council and the Local "
+        "Government Association brought Peer Challenge to Children's Services across the South East region"
+    )
     second = "Next year we will publish what we found"
     path = tmp_path / "column.pdf"
     path.write_bytes(text_pdf([f"{first}\n{second}"], width=50))
@@ -209,6 +243,7 @@ def test_reading_stops_once_the_pages_drawing_instructions_pass_the_limit(tmp_pa
     path = tmp_path / "heavy.pdf"
     path.write_bytes(data)
     import pypdf
+
     first_page = len(pypdf.PdfReader(path).pages[0].get_contents().get_data())
     monkeypatch.setattr(extract_pdf, "MAX_PDF_CONTENT_BYTES", first_page + 1)
     assert read_document(path, path.name).body == "Page one.\n\nPage two."
@@ -244,8 +279,10 @@ def test_a_zip_that_is_not_a_word_document_is_damaged(tmp_path):
 
 
 def test_a_pdf_whose_page_unpacks_past_the_limit_is_rejected_unread(tmp_path):
-    assert unreadable_reason(tmp_path, "bomb.pdf", pdf_with_page_stream(zlib.compress(b"q Q " * 6_000_000))) \
+    assert (
+        unreadable_reason(tmp_path, "bomb.pdf", pdf_with_page_stream(zlib.compress(b"q Q " * 6_000_000)))
         == extract_pdf.TOO_LARGE
+    )
 
 
 def pdf_with_page_stream(compressed: bytes) -> bytes:

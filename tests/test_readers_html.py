@@ -1,4 +1,5 @@
 """HTML pages: the article's own text, metadata from meta tags, JSON-LD and rel links."""
+
 from __future__ import annotations
 
 import datetime
@@ -26,8 +27,18 @@ def test_article_text_is_kept_and_page_chrome_dropped():
 
 @pytest.mark.parametrize(
     "chrome",
-    ["cookies", "Home", "Sidebar conference", "commenter text", "Post Comment", "Privacy policy",
-     "Share this", "do not index me", "color: red", "thoughts on"],
+    [
+        "cookies",
+        "Home",
+        "Sidebar conference",
+        "commenter text",
+        "Post Comment",
+        "Privacy policy",
+        "Share this",
+        "do not index me",
+        "color: red",
+        "thoughts on",
+    ],
 )
 def test_chrome_words_never_reach_the_body(chrome):
     assert chrome not in read_fixture("html_article_with_chrome.html").body
@@ -195,7 +206,10 @@ def test_tag_and_category_links_inside_the_article_are_not_body_text():
 @pytest.mark.parametrize(
     ("name", "address"),
     [
-        ("html_canonical_link_is_the_original.html", "https://councilvoices.example.org/2021/03/peer-challenge-in-practice/"),
+        (
+            "html_canonical_link_is_the_original.html",
+            "https://councilvoices.example.org/2021/03/peer-challenge-in-practice/",
+        ),
         ("html_og_url_when_no_canonical.html", "https://leadingplaces.example.org/sector-led-improvement"),
         ("html_javascript_canonical_is_ignored.html", None),
         ("html_article_with_chrome.html", None),

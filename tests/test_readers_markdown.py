@@ -1,4 +1,5 @@
 """Markdown posts: YAML front matter for metadata, the body as plain text."""
+
 from __future__ import annotations
 
 import datetime
@@ -75,16 +76,18 @@ def test_leading_heading_is_the_title_without_front_matter():
 def test_markdown_syntax_is_stripped_to_plain_text():
     document = read_fixture("md_syntax_stripped.md")
     assert document.title == "Stripping syntax"
-    assert document.body == "\n\n".join([
-        "A second-level heading",
-        "Read the full report and see a chart.\n"
-        "This has bold, also bold, italic, struck and inline <script> code text, plus snake_case_name.",
-        "A quoted line from the inspection report.",
-        "First bullet\nSecond bullet\n1. A numbered point",
-        'print("code stays as text")',
-        "Council Rating\nNorthshire Good",
-        "Escaped *stars* stay as stars. An autolink: https://example.org.",
-    ])
+    assert document.body == "\n\n".join(
+        [
+            "A second-level heading",
+            "Read the full report and see a chart.\n"
+            "This has bold, also bold, italic, struck and inline <script> code text, plus snake_case_name.",
+            "A quoted line from the inspection report.",
+            "First bullet\nSecond bullet\n1. A numbered point",
+            'print("code stays as text")',
+            "Council Rating\nNorthshire Good",
+            "Escaped *stars* stay as stars. An autolink: https://example.org.",
+        ]
+    )
 
 
 def test_front_matter_keeps_nested_indentation_and_crlf(tmp_path):
@@ -94,7 +97,10 @@ def test_front_matter_keeps_nested_indentation_and_crlf(tmp_path):
     )
     document = read_document(path, path.name)
     assert (document.title, document.tags, document.author, document.body) == (
-        "Windows post", ["One", "Two"], "Ann Lee", "Body text.",
+        "Windows post",
+        ["One", "Two"],
+        "Ann Lee",
+        "Body text.",
     )
 
 
@@ -114,10 +120,62 @@ def test_front_matter_only_has_no_text(tmp_path):
 
 # -- speed without a change: lines without inline syntax skip the substitutions ---------------
 
-LINE_PIECES = ["word", " ", "  ", "\t", "it's", "Barnardo’s", "a-b", "x", ":", "#", "(", ")", "]", "^", "|", ".",
-               "é", "東京", "\u00a0", "\ue080", "\ud7ff", "1", "@", "%", "=", "+", "-", '"', "'", "/"]
-SYNTAX_PIECES = ["\\", "!", "[", "<", "*", "_", "~", "&", "`", "\ue000", "\ue041", "\ue07f", "&amp;", "&lt", "[a](b)",
-                 "**b**", "_c_", "~~d~~", "<b>", "![i](j)", "`k`", "\\*"]
+LINE_PIECES = [
+    "word",
+    " ",
+    "  ",
+    "\t",
+    "it's",
+    "Barnardo’s",
+    "a-b",
+    "x",
+    ":",
+    "#",
+    "(",
+    ")",
+    "]",
+    "^",
+    "|",
+    ".",
+    "é",
+    "東京",
+    "\u00a0",
+    "\ue080",
+    "\ud7ff",
+    "1",
+    "@",
+    "%",
+    "=",
+    "+",
+    "-",
+    '"',
+    "'",
+    "/",
+]
+SYNTAX_PIECES = [
+    "\\",
+    "!",
+    "[",
+    "<",
+    "*",
+    "_",
+    "~",
+    "&",
+    "`",
+    "\ue000",
+    "\ue041",
+    "\ue07f",
+    "&amp;",
+    "&lt",
+    "[a](b)",
+    "**b**",
+    "_c_",
+    "~~d~~",
+    "<b>",
+    "![i](j)",
+    "`k`",
+    "\\*",
+]
 
 
 @settings(max_examples=500, deadline=None)
@@ -140,19 +198,81 @@ def test_a_line_with_inline_syntax_is_read_as_before(line):
 # -- front matter of simple lines is read by libyaml, and read exactly as PyYAML reads it ------
 
 # Pieces of the characters simple lines may hold, often, and of others, now and then.
-SIMPLE_PIECES = ["yes", "No", "null", "2019-03-04", "1e3", "0x1F", "1_000", "012", "Post 12", "it's", "Barnardo’s",
-                 "a", "Z", "9", " ", "_", "-", ".", ",", "'", "’", "(", ")", "/", "&", "+", "?", "!", ";", "é", "東",
-                 "Ї", "½", "😀"]
-OTHER_PIECES = ["~", ".inf", "12:30", ":", "#", '"', "\\", "[", "]", "{", "}", "|", ">", "*", "%", "@", "`", "<", "\t",
-                "  ", "\u00a0", "\u0085", "\u2028", "\ufeff", "\u0301"]
+SIMPLE_PIECES = [
+    "yes",
+    "No",
+    "null",
+    "2019-03-04",
+    "1e3",
+    "0x1F",
+    "1_000",
+    "012",
+    "Post 12",
+    "it's",
+    "Barnardo’s",
+    "a",
+    "Z",
+    "9",
+    " ",
+    "_",
+    "-",
+    ".",
+    ",",
+    "'",
+    "’",
+    "(",
+    ")",
+    "/",
+    "&",
+    "+",
+    "?",
+    "!",
+    ";",
+    "é",
+    "東",
+    "Ї",
+    "½",
+    "😀",
+]
+OTHER_PIECES = [
+    "~",
+    ".inf",
+    "12:30",
+    ":",
+    "#",
+    '"',
+    "\\",
+    "[",
+    "]",
+    "{",
+    "}",
+    "|",
+    ">",
+    "*",
+    "%",
+    "@",
+    "`",
+    "<",
+    "\t",
+    "  ",
+    "\u00a0",
+    "\u0085",
+    "\u2028",
+    "\ufeff",
+    "\u0301",
+]
 front_words = st.lists(st.sampled_from(SIMPLE_PIECES * 8 + OTHER_PIECES), min_size=1, max_size=5).map("".join)
 front_values = st.one_of(
-    front_words, front_words.map(lambda v: f'"{v}"'), st.just(""),
+    front_words,
+    front_words.map(lambda v: f'"{v}"'),
+    st.just(""),
     st.lists(st.one_of(front_words, front_words.map(lambda v: f'"{v}"')), max_size=3).map(
-        lambda items: "[" + ", ".join(items) + "]"))
-front_matters = st.lists(st.tuples(st.sampled_from(["title", "date", "tags", "a-b", "x_1"]), front_values),
-                         min_size=1, max_size=6).map(
-    lambda lines: "\n".join(f"{key}: {value}" if value else f"{key}:" for key, value in lines))
+        lambda items: "[" + ", ".join(items) + "]"
+    ),
+)
+front_matters = st.lists(
+    st.tuples(st.sampled_from(["title", "date", "tags", "a-b", "x_1"]), front_values), min_size=1, max_size=6
+).map(lambda lines: "\n".join(f"{key}: {value}" if value else f"{key}:" for key, value in lines))
 
 
 @pytest.mark.slow  # 2,000 generated front matters
@@ -164,19 +284,23 @@ def test_front_matter_read_by_libyaml_is_read_as_pyyaml_reads_it(text):
     from indexer.reading.extract_markdown import _SIMPLE_FRONT_MATTER
 
     if _SIMPLE_FRONT_MATTER.fullmatch(text):
+
         def read(loader):
             try:
                 return repr(yaml.load(text, Loader=loader))
             except yaml.YAMLError as error:
                 return type(error).__name__
+
         assert read(yaml.CSafeLoader) == read(yaml.SafeLoader)
 
 
 def test_the_usual_front_matter_is_read_by_libyaml():
     from indexer.reading.extract_markdown import _SIMPLE_FRONT_MATTER
 
-    usual = ('title: "What makes a good DCS?"\ndate: 2016-05-23\nauthor: Andrew Collins\n'
-             "tags: [DCS, leadership, children's services]\ncategories: [Leadership]\nsource: \"ADCS Blog\"")
+    usual = (
+        'title: "What makes a good DCS?"\ndate: 2016-05-23\nauthor: Andrew Collins\n'
+        'tags: [DCS, leadership, children\'s services]\ncategories: [Leadership]\nsource: "ADCS Blog"'
+    )
     assert _SIMPLE_FRONT_MATTER.fullmatch(usual)
     assert not _SIMPLE_FRONT_MATTER.fullmatch("title: a\ttab")  # PyYAML rejects what libyaml reads
 

@@ -3,6 +3,7 @@
 One fixture per platform, written as the platform's own markup saves it, with the chrome each one
 adds: reading times, claps, follow and subscribe buttons, share bars, comment forms.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -22,104 +23,172 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 
 EXPECTED = {
     "platform_wordpress_classic.html": dict(
-        title="What our first peer challenge taught us", date=datetime.date(2024, 1, 22),
-        author="Rhiannon Price", source="Leading from the Middle",
-        tags=["peer challenge", "sector-led improvement"], categories=["Improvement"],
+        title="What our first peer challenge taught us",
+        date=datetime.date(2024, 1, 22),
+        author="Rhiannon Price",
+        source="Leading from the Middle",
+        tags=["peer challenge", "sector-led improvement"],
+        categories=["Improvement"],
         body="Four peers spent three days with us in November. They read our self-assessment, met forty "
-             "people and told us what they saw.\n\nThe hardest message was about pace: we knew what to fix "
-             "but not who would do it by when."),
+        "people and told us what they saw.\n\nThe hardest message was about pace: we knew what to fix "
+        "but not who would do it by when.",
+    ),
     "platform_wordpress_block_theme.html": dict(
-        title="Family hubs, one year on", date=datetime.date(2024, 4, 3), author="Tom Okafor",
-        source="Place Matters", tags=["family hubs", "Start for Life"], categories=["Early help"],
+        title="Family hubs, one year on",
+        date=datetime.date(2024, 4, 3),
+        author="Tom Okafor",
+        source="Place Matters",
+        tags=["family hubs", "Start for Life"],
+        categories=["Early help"],
         body="A year ago we opened our first family hub in a former library. This is what changed for the "
-             "families who use it.\n\nHealth visitors and early help workers now share a desk, and parents "
-             "tell their story once."),
+        "families who use it.\n\nHealth visitors and early help workers now share a desk, and parents "
+        "tell their story once.",
+    ),
     "platform_wordpress_com.html": dict(
-        title="Scrutiny is not the enemy", date=datetime.date(2023, 10, 9), author="Priya Shah",
-        source="The Scrutiny Officer", tags=["cabinet", "overview and scrutiny"], categories=["Scrutiny"],
+        title="Scrutiny is not the enemy",
+        date=datetime.date(2023, 10, 9),
+        author="Priya Shah",
+        source="The Scrutiny Officer",
+        tags=["cabinet", "overview and scrutiny"],
+        categories=["Scrutiny"],
         body="Cabinet members sometimes treat scrutiny as a hurdle. The best ones treat it as free advice.\n\n"
-             "Our task and finish group on home to school transport saved the council money because it "
-             "asked parents first."),
+        "Our task and finish group on home to school transport saved the council money because it "
+        "asked parents first.",
+    ),
     "platform_blogger.html": dict(
-        title="Why I stood for scrutiny chair", date=datetime.date(2022, 11, 15), author="Cllr Sue Hartley",
-        source="A Councillor's Notebook", tags=["housing", "scrutiny"], categories=[],
+        title="Why I stood for scrutiny chair",
+        date=datetime.date(2022, 11, 15),
+        author="Cllr Sue Hartley",
+        source="A Councillor's Notebook",
+        tags=["housing", "scrutiny"],
+        categories=[],
         body="Nobody else wanted the job, which is a poor reason and the true one.\n\nSix months in, I think "
-             "scrutiny is where a backbencher can change most. We looked at damp in council homes and the "
-             "cabinet took every recommendation."),
+        "scrutiny is where a backbencher can change most. We looked at damp in council homes and the "
+        "cabinet took every recommendation.",
+    ),
     "platform_medium_personal.html": dict(
-        title="Devolution deals need a plan for people, not just places", date=datetime.date(2023, 5, 2),
-        author="Aisha Rahman", source=None,
-        tags=["Devolution", "Local Government", "Public Services"], categories=[],
+        title="Devolution deals need a plan for people, not just places",
+        date=datetime.date(2023, 5, 2),
+        author="Aisha Rahman",
+        source=None,
+        tags=["Devolution", "Local Government", "Public Services"],
+        categories=[],
         body="Every devolution deal so far has been about transport, housing and skills. Those matter, but "
-             "none of them says what a resident should notice.\n\nA plan for people would start with the "
-             "services people use most, and ask which of them work better when decided closer to home."),
+        "none of them says what a resident should notice.\n\nA plan for people would start with the "
+        "services people use most, and ask which of them work better when decided closer to home.",
+    ),
     "platform_medium_publication.html": dict(
-        title="What the new Ofsted framework means for us", date=datetime.date(2024, 6, 11),
-        author="Daniel Ward", source="Practice Notes", tags=["Ofsted", "Childrens Services", "Social Work"],
+        title="What the new Ofsted framework means for us",
+        date=datetime.date(2024, 6, 11),
+        author="Daniel Ward",
+        source="Practice Notes",
+        tags=["Ofsted", "Childrens Services", "Social Work"],
         categories=[],
         body="The new framework asks inspectors to spend more time with practitioners and less with the "
-             "self-assessment.\n\nFor our teams that means being ready to explain a decision in their own "
-             "words, which is what good supervision should give them anyway."),
+        "self-assessment.\n\nFor our teams that means being ready to explain a decision in their own "
+        "words, which is what good supervision should give them anyway.",
+    ),
     "platform_substack.html": dict(
-        title="Local plans are leadership documents", date=datetime.date(2024, 1, 18), author="Mark Ellison",
-        source="Place and Power", tags=[], categories=[],
+        title="Local plans are leadership documents",
+        date=datetime.date(2024, 1, 18),
+        author="Mark Ellison",
+        source="Place and Power",
+        tags=[],
+        categories=[],
         body="Why the planning committee is the wrong place to start\n\nA local plan is the one document where "
-             "a council says, in public and for fifteen years, what kind of place it wants to be.\n\nToo "
-             "often members meet it first at committee, when the choices have gone. Leaders should own it "
-             "from the first draft.\n\nStart with the questions residents ask about their streets, and let "
-             "the evidence follow."),
+        "a council says, in public and for fifteen years, what kind of place it wants to be.\n\nToo "
+        "often members meet it first at committee, when the choices have gone. Leaders should own it "
+        "from the first draft.\n\nStart with the questions residents ask about their streets, and let "
+        "the evidence follow.",
+    ),
     "platform_ghost.html": dict(
         title="Councils and the NHS: what integration feels like from the front door",
-        date=datetime.date(2024, 2, 20), author="Helen Marsh", source="The Front Door",
-        tags=["Integration", "Adult Social Care"], categories=[],
+        date=datetime.date(2024, 2, 20),
+        author="Helen Marsh",
+        source="The Front Door",
+        tags=["Integration", "Adult Social Care"],
+        categories=[],
         body="When someone rings about their mother's care, they do not care whose budget pays. They want "
-             "one conversation.\n\nOur joint front door with the hospital discharge team has cut hand-offs "
-             "by a third, and nobody had to sign a new partnership agreement to do it."),
+        "one conversation.\n\nOur joint front door with the hospital discharge team has cut hand-offs "
+        "by a third, and nobody had to sign a new partnership agreement to do it.",
+    ),
     "platform_squarespace.html": dict(
-        title="Co-production is slower, and better", date=datetime.date(2023, 9, 12), author="Grace Adeyemi",
-        source="Shared Ground", tags=["carers", "co-production"], categories=["Adult Social Care"],
+        title="Co-production is slower, and better",
+        date=datetime.date(2023, 9, 12),
+        author="Grace Adeyemi",
+        source="Shared Ground",
+        tags=["carers", "co-production"],
+        categories=["Adult Social Care"],
         body="Designing our carers' support service with carers took twice as long as writing it ourselves "
-             "would have done.\n\nIt also produced a service that carers use, which the last one, written "
-             "by us in a month, never was."),
+        "would have done.\n\nIt also produced a service that carers use, which the last one, written "
+        "by us in a month, never was.",
+    ),
     "platform_wix.html": dict(
-        title="Why we stopped buying agency social workers", date=datetime.date(2023, 6, 1),
-        author="Olu Bankole", source="Children's Leaders Network", tags=["agency staff", "recruitment"],
+        title="Why we stopped buying agency social workers",
+        date=datetime.date(2023, 6, 1),
+        author="Olu Bankole",
+        source="Children's Leaders Network",
+        tags=["agency staff", "recruitment"],
         categories=["Workforce"],
         body="Two years ago agency staff cost us a fifth of our children's services budget, and children met "
-             "a new social worker every few months.\n\nWe joined a regional memorandum on agency rates, built "
-             "an academy for newly qualified workers and cut agency use by half."),
+        "a new social worker every few months.\n\nWe joined a regional memorandum on agency rates, built "
+        "an academy for newly qualified workers and cut agency use by half.",
+    ),
     "platform_linkedin_article.html": dict(
-        title="What I learned in my first year as a DCS", date=datetime.date(2023, 11, 7),
-        author="Nadia Hussain", source=None, tags=[], categories=[],
+        title="What I learned in my first year as a DCS",
+        date=datetime.date(2023, 11, 7),
+        author="Nadia Hussain",
+        source=None,
+        tags=[],
+        categories=[],
         body="A year ago I became a director of children's services. Nobody tells you how much of the job is "
-             "listening.\n\nThe best hour of my week is still the one I spend with a team of social workers, "
-             "with no agenda."),
+        "listening.\n\nThe best hour of my week is still the one I spend with a team of social workers, "
+        "with no agenda.",
+    ),
     "platform_govuk_blog.html": dict(
-        title="Sharing a form builder between councils", date=datetime.date(2024, 3, 14), author="Sam Patel",
-        source="Local Digital", tags=[], categories=["Local Digital Fund", "Collaboration"],
+        title="Sharing a form builder between councils",
+        date=datetime.date(2024, 3, 14),
+        author="Sam Patel",
+        source="Local Digital",
+        tags=[],
+        categories=["Local Digital Fund", "Collaboration"],
         body="Five councils have spent a year building one form builder together, with money from the Local "
-             "Digital Fund.\n\nEach council now runs the same code, and a fix made in one reaches the others "
-             "the next week."),
+        "Digital Fund.\n\nEach council now runs the same code, and a fix made in one reaches the others "
+        "the next week.",
+    ),
     "platform_localgov_drupal.html": dict(
-        title="New plan for children with special educational needs agreed", date=datetime.date(2024, 3, 12),
-        author=None, source="Westmorland and Furness Council", tags=[],
+        title="New plan for children with special educational needs agreed",
+        date=datetime.date(2024, 3, 12),
+        author=None,
+        source="Westmorland and Furness Council",
+        tags=[],
         categories=["Children and families", "Education and learning"],
         body="Cabinet has agreed a three-year plan for children and young people with special educational "
-             "needs and disabilities in Westmorland and Furness.\n\nThe plan was written with parents, "
-             "schools and health partners, and starts in September."),
+        "needs and disabilities in Westmorland and Furness.\n\nThe plan was written with parents, "
+        "schools and health partners, and starts in September.",
+    ),
     "platform_jadu_council_news.html": dict(
-        title="Council leader welcomes peer challenge report", date=datetime.date(2024, 3, 4), author=None,
-        source="Norfolk County Council", tags=["news", "peer challenge", "Norfolk County Council"],
+        title="Council leader welcomes peer challenge report",
+        date=datetime.date(2024, 3, 4),
+        author=None,
+        source="Norfolk County Council",
+        tags=["news", "peer challenge", "Norfolk County Council"],
         categories=["Local government"],
         body="The leader of Norfolk County Council has welcomed the report of a corporate peer challenge led "
-             "by the Local Government Association.\n\nThe peer team praised the council's work with district "
-             "councils and asked it to move faster on its adult social care reforms."),
+        "by the Local Government Association.\n\nThe peer team praised the council's work with district "
+        "councils and asked it to move faster on its adult social care reforms.",
+    ),
     "platform_granicus_council_news.html": dict(
-        title="Children's services newsletter: March 2024", date=datetime.date(2024, 3, 4), author=None,
-        source="Somerset Council", tags=[], categories=[],
+        title="Children's services newsletter: March 2024",
+        date=datetime.date(2024, 3, 4),
+        author=None,
+        source="Somerset Council",
+        tags=[],
+        categories=[],
         body="Welcome to the March newsletter from Somerset Council's children's services.\n\nOur family hubs "
-             "in Taunton and Yeovil opened this month, and we have started recruiting foster carers for "
-             "teenagers."),
+        "in Taunton and Yeovil opened this month, and we have started recruiting foster carers for "
+        "teenagers.",
+    ),
 }
 FIELDS = ["title", "date", "author", "source", "tags", "categories", "body"]
 
@@ -140,7 +209,8 @@ PLATFORM_METADATA = re.compile(r"[A-Za-z][A-Za-z0-9]*:\S")
 # Capitalised as buttons and links write them, so "let the evidence follow" is not one.
 CHROME_WORDS = re.compile(
     r"min read|\bFollow\b|\bSubscribe\b|\bShare\b|\bListen\b|\b[Cc]laps?\b|\bLike\b|\d+ views|"
-    r"Sign (?:in|up)|Thanks for reading|Published in")
+    r"Sign (?:in|up)|Thanks for reading|Published in"
+)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

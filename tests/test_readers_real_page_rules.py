@@ -3,6 +3,7 @@
 Each fixture is named for its rule. The post's three paragraphs must come out whole, with the
 metadata a reader would agree with, and the path the text was found by is recorded.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -31,14 +32,17 @@ def read_fixture(name: str):
     return read_document(FIXTURES / name, name)
 
 
-@pytest.mark.parametrize("name", [
-    "html_layout_class_on_the_article_wrapper.html",   # l-sidebar-fixed, content-with-sidebar-wrp, id share-wrapper
-    "html_page_wrapped_in_one_form.html",              # ASP.NET: the whole page in one <form>
-    "html_related_card_is_the_longest_article.html",   # the only <article> is a longer related-post card
-    "html_empty_newsarticle_article.html",             # an empty <article itemtype=NewsArticle>
-    "html_two_mains_advert_first.html",                # the first of two <main>s holds an advert
-    "html_blogger_text_in_br_span_div.html",           # Blogger: text in <span>, <br> and <div>, no <p>
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "html_layout_class_on_the_article_wrapper.html",  # l-sidebar-fixed, content-with-sidebar-wrp, id share-wrapper
+        "html_page_wrapped_in_one_form.html",  # ASP.NET: the whole page in one <form>
+        "html_related_card_is_the_longest_article.html",  # the only <article> is a longer related-post card
+        "html_empty_newsarticle_article.html",  # an empty <article itemtype=NewsArticle>
+        "html_two_mains_advert_first.html",  # the first of two <main>s holds an advert
+        "html_blogger_text_in_br_span_div.html",  # Blogger: text in <span>, <br> and <div>, no <p>
+    ],
+)
 def test_the_whole_post_comes_out_of_pages_the_old_rules_lost(name):
     document = read_fixture(name)
     assert document.title == TITLE
@@ -127,25 +131,33 @@ def test_a_page_of_thousands_of_tag_links_and_share_bars_is_read_within_bounds(t
     path = tmp_path / "hostile.html"
     links = "".join(f"<a rel='tag' href='/tag/t{n}'>t{n}</a> " for n in range(5000))
     bars = "<div class='share'>" * 1500 + "Share" + "</div>" * 1500
-    path.write_text(f"<html><body><article><h1>{TITLE}</h1>{POST.replace(chr(10) * 2, ' ')}"
-                    f"<p>{links}</p>{bars}</article></body></html>", encoding="utf-8")
+    path.write_text(
+        f"<html><body><article><h1>{TITLE}</h1>{POST.replace(chr(10) * 2, ' ')}"
+        f"<p>{links}</p>{bars}</article></body></html>",
+        encoding="utf-8",
+    )
     document = read_document(path, path.name)
     assert document.body.startswith("Our scrutiny committee")
     assert len(document.tags) == 5000  # read in one pass over the links
 
 
-@pytest.mark.parametrize(("feed_title", "source"), [
-    ("Posts on 'Bob Sutton' (Atom)", "Bob Sutton"),
-    ("RSS Feed for Tim Ferriss' Blog", "Tim Ferriss' Blog"),
-    ("Bike Hugger (RSS 2.0)", "Bike Hugger"),
-    ("RSS - Ed Brill", "Ed Brill"),
-])
+@pytest.mark.parametrize(
+    ("feed_title", "source"),
+    [
+        ("Posts on 'Bob Sutton' (Atom)", "Bob Sutton"),
+        ("RSS Feed for Tim Ferriss' Blog", "Tim Ferriss' Blog"),
+        ("Bike Hugger (RSS 2.0)", "Bike Hugger"),
+        ("RSS - Ed Brill", "Ed Brill"),
+    ],
+)
 def test_a_feed_s_title_names_the_blog_without_the_feed_words(tmp_path, feed_title, source):
     path = tmp_path / "feed.html"
     path.write_text(
         f"<html><head><title>{TITLE} « {source}</title>"
         f"<link rel='alternate' type='application/rss+xml' title=\"{feed_title}\" href='/feed'></head>"
-        f"<body><article><p>{POST}</p></article></body></html>", encoding="utf-8")
+        f"<body><article><p>{POST}</p></article></body></html>",
+        encoding="utf-8",
+    )
     document = read_document(path, path.name)
     assert document.source == source
     assert document.title == TITLE

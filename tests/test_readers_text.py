@@ -1,4 +1,5 @@
 """Plain-text posts: decoding, titles, bylines, tags, categories, sources and chrome."""
+
 from __future__ import annotations
 
 import datetime
@@ -70,7 +71,9 @@ def test_utf8_byte_order_mark_does_not_reach_the_title():
 
 def test_windows_1252_pound_and_curly_quotes_survive():
     document = read_fixture("cp1252_pound_and_quotes.txt")
-    assert document.body == "The scheme costs £10,000 a year and residents called it “good value” – which it isn’t always."
+    assert (
+        document.body == "The scheme costs £10,000 a year and residents called it “good value” – which it isn’t always."
+    )
 
 
 def test_latin_1_pound_and_accents_survive():
@@ -170,7 +173,10 @@ def test_first_line_that_reads_as_a_heading_is_the_title_and_leaves_the_body():
 
 def test_title_is_derived_from_a_long_first_sentence_cut_at_a_word():
     document = read_fixture("title_derived_from_long_first_sentence.txt")
-    assert document.title == "When the chief executive asked me to lead the review of our early help services across every…"
+    assert (
+        document.title
+        == "When the chief executive asked me to lead the review of our early help services across every…"
+    )
     assert len(document.title) <= 100
     assert document.body.startswith("When the chief executive asked me")
 

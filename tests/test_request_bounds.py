@@ -3,6 +3,7 @@ only the shown page gets snippets, a long post's snippet and key terms read only
 filter takes a capped number of values, and a post's page of any size answers.
 
 Work is counted in steps; where a whole search is run, it is given ten times its time limit."""
+
 from __future__ import annotations
 
 import threading
@@ -25,9 +26,13 @@ def index_dir(tmp_path_factory):
     posts = tmp_path_factory.mktemp("posts")
     write_post(posts, "minutes.md", "Cabinet minutes", LONG_POST)
     for number in range(30):
-        write_post(posts, f"post-{number:02}.md", f"Post {number}",
-                   f"Leaders of council services met, meeting {number}. The county council agreed.",
-                   tags=[f"tag {number}"])
+        write_post(
+            posts,
+            f"post-{number:02}.md",
+            f"Post {number}",
+            f"Leaders of council services met, meeting {number}. The county council agreed.",
+            tags=[f"tag {number}"],
+        )
     index_dir = tmp_path_factory.mktemp("index") / "index"
     reindex([posts], index_dir)
     return index_dir
@@ -59,15 +64,18 @@ def test_nearness_reads_each_place_once(monkeypatch):
     assert CountedPlaces.read <= len(first) + len(second)
 
 
-@pytest.mark.parametrize("slop, places, expected", [
-    (1, [[0, 5], [1]], True),
-    (1, [[0, 5], [7]], False),
-    (3, [[0, 10], [3, 20], [5, 6]], True),
-    (3, [[4], [3], [5]], False),  # out of order
-    (2, [[0], [2], [5]], False),  # the third is 3 after the second
-    (2, [[0, 10], [12], [14]], True),
-    (1, [[3], [3]], False),  # the same place is not "after"
-])
+@pytest.mark.parametrize(
+    "slop, places, expected",
+    [
+        (1, [[0, 5], [1]], True),
+        (1, [[0, 5], [7]], False),
+        (3, [[0, 10], [3, 20], [5, 6]], True),
+        (3, [[4], [3], [5]], False),  # out of order
+        (2, [[0], [2], [5]], False),  # the third is 3 after the second
+        (2, [[0, 10], [12], [14]], True),
+        (1, [[3], [3]], False),  # the same place is not "after"
+    ],
+)
 def test_nearness_finds_what_comparing_every_pair_finds(slop, places, expected):
     assert scoring._in_order(slop, places) is expected
 
@@ -75,8 +83,9 @@ def test_nearness_finds_what_comparing_every_pair_finds(slop, places, expected):
 def test_a_search_of_two_words_standing_thousands_of_times_in_one_post_keeps_its_limit(service):
     """Today's code compared 20,000 × 20,000 places (13 s to 50 s); given ten times the limit."""
     answers = []
-    worker = threading.Thread(target=lambda: answers.append(service.search(SearchRequest(q="county council"))),
-                              daemon=True)
+    worker = threading.Thread(
+        target=lambda: answers.append(service.search(SearchRequest(q="county council"))), daemon=True
+    )
     worker.start()
     worker.join(timeout=10 * service.time_limit)
     assert answers, "the search ran on far past its time limit"
@@ -131,6 +140,7 @@ def test_key_terms_are_picked_from_a_long_posts_start(service, monkeypatch):
 
 # -- filters -----------------------------------------------------------------------------
 
+
 def test_one_filter_takes_a_capped_number_of_values():
     assert request_from_params({"org": [f"Council {n}" for n in range(MAX_FILTER_VALUES)]}).org
     with pytest.raises(InvalidParameter) as error:
@@ -171,6 +181,7 @@ def test_each_ticked_organisation_is_named_once_a_page_not_once_a_pair(client, m
 
 # -- a post's page ---------------------------------------------------------------------------
 
+
 def test_a_posts_page_answers_when_more_like_this_runs_out_of_time(index_dir):
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "SEARCH_TIME_LIMIT": 1e-9})
     try:
@@ -195,6 +206,7 @@ def test_a_page_without_more_like_this_is_worked_out_again(index_dir):
 
 def test_words_are_lit_only_in_a_long_posts_first_part(service, monkeypatch):
     from indexer.query import service as service_module
+
     monkeypatch.setattr(service_module, "LIGHT_UP_TO", 10)
     page = service.document("post-03", q="council")
     assert all("<mark>" not in paragraph for paragraph in page.paragraphs)

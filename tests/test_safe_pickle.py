@@ -6,6 +6,7 @@ opens an index: the app as `lgsearch serve` loads it, and `search`, `stats`, `ex
 `publish` as processes of their own. None writes the marker; each says the index is damaged and
 names `lgsearch index --rebuild`.
 """
+
 from __future__ import annotations
 
 import gc
@@ -75,17 +76,27 @@ def plant_in_stored_fields(generation: Path, marker: Path) -> None:
     so the first page and `stats` read it."""
     ix = whoosh_index.open_dir(str(generation))
     writer = ix.writer()
-    writer.add_document(id="planted", path=Payload(marker), title="Planted Ofsted post", body="Ofsted ofsted",
-                        date="2031-01-01", year="2031", newest_key="2031-01-01", oldest_key="2031-01-01")
+    writer.add_document(
+        id="planted",
+        path=Payload(marker),
+        title="Planted Ofsted post",
+        body="Ofsted ofsted",
+        date="2031-01-01",
+        year="2031",
+        newest_key="2031-01-01",
+        oldest_key="2031-01-01",
+    )
     writer.commit(merge=False)
     ix.close()
 
 
 PLANTS = {
-    "the schema in the table of contents":
-        lambda gen, marker: rewrite_toc(gen, schema=pickle.dumps(Payload(marker), 2)),
-    "the list of segments in the table of contents":
-        lambda gen, marker: rewrite_toc(gen, segments=pickle.dumps([Payload(marker)], pickle.HIGHEST_PROTOCOL)),
+    "the schema in the table of contents": lambda gen, marker: rewrite_toc(
+        gen, schema=pickle.dumps(Payload(marker), 2)
+    ),
+    "the list of segments in the table of contents": lambda gen, marker: rewrite_toc(
+        gen, segments=pickle.dumps([Payload(marker)], pickle.HIGHEST_PROTOCOL)
+    ),
     "a post's stored fields": plant_in_stored_fields,
 }
 
@@ -108,8 +119,16 @@ def test_the_app_as_serve_loads_it_runs_nothing_and_says_the_index_is_damaged(pl
     gc.set_threshold(*gc_before)
     try:
         with app.test_client() as client:
-            for url in ("/healthz", "/", "/search?q=ofsted", "/api/search?q=ofsted", "/search.csv?q=ofsted",
-                        "/search.atom?q=ofsted", "/doc/planted", "/org"):
+            for url in (
+                "/healthz",
+                "/",
+                "/search?q=ofsted",
+                "/api/search?q=ofsted",
+                "/search.csv?q=ofsted",
+                "/search.atom?q=ofsted",
+                "/doc/planted",
+                "/org",
+            ):
                 answer = client.get(url)
                 assert answer.status_code == 503, (url, answer.status_code)
                 assert "lgsearch index --rebuild" in answer.get_data(as_text=True), url
@@ -124,9 +143,14 @@ def test_each_command_runs_nothing_and_says_the_index_is_damaged(planted, comman
     index_dir, marker = planted
     dest = tmp_path / "dest"
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
-    done = subprocess.run([sys.executable, "-m", "indexer", "--index-dir", str(index_dir),
-                           *[part.format(dest=dest) for part in command]],
-                          env=env, capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "indexer", "--index-dir", str(index_dir), *[part.format(dest=dest) for part in command]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO_ROOT,
+    )
     assert not marker.exists()
     assert done.returncode == 1, done.stdout + done.stderr
     assert "lgsearch index --rebuild" in done.stderr
@@ -163,8 +187,15 @@ def test_what_the_index_holds_reads_back_the_same():
 
     # As Whoosh writes them: stored fields (strings, lists of names, numbers, none) and the
     # table of contents at the highest protocol, postings blocks (numbers and bytes) at protocol 2.
-    stored = {"id": "a", "tags": ["SLI", "South East"], "year": 2020, "date": "2020-06-01", "author": None,
-              "score": 1.5, "flag": True}
+    stored = {
+        "id": "a",
+        "tags": ["SLI", "South East"],
+        "year": 2020,
+        "date": "2020-06-01",
+        "author": None,
+        "score": 1.5,
+        "flag": True,
+    }
     postings = ((1, 2, 3), [1.0, 2.5], (b"\x00\x01", b"\xff" * 40, b"\x00" * 500), "", None)
     segment_parts = [defaultdict(int, {"body": 12}), {3, 5}, frozenset({1}), b"bytes"]
     for value, protocol in ((stored, pickle.HIGHEST_PROTOCOL), (postings, 2), (segment_parts, pickle.HIGHEST_PROTOCOL)):
@@ -188,8 +219,11 @@ def test_every_unpickling_call_of_whoosh_goes_through_the_index_unpickler():
         except Exception:  # modules of optional parts that cannot import cannot read anything either
             continue
     safe_pickle.install()
-    left = {name: safe_pickle.unpickling_names(module) for name, module in sys.modules.items()
-            if name.split(".")[0] == "whoosh" and module is not None}
+    left = {
+        name: safe_pickle.unpickling_names(module)
+        for name, module in sys.modules.items()
+        if name.split(".")[0] == "whoosh" and module is not None
+    }
     assert {name: names for name, names in left.items() if names} == {}
     assert whoosh_index.toc_loaders == {}  # the 2011 format's unpickler admits anything
 

@@ -1,4 +1,5 @@
 """The one mapping between a Document and the index: written by `document_fields`, read back whole."""
+
 from __future__ import annotations
 
 import datetime
@@ -24,9 +25,15 @@ def stored_after_writing(tmp_path, document: Document) -> tuple[dict, str]:
 
 def test_a_document_read_back_from_the_index_is_the_document_written(tmp_path):
     document = Document(
-        id="housing/duty", path="housing/duty.md", title="The housing duty", body="First.\n\nSecond — the café’s.",
-        date=datetime.date(2024, 2, 29), author="Jane Smith", source="Council Leader Blog",
-        tags=["SLI", "Housing"], categories=["Policy"],
+        id="housing/duty",
+        path="housing/duty.md",
+        title="The housing duty",
+        body="First.\n\nSecond — the café’s.",
+        date=datetime.date(2024, 2, 29),
+        author="Jane Smith",
+        source="Council Leader Blog",
+        tags=["SLI", "Housing"],
+        categories=["Policy"],
         organisations=["Ministry of Housing, Communities and Local Government", "Ofsted"],
         source_url="https://leader.example.org/housing-duty",
     )

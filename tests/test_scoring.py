@@ -4,6 +4,7 @@ match does, and postings read a block at a time (postings.py) must say what Whoo
 The index here has several segments and deleted posts, as a server's index has after
 incremental reindexes; the queries are the judged set's, typed as staff type them.
 """
+
 from __future__ import annotations
 
 
@@ -20,10 +21,21 @@ from indexer.query.scoring import top_scored
 from tests.relevance.relevance_eval import load_queries
 
 QUERIES = [item.query for item in load_queries()] + [
-    '"peer challenge"', "sector-led improvement", "SEND ofsted", "ofsted inspection -academy",
-    "children's services", "well being", "council budget pressures",
-    "insp* ofsted", "l* m* n* r*", "{a TO c}", "schol~ leadership", "title:peer AND body:challenge",
-    '"peer challenge" NOT ofsted', "inspection NOT academy", "(ofsted OR inspection) AND NOT (academy OR school)",
+    '"peer challenge"',
+    "sector-led improvement",
+    "SEND ofsted",
+    "ofsted inspection -academy",
+    "children's services",
+    "well being",
+    "council budget pressures",
+    "insp* ofsted",
+    "l* m* n* r*",
+    "{a TO c}",
+    "schol~ leadership",
+    "title:peer AND body:challenge",
+    '"peer challenge" NOT ofsted',
+    "inspection NOT academy",
+    "(ofsted OR inspection) AND NOT (academy OR school)",
     "leadership AND NOT council AND NOT budget",
 ]
 
@@ -43,8 +55,9 @@ def test_pages_match_whoosh_scoring_every_match(service, monkeypatch, sorted_fir
     scores as when Whoosh scores every match; also when only a few matches are put in ceiling
     order at first (as at 20,000 posts, where most are never sorted)."""
     monkeypatch.setattr(scoring, "SORTED_FIRST", sorted_first)
-    requests = [SearchRequest(q=q, per_page=per_page, page=page)
-                for q in QUERIES for per_page, page in ((10, 1), (5, 2))]
+    requests = [
+        SearchRequest(q=q, per_page=per_page, page=page) for q in QUERIES for per_page, page in ((10, 1), (5, 2))
+    ]
     service._answers = type(service._answers)()
     fast = [_page(service, request) for request in requests]
     service._answers = type(service._answers)()  # forget the answers
@@ -76,8 +89,10 @@ def test_each_score_is_whooshs_score_of_that_post(service):
         if top is None:
             continue
         ours = {doc: score for doc, score in top if score > 0}
-        whoosh = {hit.docnum: hit.score for hit in gen.searcher.search(
-            wq.And([query, DocSet(set(ours), gen.searcher)]), limit=None)}
+        whoosh = {
+            hit.docnum: hit.score
+            for hit in gen.searcher.search(wq.And([query, DocSet(set(ours), gen.searcher)]), limit=None)
+        }
         assert set(whoosh) == set(ours), q
         for doc, score in ours.items():
             assert whoosh[doc] == pytest.approx(score, rel=1e-9), q
@@ -89,8 +104,11 @@ def test_block_postings_agree_with_whooshs_matchers(service):
     gen = service._generation()
     reader = gen.searcher.reader()
     postings = Postings(reader, keep=1_000)  # small, so terms are also dropped and read again
-    terms = [(field, text) for field in ("title", "body") for text in
-             ["council", "ofst", "inspect", "school", "peer", "challeng", "§send", "wellb"]]
+    terms = [
+        (field, text)
+        for field in ("title", "body")
+        for text in ["council", "ofst", "inspect", "school", "peer", "challeng", "§send", "wellb"]
+    ]
     for field, text in terms * 2:
         if (field, text) not in reader:
             continue
@@ -102,8 +120,9 @@ def test_block_postings_agree_with_whooshs_matchers(service):
         assert postings.doc_ids(field, text) == set(expected)
         assert postings.positions(field, text, sorted(expected)) == expected  # places made
         assert postings.positions(field, text, [max(expected) + 1]) == {}
-        assert postings.positions(field, text, sorted(expected)[::3]) == \
-            {doc: expected[doc] for doc in sorted(expected)[::3]}  # places kept
+        assert postings.positions(field, text, sorted(expected)[::3]) == {
+            doc: expected[doc] for doc in sorted(expected)[::3]
+        }  # places kept
     assert len(postings._terms) < len(terms)
 
 
@@ -146,8 +165,14 @@ def test_phrase_matches_are_whooshs(service, monkeypatch):
     for doc in sorted(gen.every())[::4]:
         words = [token.text for token in analysis.text_analyzer()(gen.body(doc))][:60]
         for start in range(0, len(words) - 3, 7):
-            runs.update([tuple(words[start:start + 2]), tuple(words[start:start + 3]),
-                         tuple(reversed(words[start:start + 2])), (words[start], words[start])])
+            runs.update(
+                [
+                    tuple(words[start : start + 2]),
+                    tuple(words[start : start + 3]),
+                    tuple(reversed(words[start : start + 2])),
+                    (words[start], words[start]),
+                ]
+            )
     monkeypatch.setattr(gen.postings._keys, "bound", 2_000)  # places dropped and read again
     live = set(gen.every())
     compared = found = 0
@@ -170,11 +195,15 @@ def test_a_server_warms_the_places_of_the_commonest_words(segmented_index):
     with SearchService(segmented_index) as service:
         service.warm()
         gen = service._generation()
-        commonest = [gen.schema["body"].from_bytes(word) for _, word in
-                     gen.searcher.reader().most_frequent_terms("body", 5)]
+        commonest = [
+            gen.schema["body"].from_bytes(word) for _, word in gen.searcher.reader().most_frequent_terms("body", 5)
+        ]
         assert all(gen.postings._keys.peek(("body", word)) is not None for word in commonest)
-        warmed = {(word, other): matching.bounded_docs(gen, wq.Phrase("body", [word, other]), Deadline(10))
-                  for word in commonest for other in commonest}
+        warmed = {
+            (word, other): matching.bounded_docs(gen, wq.Phrase("body", [word, other]), Deadline(10))
+            for word in commonest
+            for other in commonest
+        }
     with SearchService(segmented_index) as cold:
         gen = cold._generation()
         assert gen.postings._keys.peek(("body", commonest[0])) is None
@@ -241,8 +270,9 @@ def test_field_lengths_are_whooshs(service):
         lengths = gen.field_lengths(field)
         assert len(lengths) == searcher.doc_count_all()
         for doc in gen.every():
-            assert (byte_to_length(lengths[doc]) if lengths[doc] else None) == \
-                searcher.doc_field_length(doc, field, None), (field, doc)
+            assert (byte_to_length(lengths[doc]) if lengths[doc] else None) == searcher.doc_field_length(
+                doc, field, None
+            ), (field, doc)
 
 
 def test_facet_counts_by_value_equal_counts_post_by_post(service, monkeypatch):
@@ -253,8 +283,7 @@ def test_facet_counts_by_value_equal_counts_post_by_post(service, monkeypatch):
     gen = service._generation()
     rng = __import__("random").Random(5)
     everything = sorted(gen.every())
-    samples = [set(everything)] + [set(rng.sample(everything, rng.randint(1, len(everything))))
-                                  for _ in range(20)]
+    samples = [set(everything)] + [set(rng.sample(everything, rng.randint(1, len(everything)))) for _ in range(20)]
     for docs in samples:
         for name in gen.facet_keys():
             monkeypatch.setattr(facets, "COUNT_BY_VALUE_FROM", 0)
@@ -286,8 +315,11 @@ def test_facet_values_are_listed_most_results_first_then_by_label(service):
             counts = Counter(chain.from_iterable(gen.facet_keys()[name][doc] for doc in docs))  # a plain count
             chosen = {filter_key(name, value) for value in ticked}
             expected = [(labels.get(key) or key, count, key in chosen) for key, count in counts.items()]
-            expected += [(labels.get(key) or value, 0, True) for key, value in
-                         {filter_key(name, value): value for value in ticked}.items() if key not in counts]
+            expected += [
+                (labels.get(key) or value, 0, True)
+                for key, value in {filter_key(name, value): value for value in ticked}.items()
+                if key not in counts
+            ]
             order = (lambda v: -int(v[0])) if name == "year" else (lambda v: (-v[1], v[0].casefold()))
             listed = facets.listed_values(gen, name, facets.value_counts(gen, name, docs), ticked)
             assert [(v.value, v.count, v.selected) for v in listed] == sorted(expected, key=order), name
@@ -302,8 +334,9 @@ def test_month_counts_are_the_stored_dates_counted(service):
     everything = sorted(gen.every())
     dated = 0
     for docs in [set(everything)] + [set(rng.sample(everything, rng.randint(1, 40))) for _ in range(20)]:
-        expected = Counter(gen.searcher.stored_fields(doc)["date"][:7] for doc in docs
-                           if gen.searcher.stored_fields(doc).get("date"))
+        expected = Counter(
+            gen.searcher.stored_fields(doc)["date"][:7] for doc in docs if gen.searcher.stored_fields(doc).get("date")
+        )
         assert gen.month_counts(docs) == expected
         dated += sum(expected.values())
     assert dated > 100
@@ -318,8 +351,10 @@ def test_more_like_this_finds_what_whooshs_more_like_finds(service, monkeypatch)
         monkeypatch.setattr(similar, "MORE_LIKE_TERMS", (numterms,))
         for docnum in sorted(gen.every())[::3]:
             ours = similar.more_like(gen, docnum, Deadline(10))
-            whooshs = [hit.docnum for hit in gen.searcher.more_like(docnum, "body", text=gen.body(docnum), top=5,
-                                                                       numterms=numterms)]
+            whooshs = [
+                hit.docnum
+                for hit in gen.searcher.more_like(docnum, "body", text=gen.body(docnum), top=5, numterms=numterms)
+            ]
             assert ours == whooshs, docnum
             compared += len(ours)
     assert compared > 200
@@ -377,8 +412,7 @@ def test_a_lead_from_the_start_of_a_body_is_the_lead_of_the_whole_body():
     words = ["council", "a", "peer-challenge", "x" * 300, "<b>", "&", "Ofsted's"]
     spaces = [" ", "  ", "\n\n", "\t", " " * 900]
     bodies = ["", "short", " " * 2000 + "late words " * 30, "word" * 400]
-    bodies += ["".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randint(1, 120)))
-               for _ in range(300)]
+    bodies += ["".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randint(1, 120))) for _ in range(300)]
     for body in bodies:
         assert lead(body) == whole(body), body[:80]
 
@@ -394,21 +428,49 @@ def test_snippets_are_whooshs_highlights_for_any_text(service):
     from indexer.query.snippets import MarkFormatter, PassageFragmenter, snippet
 
     analyzer = service._generation().schema["body"].analyzer
-    words = ["council", "councils", "sector-led", "led", "peer", "peer-challenge", "SEND", "send",
-             "well-being", "wellbeing", "Ofsted's", "the", "of", "and", "a", "organization", "x" * 70,
-             "2024", "improvement", "co-operate", "DfE", "schools", "it's", "well", "being"]
+    words = [
+        "council",
+        "councils",
+        "sector-led",
+        "led",
+        "peer",
+        "peer-challenge",
+        "SEND",
+        "send",
+        "well-being",
+        "wellbeing",
+        "Ofsted's",
+        "the",
+        "of",
+        "and",
+        "a",
+        "organization",
+        "x" * 70,
+        "2024",
+        "improvement",
+        "co-operate",
+        "DfE",
+        "schools",
+        "it's",
+        "well",
+        "being",
+    ]
     gaps = [" ", " ", " ", ", ", ". ", ".\n\n", " - ", "-" * 90 + " ", " " * 150, "? ", "…"]
     rng = random.Random(12)
     compared = 0
     for _ in range(400):
         text = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randint(0, 160)))
         chosen = rng.sample(words, rng.randint(1, 3))
-        terms = frozenset(term for word in chosen for term, *_ in indexed_terms(word)
-                          if rng.random() < 0.8)
+        terms = frozenset(term for word in chosen for term, *_ in indexed_terms(word) if rng.random() < 0.8)
         tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
         tokens = highlight.Highlighter()._merge_matched_tokens(highlight.set_matched_filter(tokens, terms))
-        fragments = highlight.top_fragments(PassageFragmenter().fragment_tokens(text, tokens), 2,
-                                            highlight.BasicFragmentScorer(), highlight.FIRST, minscore=1)
+        fragments = highlight.top_fragments(
+            PassageFragmenter().fragment_tokens(text, tokens),
+            2,
+            highlight.BasicFragmentScorer(),
+            highlight.FIRST,
+            minscore=1,
+        )
         expected = MarkFormatter().format(fragments)
         assert snippet(text, terms) == expected, (text, terms)
         compared += bool(expected)
@@ -424,8 +486,21 @@ def test_written_words_give_the_terms_their_analysis_gives_even_past_their_bound
     from indexer.query.snippets import WrittenWords
 
     rng = random.Random(3)
-    vocabulary = ["council", "Councils", "sector-led", "SEND", "send", "well-being", "the", "DfE",
-                  "organization", "peer", "peers", "co-operate", "Ofsted's"] + [f"w{n}" for n in range(40)]
+    vocabulary = [
+        "council",
+        "Councils",
+        "sector-led",
+        "SEND",
+        "send",
+        "well-being",
+        "the",
+        "DfE",
+        "organization",
+        "peer",
+        "peers",
+        "co-operate",
+        "Ofsted's",
+    ] + [f"w{n}" for n in range(40)]
     for limit in (5, 1_000):
         written = WrittenWords(limit=limit)
         for _ in range(200):
@@ -481,13 +556,18 @@ def test_a_set_of_posts_made_from_an_array_is_that_array_for_numpy():
     assert type(narrowed) is set and sorted(doc_numbers(narrowed).tolist()) == [5, 40]
 
 
-NOT_QUERIES = ['"peer challenge" NOT ofsted', "inspection NOT academy",
-               "(ofsted OR inspection) AND NOT (academy OR school)", "leadership AND NOT council AND NOT budget"]
+NOT_QUERIES = [
+    '"peer challenge" NOT ofsted',
+    "inspection NOT academy",
+    "(ofsted OR inspection) AND NOT (academy OR school)",
+    "leadership AND NOT council AND NOT budget",
+]
 
 
 @pytest.mark.parametrize("q", NOT_QUERIES)
 def test_the_syntax_modes_not_is_matched_from_postings_as_whoosh_matches_it(service, q):
     from indexer.query import matching
+
     gen = service._generation()
     query = service._parse(gen, q).query
     assert matching._docs_of(gen.postings, query, Deadline(10)) is not None  # not Whoosh's matchers

@@ -1,4 +1,5 @@
 """The query service, on a real index: words, fields, aliases, filters, facets, sorting, paging."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,8 +34,14 @@ def test_phrases_and_operators(service):
     assert ids(service.search(SearchRequest(q='"peer challenge"'))) == ["peer-challenge"]
     assert set(ids(service.search(SearchRequest(q="academy OR LocalGovDigital")))) == {"academies", "digital/localgov"}
     inspection = set(ids(service.search(SearchRequest(q="inspection"))))
-    assert set(ids(service.search(SearchRequest(q="inspection NOT ofsted")))) == inspection - {"ofsted-inspection", "peer-challenge"}
-    assert set(ids(service.search(SearchRequest(q="inspection -ofsted")))) == inspection - {"ofsted-inspection", "peer-challenge"}
+    assert set(ids(service.search(SearchRequest(q="inspection NOT ofsted")))) == inspection - {
+        "ofsted-inspection",
+        "peer-challenge",
+    }
+    assert set(ids(service.search(SearchRequest(q="inspection -ofsted")))) == inspection - {
+        "ofsted-inspection",
+        "peer-challenge",
+    }
     assert ids(service.search(SearchRequest(q="ofsted AND governors"))) == []
 
 
@@ -75,7 +82,10 @@ def test_facet_counts_leave_out_their_own_filter(service):
 
 
 def test_date_bounds_are_inclusive_and_partial_dates_cover_their_span(service):
-    assert set(ids(service.search(SearchRequest(date_from="2019", date_to="2020-06")))) == {"ofsted-inspection", "peer-challenge"}
+    assert set(ids(service.search(SearchRequest(date_from="2019", date_to="2020-06")))) == {
+        "ofsted-inspection",
+        "peer-challenge",
+    }
     assert ids(service.search(SearchRequest(date_from="2021-01-15"))) == ["digital/localgov"]
     assert ids(service.search(SearchRequest(date_to="2018-11-20"))) == ["academies"]
 
@@ -99,7 +109,8 @@ def test_pagination_and_a_page_past_the_end(service):
 def test_snippets_mark_matches_and_escape_text(corpus_dir, index_dir):
     (corpus_dir / "hostile.txt").write_text(
         "Script <b>test</b>\n\nSomeone wrote <script>alert(1)</script> about inspection & review in their post.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     reindex([corpus_dir], index_dir)
     with SearchService(index_dir) as service:
         hit = next(h for h in service.search(SearchRequest(q="alert")).hits if h.id == "hostile")
@@ -170,10 +181,14 @@ def test_a_lower_case_word_is_not_taken_for_an_acronym(corpus_dir, index_dir):
 def test_snippets_start_at_a_sentence_and_mark_where_text_was_cut(corpus_dir, index_dir):
     filler = " ".join(["Councils talked about budgets and staffing for a long while."] * 8)
     endless = " ".join(["and the councils kept talking about budgets"] * 12)
-    write_post(corpus_dir, "long.md", "A long post",
-               f"{filler}\n\nOur peer reviewers were kind. They found the inspection framework confusing "
-               f"and said so plainly. {filler}\n\nThe meeting went on {endless} until the governance "
-               f"review ended {endless} at last.")
+    write_post(
+        corpus_dir,
+        "long.md",
+        "A long post",
+        f"{filler}\n\nOur peer reviewers were kind. They found the inspection framework confusing "
+        f"and said so plainly. {filler}\n\nThe meeting went on {endless} until the governance "
+        f"review ended {endless} at last.",
+    )
     reindex([corpus_dir], index_dir)
     with SearchService(index_dir) as service:
         hit = next(h for h in service.search(SearchRequest(q="framework")).hits if h.id == "long")
@@ -211,11 +226,20 @@ def test_when_whoosh_cannot_parse_a_query_its_words_are_searched_without_operato
 def test_a_long_questions_snippet_shows_its_rarest_words(tmp_path):
     posts, index_dir = tmp_path / "posts", tmp_path / "index"
     filler = " ".join(["The council and its partners work on services for people in the area."] * 6)
-    write_post(posts, "target.md", "A long post", f"Services for people in the council area matter to partners. "
-                                                  f"{filler}\n\nThe pilot used telecare sensors in twelve homes.")
+    write_post(
+        posts,
+        "target.md",
+        "A long post",
+        f"Services for people in the council area matter to partners. "
+        f"{filler}\n\nThe pilot used telecare sensors in twelve homes.",
+    )
     for number in range(8):
-        write_post(posts, f"other-{number}.md", f"Other {number}",
-                   "The council works with partners on services for people in the area.")
+        write_post(
+            posts,
+            f"other-{number}.md",
+            f"Other {number}",
+            "The council works with partners on services for people in the area.",
+        )
     reindex([posts], index_dir)
     question = "how can the council and its partners use telecare sensors to help people with services in the area?"
     with SearchService(index_dir) as service:

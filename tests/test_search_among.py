@@ -1,5 +1,6 @@
 """The query service's two answers for email alerts: every live post's id, and which of some
 posts match a search, newest first."""
+
 from __future__ import annotations
 
 from indexer.reindex import reindex
@@ -20,7 +21,8 @@ def test_document_ids_are_the_live_posts_and_the_version_changes_with_a_reindex(
 def test_newest_among_keeps_the_matching_ones_newest_first(built_index):
     with SearchService(built_index) as service:
         posts, complete = service.newest_among(
-            SearchRequest(q="ofsted"), {"ofsted-inspection", "peer-challenge", "academies", "no-such-post"})
+            SearchRequest(q="ofsted"), {"ofsted-inspection", "peer-challenge", "academies", "no-such-post"}
+        )
         assert complete
         assert [p["id"] for p in posts] == ["peer-challenge", "ofsted-inspection"]  # 2020, then 2019
         assert posts[0]["title"] == "Peer challenge in the South East" and "body" not in posts[0]

@@ -1,4 +1,5 @@
 """The five seed posts are real scraped pages: each pins down one heuristic on real data."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -68,7 +69,12 @@ def test_filed_under_gives_categories_and_tagged_gives_tags():
     document = read_seed("003")
     assert document.categories == ["Learning", "School Governor"]
     assert document.tags == [
-        "leadership", "Localgovdigital", "personal reflection", "public services", "School", "system thinking",
+        "leadership",
+        "Localgovdigital",
+        "personal reflection",
+        "public services",
+        "School",
+        "system thinking",
     ]
     assert "Filed under" not in document.body
 

@@ -1,4 +1,5 @@
 """`lgsearch serve` runs gunicorn for real, and picks up a reindex without a restart."""
+
 from __future__ import annotations
 
 import json
@@ -38,9 +39,23 @@ def test_serve_answers_with_gunicorn_and_follows_reindexes(built_index, corpus_d
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), HOME=str(home))
     env.pop("XDG_RUNTIME_DIR", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "--index-dir", str(built_index), "serve", "--port", str(port),
-         "--workers", "2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO_ROOT,
+        [
+            sys.executable,
+            "-m",
+            "indexer",
+            "--index-dir",
+            str(built_index),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPO_ROOT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -102,11 +117,19 @@ def test_a_workers_collector_runs_less_often_once_its_app_is_warmed(built_index)
         gc.set_threshold(*before)
 
 
-@pytest.mark.parametrize("host, proxies, warned", [
-    ("127.0.0.1", 0, False), ("localhost", 0, False), ("::1", 0, False),
-    ("0.0.0.0", 0, True), ("::", 0, True), ("192.0.2.1", 0, True),
-    ("0.0.0.0", 1, False), ("192.0.2.1", 2, False),
-])
+@pytest.mark.parametrize(
+    "host, proxies, warned",
+    [
+        ("127.0.0.1", 0, False),
+        ("localhost", 0, False),
+        ("::1", 0, False),
+        ("0.0.0.0", 0, True),
+        ("::", 0, True),
+        ("192.0.2.1", 0, True),
+        ("0.0.0.0", 1, False),
+        ("192.0.2.1", 2, False),
+    ],
+)
 def test_serve_warns_when_reachable_from_other_machines_without_a_proxy(host, proxies, warned, monkeypatch):
     """On its own, serve cannot cope with slow or idle clients (bench.load's slow-client mix), so
     it says so on stderr when other machines can reach it and no proxy is named. Nothing is bound

@@ -1,4 +1,5 @@
 """The spelling corrector's rules, each pinned by a word it must or must not change."""
+
 from __future__ import annotations
 
 
@@ -8,16 +9,53 @@ from indexer.query.spelling import SpellingCorrector, post_word_counts
 
 # Post counts shaped like the sector's writing: the right words and their near neighbours.
 COUNTS = {
-    "inspection": 420, "inspections": 180, "inspecting": 25, "inspector": 60, "inspectors": 70,
-    "governance": 300, "government": 510, "governments": 30, "governor": 90, "governors": 120,
-    "commissioning": 150, "commission": 200, "commissioned": 80, "commissioner": 40,
-    "receive": 210, "received": 260, "recover": 45, "recovery": 130, "relieve": 12,
-    "safeguarding": 380, "safeguard": 50, "safeguards": 35,
-    "ofsted": 400, "often": 320, "offset": 8, "office": 150,
-    "budget": 350, "budgets": 160, "bucket": 6, "budge": 2,
-    "leadership": 600, "leaders": 450, "leader": 380, "leading": 220, "readership": 3,
-    "council": 700, "councils": 420, "counsel": 9, "what": 650, "heat": 14, "how": 700, "flow": 30,
-    "spend": 140, "show": 200, "tender": 5, "tenders": 100, "safety": 80,
+    "inspection": 420,
+    "inspections": 180,
+    "inspecting": 25,
+    "inspector": 60,
+    "inspectors": 70,
+    "governance": 300,
+    "government": 510,
+    "governments": 30,
+    "governor": 90,
+    "governors": 120,
+    "commissioning": 150,
+    "commission": 200,
+    "commissioned": 80,
+    "commissioner": 40,
+    "receive": 210,
+    "received": 260,
+    "recover": 45,
+    "recovery": 130,
+    "relieve": 12,
+    "safeguarding": 380,
+    "safeguard": 50,
+    "safeguards": 35,
+    "ofsted": 400,
+    "often": 320,
+    "offset": 8,
+    "office": 150,
+    "budget": 350,
+    "budgets": 160,
+    "bucket": 6,
+    "budge": 2,
+    "leadership": 600,
+    "leaders": 450,
+    "leader": 380,
+    "leading": 220,
+    "readership": 3,
+    "council": 700,
+    "councils": 420,
+    "counsel": 9,
+    "what": 650,
+    "heat": 14,
+    "how": 700,
+    "flow": 30,
+    "spend": 140,
+    "show": 200,
+    "tender": 5,
+    "tenders": 100,
+    "safety": 80,
 }
 
 
@@ -26,16 +64,19 @@ def corrector() -> SpellingCorrector:
     return SpellingCorrector(COUNTS)
 
 
-@pytest.mark.parametrize("typed, meant", [
-    ("inspectoin", "inspection"),
-    ("goverance", "governance"),
-    ("commisioning", "commissioning"),
-    ("recieve", "receive"),
-    ("safegaurding", "safeguarding"),
-    ("ofstead", "ofsted"),
-    ("buget", "budget"),
-    ("leadrship", "leadership"),
-])
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("inspectoin", "inspection"),
+        ("goverance", "governance"),
+        ("commisioning", "commissioning"),
+        ("recieve", "receive"),
+        ("safegaurding", "safeguarding"),
+        ("ofstead", "ofsted"),
+        ("buget", "budget"),
+        ("leadrship", "leadership"),
+    ],
+)
 def test_corrects_the_common_misspellings(corrector, typed, meant):
     assert corrector.correct(typed) == meant
 
@@ -99,7 +140,9 @@ def test_input_over_thirty_letters_is_refused_at_once(monkeypatch):
     dictionary = corrector._dictionary()
     lookups = []
     real_lookup = dictionary.lookup
-    monkeypatch.setattr(dictionary, "lookup", lambda *args, **kwargs: lookups.append(args) or real_lookup(*args, **kwargs))
+    monkeypatch.setattr(
+        dictionary, "lookup", lambda *args, **kwargs: lookups.append(args) or real_lookup(*args, **kwargs)
+    )
     assert corrector.correct(long_word[:-2] + "xy") == long_word
     assert len(lookups) == 1  # the count sees lookups
     assert corrector.correct(long_word + "s") is None

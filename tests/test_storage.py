@@ -1,5 +1,6 @@
 """A generation read with one `os.pread` a read (storage.py) must read exactly what Whoosh's own
 file reads do: every stored post, body and posting, in an index of several segments."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor

@@ -1,4 +1,5 @@
 """Control characters: one definition, used wherever text is read, searched or written as XML."""
+
 from __future__ import annotations
 
 
@@ -12,7 +13,10 @@ def test_control_characters_are_removed_and_tabs_and_line_breaks_kept():
 
 
 def test_the_control_characters_are_written_out_in_one_module_only():
-    written = [path.relative_to(REPO_ROOT).as_posix()
-               for package in ("indexer", "lgsearch", "webui") for path in (REPO_ROOT / package).rglob("*.py")
-               if r"\x00-\x08" in path.read_text(encoding="utf-8")]
+    written = [
+        path.relative_to(REPO_ROOT).as_posix()
+        for package in ("indexer", "lgsearch", "webui")
+        for path in (REPO_ROOT / package).rglob("*.py")
+        if r"\x00-\x08" in path.read_text(encoding="utf-8")
+    ]
     assert written == ["indexer/text.py"]

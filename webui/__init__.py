@@ -1,4 +1,5 @@
 """lgsearch's web interface: the GOV.UK-style finder, its JSON, CSV and Atom twins."""
+
 from __future__ import annotations
 
 import os
@@ -6,21 +7,24 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+
 def content_security_policy() -> str:
     """No inline script but GOV.UK's own js-enabled line, allowed by its hash."""
     from webui.templating import govuk_inline_script_hash
 
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' {govuk_inline_script_hash()}",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {govuk_inline_script_hash()}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def create_app(test_config: dict | None = None) -> Flask:

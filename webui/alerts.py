@@ -5,6 +5,7 @@ otherwise every /alerts/ address is a 404 and results pages carry no link. The w
 `indexer.alerts`, which the command line's `lgsearch alerts send` shares. No cookies: each form
 carries a signed token (CSRF), and links in emails carry signed tokens naming a subscription.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,10 +14,27 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from indexer.alerts import confirm as confirm_subscription
-from indexer.alerts import (CONFIRM_DAYS, AlertsDatabase, InvalidAddress, MailError, Mailer, MailSettings,
-                            SettingsError, TokenExpired, TokenInvalid, Tokens, TooManyRequests, alert_search,
-                            checked_address, database_path, describe, search_from_stored, secret_key,
-                            subscribe, utc_now)
+from indexer.alerts import (
+    CONFIRM_DAYS,
+    AlertsDatabase,
+    InvalidAddress,
+    MailError,
+    Mailer,
+    MailSettings,
+    SettingsError,
+    TokenExpired,
+    TokenInvalid,
+    Tokens,
+    TooManyRequests,
+    alert_search,
+    checked_address,
+    database_path,
+    describe,
+    search_from_stored,
+    secret_key,
+    subscribe,
+    utc_now,
+)
 from webui import params
 from webui.service import search_service
 
@@ -47,8 +65,10 @@ def alerts_on() -> bool:
 @bp.app_context_processor
 def alerts_link():
     """`alerts_link_for(search)` in every template: the "Get emails" address, or None when alerts are off."""
+
     def alerts_link_for(search):
         return new_alert_url(search) if alerts_on() else None
+
     return {"alerts_link_for": alerts_link_for}
 
 
@@ -67,7 +87,7 @@ class EmailLinks:
 
     def _full(self, path: str) -> str:
         root = request.script_root
-        return self.base + (path[len(root):] if root and path.startswith(root) else path)
+        return self.base + (path[len(root) :] if root and path.startswith(root) else path)
 
     def search(self, search) -> str:
         return self._full(params.search_url(search))
@@ -118,9 +138,11 @@ def form_is_ours(purpose: str) -> bool:
 
 
 def form_refused():
-    return page("This form has expired", 400,
-                "The form was open too long, or was not sent from this site. Go back, reload the page "
-                "and try again.")
+    return page(
+        "This form has expired",
+        400,
+        "The form was open too long, or was not sent from this site. Go back, reload the page and try again.",
+    )
 
 
 def page(title: str, status: int = 200, *paragraphs: str, headers: dict | None = None, **context):
@@ -150,32 +172,44 @@ def new():
         with database() as db, Mailer(settings) as mailer:
             subscribe(db, mailer, tokens(), links, address, search, utc_now())
     except TooManyRequests:
-        return page("Too many requests", 429,
-                    "Many people have asked for emails in the last hour. Try again in an hour.",
-                    headers={"Retry-After": "3600"})
+        return page(
+            "Too many requests",
+            429,
+            "Many people have asked for emails in the last hour. Try again in an hour.",
+            headers={"Retry-After": "3600"},
+        )
     except MailError as error:
         logger.error("Could not send a confirmation email: %s", error)
-        return page("Sorry, we could not send the email", 503,
-                    "There is a problem sending email. Try again later.")
+        return page("Sorry, we could not send the email", 503, "There is a problem sending email. Try again later.")
     return redirect(url_for("alerts.check_email"), code=303)
 
 
 def show_form(search, typed: str = "", error: str | None = None, status: int = 200):
     return render_template(
-        "alerts/new.html", search=search, described=describe(search), typed=typed, error=error,
-        page_error=bool(error), csrf_token=form_token("new"), back_url=params.search_url(search),
-        action=new_alert_url(search), confirm_days=CONFIRM_DAYS,
+        "alerts/new.html",
+        search=search,
+        described=describe(search),
+        typed=typed,
+        error=error,
+        page_error=bool(error),
+        csrf_token=form_token("new"),
+        back_url=params.search_url(search),
+        action=new_alert_url(search),
+        confirm_days=CONFIRM_DAYS,
     ), status
 
 
 @bp.get("/check-email")
 def check_email():
     """The same page whatever happened, so it never says who is subscribed to what."""
-    return page("Check your email", 200,
-                "We have sent an email to the address you gave. Follow the link in it to confirm you want "
-                "emails about this search.",
-                f"The link works for {CONFIRM_DAYS} days. If the email has not arrived in a few minutes, "
-                "check your spam or junk folder.")
+    return page(
+        "Check your email",
+        200,
+        "We have sent an email to the address you gave. Follow the link in it to confirm you want "
+        "emails about this search.",
+        f"The link works for {CONFIRM_DAYS} days. If the email has not arrived in a few minutes, "
+        "check your spam or junk folder.",
+    )
 
 
 # -- links in emails -------------------------------------------------------------------
@@ -184,24 +218,24 @@ def subscription_for(purpose: str, token: str):
     try:
         key = tokens().read(purpose, token)
     except TokenInvalid:
-        return None, page("This link does not work", 400,
-                          "Check you copied the whole link from the email.")
+        return None, page("This link does not work", 400, "Check you copied the whole link from the email.")
     except TokenExpired as expired:
         with database() as db:
             found = db.by_key(expired.value)
         if purpose == "confirm":
             again = new_alert_url(search_from_stored(found.search)) if found is not None else None
-            return None, page("This link has expired", 400,
-                              f"Confirmation links work for {CONFIRM_DAYS} days.",
-                              again_url=again)
-        return None, page("This link has expired", 400,
-                          "Use the unsubscribe link in a more recent email from us.")
+            return None, page(
+                "This link has expired", 400, f"Confirmation links work for {CONFIRM_DAYS} days.", again_url=again
+            )
+        return None, page("This link has expired", 400, "Use the unsubscribe link in a more recent email from us.")
     with database() as db:
         found = db.by_key(key)
     if found is None:
-        gone = ("You are not subscribed to this search. You may have unsubscribed already."
-                if purpose == "unsubscribe" else
-                "This subscription no longer exists. Ask for emails about the search again.")
+        gone = (
+            "You are not subscribed to this search. You may have unsubscribed already."
+            if purpose == "unsubscribe"
+            else "This subscription no longer exists. Ask for emails about the search again."
+        )
         return None, page("You are not subscribed", 200 if purpose == "unsubscribe" else 404, gone)
     return found, None
 
@@ -221,15 +255,27 @@ def confirm(token: str):
         with database() as db:
             subscription = confirm_subscription(db, search_service(), subscription.key, utc_now())
     if subscription.confirmed:
-        return page("You are subscribed", 200,
-                    f"We will email you when new posts match “{described}”, at most once a day.",
-                    "Each email has a link to unsubscribe.",
-                    panel=True, search_url=params.search_url(search), search_described=described)
-    return page("Confirm you want emails", 200,
-                "You will get an email when new posts match this search, at most once a day.",
-                search_url=params.search_url(search), search_described=described,
-                form={"action": url_for("alerts.confirm", token=token), "button": "Confirm",
-                      "csrf_token": form_token("confirm")})
+        return page(
+            "You are subscribed",
+            200,
+            f"We will email you when new posts match “{described}”, at most once a day.",
+            "Each email has a link to unsubscribe.",
+            panel=True,
+            search_url=params.search_url(search),
+            search_described=described,
+        )
+    return page(
+        "Confirm you want emails",
+        200,
+        "You will get an email when new posts match this search, at most once a day.",
+        search_url=params.search_url(search),
+        search_described=described,
+        form={
+            "action": url_for("alerts.confirm", token=token),
+            "button": "Confirm",
+            "csrf_token": form_token("confirm"),
+        },
+    )
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -246,10 +292,16 @@ def unsubscribe(token: str):
             return form_refused()
         with database() as db:
             db.remove(subscription.key)
-        return page("You have unsubscribed", 200,
-                    f"You will get no more emails about “{described}”.", panel=True)
-    return page("Unsubscribe from these emails?", 200,
-                "You will get no more emails when new posts match this search.",
-                search_url=params.search_url(search), search_described=described,
-                form={"action": url_for("alerts.unsubscribe", token=token), "button": "Unsubscribe",
-                      "csrf_token": form_token("unsubscribe")})
+        return page("You have unsubscribed", 200, f"You will get no more emails about “{described}”.", panel=True)
+    return page(
+        "Unsubscribe from these emails?",
+        200,
+        "You will get no more emails when new posts match this search.",
+        search_url=params.search_url(search),
+        search_described=described,
+        form={
+            "action": url_for("alerts.unsubscribe", token=token),
+            "button": "Unsubscribe",
+            "csrf_token": form_token("unsubscribe"),
+        },
+    )

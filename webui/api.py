@@ -2,6 +2,7 @@
 
 Every error on this blueprint answers in JSON (webui/errors.py).
 """
+
 from __future__ import annotations
 
 

@@ -4,6 +4,7 @@ only places shapes. No script draws them, so they work without JavaScript and pr
 Following the GOV.UK data-visualisation guidance: bars start at zero, are labelled directly with
 their values where there is room, use the brand blue, and come with the same data as a table.
 """
+
 from __future__ import annotations
 
 import math
@@ -78,8 +79,18 @@ def bar_chart(chart_id: str, caption: str, unit: str, points: list[ChartPoint], 
             height = 2  # a post is always visible
         slot_x = i * slot
         centre = slot_x + slot / 2
-        bars.append(Bar(point, round(centre - bar_width / 2, 2), round(baseline - height, 2), round(bar_width, 2),
-                        round(height, 2), round(slot_x, 2), round(slot, 2), round(centre, 2),
-                        show_label=i % every == 0 or bool(point.sublabel),
-                        show_count=bool(point.count) and slot >= MIN_SLOT_FOR_COUNT))
+        bars.append(
+            Bar(
+                point,
+                round(centre - bar_width / 2, 2),
+                round(baseline - height, 2),
+                round(bar_width, 2),
+                round(height, 2),
+                round(slot_x, 2),
+                round(slot, 2),
+                round(centre, 2),
+                show_label=i % every == 0 or bool(point.sublabel),
+                show_count=bool(point.count) and slot >= MIN_SLOT_FOR_COUNT,
+            )
+        )
     return BarChart(chart_id, caption, "Year" if unit == "year" else "Month", bars, width, undated)

@@ -5,6 +5,7 @@ OpenSearch) plain text, the pages HTML. Choosing by blueprint rather than by the
 document whose id ends `.csv` a page. A user's mistake gets a sentence saying what to do; a fault of
 ours is logged with its traceback and shown as a plain 500 page.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,8 +49,9 @@ def _blueprint_for_get() -> str | None:
     return endpoint.rpartition(".")[0] or None
 
 
-def error_response(status: int, message: str, parameter: str | None = None, advice: str = "",
-                   page_message: str | None = None):
+def error_response(
+    status: int, message: str, parameter: str | None = None, advice: str = "", page_message: str | None = None
+):
     """The error in the request's own format, as a response with its status set.
 
     `page_message` replaces `message` on an HTML page, where the page's heading already says part of it.
@@ -62,11 +64,16 @@ def error_response(status: int, message: str, parameter: str | None = None, advi
         response = make_response(text + "\n")
         response.mimetype = "text/plain"
     else:
-        response = make_response(render_template(
-            "error.html", title=PAGE_TITLES.get(status, PAGE_TITLES[500]),
-            message=message if page_message is None else page_message,
-            advice=advice, parameter=parameter, status=status,
-        ))
+        response = make_response(
+            render_template(
+                "error.html",
+                title=PAGE_TITLES.get(status, PAGE_TITLES[500]),
+                message=message if page_message is None else page_message,
+                advice=advice,
+                parameter=parameter,
+                status=status,
+            )
+        )
     response.status_code = status
     return response
 
@@ -77,8 +84,9 @@ def invalid_parameter(error: InvalidParameter):
 
 def index_unavailable(error: IndexUnavailable):
     logger.warning("Index unavailable: %s", error)
-    response = error_response(503, f"{NOT_READY}. {error}".strip(), advice="Try again in a few minutes.",
-                              page_message=str(error))
+    response = error_response(
+        503, f"{NOT_READY}. {error}".strip(), advice="Try again in a few minutes.", page_message=str(error)
+    )
     response.headers["Retry-After"] = "60"
     return response
 
@@ -88,8 +96,10 @@ def http_error(error: HTTPException):
     custom = error.description != type(error).description
     if status == 404:
         message = error.description if custom else "There is no page at this address."
-        advice = ("If you typed the web address, check it is correct. "
-                  "If you pasted the web address, check you copied the entire address.")
+        advice = (
+            "If you typed the web address, check it is correct. "
+            "If you pasted the web address, check you copied the entire address."
+        )
     else:
         message, advice = error.description or PAGE_TITLES.get(status, ""), ""
     response = error_response(status, message, advice=advice)

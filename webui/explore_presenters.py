@@ -1,6 +1,7 @@
 """The explore pages' data made ready to draw: kinds in words, the organisations index grouped and
 filtered, and timelines as charts whose bars link to the narrower search.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -52,6 +53,7 @@ def kind_name(kind: str) -> str:
 
 # -- the organisations index -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class IndexFilter:
     """What the organisations index is asked for: a part of a name, one kind, an order."""
@@ -77,8 +79,11 @@ def index_filter(args) -> IndexFilter:
     if len(name) > MAX_NAME_FILTER:
         raise InvalidParameter("name", f"The name must be {MAX_NAME_FILTER} characters or fewer.")
     if kind and kind not in ALL_KINDS:
-        raise InvalidParameter("kind", "Kind must be one of the kinds listed on the page, such as "
-                                       f"“county council” or “charity” (you entered “{kind}”).")
+        raise InvalidParameter(
+            "kind",
+            "Kind must be one of the kinds listed on the page, such as "
+            f"“county council” or “charity” (you entered “{kind}”).",
+        )
     if sort not in INDEX_SORTS:
         raise InvalidParameter("sort", "Sort must be count or name.")
     return IndexFilter(name, kind, sort)
@@ -109,8 +114,9 @@ def group_by_kind(organisations: list[Organisation], wanted: IndexFilter) -> lis
         order = lambda org: (org.name.casefold(), org.name)  # noqa: E731
     else:
         order = lambda org: (-org.count, org.name.casefold())  # noqa: E731
-    return [KindGroup(kind, KIND_NAMES[kind][1], sorted(groups[kind], key=order))
-            for kind in ALL_KINDS if kind in groups]
+    return [
+        KindGroup(kind, KIND_NAMES[kind][1], sorted(groups[kind], key=order)) for kind in ALL_KINDS if kind in groups
+    ]
 
 
 def kind_options(organisations: list[Organisation], chosen: str) -> list[dict]:
@@ -119,8 +125,11 @@ def kind_options(organisations: list[Organisation], chosen: str) -> list[dict]:
     for org in organisations:
         counts[org.kind] = counts.get(org.kind, 0) + 1
     items = [{"value": "", "text": "All kinds", "selected": not chosen}]
-    items += [{"value": kind, "text": f"{KIND_NAMES[kind][1]} ({counts.get(kind, 0)})", "selected": kind == chosen}
-              for kind in ALL_KINDS if counts.get(kind) or kind == chosen]
+    items += [
+        {"value": kind, "text": f"{KIND_NAMES[kind][1]} ({counts.get(kind, 0)})", "selected": kind == chosen}
+        for kind in ALL_KINDS
+        if counts.get(kind) or kind == chosen
+    ]
     return items
 
 
@@ -130,16 +139,21 @@ def index_url(wanted: IndexFilter) -> str:
 
 # -- charts -------------------------------------------------------------------------------
 
+
 def timeline_chart(timeline: Timeline, search: SearchRequest) -> BarChart:
     """The results page's timeline: each bar links to the same search within its period."""
     bars = timeline.bars
     if timeline.unit == "year":
         caption = f"Results per year, {bars[0].period} to {bars[-1].period}. Select a year to see its results."
     else:
-        caption = (f"Results per month, {_month_name(bars[0].period)} to {_month_name(bars[-1].period)}. "
-                   "Select a month to see its results.")
-    points = [_point(timeline.unit, bar, i, params.search_url(params.period_search(search, timeline.unit, bar.period)))
-              for i, bar in enumerate(bars)]
+        caption = (
+            f"Results per month, {_month_name(bars[0].period)} to {_month_name(bars[-1].period)}. "
+            "Select a month to see its results."
+        )
+    points = [
+        _point(timeline.unit, bar, i, params.search_url(params.period_search(search, timeline.unit, bar.period)))
+        for i, bar in enumerate(bars)
+    ]
     return bar_chart("timeline", caption, timeline.unit, points, timeline.undated)
 
 
@@ -149,8 +163,10 @@ def years_chart(org: Organisation, years: list[PeriodCount]) -> BarChart | None:
         return None
     counts = {int(y.period): y.count for y in years}
     first, last = min(counts), max(counts)
-    points = [_point("year", PeriodCount(str(y), counts.get(y, 0)), y - first,
-                     params.search_url(org.search(year=(str(y),)))) for y in range(first, last + 1)]
+    points = [
+        _point("year", PeriodCount(str(y), counts.get(y, 0)), y - first, params.search_url(org.search(year=(str(y),))))
+        for y in range(first, last + 1)
+    ]
     caption = f"Posts naming {org.name} per year, {first} to {last}. Select a year to see its posts."
     return bar_chart("years", caption, "year", points)
 

@@ -2,6 +2,7 @@
 
 XML is built with ElementTree so that every piece of document text is escaped by construction.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,7 @@ bp = Blueprint("feeds", __name__)
 
 CSV_ROWS_A_CHUNK = 200  # rows written at a time to a download
 # What a person reads first (title, date, address), then the rest of the contract's columns.
-CSV_COLUMNS = ("title", "date", "url", "id", "author", "source", "tags", "categories", "organisations",
-               "source_url")
+CSV_COLUMNS = ("title", "date", "url", "id", "author", "source", "tags", "categories", "organisations", "source_url")
 # Excel reads a CSV without a byte-order mark in the computer's own code page, so "Everyone’s"
 # would open as "Everyoneâ€™s"; with it, as UTF-8.
 BYTE_ORDER_MARK = "\ufeff"
@@ -78,8 +78,10 @@ def csv_file_name(search_request, today: datetime.date | None = None) -> str:
     """A download's name from its search and the day: lgsearch-leadership-council-voices-2026-12-07.csv.
     Letters and digits only (every browser and file system keeps them), the search cut short."""
     words = [search_request.q, *(value for name in params.FILTER_ORDER for value in getattr(search_request, name))]
-    words += [f"from {search_request.date_from}" if search_request.date_from else "",
-              f"to {search_request.date_to}" if search_request.date_to else ""]
+    words += [
+        f"from {search_request.date_from}" if search_request.date_from else "",
+        f"to {search_request.date_to}" if search_request.date_to else "",
+    ]
     slug = _FILE_NAME_UNSAFE.sub("-", " ".join(words).lower()).strip("-")
     slug = slug[:FILE_NAME_WORDS].rstrip("-") or "all-posts"
     day = today or datetime.date.today()
@@ -112,8 +114,7 @@ def search_atom():
     _text(feed, "id", page_url)
     _text(feed, "updated", updated)
     _link(feed, page_url, "alternate", "text/html")
-    _link(feed, params.format_url(search_request, "feeds.search_atom", external=True), "self",
-          "application/atom+xml")
+    _link(feed, params.format_url(search_request, "feeds.search_atom", external=True), "self", "application/atom+xml")
     if result.notice:  # "There are no posts yet.", or why part of the search was set aside
         _text(feed, "subtitle", result.notice)
     author = ET.SubElement(feed, "author")
@@ -140,8 +141,7 @@ def search_atom():
         summary = _text(entry, "summary", hit.snippet)
         summary.set("type", "html")
     body = ET.tostring(feed, encoding="unicode")
-    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body,
-                    mimetype="application/atom+xml")
+    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body, mimetype="application/atom+xml")
 
 
 def _describe(search_request) -> str:
@@ -192,5 +192,4 @@ def opensearch():
         template = url_for(endpoint, _external=True) + query
         ET.SubElement(root, "Url", {"type": media_type, "method": "get", "rel": rel, "template": template})
     body = ET.tostring(root, encoding="unicode")
-    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body,
-                    mimetype="application/opensearchdescription+xml")
+    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body, mimetype="application/opensearchdescription+xml")

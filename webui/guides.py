@@ -1,5 +1,6 @@
 """Pages for people about the machine formats: following a search in a feed reader, the service's
 status (beside /healthz, for monitors), and adding the search to a browser."""
+
 from __future__ import annotations
 
 import datetime
@@ -40,8 +41,9 @@ def status():
         response.status_code = 503
         response.headers["Retry-After"] = "60"
         return response
-    return render_template("status.html", working=True, documents=health.documents,
-                           updated=readable_time(health.indexed_at))
+    return render_template(
+        "status.html", working=True, documents=health.documents, updated=readable_time(health.indexed_at)
+    )
 
 
 @bp.get("/browser-search")

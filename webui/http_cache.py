@@ -7,6 +7,7 @@ sends it back (If-None-Match) is answered 304 before any search is made, by whic
 takes it; If-Modified-Since is compared with when the index was built. An answer cut short by the
 time limit gets no validator and is not to be stored.
 """
+
 from __future__ import annotations
 
 import datetime

@@ -1,4 +1,5 @@
 """The organisation pages: /org (every body with posts) and /org/<name>. Their JSON twin is in api.py."""
+
 from __future__ import annotations
 
 from flask import Blueprint, make_response, redirect, render_template, request
@@ -34,8 +35,10 @@ def organisations():
         everything=len(everything),
         posts=None if everything else search_service().status().documents,  # none yet, or none naming a body
         kind_options=present.kind_options(everything, wanted.kind),
-        sort_options=[{"value": value, "text": text, "checked": value == wanted.sort}
-                      for value, text in present.INDEX_SORTS.items()],
+        sort_options=[
+            {"value": value, "text": text, "checked": value == wanted.sort}
+            for value, text in present.INDEX_SORTS.items()
+        ],
         clear_url=present.index_url(present.IndexFilter(sort=wanted.sort)),
         canonical_path=canonical,
         urls=params,
@@ -66,9 +69,12 @@ def organisation(name: str):
 
 def not_found(name: str):
     """No post names this body: say so, and offer a search for the words instead."""
-    response = make_response(render_template(
-        "org_not_found.html", name=name, search_url=params.search_url(SearchRequest(q=name[:200])),
-    ))
+    response = make_response(
+        render_template(
+            "org_not_found.html",
+            name=name,
+            search_url=params.search_url(SearchRequest(q=name[:200])),
+        )
+    )
     response.status_code = 404
     return response
-

@@ -5,6 +5,7 @@ changed, written out by `SearchRequest.to_params()` (fixed order, defaults dropp
 bookmarks stable: the same search always has the same URL. Paths come from Flask's `url_for`,
 so the app works under a path prefix (SCRIPT_NAME) and the query service knows no web paths.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,16 @@ from urllib.parse import urlencode
 from flask import current_app, g, url_for
 
 from indexer.query import display_name
-from indexer.query import (FILTER_FIELDS, MAX_QUERY_LENGTH, InvalidParameter, SearchRequest, canonical_value,
-                             filter_key, request_from_params)
+from indexer.query import (
+    FILTER_FIELDS,
+    MAX_QUERY_LENGTH,
+    InvalidParameter,
+    SearchRequest,
+    canonical_value,
+    filter_key,
+    request_from_params,
+)
+
 # The filters' names are the query service's, for every page and the command line alike.
 from indexer.query import FILTER_LABELS, FILTER_PLURALS  # noqa: F401
 from indexer.query import CONTROL_CHARS
@@ -134,8 +143,9 @@ def path_url(endpoint: str, name: str, value: str, external: bool = False) -> st
     prefix = urls.prefixes.get((endpoint, external))
     if prefix is None:
         placeholder = "x"
-        prefix = urls.prefixes[(endpoint, external)] = url_for(
-            endpoint, **{name: placeholder}, _external=external)[:-len(placeholder)]
+        prefix = urls.prefixes[(endpoint, external)] = url_for(endpoint, **{name: placeholder}, _external=external)[
+            : -len(placeholder)
+        ]
     encoded = urls.encoded.get(value)
     if encoded is None:
         encoded = urls.encoded[value] = urls.encode(value)
@@ -177,6 +187,7 @@ def api_document_url(doc_id: str) -> str:
 # An organisation's address is its shown name with spaces written as underscores
 # (/org/Local_Government_Association), percent-encoded by url_for where a URL needs it: readable,
 # stable, and read back by turning underscores into spaces. No canonical name has an underscore.
+
 
 def org_segment(name: str) -> str:
     """The address segment of the body a name (as indexed or as shown) means, before encoding."""

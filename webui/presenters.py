@@ -3,6 +3,7 @@
 Templates stay simple (loops and fields) because every decision about what a link means is
 made here, from the canonical URL helpers in params.py.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -68,8 +69,15 @@ def facet_groups(result: SearchResult) -> list[FacetGroup]:
         if not values:
             continue
         listed = values[:FACET_LISTED] + values.selected_from(FACET_LISTED)
-        groups.append(FacetGroup(name, params.FILTER_LABELS[name], params.FILTER_PLURALS[name],
-                                 facet_options(name, listed, used_ids), len(values) - len(listed)))
+        groups.append(
+            FacetGroup(
+                name,
+                params.FILTER_LABELS[name],
+                params.FILTER_PLURALS[name],
+                facet_options(name, listed, used_ids),
+                len(values) - len(listed),
+            )
+        )
     return groups
 
 
@@ -82,8 +90,7 @@ def facet_options(name: str, values, used_ids: set[str]) -> list[FacetOption]:
 def facet_values_page(result: SearchResult, name: str) -> FacetGroup:
     """Every value of one facet for a search, for the page that lists them all."""
     values = result.facets.get(name, [])
-    return FacetGroup(name, params.FILTER_LABELS[name], params.FILTER_PLURALS[name],
-                      facet_options(name, values, set()))
+    return FacetGroup(name, params.FILTER_LABELS[name], params.FILTER_PLURALS[name], facet_options(name, values, set()))
 
 
 def selected_filters(search: SearchRequest) -> list[SelectedFilter]:
@@ -91,14 +98,13 @@ def selected_filters(search: SearchRequest) -> list[SelectedFilter]:
     chosen = []
     for name in params.FILTER_ORDER:
         for value in getattr(search, name):
-            chosen.append(SelectedFilter(params.FILTER_LABELS[name], value,
-                                         params.toggle_filter_url(search, name, value)))
+            chosen.append(
+                SelectedFilter(params.FILTER_LABELS[name], value, params.toggle_filter_url(search, name, value))
+            )
     if search.date_from:
-        chosen.append(SelectedFilter("Published from", search.date_from,
-                                     params.without_date_url(search, "from")))
+        chosen.append(SelectedFilter("Published from", search.date_from, params.without_date_url(search, "from")))
     if search.date_to:
-        chosen.append(SelectedFilter("Published to", search.date_to,
-                                     params.without_date_url(search, "to")))
+        chosen.append(SelectedFilter("Published to", search.date_to, params.without_date_url(search, "to")))
     return chosen
 
 
@@ -115,8 +121,7 @@ def pagination(result: SearchResult) -> dict | None:
     for number in shown:
         if number - previous_number > 1:
             items.append({"ellipsis": True})
-        items.append({"number": str(number), "href": params.page_url(search, number),
-                      "current": number == current})
+        items.append({"number": str(number), "href": params.page_url(search, number), "current": number == current})
         previous_number = number
     data: dict = {"items": items, "landmarkLabel": "Results pages"}
     if current > 1:

@@ -3,6 +3,7 @@
 The service keeps its own searcher and refreshes it when the index changes, so it is made once,
 on first use: an app can start before any index exists and begin answering once one is built.
 """
+
 from __future__ import annotations
 
 import threading

@@ -4,6 +4,7 @@ GOV.UK's page template writes one inline <script> (to add the `js-enabled` class
 patch the template, the Content-Security-Policy allows exactly that script by its hash, read
 from the installed template, so an upgrade that changes the script changes the hash with it.
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,18 +28,22 @@ def govuk_inline_script_hash() -> str:
     bodies = [m.group("body") for m in _INLINE_SCRIPT.finditer(source) if "{{" not in m.group("body")]
     if len(bodies) != 1:
         # Fail loudly: a silent miss would leave pages without their js-enabled class.
-        raise RuntimeError("govuk_frontend_jinja/template.html has changed: expected one inline script, "
-                           f"found {len(bodies)}, so webui/templating.py needs updating.")
+        raise RuntimeError(
+            "govuk_frontend_jinja/template.html has changed: expected one inline script, "
+            f"found {len(bodies)}, so webui/templating.py needs updating."
+        )
     digest = hashlib.sha256(bodies[0].encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 def configure(app) -> None:
     """Our templates first, then GOV.UK's as `govuk_frontend_jinja/...`, as its README sets out."""
-    app.jinja_env.loader = ChoiceLoader([
-        FileSystemLoader(app.root_path + "/templates"),
-        PrefixLoader({GOVUK_PREFIX: PackageLoader("govuk_frontend_jinja")}),
-    ])
+    app.jinja_env.loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.root_path + "/templates"),
+            PrefixLoader({GOVUK_PREFIX: PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
     app.jinja_env.filters["display_date"] = presenters.display_date
     app.jinja_env.filters["org_name"] = presenters.org_name
     app.jinja_env.filters["site_name"] = presenters.site_name

@@ -1,4 +1,5 @@
 """The HTML pages: the finder (/ and /search) and one document (/doc/<id>)."""
+
 from __future__ import annotations
 
 
@@ -22,8 +23,9 @@ def search():
     except InvalidParameter as error:
         return invalid_search(error)
     canonical = params.search_url(search_request)
-    if request.endpoint != params.search_endpoint(search_request) \
-            or not params.is_canonical(request.args, search_request):
+    if request.endpoint != params.search_endpoint(search_request) or not params.is_canonical(
+        request.args, search_request
+    ):
         return redirect(canonical, code=302)
 
     return render_template("search.html", **results_page(search_request), canonical_path=canonical)
@@ -57,8 +59,11 @@ def invalid_search(error: InvalidParameter):
     results shown, and the field refilled with what was typed so it can be corrected."""
     kept = params.with_canonical_orgs(params.lenient_search(request.args))
     raw = {name: request.args.get(name, "") for name in ("from", "to")}
-    response = make_response(render_template(
-        "search.html", **results_page(kept), error=error, raw=raw, canonical_path=params.search_url(kept)))
+    response = make_response(
+        render_template(
+            "search.html", **results_page(kept), error=error, raw=raw, canonical_path=params.search_url(kept)
+        )
+    )
     response.status_code = 400
     return response
 
@@ -89,8 +94,7 @@ def document(doc_id: str):
     search_request = params.lenient_search(request.args)
     page = search_service().document(doc_id, q=search_request.q)
     if page is None:
-        abort(404, description=f"There is no document with the id “{doc_id}”. "
-                               "It may have been removed from the index.")
+        abort(404, description=f"There is no document with the id “{doc_id}”. It may have been removed from the index.")
     back_url = params.search_url(search_request) if search_request.to_params() else None
     return render_template(
         "document.html",

@@ -9,6 +9,7 @@ times of recent confirmation emails are kept for an hour, for the limits.
 
 One writer at a time (WAL, `BEGIN IMMEDIATE`), so the web and a cron job can share the file.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -108,8 +109,9 @@ class AlertsDatabase:
                     self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         elif (version := self._version()) != SCHEMA_VERSION:
             self._db.close()
-            raise sqlite3.DatabaseError(f"it was made by another version of lgsearch (version {version}, "
-                                        f"this one reads {SCHEMA_VERSION})")
+            raise sqlite3.DatabaseError(
+                f"it was made by another version of lgsearch (version {version}, this one reads {SCHEMA_VERSION})"
+            )
 
     def _version(self) -> int:
         return self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -154,14 +156,17 @@ class AlertsDatabase:
         return [Subscription(**dict(row)) for row in rows]
 
     def for_address(self, address: str) -> list[Subscription]:
-        rows = self._db.execute(f"SELECT {_COLUMNS} FROM subscriptions WHERE address = ? ORDER BY id",
-                                (address,)).fetchall()
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM subscriptions WHERE address = ? ORDER BY id", (address,)
+        ).fetchall()
         return [Subscription(**dict(row)) for row in rows]
 
     def add(self, address: str, search: str, now: datetime.datetime) -> Subscription:
         """A new subscription, not yet confirmed (call inside a transaction)."""
-        self._db.execute("INSERT INTO subscriptions (key, address, search, created_at) VALUES (?, ?, ?, ?)",
-                         (secrets.token_urlsafe(18), address, search, stamp(now)))
+        self._db.execute(
+            "INSERT INTO subscriptions (key, address, search, created_at) VALUES (?, ?, ?, ?)",
+            (secrets.token_urlsafe(18), address, search, stamp(now)),
+        )
         found = self.find(address, search)
         assert found is not None
         return found
@@ -174,8 +179,10 @@ class AlertsDatabase:
             if found is None or found.confirmed:
                 return found
             latest = db.execute("SELECT coalesce(max(number), 0) FROM runs").fetchone()[0]
-            db.execute("UPDATE subscriptions SET confirmed_at = ?, index_version = ?, alerted_run = ? WHERE key = ?",
-                       (stamp(now), index_version, latest, key))
+            db.execute(
+                "UPDATE subscriptions SET confirmed_at = ?, index_version = ?, alerted_run = ? WHERE key = ?",
+                (stamp(now), index_version, latest, key),
+            )
         return self.by_key(key)
 
     def remove(self, key: str) -> bool:
@@ -206,8 +213,9 @@ class AlertsDatabase:
         subscriptions never confirmed whose link has expired. Returns how many subscriptions went."""
         with self.transaction() as db:
             db.execute("DELETE FROM confirmation_emails WHERE sent_at <= ?", (stamp(confirmations_before),))
-            return db.execute("DELETE FROM subscriptions WHERE confirmed_at IS NULL AND created_at <= ?",
-                              (stamp(unconfirmed_before),)).rowcount
+            return db.execute(
+                "DELETE FROM subscriptions WHERE confirmed_at IS NULL AND created_at <= ?", (stamp(unconfirmed_before),)
+            ).rowcount
 
     # -- alert runs --------------------------------------------------------------------
     def has_runs(self) -> bool:
@@ -218,10 +226,13 @@ class AlertsDatabase:
         notes every post as already there: alerts are about what is indexed after they begin."""
         with self.transaction() as db:
             first_ever = db.execute("SELECT NOT EXISTS (SELECT 1 FROM runs)").fetchone()[0]
-            number = db.execute("INSERT INTO runs (started_at, index_version) VALUES (?, ?)",
-                                (stamp(now), index_version)).lastrowid
-            db.executemany("INSERT OR IGNORE INTO posts_seen (post_id, run) VALUES (?, ?)",
-                           ((post_id, 0 if first_ever else number) for post_id in post_ids))
+            number = db.execute(
+                "INSERT INTO runs (started_at, index_version) VALUES (?, ?)", (stamp(now), index_version)
+            ).lastrowid
+            db.executemany(
+                "INSERT OR IGNORE INTO posts_seen (post_id, run) VALUES (?, ?)",
+                ((post_id, 0 if first_ever else number) for post_id in post_ids),
+            )
         return number
 
     def new_posts(self, subscription: Subscription, up_to_run: int) -> set[str]:
@@ -231,15 +242,19 @@ class AlertsDatabase:
         rows = self._db.execute(
             "SELECT p.post_id FROM posts_seen p JOIN runs r ON r.number = p.run "
             "WHERE p.run > ? AND p.run <= ? AND r.index_version IS NOT ?",
-            (subscription.alerted_run, up_to_run, subscription.index_version))
+            (subscription.alerted_run, up_to_run, subscription.index_version),
+        )
         return {row[0] for row in rows}
 
     def dealt_with(self, subscription_id: int, run: int, sent_at: datetime.datetime | None) -> None:
         """The subscription's posts up to `run` are emailed (sent_at) or there were none to send."""
         with self.transaction() as db:
             if sent_at is None:
-                db.execute("UPDATE subscriptions SET alerted_run = max(alerted_run, ?) WHERE id = ?",
-                           (run, subscription_id))
+                db.execute(
+                    "UPDATE subscriptions SET alerted_run = max(alerted_run, ?) WHERE id = ?", (run, subscription_id)
+                )
             else:
-                db.execute("UPDATE subscriptions SET alerted_run = max(alerted_run, ?), last_sent_at = ? "
-                           "WHERE id = ?", (run, stamp(sent_at), subscription_id))
+                db.execute(
+                    "UPDATE subscriptions SET alerted_run = max(alerted_run, ?), last_sent_at = ? WHERE id = ?",
+                    (run, stamp(sent_at), subscription_id),
+                )

@@ -1,5 +1,6 @@
 """Sending through the operator's SMTP server: one connection for a run, opened when the first
 email needs it, with TLS as LGSEARCH_SMTP_TLS says and a timeout on every step."""
+
 from __future__ import annotations
 
 import smtplib
@@ -7,7 +8,6 @@ import ssl
 from email.message import EmailMessage
 
 from indexer.alerts.settings import MailSettings
-
 
 
 class MailError(Exception):
@@ -63,11 +63,14 @@ class Mailer:
                 _quietly_close(smtp)
                 raise
         except smtplib.SMTPNotSupportedError:
-            raise ServerUnavailable(f"The SMTP server at {where} does not offer STARTTLS "
-                                    "(set LGSEARCH_SMTP_TLS to ssl or none if that is expected).") from None
+            raise ServerUnavailable(
+                f"The SMTP server at {where} does not offer STARTTLS "
+                "(set LGSEARCH_SMTP_TLS to ssl or none if that is expected)."
+            ) from None
         except smtplib.SMTPAuthenticationError as error:
-            raise ServerUnavailable(f"The SMTP server at {where} refused the user name and password "
-                                    f"({_reason(error)}).") from None
+            raise ServerUnavailable(
+                f"The SMTP server at {where} refused the user name and password ({_reason(error)})."
+            ) from None
         except (smtplib.SMTPException, OSError) as error:
             raise ServerUnavailable(f"Could not connect to the SMTP server at {where}: {_reason(error)}.") from None
         return smtp

@@ -4,6 +4,7 @@ notice that an address has reached its limit, and the alert itself.
 Links come from a `Links` object the caller gives (the web app builds them with its own routes,
 under LGSEARCH_PUBLIC_URL), so this module knows no web paths.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -58,8 +59,9 @@ def _short(text: str, length: int = SUBJECT_SEARCH_LENGTH) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def _message(mail_from: str, address: str, subject: str, text: str, html_body: str,
-             now: datetime.datetime) -> EmailMessage:
+def _message(
+    mail_from: str, address: str, subject: str, text: str, html_body: str, now: datetime.datetime
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = mail_from
     message["To"] = address
@@ -73,17 +75,20 @@ def _message(mail_from: str, address: str, subject: str, text: str, html_body: s
 
 
 def _page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
-            f'<body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.4; color: #0b0c0c">'
-            f"{body}</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
+        f'<body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.4; color: #0b0c0c">'
+        f"{body}</body></html>\n"
+    )
 
 
 def _link(url: str, text: str) -> str:
     return f'<a href="{escape(url)}" style="color: #1d70b8">{escape(text)}</a>'
 
 
-def confirmation_email(mail_from: str, address: str, search: SearchRequest, confirm_url: str, links: Links,
-                       now: datetime.datetime) -> EmailMessage:
+def confirmation_email(
+    mail_from: str, address: str, search: SearchRequest, confirm_url: str, links: Links, now: datetime.datetime
+) -> EmailMessage:
     described = describe(search)
     subject = f"Confirm you want emails about {_short(described)}"
     search_url = links.search(search)
@@ -106,8 +111,9 @@ def confirmation_email(mail_from: str, address: str, search: SearchRequest, conf
     return _message(mail_from, address, subject, text, html_body, now)
 
 
-def limit_email(mail_from: str, address: str, limit: int, subscriptions: Sequence[Listed], links: Links,
-                now: datetime.datetime) -> EmailMessage:
+def limit_email(
+    mail_from: str, address: str, limit: int, subscriptions: Sequence[Listed], links: Links, now: datetime.datetime
+) -> EmailMessage:
     """Sent instead of a confirmation when the address already has as many searches as it may."""
     subject = f"You already get emails about {limit} searches"
     lines = "\n".join(f"  {describe(s.search)}\n  Unsubscribe: {s.unsubscribe_url}\n" for s in subscriptions)
@@ -117,8 +123,9 @@ def limit_email(mail_from: str, address: str, limit: int, subscriptions: Sequenc
         f"To add another, first unsubscribe from one of these:\n\n{lines}\n"
         "If you did not ask for this, ignore this email.\n"
     )
-    items = "".join(f"<li>{escape(describe(s.search))}: {_link(s.unsubscribe_url, 'unsubscribe')}</li>"
-                    for s in subscriptions)
+    items = "".join(
+        f"<li>{escape(describe(s.search))}: {_link(s.unsubscribe_url, 'unsubscribe')}</li>" for s in subscriptions
+    )
     html_body = (
         f"<p>Someone, we hope you, asked {escape(links.service_name)} for emails about another search. "
         f"This address already gets emails about {limit} searches, the most it can.</p>"
@@ -128,8 +135,15 @@ def limit_email(mail_from: str, address: str, limit: int, subscriptions: Sequenc
     return _message(mail_from, address, subject, text, html_body, now)
 
 
-def alert_email(mail_from: str, address: str, search: SearchRequest, posts: Sequence[dict],
-                unsubscribe_url: str, links: Links, now: datetime.datetime) -> EmailMessage:
+def alert_email(
+    mail_from: str,
+    address: str,
+    search: SearchRequest,
+    posts: Sequence[dict],
+    unsubscribe_url: str,
+    links: Links,
+    now: datetime.datetime,
+) -> EmailMessage:
     """The new posts that match a search, newest first, with one-click unsubscribe (RFC 8058)."""
     described = describe(search)
     count = len(posts)
@@ -138,13 +152,17 @@ def alert_email(mail_from: str, address: str, search: SearchRequest, posts: Sequ
     search_url = links.search(newest_first(search))
     text_items, html_items = [], []
     for post in shown:
-        about = " · ".join(part for part in (_display_date(post.get("date")), post.get("source") or post.get("author"))
-                           if part)
+        about = " · ".join(
+            part for part in (_display_date(post.get("date")), post.get("source") or post.get("author")) if part
+        )
         title = post.get("title") or post["id"]
         url = links.document(post["id"])
         text_items.append(f"{title}\n{about + chr(10) if about else ''}{url}\n")
-        html_items.append(f"<li style=\"margin-bottom: 12px\">{_link(url, title)}"
-                          + (f"<br><span style=\"color: #505a5f\">{escape(about)}</span>" if about else "") + "</li>")
+        html_items.append(
+            f'<li style="margin-bottom: 12px">{_link(url, title)}'
+            + (f'<br><span style="color: #505a5f">{escape(about)}</span>' if about else "")
+            + "</li>"
+        )
     more = count - len(shown)
     more_text = f"And {more} more: " if more else "See them all, newest first: "
     text = (
@@ -156,7 +174,7 @@ def alert_email(mail_from: str, address: str, search: SearchRequest, posts: Sequ
         f"<p>{count} new {'post matches' if count == 1 else 'posts match'} your search on "
         f"{escape(links.service_name)}: <strong>{escape(described)}</strong></p><ul>{''.join(html_items)}</ul>"
         f"<p>{escape(more_text.rstrip(': '))}: {_link(search_url, described)}</p>"
-        f"<p style=\"color: #505a5f\">You get at most one email a day about this search. "
+        f'<p style="color: #505a5f">You get at most one email a day about this search. '
         f"{_link(unsubscribe_url, 'Unsubscribe')}</p>"
     )
     message = _message(mail_from, address, subject, text, html_body, now)

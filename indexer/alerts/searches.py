@@ -1,5 +1,6 @@
 """A subscription's search as it is stored: the canonical query string of the search, without
 what only changes how results are shown (page, page size, order). Alerts always list newest first."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode
@@ -17,9 +18,18 @@ def alert_search(search: SearchRequest) -> SearchRequest:
         name = canonical_value("org", value)
         if name not in orgs:
             orgs.append(name)
-    return SearchRequest(q=search.q, tag=search.tag, org=tuple(orgs), category=search.category,
-                         source=search.source, author=search.author, year=search.year,
-                         date_from=search.date_from, date_to=search.date_to, correct=search.correct)
+    return SearchRequest(
+        q=search.q,
+        tag=search.tag,
+        org=tuple(orgs),
+        category=search.category,
+        source=search.source,
+        author=search.author,
+        year=search.year,
+        date_from=search.date_from,
+        date_to=search.date_to,
+        correct=search.correct,
+    )
 
 
 def stored_search(search: SearchRequest) -> str:

@@ -9,6 +9,7 @@ posts too). New posts are looked up by searching the index as it is now, so a po
 removed is never alerted. One run at a time: a lock beside the database, released by the kernel
 if the run dies.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -60,9 +61,14 @@ class SendReport:
     seconds: float = 0.0
 
     def to_json(self) -> dict:
-        return {"subscriptions": self.subscriptions, "sent": self.sent, "posts": self.posts,
-                "waiting": self.waiting, "failed": [f.to_json() for f in self.failed],
-                "seconds": round(self.seconds, 3)}
+        return {
+            "subscriptions": self.subscriptions,
+            "sent": self.sent,
+            "posts": self.posts,
+            "waiting": self.waiting,
+            "failed": [f.to_json() for f in self.failed],
+            "seconds": round(self.seconds, 3),
+        }
 
 
 class RunLock:
@@ -95,8 +101,14 @@ class RunLock:
             self._file = None
 
 
-def send_alerts(database: AlertsDatabase, service: SearchService, mailer: Mailer, tokens: Tokens, links: Links,
-                clock: Callable[[], datetime.datetime] = utc_now) -> SendReport:
+def send_alerts(
+    database: AlertsDatabase,
+    service: SearchService,
+    mailer: Mailer,
+    tokens: Tokens,
+    links: Links,
+    clock: Callable[[], datetime.datetime] = utc_now,
+) -> SendReport:
     """One alert run (hold RunLock around it). Raises IndexUnavailable when there is no index."""
     return AlertRun(database, service, mailer, tokens, links, clock).run()
 
@@ -104,8 +116,15 @@ def send_alerts(database: AlertsDatabase, service: SearchService, mailer: Mailer
 class AlertRun:
     """One run: note the posts seen for the first time, then deal with each subscription in turn."""
 
-    def __init__(self, database: AlertsDatabase, service: SearchService, mailer: Mailer, tokens: Tokens,
-                 links: Links, clock: Callable[[], datetime.datetime]):
+    def __init__(
+        self,
+        database: AlertsDatabase,
+        service: SearchService,
+        mailer: Mailer,
+        tokens: Tokens,
+        links: Links,
+        clock: Callable[[], datetime.datetime],
+    ):
         self.database, self.service, self.mailer = database, service, mailer
         self.tokens, self.links, self.clock = tokens, links, clock
         self.report = SendReport()
@@ -113,8 +132,10 @@ class AlertRun:
     def run(self) -> SendReport:
         started = time.monotonic()
         now = self.clock()
-        self.database.forget_old(confirmations_before=now - datetime.timedelta(hours=1),
-                                 unconfirmed_before=now - datetime.timedelta(days=CONFIRM_DAYS))
+        self.database.forget_old(
+            confirmations_before=now - datetime.timedelta(hours=1),
+            unconfirmed_before=now - datetime.timedelta(days=CONFIRM_DAYS),
+        )
         post_ids, index_version = self.service.document_ids()
         number = self.database.start_run(post_ids, index_version, now)
         for subscription in self.database.all(confirmed_only=True):
@@ -156,8 +177,9 @@ class AlertRun:
         if database.by_key(subscription.key) is None:
             return  # unsubscribed while this run was going
         unsubscribe_url = self.links.unsubscribe(self.tokens.make("unsubscribe", subscription.key))
-        message = alert_email(self.mailer.settings.mail_from, subscription.address, search, posts,
-                              unsubscribe_url, self.links, now)
+        message = alert_email(
+            self.mailer.settings.mail_from, subscription.address, search, posts, unsubscribe_url, self.links, now
+        )
         try:
             self.mailer.send(message)
         except ServerUnavailable as error:

@@ -1,5 +1,6 @@
 """What alerts need from the environment: the SMTP server, the sender, the public address, and
 where subscriptions are kept. Read once, checked, and turned into plain values."""
+
 from __future__ import annotations
 
 import os
@@ -46,19 +47,29 @@ class MailSettings:
             raise SettingsError(f"LGSEARCH_SMTP_TLS must be starttls, ssl or none (it is “{tls}”).")
         mail_from = (env.get("LGSEARCH_MAIL_FROM") or "").strip()
         if not mail_from or "@" not in mail_from:
-            raise SettingsError("Set LGSEARCH_MAIL_FROM to the address alerts are sent from, "
-                                "like lgsearch@example.gov.uk.")
+            raise SettingsError(
+                "Set LGSEARCH_MAIL_FROM to the address alerts are sent from, like lgsearch@example.gov.uk."
+            )
         public_url = (env.get("LGSEARCH_PUBLIC_URL") or "").strip().rstrip("/")
         parts = urlsplit(public_url)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-            raise SettingsError("Set LGSEARCH_PUBLIC_URL to the address people open lgsearch at, "
-                                "like https://lgsearch.example.gov.uk (links in emails start with it).")
+            raise SettingsError(
+                "Set LGSEARCH_PUBLIC_URL to the address people open lgsearch at, "
+                "like https://lgsearch.example.gov.uk (links in emails start with it)."
+            )
         user = env.get("LGSEARCH_SMTP_USER") or None
         password = env.get("LGSEARCH_SMTP_PASSWORD") or None
         if password and not user:
             raise SettingsError("LGSEARCH_SMTP_PASSWORD is set without LGSEARCH_SMTP_USER.")
-        return cls(host=host, port=int(port_text), user=user, password=password, tls=tls,
-                   mail_from=mail_from, public_url=public_url)
+        return cls(
+            host=host,
+            port=int(port_text),
+            user=user,
+            password=password,
+            tls=tls,
+            mail_from=mail_from,
+            public_url=public_url,
+        )
 
 
 def database_path(index_dir: Path, environ: Mapping[str, str] | None = None) -> Path:

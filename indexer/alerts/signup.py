@@ -5,6 +5,7 @@ asking is told the same thing, "check your email", so no page says who is subscr
 Only the limit on all confirmation emails in an hour, which says nothing about any address, is
 shown as such.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -71,20 +72,27 @@ def checked_address(text: str) -> str:
     return f"{local}@{domain}"
 
 
-def subscribe(database: AlertsDatabase, mailer: Mailer, tokens: Tokens, links: Links, address: str,
-              search: SearchRequest, now: datetime.datetime) -> Outcome:
+def subscribe(
+    database: AlertsDatabase,
+    mailer: Mailer,
+    tokens: Tokens,
+    links: Links,
+    address: str,
+    search: SearchRequest,
+    now: datetime.datetime,
+) -> Outcome:
     """Record the subscription (unconfirmed) and email a confirmation link, within the limits.
     Raises TooManyRequests, or MailError when the email could not be sent."""
     hour_ago = now - datetime.timedelta(hours=1)
-    database.forget_old(confirmations_before=hour_ago,
-                        unconfirmed_before=now - datetime.timedelta(days=CONFIRM_DAYS))
+    database.forget_old(confirmations_before=hour_ago, unconfirmed_before=now - datetime.timedelta(days=CONFIRM_DAYS))
     query_string = stored_search(search)
     with database.transaction():
         if database.confirmation_emails_since(hour_ago) >= CONFIRMATIONS_AN_HOUR:
             raise TooManyRequests()
         if database.confirmation_emails_since(hour_ago, address) >= CONFIRMATIONS_AN_ADDRESS_AN_HOUR:
-            logger.info("Confirmation email held back: its address has had %d this hour",
-                        CONFIRMATIONS_AN_ADDRESS_AN_HOUR)
+            logger.info(
+                "Confirmation email held back: its address has had %d this hour", CONFIRMATIONS_AN_ADDRESS_AN_HOUR
+            )
             return Outcome("held")
         subscription = database.find(address, query_string)
         if subscription is None and database.count_for(address) >= MOST_SEARCHES_AN_ADDRESS:
@@ -98,8 +106,9 @@ def subscribe(database: AlertsDatabase, mailer: Mailer, tokens: Tokens, links: L
         database.note_confirmation_email(address, now)
     mail_from = mailer.settings.mail_from
     if outcome.action == "limit":
-        listed = [Listed(search_from_stored(s.search), links.unsubscribe(tokens.make("unsubscribe", s.key)))
-                  for s in existing]
+        listed = [
+            Listed(search_from_stored(s.search), links.unsubscribe(tokens.make("unsubscribe", s.key))) for s in existing
+        ]
         message = limit_email(mail_from, address, MOST_SEARCHES_AN_ADDRESS, listed, links, now)
     else:
         confirm_url = links.confirm(tokens.make("confirm", outcome.subscription.key))

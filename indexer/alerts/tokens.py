@@ -4,6 +4,7 @@ A token names a subscription's random key, never its address, and is signed with
 from LGSEARCH_SECRET_KEY, or else from `alerts.secret` beside the database (made on first use,
 readable by its owner only). Changing the secret makes every link already sent stop working.
 """
+
 from __future__ import annotations
 
 import os
@@ -81,8 +82,9 @@ class Tokens:
             payload = self._serializer.loads(token, max_age=_PURPOSES[purpose])
         except SignatureExpired as error:
             # The signature was checked before the age: the payload is genuine.
-            payload = self._serializer.load_payload(error.payload) if isinstance(error.payload, bytes) \
-                else error.payload
+            payload = (
+                self._serializer.load_payload(error.payload) if isinstance(error.payload, bytes) else error.payload
+            )
             if _purpose_of(payload) != purpose:
                 raise TokenInvalid() from None
             raise TokenExpired(payload[1]) from None

@@ -8,6 +8,7 @@ Northern Irish councils, councils created since 2021 and abolished councils old 
 
 Run from the repository root: `.venv/bin/python indexer/data/make_gazetteer.py`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,34 +35,128 @@ TIERS = {
 }
 
 BOROUGH_DISTRICTS = {
-    "Allerdale", "Amber Valley", "Ashford", "Barrow-in-Furness", "Basingstoke and Deane",
-    "Boston", "Brentwood", "Broxbourne", "Broxtowe", "Burnley", "Castle Point", "Charnwood",
-    "Cheltenham", "Chesterfield", "Copeland", "Crawley", "Dacorum", "Dartford",
-    "East Staffordshire", "Eastbourne", "Eastleigh", "Elmbridge", "Epsom and Ewell", "Erewash",
-    "Fareham", "Gedling", "Gosport", "Gravesham", "Great Yarmouth", "Guildford", "Harrogate",
-    "Hastings", "Havant", "Hertsmere", "High Peak", "Hinckley and Bosworth", "Hyndburn",
-    "Ipswich", "Maidstone", "Melton", "Newcastle-under-Lyme", "North Warwickshire",
-    "Nuneaton and Bedworth", "Oadby and Wigston", "Pendle", "Redditch", "Reigate and Banstead",
-    "Ribble Valley", "Rossendale", "Rugby", "Runnymede", "Rushcliffe", "Rushmoor", "Scarborough",
-    "South Ribble", "Spelthorne", "Stafford", "Stevenage", "Surrey Heath", "Swale", "Tamworth",
-    "Test Valley", "Tewkesbury", "Tonbridge and Malling", "Tunbridge Wells", "Watford",
-    "Waverley", "Welwyn Hatfield", "West Devon", "West Lancashire", "Woking", "Worthing",
+    "Allerdale",
+    "Amber Valley",
+    "Ashford",
+    "Barrow-in-Furness",
+    "Basingstoke and Deane",
+    "Boston",
+    "Brentwood",
+    "Broxbourne",
+    "Broxtowe",
+    "Burnley",
+    "Castle Point",
+    "Charnwood",
+    "Cheltenham",
+    "Chesterfield",
+    "Copeland",
+    "Crawley",
+    "Dacorum",
+    "Dartford",
+    "East Staffordshire",
+    "Eastbourne",
+    "Eastleigh",
+    "Elmbridge",
+    "Epsom and Ewell",
+    "Erewash",
+    "Fareham",
+    "Gedling",
+    "Gosport",
+    "Gravesham",
+    "Great Yarmouth",
+    "Guildford",
+    "Harrogate",
+    "Hastings",
+    "Havant",
+    "Hertsmere",
+    "High Peak",
+    "Hinckley and Bosworth",
+    "Hyndburn",
+    "Ipswich",
+    "Maidstone",
+    "Melton",
+    "Newcastle-under-Lyme",
+    "North Warwickshire",
+    "Nuneaton and Bedworth",
+    "Oadby and Wigston",
+    "Pendle",
+    "Redditch",
+    "Reigate and Banstead",
+    "Ribble Valley",
+    "Rossendale",
+    "Rugby",
+    "Runnymede",
+    "Rushcliffe",
+    "Rushmoor",
+    "Scarborough",
+    "South Ribble",
+    "Spelthorne",
+    "Stafford",
+    "Stevenage",
+    "Surrey Heath",
+    "Swale",
+    "Tamworth",
+    "Test Valley",
+    "Tewkesbury",
+    "Tonbridge and Malling",
+    "Tunbridge Wells",
+    "Watford",
+    "Waverley",
+    "Welwyn Hatfield",
+    "West Devon",
+    "West Lancashire",
+    "Woking",
+    "Worthing",
 }
 CITY_DISTRICTS = {
-    "Cambridge", "Canterbury", "Carlisle", "Chelmsford", "Exeter", "Gloucester", "Lancaster",
-    "Norwich", "Oxford", "Preston", "Winchester", "Worcester",
+    "Cambridge",
+    "Canterbury",
+    "Carlisle",
+    "Chelmsford",
+    "Exeter",
+    "Gloucester",
+    "Lancaster",
+    "Norwich",
+    "Oxford",
+    "Preston",
+    "Winchester",
+    "Worcester",
 }
 CITY_METROPOLITAN = {
-    "Birmingham", "Coventry", "Leeds", "Liverpool", "Manchester", "Salford", "Sheffield",
+    "Birmingham",
+    "Coventry",
+    "Leeds",
+    "Liverpool",
+    "Manchester",
+    "Salford",
+    "Sheffield",
     "Sunderland",
 }
 CITY_UNITARIES = {
-    "Brighton and Hove", "Derby", "Leicester", "Nottingham", "Peterborough", "Plymouth",
-    "Portsmouth", "Southampton", "Stoke-on-Trent",
+    "Brighton and Hove",
+    "Derby",
+    "Leicester",
+    "Nottingham",
+    "Peterborough",
+    "Plymouth",
+    "Portsmouth",
+    "Southampton",
+    "Stoke-on-Trent",
 }
 BOROUGH_UNITARIES = {
-    "Bedford", "Darlington", "Halton", "Hartlepool", "Luton", "Reading", "Redcar and Cleveland",
-    "Slough", "Stockton-on-Tees", "Swindon", "Warrington", "Wokingham", "Blackburn with Darwen",
+    "Bedford",
+    "Darlington",
+    "Halton",
+    "Hartlepool",
+    "Luton",
+    "Reading",
+    "Redcar and Cleveland",
+    "Slough",
+    "Stockton-on-Tees",
+    "Swindon",
+    "Warrington",
+    "Wokingham",
+    "Blackburn with Darwen",
 }
 
 # Irregular names: ONS area name -> (council name, extra aliases).
@@ -75,14 +170,16 @@ OVERRIDES = {
     "County Durham": ("Durham County Council", ["County Durham Council"]),
     "Northumberland": ("Northumberland County Council", []),
     "Isles of Scilly": ("Council of the Isles of Scilly", ["Isles of Scilly Council"]),
-    "Windsor and Maidenhead": ("Royal Borough of Windsor and Maidenhead",
-                               ["RBWM", "Windsor and Maidenhead Borough Council"]),
+    "Windsor and Maidenhead": (
+        "Royal Borough of Windsor and Maidenhead",
+        ["RBWM", "Windsor and Maidenhead Borough Council"],
+    ),
     "Milton Keynes": ("Milton Keynes City Council", []),
-    "Southend-on-Sea": ("Southend-on-Sea City Council",
-                        ["Southend-on-Sea Borough Council", "Southend Council",
-                         "Southend City Council", "Southend Borough Council"]),
-    "Bournemouth, Christchurch and Poole": ("Bournemouth, Christchurch and Poole Council",
-                                            ["BCP Council"]),
+    "Southend-on-Sea": (
+        "Southend-on-Sea City Council",
+        ["Southend-on-Sea Borough Council", "Southend Council", "Southend City Council", "Southend Borough Council"],
+    ),
+    "Bournemouth, Christchurch and Poole": ("Bournemouth, Christchurch and Poole Council", ["BCP Council"]),
     "Buckinghamshire": ("Buckinghamshire Council", []),
     "Cornwall": ("Cornwall Council", ["Cornwall County Council"]),
     "Wiltshire": ("Wiltshire Council", ["Wiltshire County Council"]),
@@ -107,36 +204,40 @@ OVERRIDES = {
     "Lincoln": ("City of Lincoln Council", ["Lincoln City Council"]),
     "St Albans": ("St Albans City and District Council", ["St Albans District Council"]),
     "Colchester": ("Colchester City Council", ["Colchester Borough Council"]),
-    "King's Lynn and West Norfolk": ("Borough Council of King's Lynn and West Norfolk",
-                                     ["King's Lynn and West Norfolk Borough Council",
-                                      "West Norfolk Council"]),
+    "King's Lynn and West Norfolk": (
+        "Borough Council of King's Lynn and West Norfolk",
+        ["King's Lynn and West Norfolk Borough Council", "West Norfolk Council"],
+    ),
     # Metropolitan boroughs
     "St. Helens": ("St Helens Borough Council", ["St Helens Council"]),
     "Doncaster": ("City of Doncaster Council", ["Doncaster Metropolitan Borough Council"]),
     "Newcastle upon Tyne": ("Newcastle City Council", ["Newcastle upon Tyne City Council"]),
     "Wolverhampton": ("City of Wolverhampton Council", ["Wolverhampton City Council"]),
-    "Bradford": ("Bradford Council", ["City of Bradford Metropolitan District Council",
-                                      "Bradford Metropolitan District Council"]),
-    "Wakefield": ("Wakefield Council", ["City of Wakefield Metropolitan District Council",
-                                        "Wakefield Metropolitan District Council"]),
+    "Bradford": (
+        "Bradford Council",
+        ["City of Bradford Metropolitan District Council", "Bradford Metropolitan District Council"],
+    ),
+    "Wakefield": (
+        "Wakefield Council",
+        ["City of Wakefield Metropolitan District Council", "Wakefield Metropolitan District Council"],
+    ),
     "Rochdale": ("Rochdale Borough Council", ["Rochdale Metropolitan Borough Council"]),
     # London
     "City of London": ("City of London Corporation", ["Corporation of London"]),
     "Westminster": ("Westminster City Council", []),
     "Greenwich": ("Royal Borough of Greenwich", ["Greenwich Council", "RB Greenwich"]),
-    "Kensington and Chelsea": ("Royal Borough of Kensington and Chelsea",
-                               ["Kensington and Chelsea Council", "RBKC"]),
-    "Kingston upon Thames": ("Royal Borough of Kingston upon Thames",
-                             ["Kingston Council", "Kingston upon Thames Council"]),
+    "Kensington and Chelsea": ("Royal Borough of Kensington and Chelsea", ["Kensington and Chelsea Council", "RBKC"]),
+    "Kingston upon Thames": (
+        "Royal Borough of Kingston upon Thames",
+        ["Kingston Council", "Kingston upon Thames Council"],
+    ),
     # Wales: the name each council uses of itself
-    "Isle of Anglesey": ("Isle of Anglesey County Council", ["Anglesey Council",
-                                                            "Anglesey County Council"]),
+    "Isle of Anglesey": ("Isle of Anglesey County Council", ["Anglesey Council", "Anglesey County Council"]),
     "Gwynedd": ("Gwynedd Council", []),
     "Conwy": ("Conwy County Borough Council", []),
     "Wrexham": ("Wrexham County Borough Council", []),
     "Swansea": ("Swansea Council", ["City and County of Swansea Council", "Swansea City Council"]),
-    "Neath Port Talbot": ("Neath Port Talbot Council",
-                          ["Neath Port Talbot County Borough Council"]),
+    "Neath Port Talbot": ("Neath Port Talbot Council", ["Neath Port Talbot County Borough Council"]),
     "Bridgend": ("Bridgend County Borough Council", []),
     "Vale of Glamorgan": ("Vale of Glamorgan Council", []),
     "Cardiff": ("Cardiff Council", ["City of Cardiff Council", "Cardiff City Council"]),
@@ -149,11 +250,28 @@ OVERRIDES = {
 }
 
 METROPOLITAN_BOROUGHS_FORMAL = {
-    "Barnsley", "Bolton", "Bury", "Calderdale", "Dudley", "Gateshead", "Kirklees", "Knowsley",
-    "North Tyneside", "Oldham", "Rotherham", "Sandwell", "Sefton", "Solihull", "South Tyneside",
-    "Stockport", "Tameside", "Trafford", "Walsall", "Wigan", "Wirral",
+    "Barnsley",
+    "Bolton",
+    "Bury",
+    "Calderdale",
+    "Dudley",
+    "Gateshead",
+    "Kirklees",
+    "Knowsley",
+    "North Tyneside",
+    "Oldham",
+    "Rotherham",
+    "Sandwell",
+    "Sefton",
+    "Solihull",
+    "South Tyneside",
+    "Stockport",
+    "Tameside",
+    "Trafford",
+    "Walsall",
+    "Wigan",
+    "Wirral",
 }
-
 
 
 def council_name(code: str, area: str) -> tuple[str, str, list[str]]:
@@ -199,9 +317,14 @@ def ons_councils() -> list[tuple[str, str, list[str]]]:
 def read_extra(path: Path = EXTRA) -> list[tuple[str, str, list[str]]]:
     with path.open(newline="", encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if row["canonical"].strip()]
-    return [(row["canonical"].strip(), row["kind"].strip(),
-             [alias.strip() for alias in row["aliases"].split("|") if alias.strip()])
-            for row in rows]
+    return [
+        (
+            row["canonical"].strip(),
+            row["kind"].strip(),
+            [alias.strip() for alias in row["aliases"].split("|") if alias.strip()],
+        )
+        for row in rows
+    ]
 
 
 def merge(rows: list[tuple[str, str, list[str]]]) -> dict[str, tuple[str, list[str]]]:

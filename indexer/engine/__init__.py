@@ -16,6 +16,7 @@ body and field lengths. `Engine` gives exactly that, in two implementations:
 `LGSEARCH_ENGINE=plain` chooses the reference on purpose (to rule the fast reader out when
 something looks wrong). tests/engine/ holds both to one conformance suite.
 """
+
 from __future__ import annotations
 
 import logging
@@ -61,8 +62,7 @@ def chosen_engine() -> str:
     fast reader was written for."""
     wanted = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
     if wanted and wanted not in ENGINES:
-        logger.warning("%s=%s is not one of %s: choosing for this Whoosh", ENGINE_VARIABLE, wanted,
-                       ", ".join(ENGINES))
+        logger.warning("%s=%s is not one of %s: choosing for this Whoosh", ENGINE_VARIABLE, wanted, ", ".join(ENGINES))
         wanted = ""
     if wanted:
         return wanted

@@ -11,6 +11,7 @@ disk is one record a term, and the lengths are read once a field.
 What it writes is exactly what SegmentWriter writes for the same documents:
 tests/test_build_parallel_answers.py compares every term and posting of both.
 """
+
 from __future__ import annotations
 
 import functools
@@ -139,15 +140,20 @@ def _quick_index(field):
         boost, encode, scorable = field_format.field_boost, field_format.encode, field.scorable
 
         def positions(pool, fieldname, docnum, value, fieldboost) -> int:
-            return pool.add_positions(fieldname, docnum, index_positions(value), boost, fieldboost, encode,
-                                      scorable)
+            return pool.add_positions(fieldname, docnum, index_positions(value), boost, fieldboost, encode, scorable)
+
         return positions
-    if (type(field_format) is Frequency and type(analyzer) is RegexTokenizer and not analyzer.gaps
-            and analyzer.expression.groups == 0):
+    if (
+        type(field_format) is Frequency
+        and type(analyzer) is RegexTokenizer
+        and not analyzer.gaps
+        and analyzer.expression.groups == 0
+    ):
         boost, words, scorable = field_format.field_boost, analyzer.expression.findall, field.scorable
 
         def counts(pool, fieldname, docnum, value, fieldboost) -> int:
             return pool.add_counts(fieldname, docnum, Counter(words(value)), boost, fieldboost, scorable)
+
         return counts
     return None
 
@@ -198,7 +204,7 @@ class _Postings:
             writer._maxweight = max(writer._maxweight, max(block_weights))
             for size in sizes[start:end]:
                 if size:  # as add_posting, which keeps only values that are not empty
-                    writer._values.append(bytes(values[offset:offset + size]))
+                    writer._values.append(bytes(values[offset : offset + size]))
                     offset += size
             if field_lengths is not None:
                 lengths = [length for length in map(field_lengths.__getitem__, block_docs) if length]
@@ -266,8 +272,9 @@ class _TermPool:
 
     # The same for the quicker ways (see _quick_index), with Whoosh's sums in Whoosh's order.
 
-    def add_positions(self, fieldname, docnum, positions: dict[str, list[int]], boost, fieldboost, encode,
-                      scorable) -> int:
+    def add_positions(
+        self, fieldname, docnum, positions: dict[str, list[int]], boost, fieldboost, encode, scorable
+    ) -> int:
         terms = self._terms_of(fieldname)
         kind = getattr(encode, "__func__", encode)  # the format's encoding, whatever its boost
         length = 0

@@ -1,4 +1,5 @@
 """A bounded store of what an engine has read, shared by both engines."""
+
 from __future__ import annotations
 
 from collections import OrderedDict

@@ -5,6 +5,7 @@ Whoosh lays out its files, so it works with any Whoosh of the 2.7 line. tests/en
 fast reader to what this one reads. Only live posts are ever seen here: Whoosh's matchers hide
 deleted ones (the fast reader includes them, and its callers keep the live ones).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -58,11 +59,16 @@ class PlainPostings:
 
     def position_keys(self, field_name: str, text: str) -> np.ndarray:
         """Every place the term stands in a live post, as `document << DOC_SHIFT | position`, ascending."""
+
         def make():
             term = self._term(field_name, text)
-            keys = [doc << DOC_SHIFT | position
-                    for doc, positions in zip(term.docs.tolist(), term.positions or ()) for position in positions]
+            keys = [
+                doc << DOC_SHIFT | position
+                for doc, positions in zip(term.docs.tolist(), term.positions or ())
+                for position in positions
+            ]
             return np.array(keys, dtype=np.int64)
+
         return self._places.get((field_name, text), make, len)
 
     def positions(self, field_name: str, text: str, docs: list[int], limit: int | None = None) -> dict[int, list[int]]:
@@ -93,8 +99,9 @@ class PlainPostings:
                 if with_positions:
                     positions.append(matcher.value_as("positions"))
                 matcher.next()
-        return _Term(np.array(docs, dtype=np.int32), np.array(weights, dtype=np.float64),
-                     positions if with_positions else None)
+        return _Term(
+            np.array(docs, dtype=np.int32), np.array(weights, dtype=np.float64), positions if with_positions else None
+        )
 
 
 def stored_fields_reader(reader):
@@ -104,8 +111,9 @@ def stored_fields_reader(reader):
 
 def length_bytes(reader, field_name: str) -> bytes:
     """Each document's length in the field, in Whoosh's one-byte encoding, by document number."""
-    return bytes(length_to_byte(reader.doc_field_length(docnum, field_name, 0) or 0)
-                 for docnum in range(reader.doc_count_all()))
+    return bytes(
+        length_to_byte(reader.doc_field_length(docnum, field_name, 0) or 0) for docnum in range(reader.doc_count_all())
+    )
 
 
 postings = PlainPostings  # what `Engine` makes for a reader

@@ -14,6 +14,7 @@ That reaches into Whoosh's block matcher and its Positions encoding (pinned as W
 2.7.5); any other matcher or format is read through public per-posting calls instead, and tests
 check both ways agree with Whoosh.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -69,8 +70,10 @@ class TermPostings:
         """Document numbers (ascending, deleted posts included) and weights, as arrays."""
         if not self.blocks:
             return np.zeros(0, dtype=np.int32), np.zeros(0)
-        return (np.concatenate([np.asarray(block.ids, dtype=np.int32) + block.base for block in self.blocks]),
-                np.concatenate([np.asarray(block.weights, dtype=np.float64) for block in self.blocks]))
+        return (
+            np.concatenate([np.asarray(block.ids, dtype=np.int32) + block.base for block in self.blocks]),
+            np.concatenate([np.asarray(block.weights, dtype=np.float64) for block in self.blocks]),
+        )
 
 
 @dataclass
@@ -113,8 +116,10 @@ class Postings:
     def term(self, field_name: str, text: str, keep: bool = True) -> TermPostings:
         """The term's postings, decoded; kept for later searches unless `keep` is False (terms
         read once, as when a generation's facet values are read)."""
+
         def read():
             return TermPostings(list(self._read(field_name, text)), _decoder(self.reader, field_name))
+
         if not keep:
             return read()
         return self._terms.get((field_name, text), read, lambda term: term.size)
@@ -162,7 +167,7 @@ class Postings:
         found, at = {}, 0
         for doc, count in zip(docs, counts.tolist()):
             if count:
-                found[doc] = places[at:at + count]
+                found[doc] = places[at : at + count]
                 at += count
         return found
 
@@ -178,8 +183,12 @@ class Postings:
 
     def deleted(self) -> set[int]:
         if self._deleted is None:
-            self._deleted = {base + docnum for leaf, base in self.reader.leaf_readers()
-                             if leaf.has_deletions() for docnum in leaf.deleted_docs_set}
+            self._deleted = {
+                base + docnum
+                for leaf, base in self.reader.leaf_readers()
+                if leaf.has_deletions()
+                for docnum in leaf.deleted_docs_set
+            }
         return self._deleted
 
     def _read(self, field_name: str, text: str):
@@ -202,8 +211,9 @@ def _in_memory(matcher: W3LeafMatcher) -> W3LeafMatcher:
     if isinstance(length, tuple):  # Whoosh reads it from the term info as a 1-tuple
         length = length[0]
     data = matcher._postfile.get(matcher._startoffset, length)
-    return W3LeafMatcher(BufferFile(data), 0, length, matcher.format, term=matcher._term,
-                         byteids=matcher._byteids, scorer=matcher.scorer)
+    return W3LeafMatcher(
+        BufferFile(data), 0, length, matcher.format, term=matcher._term, byteids=matcher._byteids, scorer=matcher.scorer
+    )
 
 
 def _stored_blocks(matcher: W3LeafMatcher, base: int):
@@ -261,8 +271,12 @@ def _position_keys(term: TermPostings, docs: np.ndarray | None = None) -> np.nda
             keys <<= DOC_SHIFT
             keys |= places
             return keys
-    keys = [(block.base + local) << DOC_SHIFT | position for block in term.blocks
-            for local, value in zip(block.ids, block.values) for position in term._decode(value)]
+    keys = [
+        (block.base + local) << DOC_SHIFT | position
+        for block in term.blocks
+        for local, value in zip(block.ids, block.values)
+        for position in term._decode(value)
+    ]
     return np.array(keys, dtype=np.int64)
 
 

@@ -3,6 +3,7 @@ written by other processes, reading a segment's columns without its terms, and t
 files of a generation its table of contents names. Each reaches into Whoosh-Reloaded 2.7.5's
 writer and reader internals, so they live here, in the engine.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,9 @@ class _ColumnsReader(SegmentReader):
         self._segment = segment
         self._segid = segment.segment_id()
         self._gen = None
-        self._storage = (OverlayStorage(segment.open_compound_file(storage), storage) if segment.is_compound()
-                         else storage)
+        self._storage = (
+            OverlayStorage(segment.open_compound_file(storage), storage) if segment.is_compound() else storage
+        )
         self._codec = segment.codec()
         self._perdoc = self._codec.per_document_reader(self._storage, segment)
 
@@ -60,5 +62,8 @@ def unreferenced_files(generation: Path, keep: set[str], indexname: str = "MAIN"
     segments = {segment.segment_id() for segment in toc.segments}
     segment_file: re.Pattern = whoosh_index.TOC._segment_pattern(indexname)
     named = {whoosh_index.TOC._filename(indexname, toc.generation), f"{indexname}_WRITELOCK", *keep}
-    return [path for path in generation.iterdir()
-            if path.name not in named and not ((match := segment_file.fullmatch(path.name)) and match.group(1) in segments)]
+    return [
+        path
+        for path in generation.iterdir()
+        if path.name not in named and not ((match := segment_file.fullmatch(path.name)) and match.group(1) in segments)
+    ]

@@ -7,6 +7,7 @@ search, and ~2,000 for a CSV download. Here `get` is one `os.pread` of the open 
 It also leaves the file's shared position alone, so no read depends on the seek before it.
 Reads in sequence (`read`, `seek`) go through Whoosh's own wrappers as before.
 """
+
 from __future__ import annotations
 
 import os
@@ -71,6 +72,7 @@ def stored_fields_reader(reader):
         if not length:
             return {}
         return loads(decompress(column._dbfile.get(column._basepos + column._offsets[docnum], length)))
+
     return stored_fields
 
 

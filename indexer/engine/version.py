@@ -1,4 +1,5 @@
 """Whether the installed Whoosh is the one the fast reader was written for."""
+
 from __future__ import annotations
 
 from importlib import metadata

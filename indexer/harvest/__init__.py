@@ -5,6 +5,7 @@ Harvest only writes files (the original page plus what was known about it, in `<
 `fetch.py` the one HTTP client, polite by construction; `feeds.py` feeds, sitemaps and discovery;
 `addresses.py` when two addresses are one post; `state.py` what earlier runs saw; `saved.py` the files.
 """
+
 from indexer.harvest.fetch import HarvestSettings, MissingContact
 from indexer.harvest.run import HarvestBusy, HarvestReport, harvest
 from indexer.harvest.sites import SitesError, read_sites

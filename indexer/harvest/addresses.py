@@ -1,5 +1,6 @@
 """When two addresses are one post: tracking parameters, http or https, `www.` and a trailing slash
 make no difference. courlan does the cleaning; the key on top of it folds what courlan keeps."""
+
 from __future__ import annotations
 
 import hashlib

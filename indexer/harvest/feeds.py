@@ -1,6 +1,7 @@
 """What a listed address holds: a feed (RSS or Atom, read by feedparser), a sitemap, or a home page
 whose feed is found from its `<link rel="alternate">`. Only bytes already fetched are read here:
 feedparser is never given an address, so it never makes a request of its own."""
+
 from __future__ import annotations
 
 import calendar
@@ -18,8 +19,10 @@ from lxml import etree
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 # A summary that ends like this is the start of a post, not the post.
-_TRUNCATED = re.compile(r"(?:\[?(?:…|\.\.\.|&hellip;)\]?|continue reading.*|read more.*|the post .+ appeared first on .+)\s*$",
-                        re.IGNORECASE | re.DOTALL)
+_TRUNCATED = re.compile(
+    r"(?:\[?(?:…|\.\.\.|&hellip;)\]?|continue reading.*|read more.*|the post .+ appeared first on .+)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
 _FULL_SUMMARY_CHARS = 1500
 _TAGS = re.compile(r"<[^>]*>")
 _MAX_SITEMAP_ENTRIES = 50_000
@@ -31,10 +34,10 @@ class Entry:
 
     address: str
     title: str | None = None
-    date: str | None = None          # YYYY-MM-DD
+    date: str | None = None  # YYYY-MM-DD
     author: str | None = None
-    content: str | None = None       # the whole post, as HTML, when the feed carries it
-    fingerprint: str = ""            # changes when the listing of the post changes
+    content: str | None = None  # the whole post, as HTML, when the feed carries it
+    fingerprint: str = ""  # changes when the listing of the post changes
 
 
 class NotAFeed(Exception):
@@ -46,7 +49,7 @@ class NotAFeed(Exception):
 
 
 def kind_of(body: bytes, content_type: str) -> str:
-    """"feed", "sitemap" or "page", from the first bytes (servers often send XML as text/plain)."""
+    """ "feed", "sitemap" or "page", from the first bytes (servers often send XML as text/plain)."""
     if body[:2] == b"\x1f\x8b":
         return "sitemap"  # a gzipped sitemap file (sitemap.xml.gz)
     start = body[:2048].lstrip().lower()
@@ -62,8 +65,9 @@ def kind_of(body: bytes, content_type: str) -> str:
 def read_feed(body: bytes, address: str) -> tuple[str | None, list[Entry]]:
     """The feed's title and its entries, newest first as listed."""
     _refuse_entities(body)
-    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": address},
-                              resolve_relative_uris=True, sanitize_html=True)
+    parsed = feedparser.parse(
+        io.BytesIO(body), response_headers={"content-location": address}, resolve_relative_uris=True, sanitize_html=True
+    )
     if not parsed.entries and parsed.bozo and not parsed.feed:
         raise NotAFeed("It is not a feed lgsearch can read (not valid RSS or Atom).")
     title = _clean(parsed.feed.get("title"))
@@ -73,15 +77,21 @@ def read_feed(body: bytes, address: str) -> tuple[str | None, list[Entry]]:
         if not link:
             continue
         content = _full_content(item)
-        entries.append(Entry(
-            address=urljoin(address, link.strip()),
-            title=_clean(item.get("title")),
-            date=_date(_raw(item, "published_parsed") or _raw(item, "updated_parsed")),
-            author=_clean((item.get("author_detail") or {}).get("name") or item.get("author")),
-            content=content,
-            fingerprint=_fingerprint(link, item.get("title"), _raw(item, "updated") or _raw(item, "published"),
-                                     content or item.get("summary")),
-        ))
+        entries.append(
+            Entry(
+                address=urljoin(address, link.strip()),
+                title=_clean(item.get("title")),
+                date=_date(_raw(item, "published_parsed") or _raw(item, "updated_parsed")),
+                author=_clean((item.get("author_detail") or {}).get("name") or item.get("author")),
+                content=content,
+                fingerprint=_fingerprint(
+                    link,
+                    item.get("title"),
+                    _raw(item, "updated") or _raw(item, "published"),
+                    content or item.get("summary"),
+                ),
+            )
+        )
     return title, entries
 
 
@@ -119,7 +129,7 @@ def read_sitemap(body: bytes, limit: int) -> tuple[list[Entry], list[str]]:
 def discover_feed(body: bytes, address: str) -> str | None:
     """The feed a home page points to with `<link rel="alternate" type="application/rss+xml">`
     (or Atom); a comments feed only when there is no other."""
-    soup = BeautifulSoup(body[:2 * 2**20], "html.parser")
+    soup = BeautifulSoup(body[: 2 * 2**20], "html.parser")
     found = []
     for link in soup.find_all("link", href=True):
         rel = [value.lower() for value in (link.get("rel") or [])]

@@ -6,6 +6,7 @@ lgsearch and the operator's contact, gzip, timeouts, a size limit, redirects fol
 permanent one ends, remembered by the caller), and retries with back-off for 5xx answers and
 timeouts. Nothing here decides what an answer means.
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,16 +38,16 @@ class HarvestSettings:
     """How a harvest behaves; the defaults suit a nightly run, tests make the waits small."""
 
     contact: str
-    delay: float = 2.0              # seconds between two requests to one host
+    delay: float = 2.0  # seconds between two requests to one host
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
-    total_timeout: float = 120.0    # for one whole answer, however slowly it trickles in
-    retries: int = 2                # further tries after a 5xx answer or a timeout
-    backoff: float = 5.0            # seconds before the first retry, doubled for each next one
+    total_timeout: float = 120.0  # for one whole answer, however slowly it trickles in
+    retries: int = 2  # further tries after a 5xx answer or a timeout
+    backoff: float = 5.0  # seconds before the first retry, doubled for each next one
     max_page_bytes: int = 5 * 2**20
     max_feed_bytes: int = 10 * 2**20
-    max_posts_per_site: int = 100   # new or changed posts fetched from one site in one run
-    recheck_days: float = 7.0       # a saved post is asked for again (conditionally) after this
+    max_posts_per_site: int = 100  # new or changed posts fetched from one site in one run
+    recheck_days: float = 7.0  # a saved post is asked for again (conditionally) after this
     max_redirects: int = 5
 
     def __post_init__(self):
@@ -54,7 +55,8 @@ class HarvestSettings:
         if not self.contact:
             raise MissingContact(
                 "Set LGSEARCH_CONTACT to an email address or web page where site owners can reach you "
-                "(it goes in the User-Agent of every request), then run lgsearch harvest again.")
+                "(it goes in the User-Agent of every request), then run lgsearch harvest again."
+            )
 
     @property
     def user_agent(self) -> str:
@@ -118,8 +120,15 @@ class Fetcher:
     def close(self) -> None:
         self._pool.clear()
 
-    def get(self, address: str, *, limit: int, etag: str | None = None, last_modified: str | None = None,
-            accept: str = "*/*") -> Answer:
+    def get(
+        self,
+        address: str,
+        *,
+        limit: int,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = "*/*",
+    ) -> Answer:
         """GET `address` (following redirects), conditionally when `etag` or `last_modified` is given."""
         headers = {"Accept": accept}
         if etag:
@@ -214,9 +223,16 @@ class Fetcher:
         timeout = urllib3.Timeout(connect=self.settings.connect_timeout, read=self.settings.read_timeout)
         started = self.clock()
         try:
-            response = self._pool.request("GET", address, headers={**self._headers, **headers}, redirect=False,
-                                          retries=False,
-                                          timeout=timeout, preload_content=False, decode_content=True)
+            response = self._pool.request(
+                "GET",
+                address,
+                headers={**self._headers, **headers},
+                redirect=False,
+                retries=False,
+                timeout=timeout,
+                preload_content=False,
+                decode_content=True,
+            )
         except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError) as error:
             raise _Retryable(_describe(error)) from None
         except urllib3.exceptions.HTTPError as error:

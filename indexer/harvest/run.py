@@ -3,6 +3,7 @@
 A site or post that fails is reported (a site failing for more than a day says since when), never
 silently dropped; the rest of the run carries on. Two harvests never run into one folder at once.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -70,8 +71,14 @@ class HarvestReport:
         return data
 
 
-def harvest(sites: list[str], into: Path, settings: HarvestSettings, *, fetcher: Fetcher | None = None,
-            now: datetime.datetime | None = None) -> HarvestReport:
+def harvest(
+    sites: list[str],
+    into: Path,
+    settings: HarvestSettings,
+    *,
+    fetcher: Fetcher | None = None,
+    now: datetime.datetime | None = None,
+) -> HarvestReport:
     """Fetch what is new or changed on `sites` and save it under `into`."""
     started = time.monotonic()
     into.mkdir(parents=True, exist_ok=True)
@@ -165,17 +172,23 @@ class _Job:
 
     def _get_listing(self, site: SiteRow, address: str, conditional: bool) -> Answer | None:
         """The feed or sitemap's answer, or None when it has not changed since the last run (304)."""
-        answer = self.fetcher.get(address, limit=self.settings.max_feed_bytes, accept=_FEED_ACCEPT,
-                                  etag=site.etag if conditional else None,
-                                  last_modified=site.last_modified if conditional else None)
+        answer = self.fetcher.get(
+            address,
+            limit=self.settings.max_feed_bytes,
+            accept=_FEED_ACCEPT,
+            etag=site.etag if conditional else None,
+            last_modified=site.last_modified if conditional else None,
+        )
         if answer.moved_to:
             logger.info("%s has moved to %s for good; lgsearch will ask there from now on", address, answer.moved_to)
             site.source = answer.moved_to
         if answer.status == 304 and conditional:
             return None
         if answer.status in _GONE:
-            raise _ListingGone(f"It answered {answer.status}: the address has gone. Check it, and correct or "
-                              "remove it in the sites file.")
+            raise _ListingGone(
+                f"It answered {answer.status}: the address has gone. Check it, and correct or "
+                "remove it in the sites file."
+            )
         if answer.status != 200:
             raise FetchFailed(f"It answered {answer.status}.")
         return answer
@@ -218,8 +231,14 @@ class _Job:
             logger.info("%s: left for the next run (%d posts a run)", entry.address, self.settings.max_posts_per_site)
             return
         budget[0] -= 1
-        facts = {"address": clean_address(entry.address), "feed": site.source, "feed_title": feed_title,
-                 "title": entry.title, "date": entry.date, "author": entry.author}
+        facts = {
+            "address": clean_address(entry.address),
+            "feed": site.source,
+            "feed_title": feed_title,
+            "title": entry.title,
+            "date": entry.date,
+            "author": entry.author,
+        }
         if entry.content:
             body = page_from_feed(entry.title, entry.content, facts["address"])
             self._keep(site, key, known, entry, facts, body, ".html", Answer(facts["address"], 200, {}))
@@ -229,9 +248,13 @@ class _Job:
     def _fetch_post(self, site: SiteRow, key: str, known: PostRow | None, entry: Entry, facts: dict) -> None:
         saved = known is not None and known.file is not None
         try:
-            answer = self.fetcher.get(facts["address"], limit=self.settings.max_page_bytes, accept=_PAGE_ACCEPT,
-                                      etag=known.etag if saved else None,
-                                      last_modified=known.last_modified if saved else None)
+            answer = self.fetcher.get(
+                facts["address"],
+                limit=self.settings.max_page_bytes,
+                accept=_PAGE_ACCEPT,
+                etag=known.etag if saved else None,
+                last_modified=known.last_modified if saved else None,
+            )
         except Disallowed as refusal:
             logger.info("%s: not fetched: %s", facts["address"], refusal.reason)
             return
@@ -247,29 +270,57 @@ class _Job:
                 remove_post(self.into, known.file)
                 self.report.removed += 1
                 logger.info("%s answered %d: removed %s", facts["address"], answer.status, known.file)
-            self.state.save_post(PostRow(key, site.address, facts["address"], None, entry.fingerprint, None, None,
-                                         None, self.now.isoformat()))
+            self.state.save_post(
+                PostRow(
+                    key, site.address, facts["address"], None, entry.fingerprint, None, None, None, self.now.isoformat()
+                )
+            )
             return
         if answer.status != 200:
             self.report.failed.append(Failure(facts["address"], f"It answered {answer.status}."))
             return
         extension = _EXTENSIONS.get(answer.content_type)
         if extension is None:
-            self.report.failed.append(Failure(facts["address"], f"It is a {answer.content_type or 'file of no stated type'}, "
-                                                                "not a page or document lgsearch reads."))
+            self.report.failed.append(
+                Failure(
+                    facts["address"],
+                    f"It is a {answer.content_type or 'file of no stated type'}, "
+                    "not a page or document lgsearch reads.",
+                )
+            )
             return
         facts["address"] = clean_address(answer.address)
-        body = with_declared_charset(answer.body, answer.headers.get("content-type", "")) if extension == ".html" \
+        body = (
+            with_declared_charset(answer.body, answer.headers.get("content-type", ""))
+            if extension == ".html"
             else answer.body
+        )
         self._keep(site, key, known, entry, facts, body, extension, answer)
 
-    def _keep(self, site: SiteRow, key: str, known: PostRow | None, entry: Entry, facts: dict, body: bytes,
-              extension: str, answer: Answer) -> None:
+    def _keep(
+        self,
+        site: SiteRow,
+        key: str,
+        known: PostRow | None,
+        entry: Entry,
+        facts: dict,
+        body: bytes,
+        extension: str,
+        answer: Answer,
+    ) -> None:
         """Save the post unless it is exactly as saved, then record it."""
         content_hash = hashlib.sha256(body + repr(sorted(facts.items())).encode("utf-8")).hexdigest()
-        row = PostRow(key, site.address, facts["address"], known.file if known else None, entry.fingerprint,
-                      content_hash, answer.headers.get("etag"), answer.headers.get("last-modified"),
-                      self.now.isoformat())
+        row = PostRow(
+            key,
+            site.address,
+            facts["address"],
+            known.file if known else None,
+            entry.fingerprint,
+            content_hash,
+            answer.headers.get("etag"),
+            answer.headers.get("last-modified"),
+            self.now.isoformat(),
+        )
         if known and known.file and known.content_hash == content_hash:
             self.report.unchanged += 1
         else:

@@ -2,6 +2,7 @@
 the post as a small HTML page), and beside it `<name>.meta.json` with what was known about it,
 which the readers merge (indexer/reading/harvested.py). Each is written to a temporary file and
 renamed into place, so `lgsearch index` never reads half a file."""
+
 from __future__ import annotations
 
 import html
@@ -23,8 +24,9 @@ def write_post(folder: Path, stem: str, extension: str, body: bytes, facts: dict
     relative = f"{stem}{extension}"
     page = folder / relative
     page.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(page.parent / f"{page.stem}{FACTS_SUFFIX}",
-                      json.dumps(facts, ensure_ascii=False, indent=1).encode("utf-8"))
+    _write_atomically(
+        page.parent / f"{page.stem}{FACTS_SUFFIX}", json.dumps(facts, ensure_ascii=False, indent=1).encode("utf-8")
+    )
     _write_atomically(page, body)
     return relative
 
@@ -46,8 +48,8 @@ def page_from_feed(title: str | None, content_html: str, address: str) -> bytes:
     content was sanitised by feedparser; the title is escaped here."""
     heading = html.escape(title or "")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<title>{heading}</title>\n<link rel=\"canonical\" href=\"{html.escape(address, quote=True)}\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>{heading}</title>\n<link rel="canonical" href="{html.escape(address, quote=True)}">\n'
         f"</head>\n<body>\n<article>\n<h1>{heading}</h1>\n{content_html}\n</article>\n</body>\n</html>\n"
     ).encode("utf-8")
 

@@ -1,5 +1,6 @@
 """The sites file: one address a line (a feed, a sitemap or a site's home page), `#` comments and
 blank lines ignored; or, for a file ending `.opml`, the OPML every feed reader exports."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,8 +21,10 @@ def read_sites(path: Path) -> list[str]:
             raise SitesError(f"The sites file {path} is larger than 2 MB: is it the right file?")
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SitesError(f"There is no sites file at {path}. Make one with a feed, sitemap or home "
-                         "page address on each line, or name it with --sites.") from None
+        raise SitesError(
+            f"There is no sites file at {path}. Make one with a feed, sitemap or home "
+            "page address on each line, or name it with --sites."
+        ) from None
     except IsADirectoryError:
         raise SitesError(f"{path} is a folder: --sites names a file.") from None
     except OSError as error:

@@ -3,6 +3,7 @@
 Each post is committed on its own, after its files are in place: a run killed at any moment
 leaves at worst one post to be fetched again, never a record of a file that is not there.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -74,8 +75,10 @@ class State:
         self._db.close()
 
     def site(self, address: str) -> SiteRow:
-        row = self._db.execute("SELECT address, source, etag, last_modified, failing_since, last_ok "
-                               "FROM sites WHERE address = ?", (address,)).fetchone()
+        row = self._db.execute(
+            "SELECT address, source, etag, last_modified, failing_since, last_ok FROM sites WHERE address = ?",
+            (address,),
+        ).fetchone()
         return SiteRow(*row) if row else SiteRow(address)
 
     def save_site(self, site: SiteRow) -> None:
@@ -83,11 +86,15 @@ class State:
             self._db.execute(
                 "INSERT OR REPLACE INTO sites (address, source, etag, last_modified, failing_since, last_ok) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (site.address, site.source, site.etag, site.last_modified, site.failing_since, site.last_ok))
+                (site.address, site.source, site.etag, site.last_modified, site.failing_since, site.last_ok),
+            )
 
     def post(self, key: str) -> PostRow | None:
-        row = self._db.execute("SELECT key, site, address, file, fingerprint, content_hash, etag, last_modified, "
-                               "checked FROM posts WHERE key = ?", (key,)).fetchone()
+        row = self._db.execute(
+            "SELECT key, site, address, file, fingerprint, content_hash, etag, last_modified, "
+            "checked FROM posts WHERE key = ?",
+            (key,),
+        ).fetchone()
         return PostRow(*row) if row else None
 
     def save_post(self, post: PostRow) -> None:
@@ -95,14 +102,27 @@ class State:
             self._db.execute(
                 "INSERT OR REPLACE INTO posts (key, site, address, file, fingerprint, content_hash, etag, "
                 "last_modified, checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (post.key, post.site, post.address, post.file, post.fingerprint, post.content_hash, post.etag,
-                 post.last_modified, post.checked))
+                (
+                    post.key,
+                    post.site,
+                    post.address,
+                    post.file,
+                    post.fingerprint,
+                    post.content_hash,
+                    post.etag,
+                    post.last_modified,
+                    post.checked,
+                ),
+            )
 
     def posts_checked_before(self, site: str, when: datetime.datetime) -> list[PostRow]:
         """The saved posts of a site last asked for before `when`, oldest first."""
-        rows = self._db.execute("SELECT key, site, address, file, fingerprint, content_hash, etag, last_modified, "
-                                "checked FROM posts WHERE site = ? AND file IS NOT NULL AND checked < ? "
-                                "ORDER BY checked", (site, when.isoformat())).fetchall()
+        rows = self._db.execute(
+            "SELECT key, site, address, file, fingerprint, content_hash, etag, last_modified, "
+            "checked FROM posts WHERE site = ? AND file IS NOT NULL AND checked < ? "
+            "ORDER BY checked",
+            (site, when.isoformat()),
+        ).fetchall()
         return [PostRow(*row) for row in rows]
 
     def _transaction(self):

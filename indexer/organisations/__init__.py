@@ -3,7 +3,14 @@
 `recognise.py` matches the gazetteer (`indexer/data/organisations*.csv`) in one pass; `rules.py`
 finds the bodies no list can hold ("X Primary School", "X NHS Foundation Trust", ...).
 """
-from indexer.organisations.recognise import (KINDS, aliases, canonical_org, find_organisations,
-                                             known_organisations, organisation_kind)
+
+from indexer.organisations.recognise import (
+    KINDS,
+    aliases,
+    canonical_org,
+    find_organisations,
+    known_organisations,
+    organisation_kind,
+)
 
 __all__ = ["KINDS", "aliases", "canonical_org", "find_organisations", "known_organisations", "organisation_kind"]

@@ -3,6 +3,7 @@
 Part of the organisation recogniser (orgs.py): it finds runs of capitalised words ending in a
 word that marks a body, and leaves mapping them to canonical names to orgs.py.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -12,7 +13,8 @@ import re
 import ahocorasick
 
 # Capitalised words that start sentences or headings but never a name's first word.
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a an the our my your their his her its this that these those at in on to from with by for about
 into over after before across between through during under as if when where why how what who
 which while whilst since because but so yet or nor not no all every each any some many most both
@@ -22,15 +24,19 @@ like unlike via per plus including join joined visit visited welcome congratulat
 today yesterday tomorrow now recently lastly finally former ex see read meet please sadly sorry firstly secondly however meanwhile indeed
 monday tuesday wednesday thursday friday saturday sunday january february march april june july
 august september october november december
-""".split())
+""".split()
+)
 # "Head of X School" is a role at a school, not part of its name.
-ROLE_WORDS = frozenset("""
+ROLE_WORDS = frozenset(
+    """
 head heads chair chairs principal director directors chief member members governor governors
 headteacher teacher teachers executive leader leaders pupils students staff part behalf team
 president vice dean provost clerk trustee trustees alumni graduate graduates parents one
-""".split())
+""".split()
+)
 # Words too general to make a name on their own: "Primary School" names nothing.
-GENERIC_WORDS = frozenset("""
+GENERIC_WORDS = frozenset(
+    """
 primary infant infants junior nursery secondary high grammar community special free church ce
 cofe c e catholic rc roman methodist academy academies school schools college colleges sixth form
 university universities teaching trust trusts foundation learning education educational multi
@@ -46,50 +52,99 @@ families parent parents teacher teachers governor governors head heads student s
 pupils early years year government corporate english british uk send sen board group alliance
 clinical commissioning full cabinet executive labour conservative liberal democrat democrats green
 reform scrutiny county hall unitary
-""".split())
+""".split()
+)
 # Head words that end one name, so "and" after them starts another ("Council and Exeter College").
-HEAD_WORDS = frozenset("""council school college university trust authority board academy police consortium
-partnership federation network collaborative forum group""".split())
+HEAD_WORDS = frozenset(
+    """council school college university trust authority board academy police consortium
+partnership federation network collaborative forum group""".split()
+)
 # Head words that end a body named before "and" in a conjoined name: "Exeter Consortium and ...".
 _CONJOINED_HEADS = "Consortium|Partnership|Federation|Network|Collaborative|Forum|Group"
 _CONJOINED = re.compile(
-    rf"(?P<first>(?:[A-ZÀ-ÖØ-Þ][\w'-]*[ \t\u00a0]+){{1,3}}(?:{_CONJOINED_HEADS}))[ \t\u00a0]+(?:and|&)[ \t\u00a0]+$")
+    rf"(?P<first>(?:[A-ZÀ-ÖØ-Þ][\w'-]*[ \t\u00a0]+){{1,3}}(?:{_CONJOINED_HEADS}))[ \t\u00a0]+(?:and|&)[ \t\u00a0]+$"
+)
 
 WORD = re.compile(r"(?:St\.|[A-ZÀ-ÖØ-Þ][\w'-]*)$")
 _TOKEN = re.compile(r"\S+")
 # Words that end a name no list can hold ("Countess Wear Community School").
 SUFFIXES = (
-    "NHS Foundation Trust", "NHS Trust", "Integrated Care Board", "ICB",
-    "Clinical Commissioning Group", "CCG", "University Health Board", "Health Board",
-    "Combined Authority", "Mayoral Combined Authority", "Combined County Authority",
-    "Town Council", "Parish Council", "Community Council", "City Council", "District Council",
-    "County Council", "Borough Council", "Multi-Academy Trust", "Multi Academy Trust",
-    "Academy Trust", "Academies Trust", "Learning Trust", "Education Trust", "Schools Trust",
-    "Schools Alliance", "School Alliance", "School", "Academy", "College", "University",
-    "Police", "Constabulary", "Fire and Rescue Service", "Fire & Rescue Service", "Council",
+    "NHS Foundation Trust",
+    "NHS Trust",
+    "Integrated Care Board",
+    "ICB",
+    "Clinical Commissioning Group",
+    "CCG",
+    "University Health Board",
+    "Health Board",
+    "Combined Authority",
+    "Mayoral Combined Authority",
+    "Combined County Authority",
+    "Town Council",
+    "Parish Council",
+    "Community Council",
+    "City Council",
+    "District Council",
+    "County Council",
+    "Borough Council",
+    "Multi-Academy Trust",
+    "Multi Academy Trust",
+    "Academy Trust",
+    "Academies Trust",
+    "Learning Trust",
+    "Education Trust",
+    "Schools Trust",
+    "Schools Alliance",
+    "School Alliance",
+    "School",
+    "Academy",
+    "College",
+    "University",
+    "Police",
+    "Constabulary",
+    "Fire and Rescue Service",
+    "Fire & Rescue Service",
+    "Council",
     "Consortium",
 )
-_LISTING_SUFFIXES = frozenset({"NHS Foundation Trust", "NHS Trust", "Integrated Care Board", "ICB",
-                               "Clinical Commissioning Group", "CCG", "Health Board"})
+_LISTING_SUFFIXES = frozenset(
+    {
+        "NHS Foundation Trust",
+        "NHS Trust",
+        "Integrated Care Board",
+        "ICB",
+        "Clinical Commissioning Group",
+        "CCG",
+        "Health Board",
+    }
+)
 _AND_NEXT = re.compile(r"[ \t\u00a0]+(?:and|&)[ \t\u00a0]")
 _WORD_AHEAD = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)(?![\w'-])")
 _UNIVERSITY_OF = re.compile(r"(?<![\w-])University of[ \t\u00a0]+")
 _SUFFIX_KINDS = (
-    ("Town Council", "town or parish council"), ("Parish Council", "town or parish council"),
-    ("Community Council", "town or parish council"), ("County Council", "county council"),
-    ("City Council", "district council"), ("District Council", "district council"),
-    ("Borough Council", "district council"), ("Combined", "combined authority"),
-    ("NHS", "nhs body"), ("Integrated Care Board", "nhs body"),
-    ("Clinical Commissioning Group", "nhs body"), ("Health Board", "nhs body"),
-    ("Police", "police or fire service"), ("Constabulary", "police or fire service"),
-    ("Rescue Service", "police or fire service"), ("University", "university"),
-    ("College", "college"), ("Council", "district council"),
+    ("Town Council", "town or parish council"),
+    ("Parish Council", "town or parish council"),
+    ("Community Council", "town or parish council"),
+    ("County Council", "county council"),
+    ("City Council", "district council"),
+    ("District Council", "district council"),
+    ("Borough Council", "district council"),
+    ("Combined", "combined authority"),
+    ("NHS", "nhs body"),
+    ("Integrated Care Board", "nhs body"),
+    ("Clinical Commissioning Group", "nhs body"),
+    ("Health Board", "nhs body"),
+    ("Police", "police or fire service"),
+    ("Constabulary", "police or fire service"),
+    ("Rescue Service", "police or fire service"),
+    ("University", "university"),
+    ("College", "college"),
+    ("Council", "district council"),
 )
 
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip()
-
 
 
 @functools.cache
@@ -139,7 +194,7 @@ def _barrier(text: str, stops: list[int], lo: int, end: int) -> int:
     """Where a run may start: after a known body joined to it by "and" ("Cornwall Council and ...").
 
     `stops` are the known bodies' ends, sorted, so only those within reach are looked at."""
-    for stop in stops[bisect.bisect_right(stops, lo):bisect.bisect_right(stops, end)]:
+    for stop in stops[bisect.bisect_right(stops, lo) : bisect.bisect_right(stops, end)]:
         if _AND_NEXT.match(text, stop, end):
             lo = stop
     return lo
@@ -154,13 +209,12 @@ def _run_before(text: str, end: int, stops: list[int], commas: bool) -> list[re.
     run: list[re.Match] = []
     boundary = end
     for token in reversed(list(_TOKEN.finditer(text, lo, end))):
-        gap = text[token.end():boundary]
+        gap = text[token.end() : boundary]
         if not gap or gap.strip(" \t\u00a0"):
             break
         word = token.group()
         connector = word in ("of", "and", "&", "upon") and run and WORD.match(run[0].group())
-        listed = commas and word.endswith(",") and WORD.match(word[:-1]) and any(
-            t.group() in ("and", "&") for t in run)
+        listed = commas and word.endswith(",") and WORD.match(word[:-1]) and any(t.group() in ("and", "&") for t in run)
         if not (WORD.match(word) or connector or listed):
             break
         run.insert(0, token)
@@ -173,10 +227,10 @@ def _run_after(text: str, start: int) -> tuple[str, int]:
     words: list[tuple[str, int]] = []
     position = start
     for token in _TOKEN.finditer(text, start):
-        gap = text[position:token.start()]
+        gap = text[position : token.start()]
         if (words and not gap) or gap.strip(" \t\u00a0"):
             break
-        word = token.group().rstrip(".,;:!?)\"")
+        word = token.group().rstrip('.,;:!?)"')
         if word not in ("of", "the", "upon") and (word.casefold() in STOP_WORDS or not WORD.match(word)):
             break
         words.append((word, token.start() + len(word)))
@@ -229,11 +283,11 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
             # "Exeter Consortium and Teaching Schools Alliance": two bodies, the second of the same place.
             place = first.group("first").split()[0]
             spans.append((first.start("first"), first.end("first"), normalise(first.group("first"))))
-            spans.append((run[0].start(), stop, normalise(f"{place} {text[run[0].start():stop]}")))
+            spans.append((run[0].start(), stop, normalise(f"{place} {text[run[0].start() : stop]}")))
         elif run and _is_specific(run):
             end = _academy_place_end(text, stop, starts) if suffix == "Academy" else stop
             suffix = normalise(text[start:end])
-            prefix = text[run[0].start():run[-1].end()]
+            prefix = text[run[0].start() : run[-1].end()]
             spans.append((run[0].start(), end, _rule_name(prefix, suffix)))
     for match in _UNIVERSITY_OF.finditer(text) if "University of" in text else ():
         place, end = _run_after(text, match.end())
@@ -246,8 +300,11 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
 def _conjoined_first(text: str, run_start: int) -> re.Match | None:
     """The body named just before "and" when it ends in a head word such as Consortium."""
     first = _CONJOINED.search(text, max(0, run_start - 80), run_start)
-    if first and first.end() == run_start and any(
-            word.casefold() not in GENERIC_WORDS | STOP_WORDS for word in first.group("first").split()[:-1]):
+    if (
+        first
+        and first.end() == run_start
+        and any(word.casefold() not in GENERIC_WORDS | STOP_WORDS for word in first.group("first").split()[:-1])
+    ):
         return first
     return None
 

@@ -6,6 +6,7 @@ word may not start with a wildcard, each wildcard or range searches at most its 
 matching words, and matching and ranking stop at a time limit, answering with what they have and
 saying so.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,9 @@ CHECK_EVERY = 256
 # Fields whose ranges are small and meant (dates, years): never capped.
 _EXACT_RANGE_FIELDS = frozenset({"date", "year", "newest_key", "oldest_key"})
 
-TIME_LIMIT_NOTICE = ("Your search took too long to finish, so these results may be incomplete. "
-                     "Try fewer or more specific words.")
+TIME_LIMIT_NOTICE = (
+    "Your search took too long to finish, so these results may be incomplete. Try fewer or more specific words."
+)
 
 
 def time_limit_setting() -> float:
@@ -87,8 +89,11 @@ def _leaves(q: wq.Query):
 
 
 def _expands(q: wq.Query) -> bool:
-    return isinstance(q, wq.MultiTerm) and not isinstance(q, wq.Term) and not (
-        isinstance(q, wq.TermRange) and q.fieldname in _EXACT_RANGE_FIELDS)
+    return (
+        isinstance(q, wq.MultiTerm)
+        and not isinstance(q, wq.Term)
+        and not (isinstance(q, wq.TermRange) and q.fieldname in _EXACT_RANGE_FIELDS)
+    )
 
 
 def _bounded(q: wq.Query, reader, notices: list[str], cap: int) -> wq.Query:
@@ -107,8 +112,11 @@ def _bounded_multiterm(q: wq.MultiTerm, reader, notices: list[str], cap: int) ->
         notices.append(f"A search word cannot start with * or ?, so “{q.text}” was searched as “{rest or '…'}”.")
         if not rest.strip("*?"):
             return wq.NullQuery
-        q = wq.Wildcard(q.fieldname, rest, boost=q.boost) if any(c in rest for c in "*?") else wq.Prefix(
-            q.fieldname, rest, boost=q.boost)
+        q = (
+            wq.Wildcard(q.fieldname, rest, boost=q.boost)
+            if any(c in rest for c in "*?")
+            else wq.Prefix(q.fieldname, rest, boost=q.boost)
+        )
     field_name = q.fieldname
     words = [text for _, text in islice(q.expanded_terms(reader), EXPANSION_SCAN + 1)]
     if len(words) > cap:

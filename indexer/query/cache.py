@@ -6,6 +6,7 @@ answer is measured as it is kept (its strings, lists and objects, as sys.getsize
 and the least recently used go once the answers add up to more than the ceiling. Counting items
 let 120 pages of one 2 MB post hold 520 MB, and 200 downloads 350 MB, in one worker.
 """
+
 from __future__ import annotations
 
 import os

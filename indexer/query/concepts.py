@@ -5,6 +5,7 @@ An acronym (`SEND`, or `ehcp`) also finds its long forms and the other way round
 the words typed; a hyphenated term is its parts, each also met by the joined word; an
 organisation's name also finds posts naming the body in any form.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,8 @@ NEAR_FIELDS = ("title", "body")
 QUERY_STOP_WORDS = STOP_WORDS | frozenset(
     "what whats how why where who whom whose which does do did doing done is are was were been being "
     "should would could shall might must about there their they them i me my our ours "
-    "into its than then so such just very also any some get gets".split())
+    "into its than then so such just very also any some get gets".split()
+)
 
 _WORD = re.compile(WORD_PATTERN)
 
@@ -69,13 +71,13 @@ def concepts_of(words: list[str]) -> tuple[list[Concept], list[wq.Query]]:
             concepts.extend(found)
             bonus.extend(phrase)
         else:
-            concept = _word_concept(words[i], words[i + 1] if i + 1 < len(words) else None,
-                                    words[i - 1] if i else None)
+            concept = _word_concept(words[i], words[i + 1] if i + 1 < len(words) else None, words[i - 1] if i else None)
             if concept is not None:
                 concepts.append(concept)
         i += 1
-    pairs = [(left.stems[-1], right.stems[0]) for left, right in zip(concepts, concepts[1:])
-             if left.stems and right.stems]
+    pairs = [
+        (left.stems[-1], right.stems[0]) for left, right in zip(concepts, concepts[1:]) if left.stems and right.stems
+    ]
     # A long question's many pairs share the bonus a short query's few have, so that words
     # merely side by side in a pasted sentence do not outweigh the words themselves.
     boost = NEAR_BONUS * min(1.0, NEAR_PAIRS / len(pairs)) if pairs else 0.0

@@ -3,6 +3,7 @@
 Built only from the query service's public answers (searches and their facet counts), so the
 numbers on these pages are always the totals of the searches they link to.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,10 +53,14 @@ class Explorer:
         together = self.service.search(SearchRequest(q=org.term, per_page=1))
         if together.total != naming.total:
             logger.warning("%s: %d posts by filter but %d by query", org.name, naming.total, together.total)
-        years = sorted((PeriodCount(v.value, v.count) for v in naming.facets.get("year", []) if v.count),
-                       key=lambda y: y.period)
-        named_with = [_organisation(v.value, v.count) for v in together.facets.get("org", [])
-                      if v.count and name_key(v.value) != name_key(org.name)]
+        years = sorted(
+            (PeriodCount(v.value, v.count) for v in naming.facets.get("year", []) if v.count), key=lambda y: y.period
+        )
+        named_with = [
+            _organisation(v.value, v.count)
+            for v in together.facets.get("org", [])
+            if v.count and name_key(v.value) != name_key(org.name)
+        ]
         return OrganisationProfile(
             organisation=Organisation(org.name, org.indexed, org.kind, naming.total),
             aliases=aliases_of(org.name),
@@ -72,8 +77,7 @@ class Explorer:
         they all fall in one period, where a chart would say nothing the count does not."""
         ticked = bool(result.request.year)
         # The year facet is counted without the year filter, so only ticked years are results.
-        years = {int(v.value): v.count for v in result.facets.get("year", [])
-                 if v.count and (v.selected or not ticked)}
+        years = {int(v.value): v.count for v in result.facets.get("year", []) if v.count and (v.selected or not ticked)}
         if not years:
             return None
         undated = result.total - sum(years.values())
@@ -83,8 +87,9 @@ class Explorer:
         months = self.service.month_counts(result.request)
         if len(months) < 2:
             return None
-        return Timeline("month", [PeriodCount(m, months.get(m, 0)) for m in _month_range(min(months), max(months))],
-                        undated)
+        return Timeline(
+            "month", [PeriodCount(m, months.get(m, 0)) for m in _month_range(min(months), max(months))], undated
+        )
 
 
 def _organisation(indexed: str, count: int) -> Organisation:

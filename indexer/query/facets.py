@@ -7,6 +7,7 @@ order: each matching post's run of pairs is taken at once.
 Values are listed most results first, then by label (years newest first), put in that order by
 numpy too: a facet can have thousands of values and a page shows the first hundred.
 """
+
 from __future__ import annotations
 
 from itertools import chain
@@ -21,8 +22,9 @@ from indexer.query.results import FacetValue, FacetValues
 COUNT_BY_VALUE_FROM = 1_000  # posts; from this many, counted from the (post, value) arrays
 
 
-def facet_values(gen: Generation, base: set[int], filter_docs: dict[str, set[int]],
-                 request: SearchRequest) -> dict[str, FacetValues]:
+def facet_values(
+    gen: Generation, base: set[int], filter_docs: dict[str, set[int]], request: SearchRequest
+) -> dict[str, FacetValues]:
     """Each facet's values with their counts, ticked ones first included even when none match."""
     facets = {}
     under: dict[frozenset[str], set[int]] = {}  # posts under each set of filters, made once
@@ -49,8 +51,11 @@ def listed_values(gen: Generation, name: str, counts: np.ndarray, ticked: tuple[
         ticked_keys.setdefault(filter_key(name, value), value)
     chosen = frozenset(pairs.index[key] for key in ticked_keys if key in pairs.index)
     listed = FacetValues(labels, order, counts[found].tolist(), chosen)
-    missing = [FacetValue(gen.facet_labels(name).get(key) or canonical_value(name, value), 0, True)
-               for key, value in ticked_keys.items() if key not in pairs.index or not counts[pairs.index[key]]]
+    missing = [
+        FacetValue(gen.facet_labels(name).get(key) or canonical_value(name, value), 0, True)
+        for key, value in ticked_keys.items()
+        if key not in pairs.index or not counts[pairs.index[key]]
+    ]
     if not missing:
         return listed
     by = (lambda v: -int(v.value)) if name == "year" else (lambda v: (-v.count, v.value.casefold()))

@@ -6,6 +6,7 @@ months of the timeline, the spelling corrector's words) is read here once per se
 postings and columns rather than from every stored post, and `warm()` reads it when the
 generation opens so no user's search pays for it.
 """
+
 from __future__ import annotations
 
 import weakref
@@ -25,10 +26,8 @@ from indexer.engine import Engine, chosen_engine, open_index
 from indexer.engine.postings import doc_numbers, phrase_starts, runs, term_text
 from indexer.query.request import FILTER_FIELDS
 from indexer.query.spelling import SpellingCorrector
-from indexer.schema import (KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD,
-                            value_key)
+from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD, value_key
 from indexer.vocabulary import acronyms
-
 
 
 KNOWN_WORDS = 200_000  # words whose collection frequency is remembered, for more like this
@@ -64,8 +63,13 @@ class FacetPairs:
         values = np.concatenate(self.values) if self.keys else np.zeros(0, dtype=np.int32)
         order = np.argsort(docs, kind="stable")
         docs, values = docs[order], values[order]
-        return FacetPairs(docs, values, self.keys, {key: at for at, key in enumerate(self.keys)},
-                          np.searchsorted(docs, np.arange(size + 1)))
+        return FacetPairs(
+            docs,
+            values,
+            self.keys,
+            {key: at for at, key in enumerate(self.keys)},
+            np.searchsorted(docs, np.arange(size + 1)),
+        )
 
     def values_of(self, docs: np.ndarray) -> np.ndarray:
         """The value of every pair of the given posts."""
@@ -211,7 +215,8 @@ class Generation:
             k1, b = weighting.K1, weighting.B  # BM25F(): one B for every field
             average = self.searcher.avg_field_length(field_name) or 1
             norms = self._bm25_norms[field_name] = np.array(
-                [k1 * ((1 - b) + b * byte_to_length(code) / average) for code in range(256)])
+                [k1 * ((1 - b) + b * byte_to_length(code) / average) for code in range(256)]
+            )
         return norms
 
     def frequency(self, term: tuple[str, bytes]) -> float | None:
@@ -339,8 +344,10 @@ class Generation:
         """Each document's month of publication, for timelines, read from the sortable date
         column: a number a document indexing a list of months (`YYYY-MM`; "" first, undated)."""
         if self._months is None:
-            written = [str(value)[:7] if value and value != NEWEST_KEY_MISSING else ""
-                       for value in self.sort_keys("newest_key")]
+            written = [
+                str(value)[:7] if value and value != NEWEST_KEY_MISSING else ""
+                for value in self.sort_keys("newest_key")
+            ]
             names = [""] + sorted(set(written) - {""})
             number = {name: at for at, name in enumerate(names)}
             self._months = (np.array([number[month] for month in written], dtype=np.int32), names)

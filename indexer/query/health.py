@@ -3,6 +3,7 @@
 The check opens the files afresh rather than asking the open searcher, which holds files opened
 earlier: a file since damaged or cut short on disk shows only to a new reader.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

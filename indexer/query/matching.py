@@ -6,6 +6,7 @@ engine's postings as sorted arrays (matched_docs), anything else by Whoosh's own
 Each part of a search (each concept of the typed words, each required part, each filter) is
 matched once as a set; the page, the total and every facet's counts are then set intersections.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from indexer.query.generation import Generation
 from indexer.query.parsing import ParsedQuery
 from indexer.engine.postings import NO_DOCS, Posts, docs_of, intersection_of, phrase_starts, union_of
 from indexer.query.results import Correction
+
 
 def bounded_docs(gen, q: wq.Query, deadline: Deadline) -> set[int]:
     """The live document numbers a query matches, as a set, stopping at the deadline."""

@@ -5,6 +5,7 @@ the values of a list field), so "Department for Environment, Food and Rural Affa
 without its comma. Pages show the gazetteer's spelling and search with the indexed one.
 The page's address is the web layer's business (webui/params.py).
 """
+
 from __future__ import annotations
 
 import functools
@@ -43,4 +44,3 @@ def aliases_of(name: str) -> list[str]:
     if shown not in known_organisations():
         return []
     return [alias for alias in aliases(shown) if alias != shown]
-

@@ -13,6 +13,7 @@ Whoosh's parser as written (brackets group there), with hyphens inside words sti
 Field restrictions (`tag:SLI`, a known field only), exclusions (`-review`, a minus after a
 space) and balanced quoted phrases work in both.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,17 @@ from whoosh.qparser import FieldAliasPlugin, MultifieldParser, PlusMinusPlugin
 
 from indexer.analysis import WORD_PATTERN, normal_word
 from indexer.organisations import canonical_org
-from indexer.query.concepts import (QUERY_STOP_WORDS, Concept, concepts_of, named_org, org_term, phrase_query,
-                                    text_stems, words_query, words_scored)
+from indexer.query.concepts import (
+    QUERY_STOP_WORDS,
+    Concept,
+    concepts_of,
+    named_org,
+    org_term,
+    phrase_query,
+    text_stems,
+    words_query,
+    words_scored,
+)
 from indexer.query.request import SearchRequest, filter_key
 from indexer.schema import KEY_FIELDS, QUERY_FIELD_NAMES, TEXT_FIELDS
 
@@ -96,13 +106,14 @@ def is_syntax(text: str) -> bool:
 
 # -- typed as people type --------------------------------------------------------------------
 
+
 def _typed_text(text: str) -> tuple[str, list[str]]:
     """The text with a quote mark that opens no phrase taken as punctuation, and the notices
     about what was typed: an unknown field written as one, an empty field."""
     notices = []
     if text.count('"') % 2:
         last = text.rindex('"')
-        text = text[:last] + " " + text[last + 1:]
+        text = text[:last] + " " + text[last + 1 :]
         notices.append("A quote mark was not closed, so it was read as punctuation.")
     unknown = sorted({m.group(1) for m in _FIELD_PREFIX.finditer(text)} - set(QUERY_FIELD_NAMES))
     if unknown:
@@ -164,8 +175,9 @@ def _parse_natural(parser, text: str, notices: list[str]) -> ParsedQuery:
     scoring = [c.query for c in parsed.concepts] + scoring + parsed.bonus
     if not parsed.concepts and not parsed.required:
         if words or parsed.excluded:
-            notices.append("Your search only had very common words or symbols, which are not searched. "
-                           "Try more specific words.")
+            notices.append(
+                "Your search only had very common words or symbols, which are not searched. Try more specific words."
+            )
             parsed.query = wq.NullQuery
         return parsed
     parsed.query = scoring[0] if len(scoring) == 1 else wq.Or(scoring)
@@ -199,6 +211,7 @@ def _restriction(parser, field_name: str, value: str) -> wq.Query | None:
 
 # -- written with syntax ---------------------------------------------------------------------
 
+
 def _parse_syntax(parser, text: str, notices: list[str]) -> ParsedQuery:
     """Whoosh's parser, after quoting hyphenated words so `sector-led` is a phrase, not `NOT led`."""
     segments = text.split('"')
@@ -213,8 +226,9 @@ def _parse_syntax(parser, text: str, notices: list[str]) -> ParsedQuery:
         words = " ".join(_WORD.findall(_OPERATORS.sub(" ", text)))
         fallback = _parse_natural(parser, words, notices) if words else ParsedQuery(wq.NullQuery)
         if fallback.query is None or fallback.query is wq.NullQuery:
-            notices.append("Your search only had very common words or symbols, which are not searched. "
-                           "Try more specific words.")
+            notices.append(
+                "Your search only had very common words or symbols, which are not searched. Try more specific words."
+            )
             return ParsedQuery(wq.NullQuery)
         notices.append("Part of your search could not be understood, so its words were searched on their own.")
         return fallback
@@ -280,6 +294,7 @@ def _text_key(q: wq.Or) -> tuple[str, ...] | None:
 
 
 # -- filters -----------------------------------------------------------------------------------
+
 
 def filter_queries(request: SearchRequest) -> dict[str, wq.Query]:
     """One query per filtered field: values within a field widen (OR), fields narrow (AND)."""

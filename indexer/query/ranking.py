@@ -4,6 +4,7 @@ By relevance, a post's Whoosh BM25F score (with nearness bonuses) times its shar
 query's concepts, so a post with more of them comes first; or by date. Ranking stops at the
 search's deadline with what it has.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -68,8 +69,9 @@ def ranked(gen: Generation, found: Found, request: SearchRequest, limit: int | N
     return hits
 
 
-def _order(gen: Generation, found: Found, request: SearchRequest, limit: int | None,
-           scored: bool) -> list[tuple[int, float | None]]:
+def _order(
+    gen: Generation, found: Found, request: SearchRequest, limit: int | None, scored: bool
+) -> list[tuple[int, float | None]]:
     """(document number, Whoosh score) of the first `limit` posts, in the request's order.
 
     By relevance, posts are ranked by Whoosh's BM25F score (with nearness bonuses) times the
@@ -105,8 +107,9 @@ def _order(gen: Generation, found: Found, request: SearchRequest, limit: int | N
 def snippet_terms(gen: Generation, q: wq.Query) -> frozenset[str]:
     """The words of the query that are in the index's body field: those a snippet lights."""
     field = gen.schema["body"]
-    return frozenset(field.from_bytes(text) for _, text in
-                     q.existing_terms(gen.searcher.reader(), fieldname="body", expand=True))
+    return frozenset(
+        field.from_bytes(text) for _, text in q.existing_terms(gen.searcher.reader(), fieldname="body", expand=True)
+    )
 
 
 def rarest(gen: Generation, terms: frozenset[str]) -> frozenset[str]:
@@ -192,8 +195,9 @@ class DocSet(wq.Query):
         return len(self.docnums)
 
     def matcher(self, searcher, context=None):
-        offset = 0 if searcher is self.top else next(
-            (at for sub, at in self.top.subsearchers or () if sub is searcher), 0)
+        offset = (
+            0 if searcher is self.top else next((at for sub, at in self.top.subsearchers or () if sub is searcher), 0)
+        )
         end = offset + searcher.doc_count_all()
         ids = sorted(docnum - offset for docnum in self.docnums if offset <= docnum < end)
         return ListMatcher(ids, weights=[0.0] * len(ids)) if ids else wq.NullQuery.matcher(searcher)

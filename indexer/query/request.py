@@ -1,4 +1,5 @@
 """A search as plain data: what was asked, validated, and its parameters for a URL's query string."""
+
 from __future__ import annotations
 
 import datetime
@@ -49,9 +50,26 @@ _YEAR = re.compile(r"^\d{4}$")
 _ISO_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
 _UK_DATE = re.compile(r"^(?:(?P<day>\d{1,2})[/.-])?(?P<month>\d{1,2})[/.-](?P<year>\d{4})$")
 _WORDS_DATE = re.compile(r"^(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+)?(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})$")
-_MONTHS = {name: number for number, name in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"), 1)}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        1,
+    )
+}
 _MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 DATE_EXAMPLES = "2019, March 2019, 03/2019, 12/03/2019 or 2019-03-12"
@@ -139,13 +157,15 @@ class SearchRequest:
         data: dict = {"q": self.q}
         for name in FILTER_FIELDS:
             data[name] = list(getattr(self, name))
-        data.update({
-            "from": self.date_from,
-            "to": self.date_to,
-            "sort": self.effective_sort,
-            "page": self.page,
-            "per_page": self.per_page,
-        })
+        data.update(
+            {
+                "from": self.date_from,
+                "to": self.date_to,
+                "sort": self.effective_sort,
+                "page": self.page,
+                "per_page": self.per_page,
+            }
+        )
         return data
 
 
@@ -177,8 +197,9 @@ def request_from_params(params: Mapping | object) -> SearchRequest:
     values = {name: _clean_values(source.getlist(name)) for name in FILTER_FIELDS}
     for name, chosen in values.items():
         if len(chosen) > MAX_FILTER_VALUES:
-            raise InvalidParameter(name, f"Choose {MAX_FILTER_VALUES} {FILTER_PLURALS[name]} or fewer "
-                                         f"(you chose {len(chosen)}).")
+            raise InvalidParameter(
+                name, f"Choose {MAX_FILTER_VALUES} {FILTER_PLURALS[name]} or fewer (you chose {len(chosen)})."
+            )
     for year in values["year"]:
         if not _YEAR.match(year):
             raise InvalidParameter("year", f"Year must be 4 digits, like 2019 (you entered “{year}”).")
@@ -188,18 +209,27 @@ def request_from_params(params: Mapping | object) -> SearchRequest:
     sort = (source.get("sort") or "").strip() or None
     if sort is not None and sort not in SORTS:
         raise InvalidParameter("sort", "Sort must be one of: relevance, newest, oldest.")
-    page = _whole_number(source.get("page"), "page", f"Page must be a whole number from 1 to {MAX_PAGE:,}.",
-                         1, MAX_PAGE, 1)
+    page = _whole_number(
+        source.get("page"), "page", f"Page must be a whole number from 1 to {MAX_PAGE:,}.", 1, MAX_PAGE, 1
+    )
     per_page = _whole_number(
-        source.get("per_page"), "per_page",
+        source.get("per_page"),
+        "per_page",
         f"Results per page (per_page) must be a whole number from 1 to {MAX_PER_PAGE}.",
-        1, MAX_PER_PAGE, DEFAULT_PER_PAGE,
+        1,
+        MAX_PER_PAGE,
+        DEFAULT_PER_PAGE,
     )
     correct = (source.get("correct") or "yes").strip().lower()
     if correct not in ("yes", "no"):
         raise InvalidParameter("correct", "Correct must be yes or no (no keeps the spelling you typed).")
     return SearchRequest(
-        q=q, date_from=date_from, date_to=date_to, sort=sort, page=page, per_page=per_page,
+        q=q,
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+        page=page,
+        per_page=per_page,
         correct=correct == "yes",
         **{name: tuple(vals) for name, vals in values.items()},
     )
@@ -223,8 +253,9 @@ def _partial_date(value: str | None, name: str) -> str | None:
     try:
         datetime.date(year, month or 1, day or 1)
     except ValueError:
-        raise InvalidParameter(name, f"{label} must be a real date, like {DATE_EXAMPLES} "
-                                     f"(you entered “{value}”).") from None
+        raise InvalidParameter(
+            name, f"{label} must be a real date, like {DATE_EXAMPLES} (you entered “{value}”)."
+        ) from None
     return f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
 
 
@@ -251,15 +282,22 @@ def _check_range(date_from: str | None, date_to: str | None) -> None:
     """A from date after the to date finds nothing, which is never what was meant: say so."""
     if date_from and date_to and date_from > date_to + "~":  # "~" sorts after every digit and "-"
         raise InvalidParameter(
-            "from", f"Published from ({date_from}) is after published to ({date_to}): the dates are the "
-                    "wrong way round. The from date must be the same as or before the to date.")
+            "from",
+            f"Published from ({date_from}) is after published to ({date_to}): the dates are the "
+            "wrong way round. The from date must be the same as or before the to date.",
+        )
 
 
 def facet_size_from(value) -> int:
     """How many values of each facet a JSON answer lists, from the `facet_size` parameter."""
-    return _whole_number(value, "facet_size",
-                         f"Facet values (facet_size) must be a whole number from 1 to {MAX_FACET_SIZE:,}.",
-                         1, MAX_FACET_SIZE, DEFAULT_FACET_SIZE)
+    return _whole_number(
+        value,
+        "facet_size",
+        f"Facet values (facet_size) must be a whole number from 1 to {MAX_FACET_SIZE:,}.",
+        1,
+        MAX_FACET_SIZE,
+        DEFAULT_FACET_SIZE,
+    )
 
 
 def _whole_number(value, name, message, minimum, maximum, default) -> int:

@@ -2,6 +2,7 @@
 
 No web paths here: the web layer (webui/answers.py) shapes the JSON answers and their links.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -40,8 +41,12 @@ class FacetValues(Sequence):
 
     @classmethod
     def of(cls, values: list[FacetValue]) -> "FacetValues":
-        return cls([v.value for v in values], list(range(len(values))), [v.count for v in values],
-                   frozenset(at for at, v in enumerate(values) if v.selected))
+        return cls(
+            [v.value for v in values],
+            list(range(len(values))),
+            [v.count for v in values],
+            frozenset(at for at, v in enumerate(values) if v.selected),
+        )
 
     def __len__(self) -> int:
         return len(self._order)
@@ -68,10 +73,19 @@ class FacetValues(Sequence):
         the time of a JSON answer from the cache."""
         labels, ticked = self._labels, self._ticked
         listed = len(self._order)
-        places = range(listed) if size is None or size >= listed else [
-            *range(size), *(place for place in range(size, listed) if ticked and self._order[place] in ticked)]
-        return [{"value": labels[self._order[place]], "count": self._counts[place],
-                 "selected": self._order[place] in ticked} for place in places]
+        places = (
+            range(listed)
+            if size is None or size >= listed
+            else [*range(size), *(place for place in range(size, listed) if ticked and self._order[place] in ticked)]
+        )
+        return [
+            {
+                "value": labels[self._order[place]],
+                "count": self._counts[place],
+                "selected": self._order[place] in ticked,
+            }
+            for place in places
+        ]
 
     def selected_from(self, start: int) -> list[FacetValue]:
         """The ticked values listed at `start` or later."""
@@ -158,6 +172,7 @@ class IndexStatus:
 
 
 # -- Explore: organisation pages and timelines -------------------------------------------
+
 
 @dataclass(frozen=True)
 class PeriodCount:

@@ -17,6 +17,7 @@ Queries made of Terms, Phrases, Ors and Ands (with Nots among an And's parts, as
 writes `NOT`) are scored here; anything else (wildcards left by the syntax mode, ranges) returns
 None and the caller ranks with Whoosh.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -37,8 +38,9 @@ NEAR_PLACES = 10_000
 TermKey = tuple[str, str]  # (field, text)
 
 
-def top_scored(gen, q: wq.Query, docs: set[int], weights: np.ndarray | None, count: int,
-               deadline: Deadline) -> list[tuple[int, float]] | None:
+def top_scored(
+    gen, q: wq.Query, docs: set[int], weights: np.ndarray | None, count: int, deadline: Deadline
+) -> list[tuple[int, float]] | None:
     """The `count` posts of `docs` with the highest score * weight, best first, as (document
     number, Whoosh score); None when the query is not one scored here. No weights: all 1."""
     if not isinstance(gen.searcher.weighting, BM25F) or not _scorable(q):
@@ -53,7 +55,7 @@ def top_scored(gen, q: wq.Query, docs: set[int], weights: np.ndarray | None, cou
         weights = np.concatenate((weights, np.zeros(max(0, len(ceiling) - len(weights)))))
         values = values * weights[waiting]
     if len(waiting) < count:  # posts no word of the query scores (matched by a filter alone)
-        unscored = np.flatnonzero(allowed & ~scored)[:count - len(waiting)]
+        unscored = np.flatnonzero(allowed & ~scored)[: count - len(waiting)]
         waiting = np.concatenate((waiting, unscored))
         values = np.concatenate((values, np.zeros(len(unscored))))
     best: list[tuple[float, int, float]] = []  # (ranking value, -docnum, score): a min-heap
@@ -88,7 +90,7 @@ def _batches(waiting: np.ndarray, values: np.ndarray, first: int):
         order = np.lexsort((docs, -ceilings))
         docs, ceilings = docs[order].tolist(), ceilings[order].tolist()
         for at in range(0, len(docs), BATCH):
-            yield docs[at:at + BATCH], ceilings[at]
+            yield docs[at : at + BATCH], ceilings[at]
 
 
 def _scorable(q: wq.Query) -> bool:
@@ -99,9 +101,14 @@ def _scorable(q: wq.Query) -> bool:
     if isinstance(q, wq.Phrase):
         return type(q) is wq.Phrase  # char_ranges (the syntax mode's) only place highlights
     if type(q) in (wq.Or, wq.And):
-        return not getattr(q, "scale", None) and not getattr(q, "minmatch", 0) and all(
-            _scorable(child) or (_is_not(child) and type(q) is wq.And and len(q.subqueries) > 1)
-            for child in q.subqueries)
+        return (
+            not getattr(q, "scale", None)
+            and not getattr(q, "minmatch", 0)
+            and all(
+                _scorable(child) or (_is_not(child) and type(q) is wq.And and len(q.subqueries) > 1)
+                for child in q.subqueries
+            )
+        )
     return False
 
 
@@ -220,6 +227,7 @@ class _Scorer:
             if _in_order(q.slop, [per_word[doc] for per_word in positions]):
                 found[doc] = q.boost * sum(scores[doc] for scores in words)
         return found
+
 
 def _in_order(slop: int, positions: list[list[int]]) -> bool:
     """Whether some run of the words stands in order, each 1 to `slop` positions after the

@@ -6,6 +6,7 @@ sets (matching.py), put in order (ranking.py), and its facets counted from per-g
 keys (facets.py), several times faster than Whoosh's groupedby; the answer is kept for the same
 request again (cache.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,15 @@ from indexer.query.matching import Found, TextMatch, base_of, bounded_docs, inte
 from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse_user_query, without_quotes
 from indexer.query.ranking import by_date, page, ranked, text_terms
 from indexer.query.request import FILTER_FIELDS, SearchRequest
-from indexer.query.results import (Correction, DocumentPage, FacetValue, FacetValues, IndexStatus, IndexUnavailable,
-                                   SearchResult)
+from indexer.query.results import (
+    Correction,
+    DocumentPage,
+    FacetValue,
+    FacetValues,
+    IndexStatus,
+    IndexUnavailable,
+    SearchResult,
+)
 from indexer.query.similar import more_like
 from indexer.query.snippets import escaped, highlight_text, paragraphs
 from indexer.safe_pickle import ForbiddenInIndex
@@ -106,8 +114,7 @@ class SearchService:
         published, and switch to it once warmed, so no visitor's search waits while it opens.
         Until then searches use the version before, which stays readable."""
         self._following = True
-        threading.Thread(target=self._keep_following, args=(every,), daemon=True,
-                         name="lgsearch-follow").start()
+        threading.Thread(target=self._keep_following, args=(every,), daemon=True, name="lgsearch-follow").start()
 
     def _keep_following(self, every: float) -> None:
         while not self._stopped.wait(every):
@@ -200,8 +207,9 @@ class SearchService:
         """Every match on every page, in the request's order: for CSV downloads."""
         with self._lock:
             gen = self._generation()
-            documents = self._cached(gen, ("all", request.with_changes(page=1, per_page=1)),
-                                     lambda: self._all_matching(gen, request))
+            documents = self._cached(
+                gen, ("all", request.with_changes(page=1, per_page=1)), lambda: self._all_matching(gen, request)
+            )
         yield from documents
 
     def _all_matching(self, gen: Generation, request: SearchRequest) -> tuple[list[dict], bool]:
@@ -222,11 +230,16 @@ class SearchService:
             found = self._resolve(gen, request)
             if found.timed_out:
                 return [], False
-            wanted = [docnum for post_id in ids for docnum in gen.searcher.document_numbers(id=post_id)
-                      if docnum in found.matching]
+            wanted = [
+                docnum
+                for post_id in ids
+                for docnum in gen.searcher.document_numbers(id=post_id)
+                if docnum in found.matching
+            ]
             newest = request.with_changes(sort="newest")
-            return [stored_document(gen.stored_fields(docnum))
-                    for docnum in by_date(gen, wanted, newest, len(wanted))], True
+            return [
+                stored_document(gen.stored_fields(docnum)) for docnum in by_date(gen, wanted, newest, len(wanted))
+            ], True
 
     def document_ids(self) -> tuple[set[str], str]:
         """The id of every live post, and the version of the index they were read from (see
@@ -402,15 +415,21 @@ class SearchService:
     def status(self) -> IndexStatus:
         with self._lock:
             gen = self._generation()
-            return IndexStatus(gen.searcher.doc_count(), gen.meta.get("indexed_at"), store.index_size(gen.path),
-                               extraction=live_counts(gen.searcher.reader(), "extraction"))
+            return IndexStatus(
+                gen.searcher.doc_count(),
+                gen.meta.get("indexed_at"),
+                store.index_size(gen.path),
+                extraction=live_counts(gen.searcher.reader(), "extraction"),
+            )
 
     def export(self) -> Iterator[dict]:
         with self._lock:
             gen = self._generation()
             try:
-                documents = [stored_document(stored, gen.body(docnum)) for docnum, stored
-                             in sorted(gen.searcher.reader().iter_docs(), key=lambda d: d[1]["id"])]
+                documents = [
+                    stored_document(stored, gen.body(docnum))
+                    for docnum, stored in sorted(gen.searcher.reader().iter_docs(), key=lambda d: d[1]["id"])
+                ]
             except Exception as error:
                 self._check_readable(gen, error)
                 raise
@@ -494,4 +513,3 @@ def _index_version(gen: Generation) -> str:
 def _version(gen: Generation) -> tuple:
     """Which version of the index an answer was worked out on: any change forgets it."""
     return str(gen.path), id(gen), gen.version
-

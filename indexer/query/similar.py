@@ -4,6 +4,7 @@ Whoosh picks the key terms (its more_like, with the Bo1 model), but its search t
 post with any of them, ~130 ms at 20,000 posts. The same query is ranked here by scoring.py,
 which gives Whoosh's scores without scoring every match.
 """
+
 from __future__ import annotations
 
 from whoosh import classify
@@ -59,4 +60,3 @@ class _RememberedFrequencies:
 
     def frequency(self, field_name, text) -> float:
         return self._frequency((field_name, text)) or 0
-

@@ -4,6 +4,7 @@ Whoosh finds and scores the passages; this module only makes them start and end 
 expects (at a sentence's edge when one is near, with "…" where text was cut) and keeps <mark> the
 only markup they carry.
 """
+
 from __future__ import annotations
 
 import html
@@ -41,10 +42,10 @@ class MarkFormatter(highlight.HtmlFormatter):
 
     def format_fragment(self, fragment, replace=False):
         out = _ADJACENT_MARKS.sub(r"\1", super().format_fragment(fragment, replace))
-        before = fragment.text[:fragment.startchar].rstrip()
+        before = fragment.text[: fragment.startchar].rstrip()
         if before and before[-1] not in ".!?…":
             out = "… " + out
-        if fragment.text[fragment.endchar:].strip() and not out.rstrip().endswith((".", "!", "?", "…")):
+        if fragment.text[fragment.endchar :].strip() and not out.rstrip().endswith((".", "!", "?", "…")):
             out += " …"
         return out
 
@@ -232,7 +233,7 @@ def _passages(text: str, terms: frozenset[str], read: int | None = None) -> list
                 merged = [start, end, term]
             elif start <= merged[1]:
                 if end > merged[1]:
-                    merged[2] += term[merged[1] - end:]
+                    merged[2] += term[merged[1] - end :]
                     merged[1] = end
             else:  # as Whoosh does: both, and merging starts afresh after
                 take(*merged, True)
@@ -251,7 +252,7 @@ def _head(text: str, read: int | None) -> str:
     if read is None or len(text) <= read:
         return text
     space = max(text.rfind(" ", 0, read), text.rfind("\n", 0, read))
-    return text[:space if space > 0 else read]
+    return text[: space if space > 0 else read]
 
 
 def whole_text_fragmenter() -> highlight.Fragmenter:
@@ -263,8 +264,7 @@ def highlight_text(text: str, terms: frozenset[str], analyzer) -> str | None:
     in it. Analysed as the index analyses it, so joined compounds and acronyms are found too."""
     if not terms or not text:
         return None
-    marked = highlight.highlight(text, terms, analyzer, whole_text_fragmenter(), MarkFormatter(), top=1,
-                                 mode="index")
+    marked = highlight.highlight(text, terms, analyzer, whole_text_fragmenter(), MarkFormatter(), top=1, mode="index")
     return marked or None
 
 

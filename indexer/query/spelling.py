@@ -6,6 +6,7 @@ within two edits of the typed one by looking up precomputed deletions, so a look
 under a millisecond however large the collection; the rules here decide which of those words is
 safe to offer. This module does not touch Whoosh: the caller hands in the word counts.
 """
+
 from __future__ import annotations
 
 import logging
@@ -113,8 +114,12 @@ class SpellingCorrector:
 
     def _build(self) -> SymSpell:
         # Only words we would offer go in: fewer deletions to store, and no rule to re-check.
-        symspell = SymSpell(MAX_DISTANCE, PREFIX_LENGTH, count_threshold=1,
-                            distance_comparer=EditDistance(DistanceAlgorithm.DAMERAU_OSA_FAST))
+        symspell = SymSpell(
+            MAX_DISTANCE,
+            PREFIX_LENGTH,
+            count_threshold=1,
+            distance_comparer=EditDistance(DistanceAlgorithm.DAMERAU_OSA_FAST),
+        )
         for word, count in self._counts.items():
             if word.isalpha() and len(word) <= MAX_LENGTH and (count >= MIN_COUNT or word in self._extra):
                 symspell.create_dictionary_entry(word, count)

@@ -4,6 +4,7 @@ A line counts only when all of it is byline ("Posted on 3 March 2019 by Jane Smi
 "12/03/2019 · Jane Smith"); dates inside sentences, "updated" dates and times are not
 publication dates.
 """
+
 from __future__ import annotations
 
 import datetime

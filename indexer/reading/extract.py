@@ -4,6 +4,7 @@ A post's text, whatever its format, comes down to plain lines with chrome around
 and breadcrumbs, metadata lines ("Tagged: ..."), bylines, and tail chrome (comment forms, "Related
 articles" teasers). The plain-text heuristics for a post's header are in `extract_text.py`.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -21,15 +22,58 @@ _UNWANTED = re.compile(rf"{CONTROL_CHARS.pattern}|[\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 _CHROME_LINES = {
-    "share", "share this", "print", "print this page", "skip to content", "skip to main content",
-    "menu", "main menu", "search", "back to top", "like this:", "like loading...", "loading...",
-    "you are here", "you are here:", "read more", "continue reading", "next post", "previous post",
+    "share",
+    "share this",
+    "print",
+    "print this page",
+    "skip to content",
+    "skip to main content",
+    "menu",
+    "main menu",
+    "search",
+    "back to top",
+    "like this:",
+    "like loading...",
+    "loading...",
+    "you are here",
+    "you are here:",
+    "read more",
+    "continue reading",
+    "next post",
+    "previous post",
 }
 _SOCIAL = {
-    "twitter", "x", "facebook", "linkedin", "email", "e-mail", "print", "whatsapp", "reddit",
-    "pinterest", "tumblr", "pocket", "telegram", "bluesky", "mastodon", "threads", "share",
-    "follow", "following", "subscribe", "subscribed", "listen", "like", "comment", "repost", "send",
-    "save", "copy", "link", "blogthis", "+",
+    "twitter",
+    "x",
+    "facebook",
+    "linkedin",
+    "email",
+    "e-mail",
+    "print",
+    "whatsapp",
+    "reddit",
+    "pinterest",
+    "tumblr",
+    "pocket",
+    "telegram",
+    "bluesky",
+    "mastodon",
+    "threads",
+    "share",
+    "follow",
+    "following",
+    "subscribe",
+    "subscribed",
+    "listen",
+    "like",
+    "comment",
+    "repost",
+    "send",
+    "save",
+    "copy",
+    "link",
+    "blogthis",
+    "+",
 }
 # Platform furniture as lines: reading times, counts of claps and views, calls to subscribe.
 _PLATFORM_LINE = re.compile(
@@ -111,7 +155,7 @@ def unique_labels(values: Iterable[str]) -> list[str]:
 
 
 def split_labels(text: str) -> list[str]:
-    """"a, b, , c" as ["a", "b", "c"]."""
+    """ "a, b, , c" as ["a", "b", "c"]."""
     return unique_labels(text.split(","))
 
 
@@ -175,15 +219,18 @@ def is_chrome_line(line: str) -> bool:
 
 
 def is_tail_heading(line: str) -> bool:
-    """"Related articles", "Leave a reply" and the like: where the post has ended."""
+    """ "Related articles", "Leave a reply" and the like: where the post has ended."""
     return bool(_TAIL_HEADINGS.fullmatch(line))
 
 
 def is_metadata_line(line: str) -> bool:
-    """"Tags: ...", "Posted in ...", "Originally published on ...": metadata, not the post."""
+    """ "Tags: ...", "Posted in ...", "Originally published on ...": metadata, not the post."""
     return bool(
-        _TAGS_ASSIGNED.fullmatch(line) or _CATEGORIES.fullmatch(line) and _labels_ok(line)
-        or _TAGS.fullmatch(line) or _SOURCE.fullmatch(line)
+        _TAGS_ASSIGNED.fullmatch(line)
+        or _CATEGORIES.fullmatch(line)
+        and _labels_ok(line)
+        or _TAGS.fullmatch(line)
+        or _SOURCE.fullmatch(line)
     )
 
 
@@ -234,7 +281,7 @@ def clean_lines(lines: list[str], post: Post) -> list[str]:
 
 
 def _tag_pairs(text: str, body: str) -> list[str]:
-    """"SLI 56 SOUTH EAST 7" (tag, then how many posts have it) as ["SLI", "South East"]."""
+    """ "SLI 56 SOUTH EAST 7" (tag, then how many posts have it) as ["SLI", "South East"]."""
     if "," in text:
         names = [re.sub(r"\s*\(?\d+\)?$", "", item) for item in text.split(",")]
     else:
@@ -262,8 +309,10 @@ def _unshout(label: str, body: str) -> str:
         return label
     words = label.split()
     return " ".join(
-        word.lower() if i and word.lower() in _SMALL_WORDS
-        else word if len(word) <= 3
+        word.lower()
+        if i and word.lower() in _SMALL_WORDS
+        else word
+        if len(word) <= 3
         else "-".join(part.capitalize() for part in word.split("-"))
         for i, word in enumerate(words)
     )

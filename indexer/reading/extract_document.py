@@ -4,6 +4,7 @@ Office software fills a document's properties with whatever it has to hand ("Mic
 report.docx", "Administrator"), so a property is kept only when it looks written by a person;
 otherwise the first heading or sentence gives the title.
 """
+
 from __future__ import annotations
 
 import datetime

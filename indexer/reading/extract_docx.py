@@ -3,6 +3,7 @@
 A .docx is a zip of XML: its declared sizes are checked before anything is unpacked, so a zip
 bomb is rejected, and at most `MAX_DOCUMENT_CHARS` characters of text are kept.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -16,7 +17,11 @@ from docx.text.paragraph import Paragraph
 
 from indexer.reading.extract import Post
 from indexer.reading.extract_document import (
-    MAX_DOCUMENT_CHARS, make_post, property_author, property_date, property_title,
+    MAX_DOCUMENT_CHARS,
+    make_post,
+    property_author,
+    property_date,
+    property_title,
 )
 
 logger = logging.getLogger(__name__)

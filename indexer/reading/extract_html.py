@@ -5,6 +5,7 @@ the platforms' own marks); then lgsearch takes out what it knows better than a g
 (tag and category links, bylines in the article's header, cookie banners and share bars) and
 trafilatura finds the article in what is left (`extract_html_body.py`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,9 +19,25 @@ from indexer.reading.dates import parse_iso_date
 from indexer.reading.extract import Post, derive_title, drop_leading_metadata, unique_labels
 from indexer.reading.extract_html_body import article_text
 from indexer.reading.extract_html_meta import (
-    MarkedElements, choose_source, is_platform, is_post_title, json_ld, keywords, marked_author, marked_date,
-    meta_date, meta_tags, name_of, original_address, rel_link_texts, site_names, strip_site_name,
-    take_label_links, text_of, time_element_date, title_element,
+    MarkedElements,
+    choose_source,
+    is_platform,
+    is_post_title,
+    json_ld,
+    keywords,
+    marked_author,
+    marked_date,
+    meta_date,
+    meta_tags,
+    name_of,
+    original_address,
+    rel_link_texts,
+    site_names,
+    strip_site_name,
+    take_label_links,
+    text_of,
+    time_element_date,
+    title_element,
 )
 from indexer.reading.html_tree import DEAD_TAGS, parse_html, render_text, text_of_element
 
@@ -34,7 +51,9 @@ _OTHER_POSTS_CLASS = re.compile(r"disqus|related|(?:^|[\s_-])(?:comments?|respon
 _FURNITURE_CLASS = re.compile(
     r"cookie|consent|gdpr|sharedaddy|addtoany|newsletter|subscri|author-card|breadcrumb|"
     r"(?:site|blog)-description|tagline|descriptionwrapper|(?:^|[\s_-])(?:header|footer)[-_](?:text|content)(?:\s|$)|"
-    r"(?:^|[\s_-])(?:share|sharing|social|skip|jp-relatedposts|menu|navbar|nav|navigation)(?:[\s_-]|$)", re.I)
+    r"(?:^|[\s_-])(?:share|sharing|social|skip|jp-relatedposts|menu|navbar|nav|navigation)(?:[\s_-]|$)",
+    re.I,
+)
 # Body classes themes derive from a post's own labels ("tag-social-care") say nothing of furniture.
 _LABEL_CLASS = re.compile(r"(?:category|tag|author|format|type|post-type)-", re.I)
 _FURNITURE_MAX_CHARS = 600
@@ -43,7 +62,9 @@ _HEADER_MAX_CHARS = 500
 # One sift over every class and id: only elements it matches are looked at again.
 _ANY_MARK = re.compile(
     r"cookie|consent|gdpr|sharedaddy|addtoany|newsletter|subscri|author|breadcrumb|description|tagline|header|"
-    r"footer|shar|social|skip|related|disqus|comment|respond|title|subject|date|publish|fn|menu|nav", re.I)
+    r"footer|shar|social|skip|related|disqus|comment|respond|title|subject|date|publish|fn|menu|nav",
+    re.I,
+)
 _LANDMARKS = frozenset({"aside", "nav", "header", "footer"})
 _NEVER_FURNITURE = frozenset({"html", "body", "article", "main", "head"})
 _ARTICLE_PARTS = etree.XPath(".//article//header | .//main//header | .//article//footer | .//main//footer")
@@ -90,7 +111,8 @@ class PageMarks:
                 if _OTHER_POSTS_CLASS.search(names):
                     containers.append(element)
                 if _FURNITURE_CLASS.search(names) and any(
-                        _FURNITURE_CLASS.search(name) and not _LABEL_CLASS.match(name) for name in names.split()):
+                    _FURNITURE_CLASS.search(name) and not _LABEL_CLASS.match(name) for name in names.split()
+                ):
                     self.furniture.append(element)
         self.containers = set(containers)  # kept alive, so lxml hands back these same objects
 
@@ -120,7 +142,9 @@ def extract_html(text: str) -> Post:
     post.title = _title(tree, meta, linked, marked, names, page_title, site, others)
     links = [link for link in tree.iter("a") if link.get("rel") and not others(link)]
     post.author = (
-        meta.get("author") or name_of(linked.get("author")) or _first(rel_link_texts(links, "author"))
+        meta.get("author")
+        or name_of(linked.get("author"))
+        or _first(rel_link_texts(links, "author"))
         or marked_author(marked, keep=lambda tag: not others(tag))
     )
     post.tags = rel_link_texts(links, "tag")
@@ -137,18 +161,27 @@ def extract_html(text: str) -> Post:
     sections = meta.get_all("article:section") + keywords(linked.get("articleSection"))
 
     def finish(found: Post) -> str:
-        known = Post(title=post.title, author=post.author or found.author, source=site,
-                     categories=post.categories + sections)
+        known = Post(
+            title=post.title, author=post.author or found.author, source=site, categories=post.categories + sections
+        )
         return drop_leading_metadata(found.body, known)
 
     cleaned, post.extraction = article_text(tree, finish)
     post.tags = unique_labels(
-        post.tags + keywords(meta.get("keywords", "")) + meta.get_all("article:tag")
-        + keywords(linked.get("keywords")) + label_tags + cleaned.tags
+        post.tags
+        + keywords(meta.get("keywords", ""))
+        + meta.get_all("article:tag")
+        + keywords(linked.get("keywords"))
+        + label_tags
+        + cleaned.tags
     )
     post.categories = unique_labels(
-        post.categories + label_categories + meta.get_all("article:section") + meta.get_all("dc.subject")
-        + keywords(linked.get("articleSection")) + cleaned.categories
+        post.categories
+        + label_categories
+        + meta.get_all("article:section")
+        + meta.get_all("dc.subject")
+        + keywords(linked.get("articleSection"))
+        + cleaned.categories
     )
     post.date = post.date or cleaned.date or _date_by_htmldate(tree, post.source_url)
     post.author = post.author or cleaned.author
@@ -177,8 +210,11 @@ def _title(tree, meta, linked, marked, names, page_title, site, others) -> str:
 
 def _article_headings(tree, others) -> list:
     """The `<h1>`s inside the page's `<article>`s and `<main>`, outside comments and sidebars."""
-    return [h1 for h1 in tree.iter("h1")
-            if any(parent.tag in ("article", "main") for parent in h1.iterancestors()) and not others(h1)]
+    return [
+        h1
+        for h1 in tree.iter("h1")
+        if any(parent.tag in ("article", "main") for parent in h1.iterancestors()) and not others(h1)
+    ]
 
 
 def _in_article(element) -> bool:
@@ -211,16 +247,22 @@ def _remove_furniture(marks: PageMarks) -> None:
     """Cookie banners, share bars, breadcrumbs and newsletter boxes when they are small, and the
     site's menus, header and footer when small or less than half the page's text."""
     for element in marks.furniture[:_MAX_FURNITURE]:
-        if element.getparent() is not None and len(element.text_content()) <= _FURNITURE_MAX_CHARS \
-                and element.find(".//h1") is None:
+        if (
+            element.getparent() is not None
+            and len(element.text_content()) <= _FURNITURE_MAX_CHARS
+            and element.find(".//h1") is None
+        ):
             _drop(element)
     if marks.menus:
         page = marks.menus[0].getroottree().getroot()
         half = len(page.text_content()) / 2
         for element in marks.menus[:_MAX_FURNITURE]:
             size = len(element.text_content())
-            if element.getparent() is not None and element.find(".//h1") is None \
-                    and (size < half or size <= _FURNITURE_MAX_CHARS):
+            if (
+                element.getparent() is not None
+                and element.find(".//h1") is None
+                and (size < half or size <= _FURNITURE_MAX_CHARS)
+            ):
                 _drop(element)
 
 

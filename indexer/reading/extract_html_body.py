@@ -8,6 +8,7 @@
    footers, sidebars and scripts.
 Only a page with no text at all comes out empty. Which path a page took is recorded on its post.
 """
+
 from __future__ import annotations
 
 import logging
@@ -81,8 +82,15 @@ def _baseline(tree, finish) -> Post:
 def _trafilatura(tree, finish, *, favor_recall: bool, config=None, fast: bool = True) -> Post:
     try:
         found = bare_extraction(
-            tree, config=config or _CONFIG, fast=fast, favor_recall=favor_recall, with_metadata=False,
-            include_comments=False, include_tables=True, include_images=False, include_links=False,
+            tree,
+            config=config or _CONFIG,
+            fast=fast,
+            favor_recall=favor_recall,
+            with_metadata=False,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
             deduplicate=False,
         )
     except Exception:  # trafilatura is not ours: a page it cannot handle takes the next path
@@ -96,8 +104,12 @@ def _trafilatura(tree, finish, *, favor_recall: bool, config=None, fast: bool = 
 
 
 def _not_visible(element) -> bool:
-    return element.tag in _NOT_VISIBLE or element.get("role") in _NOT_VISIBLE_ROLES \
-        or element.get("hidden") is not None or (element.get("aria-hidden") or "").lower() == "true"
+    return (
+        element.tag in _NOT_VISIBLE
+        or element.get("role") in _NOT_VISIBLE_ROLES
+        or element.get("hidden") is not None
+        or (element.get("aria-hidden") or "").lower() == "true"
+    )
 
 
 def _clearly_more(found: Post, than: Post) -> bool:

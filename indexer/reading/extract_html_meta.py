@@ -5,6 +5,7 @@ Jadu's Dublin Core, WordPress's hCard and rel links); this module reads them all
 platform bookkeeping ("Tag:", "Elevated:false", "Medium") out of the metadata. Everything here
 reads the one lxml tree `html_tree.parse_html` made; each kind of element is gathered in one pass.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -22,25 +23,42 @@ logger = logging.getLogger(__name__)
 
 _ARTICLE_TYPES = {"article", "blogposting", "newsarticle", "opinionnewsarticle", "report", "scholarlyarticle"}
 # Names of the platforms themselves: never the blog or publication a post belongs to.
-PLATFORMS = frozenset({
-    "medium", "linkedin", "substack", "blogger", "blogspot", "wordpress", "wordpress.com", "wix",
-    "wix.com", "squarespace", "ghost", "tumblr", "govdelivery", "granicus", "jadu", "drupal",
-})
+PLATFORMS = frozenset(
+    {
+        "medium",
+        "linkedin",
+        "substack",
+        "blogger",
+        "blogspot",
+        "wordpress",
+        "wordpress.com",
+        "wix",
+        "wix.com",
+        "squarespace",
+        "ghost",
+        "tumblr",
+        "govdelivery",
+        "granicus",
+        "jadu",
+        "drupal",
+    }
+)
 # Medium's "Tag:Devolution", "Elevated:false", "LockedPostSource:...": only "Tag:" names a tag.
 # Platforms where a post with no publication sits on its writer's own page.
 _PERSONAL_PLATFORMS = frozenset({"medium", "linkedin", "substack"})
 _PLATFORM_KEYWORD = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9]*):(?P<value>\S.*)")
-_FEED_SUFFIX = re.compile(
-    r"\s*(?:[»|:–—-]\s*)?\(?(?:(?:rss|atom)\s*(?:feed|[\d.]+)?|feed|rss|atom)\)?$", re.IGNORECASE)
+_FEED_SUFFIX = re.compile(r"\s*(?:[»|:–—-]\s*)?\(?(?:(?:rss|atom)\s*(?:feed|[\d.]+)?|feed|rss|atom)\)?$", re.IGNORECASE)
 # "Posts on 'Bob Sutton'", "RSS Feed for Tim Ferriss' Blog": the words around a feed's blog name.
 _FEED_PREFIX = re.compile(
     r"^(?:posts on\s+|(?:rss |atom )?feed for\s+|subscribe to\s+|latest posts from\s+|(?:rss|atom)\s*[-–:]\s*)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Each read against a whole class attribute: a class name ends at a space or the end.
 _TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:entry|post|article|pulse|bulletin)[-_]?(?:title|subject)(?:\s|$)", re.I)
 _SITE_TITLE_CLASS = re.compile(r"(?:^|\s)(?:site-title|blog-title|header-title-text)(?:\s|$)", re.I)
 _DATE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:date|dateline|date-header|published|pubdate|post-date|entry-date)(?:\s|$)", re.I)
+    r"(?:^|[\s_-])(?:date|dateline|date-header|published|pubdate|post-date|entry-date)(?:\s|$)", re.I
+)
 _NOT_PUBLISHED = re.compile(r"updated|modified|event|archive", re.I)
 _AUTHOR_CLASS = re.compile(r"(?:^|[\s_-])(?:fn|author-name|blog-author|byline-author)(?:\s|$)", re.I)
 # A title's suffix after a dash that names a site: "Local Digital - GOV.UK", "... - BBC News".
@@ -52,14 +70,42 @@ _LABEL_PATH_HINT = re.compile(r"/(?:categor|tag|label)", re.I)
 _CATEGORY_PATH = re.compile(r"/(?:category|categories)/(?P<slug>[^/]+)/?$", re.I)
 _TAG_PATH = re.compile(r"/(?:tag|tags|label)/(?P<slug>[^/]+)/?$", re.I)
 # Headings that label a section or the site, never one post ("Opinion", "About this site").
-SECTION_LABELS = frozenset({
-    "about", "about this site", "about us", "about me", "about the author", "about this blog", "home",
-    "news", "blog", "opinion", "comment", "analysis", "features", "latest", "latest news", "archive",
-    "archives", "menu", "search", "contact", "contact us", "navigation", "categories", "tags",
-    "recent posts", "popular posts", "related posts", "share", "follow",
-})
+SECTION_LABELS = frozenset(
+    {
+        "about",
+        "about this site",
+        "about us",
+        "about me",
+        "about the author",
+        "about this blog",
+        "home",
+        "news",
+        "blog",
+        "opinion",
+        "comment",
+        "analysis",
+        "features",
+        "latest",
+        "latest news",
+        "archive",
+        "archives",
+        "menu",
+        "search",
+        "contact",
+        "contact us",
+        "navigation",
+        "categories",
+        "tags",
+        "recent posts",
+        "popular posts",
+        "related posts",
+        "share",
+        "follow",
+    }
+)
 _LABEL_WORDS = re.compile(
-    r"(?P<word>categories|category|topics|filed under|posted in|tags|tagged(?: with| as)?|labels)\s*:?", re.I)
+    r"(?P<word>categories|category|topics|filed under|posted in|tags|tagged(?: with| as)?|labels)\s*:?", re.I
+)
 
 
 class Meta(dict):
@@ -162,8 +208,9 @@ def _rels(element) -> list[str]:
 
 def original_address(tree, meta: Meta, linked: dict) -> str | None:
     """The address the page says is its own: `<link rel=canonical>`, `og:url`, JSON-LD `url`."""
-    href = next((link.get("href") for link in tree.iter("link") if "canonical" in _rels(link) and link.get("href")),
-                None)
+    href = next(
+        (link.get("href") for link in tree.iter("link") if "canonical" in _rels(link) and link.get("href")), None
+    )
     for candidate in (href, meta.get("og:url"), linked.get("url"), linked.get("mainEntityOfPage")):
         if isinstance(candidate, dict):
             candidate = candidate.get("@id") or candidate.get("url")
@@ -222,17 +269,17 @@ def is_platform(name: str | None) -> bool:
 
 
 def strip_site_name(title: str, site: str | None) -> str:
-    """"Post title | Site name" (or "Site name: Post title") as "Post title"; any " | ..." suffix goes."""
+    """ "Post title | Site name" (or "Site name: Post title") as "Post title"; any " | ..." suffix goes."""
     title = " ".join(title.split())
     if site:
         name = " ".join(site.split()).lower()
         lowered = title.lower()
         if len(lowered) == len(title) and lowered.endswith(name):
-            head = title[:len(title) - len(name)].rstrip()
+            head = title[: len(title) - len(name)].rstrip()
             if len(head) > 1 and head[-1] in _TITLE_SEPARATORS:
                 title = head[:-1].strip()
         elif len(lowered) == len(title) and lowered.startswith(name):
-            tail = title[len(name):].lstrip()
+            tail = title[len(name) :].lstrip()
             if len(tail) > 1 and tail[0] in _TITLE_SEPARATORS:
                 title = tail[1:].strip()
     title = title.split("|")[0].strip() if "|" in title else title
@@ -246,13 +293,22 @@ def site_names(tree, meta: Meta, linked: dict, page_title: str, marked: MarkedEl
     """Every name the page gives its blog or publication, most trusted first (platforms included).
 
     Read before chrome is removed: the blog's name usually sits in the page header."""
-    names = [meta.get("og:site_name", ""), name_of(linked.get("publisher")), meta.get("publisher", ""),
-             meta.get("dc.publisher", ""), meta.get("application-name", "")]
+    names = [
+        meta.get("og:site_name", ""),
+        name_of(linked.get("publisher")),
+        meta.get("publisher", ""),
+        meta.get("dc.publisher", ""),
+        meta.get("application-name", ""),
+    ]
     for link in tree.iter("link"):
         title = " ".join((link.get("title") or "").split())
         kind = link.get("type") or ""
-        if title and "alternate" in _rels(link) and kind.endswith(("rss+xml", "atom+xml")) \
-                and "comments" not in title.lower():
+        if (
+            title
+            and "alternate" in _rels(link)
+            and kind.endswith(("rss+xml", "atom+xml"))
+            and "comments" not in title.lower()
+        ):
             name = _FEED_PREFIX.sub("", _FEED_SUFFIX.sub("", _FEED_SUFFIX.sub("", title)))
             names.append(name.strip(" '\"‘’“”"))
     names.extend(text_of_element(tag) for tag in marked.site_titles)
@@ -279,15 +335,24 @@ def title_element(marked: MarkedElements):
 def is_post_title(candidate: str, not_titles: set[str]) -> bool:
     """A heading that names the post: not the site's name, a section label or an "About" box."""
     folded = candidate.casefold().strip(" :")
-    return bool(folded) and folded not in not_titles and folded not in SECTION_LABELS \
+    return (
+        bool(folded)
+        and folded not in not_titles
+        and folded not in SECTION_LABELS
         and not folded.startswith("about this ")
+    )
 
 
 def meta_date(meta: Meta, linked: dict):
     """The publication date meta tags, JSON-LD or Dublin Core give."""
-    for value in (meta.get("article:published_time", ""), text_of(linked.get("datePublished")),
-                  meta.get("datepublished", ""), meta.get("dc.date.issued", ""),
-                  meta.get("dc.date.created", ""), meta.get("dcterms.created", "")):
+    for value in (
+        meta.get("article:published_time", ""),
+        text_of(linked.get("datePublished")),
+        meta.get("datepublished", ""),
+        meta.get("dc.date.issued", ""),
+        meta.get("dc.date.created", ""),
+        meta.get("dcterms.created", ""),
+    ):
         date = parse_iso_date(value) if value else None
         if date:
             return date
@@ -319,8 +384,9 @@ def _in_short_line(tag) -> bool:
 def _marked(tag, *words: str) -> bool:
     """Whether the tag, or the element holding it, is marked with one of `words`."""
     parent = tag.getparent()
-    marks = " ".join([tag.get("class") or "", tag.get("itemprop") or "",
-                      parent.get("class") or "" if parent is not None else ""]).lower()
+    marks = " ".join(
+        [tag.get("class") or "", tag.get("itemprop") or "", parent.get("class") or "" if parent is not None else ""]
+    ).lower()
     return any(word in marks for word in words)
 
 
@@ -387,8 +453,7 @@ def take_label_links(tree, holders: list, skip) -> tuple[list[str], list[str]]:
         wanted.extend(text_of_element(a) for a in links)
         for element in [holder, *siblings]:
             _remove(element)
-    candidates = [link for link in tree.iter("a")
-                  if link.get("rel") or _LABEL_PATH_HINT.search(link.get("href") or "")]
+    candidates = [link for link in tree.iter("a") if link.get("rel") or _LABEL_PATH_HINT.search(link.get("href") or "")]
     for link in candidates[:_MAX_LABEL_LINKS]:
         rels = set(_rels(link))
         if link.getparent() is None or skip(link):

@@ -3,6 +3,7 @@
 The stripper is deliberately small: enough that `#`, `*`, link targets and fences never reach
 the index or a snippet, not a full CommonMark renderer.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -90,7 +91,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         fields = {}
     if not isinstance(fields, dict):
         raise FrontMatterError("The front matter must be fields such as title: and date:, one a line.")
-    return {str(key).lower(): value for key, value in fields.items()}, "\n".join(lines[end + 1:])
+    return {str(key).lower(): value for key, value in fields.items()}, "\n".join(lines[end + 1 :])
 
 
 # Front matter of simple lines only: `key: value`, the value plain words, a double-quoted string
@@ -180,7 +181,7 @@ def _inline(text: str) -> str:
 def _inline_syntax(text: str) -> str:
     pieces, position = [], 0
     for match in _CODE_SPAN.finditer(text):
-        pieces.append(_inline_plain(text[position:match.start()]))
+        pieces.append(_inline_plain(text[position : match.start()]))
         pieces.append(match.group(2).strip())
         position = match.end()
     pieces.append(_inline_plain(text[position:]))

@@ -4,6 +4,7 @@ A hostile PDF must not stall a reindex: pypdf's own limits are tightened, no ext
 (jbig2dec) is ever run, and at most `MAX_PDF_PAGES` pages, `MAX_PDF_CONTENT_BYTES` of their drawing
 instructions and `MAX_DOCUMENT_CHARS` characters are read.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,7 +16,12 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedErr
 
 from indexer.reading.extract import Post
 from indexer.reading.extract_document import (
-    MAX_DOCUMENT_CHARS, make_post, page_paragraphs, property_author, property_date, property_title,
+    MAX_DOCUMENT_CHARS,
+    make_post,
+    page_paragraphs,
+    property_author,
+    property_date,
+    property_title,
 )
 
 logger = logging.getLogger(__name__)
@@ -39,8 +45,9 @@ _LIMITS = dict(
 
 BROKEN = "The PDF is damaged or not a PDF at all, so lgsearch cannot read it."
 ENCRYPTED = "The PDF is encrypted (protected by a password), so lgsearch cannot read it."
-SCANNED = ("The PDF has no text layer (it looks like a scan of printed pages); lgsearch does not "
-           "do OCR, so it cannot read it.")
+SCANNED = (
+    "The PDF has no text layer (it looks like a scan of printed pages); lgsearch does not do OCR, so it cannot read it."
+)
 NO_TEXT = "The PDF has no text in it."
 TOO_LARGE = "The PDF unpacks to more than lgsearch reads of one file (20 MB a part), so it is not read."
 
@@ -66,8 +73,16 @@ def extract_pdf(data: bytes) -> Post:
             raise PdfUnreadable(TOO_LARGE) from None
         except (FileNotDecryptedError, DependencyError):
             raise PdfUnreadable(ENCRYPTED) from None
-        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-                RecursionError, OSError) as error:
+        except (
+            PyPdfError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            IndexError,
+            RecursionError,
+            OSError,
+        ) as error:
             logger.debug("pypdf could not read a PDF: %r", error)
             raise PdfUnreadable(BROKEN) from None
 
@@ -96,8 +111,12 @@ def _extract(data: bytes) -> Post:
             raise PdfUnreadable(BROKEN)
         raise PdfUnreadable(SCANNED if any(_has_images(page) for page in list(pages)[:read]) else NO_TEXT)
     info = _metadata(reader)
-    return make_post(paragraphs, property_title(info.get("/Title")), property_author(info.get("/Author")),
-                     property_date(_creation_date(reader)))
+    return make_post(
+        paragraphs,
+        property_title(info.get("/Title")),
+        property_author(info.get("/Author")),
+        property_date(_creation_date(reader)),
+    )
 
 
 def _page_text(page) -> tuple[str, int]:

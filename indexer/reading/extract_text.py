@@ -4,14 +4,23 @@ Scraped pages come as plain lines; the post sits below header chrome (breadcrumb
 event widgets, date lines), which is read here, and above tail chrome, which `extract.py` removes
 as it does for every format.
 """
+
 from __future__ import annotations
 
 import re
 
 from indexer.reading.bylines import parse_byline
 from indexer.reading.dates import parse_date
-from indexer.reading.extract import (Post, assemble_body, clean_lines, derive_title, is_chrome_line,
-                                     is_metadata_line, is_tail_heading, normalise_text)
+from indexer.reading.extract import (
+    Post,
+    assemble_body,
+    clean_lines,
+    derive_title,
+    is_chrome_line,
+    is_metadata_line,
+    is_tail_heading,
+    normalise_text,
+)
 
 _HEADING_MAX = 120
 _HEADER_MAX_LINES = 40
@@ -94,11 +103,13 @@ def _event_widget_lines(kinds: list[str]) -> set[int]:
         dropped.add(start)
         previous = None
         for i in range(start + 1, len(kinds)):
-            later = [k for k in kinds[i + 1:] if k != "blank"]
+            later = [k for k in kinds[i + 1 :] if k != "blank"]
             if kinds[i] in ("blank", "chrome", "date"):
                 dropped.add(i)
-            elif kinds[i] == "candidate" and "candidate" in later and (
-                previous == "date" or (later and later[0] == "date")
+            elif (
+                kinds[i] == "candidate"
+                and "candidate" in later
+                and (previous == "date" or (later and later[0] == "date"))
             ):
                 dropped.add(i)
             else:

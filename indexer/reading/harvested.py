@@ -4,6 +4,7 @@
 from (which becomes the post's `source_url`) and the feed's title, date and author, which fill
 what the page itself does not say.
 """
+
 from __future__ import annotations
 
 import json

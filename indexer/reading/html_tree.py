@@ -4,6 +4,7 @@ lxml (libxml2's parser, in C) reads a page in a fraction of the time BeautifulSo
 took; the one tree goes to trafilatura for the article and to the metadata readers. The renderer
 walks a tree without recursion (pages nest thousands deep) and writes blocks as paragraphs.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,22 +17,70 @@ logger = logging.getLogger(__name__)
 
 # trafilatura's own settings, and deep trees allowed: a page 5,000 divs deep is still a page.
 _PARSER = lxml.html.HTMLParser(
-    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True,
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
     huge_tree=True,
 )
 # Every element as lxml.html's HtmlElement (what trafilatura expects) without lxml.html's own
 # lookup, which runs Python for each element made: a C lookup is a tenth of the time.
-_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
-    entity=lxml.html.HtmlEntity))
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 DEAD_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas")
 # HTML's blocks, and the blocks of trafilatura's own XML (head, item, list, quote, row, cell...).
-_BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hr", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tr", "ul", "caption",
-    "form", "nav", "head", "item", "list", "quote", "row", "code",
-})
+_BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tr",
+        "ul",
+        "caption",
+        "form",
+        "nav",
+        "head",
+        "item",
+        "list",
+        "quote",
+        "row",
+        "code",
+    }
+)
 _CELLS = frozenset({"td", "th", "cell"})
 _LINE_TAGS = frozenset({"br", "lb"})
 # Wrappers that carry no text of their own: dropped when a page nests deeper than libxml2 reads.

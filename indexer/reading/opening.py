@@ -7,6 +7,7 @@ moment of reading (links inside the folder resolved, as the walk allows), and no
 link (`O_NOFOLLOW`): whatever is swapped, and whenever, what is opened is a file inside the folder,
 or nothing is. The opened file is then checked to be a regular file (`fstat`), not a pipe or device.
 """
+
 from __future__ import annotations
 
 import errno
@@ -32,8 +33,10 @@ def open_inside(path: Path, root: Path) -> int:
     `root`, itself a real path), opened without following any link out of `root`."""
     real = Path(os.path.realpath(path))
     if not real.is_relative_to(root):
-        raise NotInside(f"The file is now a link that leads outside the source folder (to {real}); "
-                        "lgsearch reads only files inside it.")
+        raise NotInside(
+            f"The file is now a link that leads outside the source folder (to {real}); "
+            "lgsearch reads only files inside it."
+        )
     if real == root:  # a single file named as a source
         return regular_file(_open(str(root), _FILE))
     *folders, name = real.relative_to(root).parts
@@ -54,8 +57,9 @@ def _open(name: str, flags: int, folder: int | None = None) -> int:
     except OSError as error:
         if error.errno in (errno.ELOOP, errno.ENOTDIR):
             # A part of the path became a link (or a file) after it was resolved.
-            raise NotInside("The file was replaced by a link while lgsearch was reading it, "
-                            "so it was not read.") from None
+            raise NotInside(
+                "The file was replaced by a link while lgsearch was reading it, so it was not read."
+            ) from None
         raise
 
 

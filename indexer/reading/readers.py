@@ -3,6 +3,7 @@
 Readers never let bad content escape as an arbitrary exception: the reindex records an
 `UnreadableFile` with its reason and carries on with the next file.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -126,7 +127,8 @@ class DocxReader(Reader):
 
 
 READERS: dict[str, Reader] = {
-    extension: reader for reader in (TextReader(), HtmlReader(), MarkdownReader(), PdfReader(), DocxReader())
+    extension: reader
+    for reader in (TextReader(), HtmlReader(), MarkdownReader(), PdfReader(), DocxReader())
     for extension in reader.extensions
 }
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(READERS)
@@ -137,8 +139,9 @@ def reader_for(path: pathlib.Path | str) -> Reader | None:
     return READERS.get(pathlib.PurePath(path).suffix.lower())
 
 
-def read_document(path: pathlib.Path, relative_path: str, data: bytes | None = None, *,
-                  today: datetime.date | None = None) -> Document:
+def read_document(
+    path: pathlib.Path, relative_path: str, data: bytes | None = None, *, today: datetime.date | None = None
+) -> Document:
     """Read one file into a `Document` (organisations left for `indexer.organisations.recognise` to fill).
 
     `data` is the file's bytes when the caller has already read them (with `read_bytes`). Dates
@@ -231,7 +234,7 @@ def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
     """Codec error handler: decode the bytes UTF-8 rejected as Windows-1252 (strictly)."""
     if not isinstance(error, UnicodeDecodeError):
         raise error
-    return error.object[error.start:error.end].decode("cp1252"), error.end
+    return error.object[error.start : error.end].decode("cp1252"), error.end
 
 
 codecs.register_error("lgsearch-cp1252", _cp1252_fallback)

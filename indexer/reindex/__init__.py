@@ -8,6 +8,7 @@ The package's modules: `sources` (which files), `files` (one file into the index
 (the writer processes of a large build), `indexed` (what the live index holds), `report`
 (what the job did).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -59,8 +60,14 @@ def reindex(
     index_dir = Path(index_dir)
     with store.ReindexLock(index_dir, wait=wait):
         store.remove_abandoned_builds(index_dir)
-        job = ReindexJob(index_dir, list(sources), files, ReindexReport(rejected=unfollowed),
-                         today or datetime.date.today(), progress)
+        job = ReindexJob(
+            index_dir,
+            list(sources),
+            files,
+            ReindexReport(rejected=unfollowed),
+            today or datetime.date.today(),
+            progress,
+        )
         live = None if rebuild else store.live_generation(index_dir)
         if live is None:
             job.rebuild()
@@ -90,8 +97,9 @@ class ReindexJob:
         building = store.new_building_dir(self.index_dir)
         try:
             ix = whoosh_index.create_in(str(building), build_schema())
-            parts = (split_into_parts(self.files, WRITER_PROCESSES)
-                     if len(self.files) >= PARALLEL_BUILD_THRESHOLD else None)
+            parts = (
+                split_into_parts(self.files, WRITER_PROCESSES) if len(self.files) >= PARALLEL_BUILD_THRESHOLD else None
+            )
             if parts:
                 self._write_in_parts(ix, parts, existing)
             else:
@@ -129,7 +137,7 @@ class ReindexJob:
         report, fresh = writing.report, writing.fresh
         wrote = False
         try:
-            for source_file in (self.progress(iter(self.files)) if self.progress else self.files):
+            for source_file in self.progress(iter(self.files)) if self.progress else self.files:
                 wrote |= index_file(writer, source_file, writing)
             roots = {str(Path(s).resolve()) for s in self.sources}
             for doc_id, (_, root, _) in writing.existing.items():

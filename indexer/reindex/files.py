@@ -3,6 +3,7 @@
 A bad file is reported and skipped, never the end of the run, and keeps its last good version.
 The same steps serve every writer: the job's own and each writer process of a large build.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -46,10 +47,12 @@ def index_file(writer, source_file: SourceFile, writing: Writing) -> bool:
     today, last_good = writing.today, writing.last_good
     doc_id = source_file.id
     if doc_id in seen:
-        report.rejected.append(Rejected(
-            str(source_file.path),
-            f"Another file ({seen[doc_id]}) already has the id {doc_id}; rename one of them.",
-        ))
+        report.rejected.append(
+            Rejected(
+                str(source_file.path),
+                f"Another file ({seen[doc_id]}) already has the id {doc_id}; rename one of them.",
+            )
+        )
         return False
     try:
         previous_hash, _, previous_stamp = existing.get(doc_id, (None, None, None))
@@ -145,8 +148,12 @@ class LastGoodVersions:
             return None
         stored = searcher.stored_fields(docnum)
         body = body_reader(searcher.reader())(docnum)
-        return document_fields(document_from_stored(stored, body), stored.get("content_hash", ""),
-                               stored.get("source_root", ""), stored.get("file_stamp", ""))
+        return document_fields(
+            document_from_stored(stored, body),
+            stored.get("content_hash", ""),
+            stored.get("source_root", ""),
+            stored.get("file_stamp", ""),
+        )
 
     def _open(self):
         if not self._opened:
@@ -158,10 +165,14 @@ class LastGoodVersions:
                     self._ix = whoosh_index.open_dir(str(live))
                     self._searcher = self._ix.searcher()
             except store.IndexOutdated:
-                logger.warning("The live index was built by another version of lgsearch, so files "
-                               "that have turned bad are left out of the rebuild.")
+                logger.warning(
+                    "The live index was built by another version of lgsearch, so files "
+                    "that have turned bad are left out of the rebuild."
+                )
             except Exception as error:
-                logger.warning("The live index cannot be read (%s), so files that have turned bad are "
-                               "left out of the rebuild.", error)
+                logger.warning(
+                    "The live index cannot be read (%s), so files that have turned bad are left out of the rebuild.",
+                    error,
+                )
                 self.close()
         return self._searcher

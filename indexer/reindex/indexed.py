@@ -5,6 +5,7 @@ Whoosh's SegmentReader copies a segment's terms and postings files into memory w
 a searcher over 20,000 posts took 250 MB, and at 100,000 posts the job peaked at 1.3 GB only
 to count them. The count is in the table of contents, and the hashes in four small columns.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,13 +45,16 @@ def indexed_hashes(generation: Path) -> dict[str, tuple[str, str, str]]:
         try:
             if all(reader.has_column(name) for name in COMPARED):
                 columns = [list(reader.column_reader(name)) for name in ("id", *COMPARED)]
-                return {columns[0][docnum]: tuple(column[docnum] for column in columns[1:])
-                        for docnum in reader.all_doc_ids()}
+                return {
+                    columns[0][docnum]: tuple(column[docnum] for column in columns[1:])
+                    for docnum in reader.all_doc_ids()
+                }
         finally:
             reader.close()
         with ix.searcher() as searcher:  # an index from before the columns
-            return {fields["id"]: tuple(fields.get(name, "") for name in COMPARED)
-                    for fields in searcher.all_stored_fields()}
+            return {
+                fields["id"]: tuple(fields.get(name, "") for name in COMPARED)
+                for fields in searcher.all_stored_fields()
+            }
     finally:
         ix.close()
-

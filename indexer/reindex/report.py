@@ -1,4 +1,5 @@
 """What a reindex did: the counts and the files it turned away, each with a reason to act on."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -32,7 +33,6 @@ class ReindexReport:
         data["seconds"] = round(self.seconds, 3)
         del data["extraction"]
         return data
-
 
     def add(self, other: "ReindexReport") -> None:
         """Count in another part of the same job: a writer process's share of the files."""

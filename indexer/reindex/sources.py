@@ -3,6 +3,7 @@
 Links are followed only while they stay inside their source folder, so nothing outside it can
 reach the web; a link that cannot be followed is reported, never silently dropped.
 """
+
 from __future__ import annotations
 
 import os
@@ -67,8 +68,13 @@ def _walk(root: Path, folder: Path, chain: tuple[Path, ...], found: list[Path], 
                 continue
             if target.is_dir():
                 if target in chain:
-                    rejected.append(Rejected(str(path), "The link leads back to a folder that contains it "
-                                                        "(a loop), so lgsearch does not follow it."))
+                    rejected.append(
+                        Rejected(
+                            str(path),
+                            "The link leads back to a folder that contains it "
+                            "(a loop), so lgsearch does not follow it.",
+                        )
+                    )
                 else:
                     _walk(root, path, (*chain, target), found, rejected)
             elif indexable and target.is_file():
@@ -97,7 +103,12 @@ def _follow(root: Path, link: Path, indexable: bool, rejected: list[Rejected]) -
         return None
     if not target.is_relative_to(root):
         if indexable or target.is_dir():
-            rejected.append(Rejected(str(link), f"The link leads outside the source folder (to {target}); "
-                                                "lgsearch follows only links that stay inside it."))
+            rejected.append(
+                Rejected(
+                    str(link),
+                    f"The link leads outside the source folder (to {target}); "
+                    "lgsearch follows only links that stay inside it.",
+                )
+            )
         return None
     return target

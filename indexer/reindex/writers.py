@@ -9,6 +9,7 @@ every file while its writer processes waited for work, three busy processes on t
 Writer processes die with the job (PR_SET_PDEATHSIG) and a cancel kills them, so neither
 `kill -9` nor SIGTERM of the job leaves a process behind.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -125,8 +126,9 @@ class PartsWriter(SegmentWriter):
     """Holds the index's write lock, runs one writer process per part and commits their
     segments in order. It writes no documents itself."""
 
-    def write(self, parts: list[list[SourceFile]], existing: dict, today, index_dir,
-              advance: Callable[[int], None]) -> list[PartResult]:
+    def write(
+        self, parts: list[list[SourceFile]], existing: dict, today, index_dir, advance: Callable[[int], None]
+    ) -> list[PartResult]:
         """Each part written by its own process; `advance` hears how many files each has done."""
         self.processes = []
         for part in parts:
@@ -142,7 +144,8 @@ class PartsWriter(SegmentWriter):
         waiting = dict(enumerate(self.processes))
         while waiting:
             ready = multiprocessing.connection.wait(
-                [receiver for _, receiver in waiting.values()] + [process.sentinel for process, _ in waiting.values()])
+                [receiver for _, receiver in waiting.values()] + [process.sentinel for process, _ in waiting.values()]
+            )
             for number, (process, receiver) in list(waiting.items()):
                 if receiver.poll():
                     try:

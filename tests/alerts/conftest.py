@@ -1,4 +1,5 @@
 """Fixtures for the alert tests: a real index, a real SMTP server, the real app and CLI."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,9 @@ def mail_env(mail, monkeypatch):
 
 @pytest.fixture
 def alert_app(built_index, mail):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(built_index),
-                      "ALERTS_MAIL": MailSettings.from_environ(mail.environ)})
+    app = create_app(
+        {"TESTING": True, "INDEX_DIR": str(built_index), "ALERTS_MAIL": MailSettings.from_environ(mail.environ)}
+    )
     yield app
     service = app.extensions.get("lgsearch.search_service")
     if service is not None:

@@ -1,5 +1,6 @@
 """Nothing lost, nothing sent twice: a run killed half-way, an SMTP server that stops accepting,
 refuses, or is not there; one run at a time."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,7 @@ import pytest
 
 from alerts.conftest import add_post, send
 from helpers import REPO_ROOT
-from indexer.alerts import (AlertsDatabase, Mailer, MailSettings, RunLock, Tokens, database_path, secret_key,
-                            send_alerts)
+from indexer.alerts import AlertsDatabase, Mailer, MailSettings, RunLock, Tokens, database_path, secret_key, send_alerts
 from indexer.query import SearchService
 from webui.alerts import EmailLinks
 from lgsearch.cli import cli
@@ -32,12 +32,14 @@ def _alerts_to(handler, address):
 
 
 def test_a_killed_run_sends_the_rest_next_time_and_repeats_nothing(
-        staff, mail, mail_env, runner, corpus_dir, built_index):
+    staff, mail, mail_env, runner, corpus_dir, built_index
+):
     _subscribe_everyone(staff, corpus_dir, built_index)
     confirmations = len(mail.handler.messages)
     command = [sys.executable, "-m", "indexer", "--index-dir", str(built_index), "alerts", "send"]
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, **mail_env},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=REPO_ROOT, env={**os.environ, **mail_env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
     def kill_after_two(accepted_so_far: int) -> None:
         # As the third alert begins, the two before it have been accepted and recorded.
@@ -56,11 +58,11 @@ def test_a_killed_run_sends_the_rest_next_time_and_repeats_nothing(
 
 
 def test_a_server_that_stops_accepting_is_retried_next_run_and_reported(
-        staff, mail, mail_env, runner, corpus_dir, built_index):
+    staff, mail, mail_env, runner, corpus_dir, built_index
+):
     _subscribe_everyone(staff, corpus_dir, built_index)
     mail.handler.accept_only = len(mail.handler.messages) + 1
-    result = runner.invoke(cli,
-                           ["--index-dir", str(built_index), "alerts", "send"], env=mail_env)
+    result = runner.invoke(cli, ["--index-dir", str(built_index), "alerts", "send"], env=mail_env)
     assert result.exit_code == 3, result.output
     assert "Could not send 3 emails (the next run tries again):" in result.stderr
     assert "the server said 451 Try again later" in result.stderr
@@ -72,7 +74,8 @@ def test_a_server_that_stops_accepting_is_retried_next_run_and_reported(
 
 
 def test_a_server_that_refuses_every_email_fails_them_all_for_next_time(
-        staff, mail, mail_env, runner, corpus_dir, built_index):
+    staff, mail, mail_env, runner, corpus_dir, built_index
+):
     _subscribe_everyone(staff, corpus_dir, built_index)
     mail.handler.refuse_all = "554 Relaying denied"
     report = send(runner, built_index, mail_env, expect=3)
@@ -87,15 +90,19 @@ def test_one_refused_address_does_not_stop_the_others(staff, mail, mail_env, run
     mail.handler.refuse_recipients = {ADDRESSES[1]}
     report = send(runner, built_index, mail_env, expect=3)
     assert report["sent"] == 3
-    assert report["failed"] == [{"address": ADDRESSES[1], "search": "“ofsted”",
-                                 "reason": "the server refused the address (550 No such mailbox)"}]
+    assert report["failed"] == [
+        {
+            "address": ADDRESSES[1],
+            "search": "“ofsted”",
+            "reason": "the server refused the address (550 No such mailbox)",
+        }
+    ]
 
 
 def test_no_server_at_all_fails_the_run_and_loses_nothing(staff, mail, mail_env, runner, corpus_dir, built_index):
     _subscribe_everyone(staff, corpus_dir, built_index)
     nowhere = {**mail_env, "LGSEARCH_SMTP_PORT": str(free_port())}
-    result = runner.invoke(cli,
-                           ["--index-dir", str(built_index), "alerts", "send"], env=nowhere)
+    result = runner.invoke(cli, ["--index-dir", str(built_index), "alerts", "send"], env=nowhere)
     assert result.exit_code == 1, result.output
     assert "Could not connect to the SMTP server at 127.0.0.1:" in result.stderr
     assert send(runner, built_index, mail_env)["sent"] == 4
@@ -103,8 +110,7 @@ def test_no_server_at_all_fails_the_run_and_loses_nothing(staff, mail, mail_env,
 
 def test_one_run_at_a_time(staff, mail_env, runner, built_index):
     with RunLock(database_path(built_index)):
-        result = runner.invoke(cli,
-                               ["--index-dir", str(built_index), "alerts", "send"], env=mail_env)
+        result = runner.invoke(cli, ["--index-dir", str(built_index), "alerts", "send"], env=mail_env)
     assert result.exit_code == 1
     assert f"Another alert run is running (pid {os.getpid()})." in result.stderr
 
@@ -117,11 +123,12 @@ def test_without_smtp_settings_send_is_a_usage_error(runner, built_index, monkey
 
 
 def test_a_wrong_setting_is_named(runner, built_index, mail_env):
-    for name, value, said in [("LGSEARCH_SMTP_PORT", "twenty-five", "LGSEARCH_SMTP_PORT must be a port number"),
-                              ("LGSEARCH_SMTP_TLS", "yes", "LGSEARCH_SMTP_TLS must be starttls, ssl or none"),
-                              ("LGSEARCH_PUBLIC_URL", "lgsearch.example", "Set LGSEARCH_PUBLIC_URL")]:
-        result = runner.invoke(cli, ["--index-dir", str(built_index), "alerts", "send"],
-                               env={**mail_env, name: value})
+    for name, value, said in [
+        ("LGSEARCH_SMTP_PORT", "twenty-five", "LGSEARCH_SMTP_PORT must be a port number"),
+        ("LGSEARCH_SMTP_TLS", "yes", "LGSEARCH_SMTP_TLS must be starttls, ssl or none"),
+        ("LGSEARCH_PUBLIC_URL", "lgsearch.example", "Set LGSEARCH_PUBLIC_URL"),
+    ]:
+        result = runner.invoke(cli, ["--index-dir", str(built_index), "alerts", "send"], env={**mail_env, name: value})
         assert result.exit_code == 2 and said in result.stderr, (name, result.output)
 
 
@@ -143,8 +150,12 @@ class _Interrupting(Mailer):
 
 def _run_with(staff, built_index, mailer):
     path = database_path(built_index)
-    with staff.client.application.test_request_context("/"), AlertsDatabase(path) as database, \
-            SearchService(built_index) as service, mailer:
+    with (
+        staff.client.application.test_request_context("/"),
+        AlertsDatabase(path) as database,
+        SearchService(built_index) as service,
+        mailer,
+    ):
         links = EmailLinks(mailer.settings.public_url, "lgsearch")
         return send_alerts(database, service, mailer, Tokens(secret_key(path)), links)
 

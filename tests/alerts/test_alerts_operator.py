@@ -1,4 +1,5 @@
 """`lgsearch alerts list` and `lgsearch alerts remove`: the operator's view."""
+
 from __future__ import annotations
 
 import json
@@ -41,11 +42,16 @@ def test_remove_takes_everything_about_an_address_and_nothing_else(staff, runner
     assert result.exit_code == 0
     assert result.stdout == "Removed 2 subscriptions for JO@example.org, and everything else kept about it.\n"
     with sqlite3.connect(database_path(built_index)) as db:
-        everything = "\n".join(str(row) for table in ("subscriptions", "confirmation_emails", "runs", "posts_seen")
-                               for row in db.execute(f"SELECT * FROM {table}"))
+        everything = "\n".join(
+            str(row)
+            for table in ("subscriptions", "confirmation_emails", "runs", "posts_seen")
+            for row in db.execute(f"SELECT * FROM {table}")
+        )
     assert "jo@example.org" not in everything.lower() and "sam@example.org" in everything
-    assert _run(runner, built_index, "remove", "jo@example.org").stdout == \
-        "There are no subscriptions for jo@example.org.\n"
+    assert (
+        _run(runner, built_index, "remove", "jo@example.org").stdout
+        == "There are no subscriptions for jo@example.org.\n"
+    )
 
 
 def test_a_damaged_database_is_named_not_a_traceback(runner, built_index):
@@ -53,5 +59,6 @@ def test_a_damaged_database_is_named_not_a_traceback(runner, built_index):
     for args in (["list"], ["remove", "jo@example.org"]):
         result = _run(runner, built_index, *args)
         assert result.exit_code == 1, result.output
-        assert f"The alerts database {database_path(built_index)} cannot be used: file is not a database." \
-            in result.stderr
+        assert (
+            f"The alerts database {database_path(built_index)} cannot be used: file is not a database." in result.stderr
+        )

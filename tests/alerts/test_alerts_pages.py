@@ -1,5 +1,6 @@
 """The alert pages: the link on results pages, the form, the limits, the links in emails, and
 that no page says who is subscribed to what."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -53,12 +54,18 @@ def test_a_bad_search_parameter_is_a_400_naming_it(staff):
     assert "Year must be 4 digits" in page.get_text()
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("", "Enter your email address"),
-    ("jo.example.org", "Enter an email address in the correct format, like name@example.com"),
-    ("jo@example", "Enter an email address in the correct format, like name@example.com"),
-    ("jo@example.org\r\nBcc: all@example.org", "Enter an email address in the correct format, like name@example.com"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "Enter your email address"),
+        ("jo.example.org", "Enter an email address in the correct format, like name@example.com"),
+        ("jo@example", "Enter an email address in the correct format, like name@example.com"),
+        (
+            "jo@example.org\r\nBcc: all@example.org",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+    ],
+)
 def test_a_wrong_address_is_shown_beside_the_field(staff, mail, typed, message):
     response = staff.post_form("/alerts/new?q=ofsted", {"email": typed})
     assert response.status_code == 400
@@ -79,16 +86,26 @@ def test_addresses_are_kept_with_the_domain_in_lower_case():
 def test_a_form_without_its_token_or_from_another_site_is_refused(staff, mail):
     assert staff.client.post("/alerts/new?q=ofsted", data={"email": "jo@example.org"}).status_code == 400
     token = staff.page("/alerts/new?q=ofsted").find("input", attrs={"name": "csrf_token"})["value"]
-    other_site = staff.client.post("/alerts/new?q=ofsted", data={"email": "jo@example.org", "csrf_token": token},
-                                   headers={"Origin": "https://elsewhere.example"})
+    other_site = staff.client.post(
+        "/alerts/new?q=ofsted",
+        data={"email": "jo@example.org", "csrf_token": token},
+        headers={"Origin": "https://elsewhere.example"},
+    )
     assert other_site.status_code == 400
     tokens = Tokens(secret_key(database_path(staff.client.application.config["INDEX_DIR"])))
-    wrong_purpose = staff.client.post("/alerts/new?q=ofsted",
-                                      data={"email": "jo@example.org", "csrf_token": tokens.make("form", "confirm")})
+    wrong_purpose = staff.client.post(
+        "/alerts/new?q=ofsted", data={"email": "jo@example.org", "csrf_token": tokens.make("form", "confirm")}
+    )
     assert wrong_purpose.status_code == 400
     assert mail.handler.messages == []
-    assert staff.client.post("/alerts/new?q=ofsted", data={"email": "jo@example.org", "csrf_token": token},
-                             headers={"Origin": "http://localhost"}).status_code == 303
+    assert (
+        staff.client.post(
+            "/alerts/new?q=ofsted",
+            data={"email": "jo@example.org", "csrf_token": token},
+            headers={"Origin": "http://localhost"},
+        ).status_code
+        == 303
+    )
 
 
 def _sent_answer(response) -> tuple:
@@ -182,8 +199,9 @@ def test_forged_and_misused_links_do_not_work(staff, mail):
     for token in (forged, altered, "not-a-token", _tokens(staff).make("confirm", key)):
         page = staff.page(f"/alerts/unsubscribe/{token}", status=400)
         assert page.h1.get_text() == "This link does not work"
-        assert staff.client.post(f"/alerts/unsubscribe/{token}",
-                                 data={"List-Unsubscribe": "One-Click"}).status_code == 400
+        assert (
+            staff.client.post(f"/alerts/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}).status_code == 400
+        )
     assert staff.page(f"/alerts/confirm/{genuine}", status=400).h1.get_text() == "This link does not work"
     expired = _tokens(staff, clock=lambda: time.time() - 401 * 86400).make("unsubscribe", key)
     assert staff.page(f"/alerts/unsubscribe/{expired}", status=400).h1.get_text() == "This link has expired"
@@ -207,15 +225,25 @@ def test_the_database_and_secret_are_the_owners_alone_and_keep_only_what_is_said
     with sqlite3.connect(path) as db:
         row = db.execute("SELECT * FROM subscriptions").fetchone()
         columns = [c[0] for c in db.execute("SELECT * FROM subscriptions").description]
-    assert columns == ["id", "key", "address", "search", "created_at", "confirmed_at", "index_version",
-                       "alerted_run", "last_sent_at"]
+    assert columns == [
+        "id",
+        "key",
+        "address",
+        "search",
+        "created_at",
+        "confirmed_at",
+        "index_version",
+        "alerted_run",
+        "last_sent_at",
+    ]
     assert (row[2], row[3]) == ("jo@example.org", "q=ofsted&org=Ofsted")
 
 
 def test_the_secret_can_come_from_the_environment(staff, mail, monkeypatch, built_index):
     monkeypatch.setenv("LGSEARCH_SECRET_KEY", "from the environment")
-    app = create_app({"TESTING": True, "INDEX_DIR": str(built_index),
-                      "ALERTS_MAIL": staff.client.application.config["ALERTS_MAIL"]})
+    app = create_app(
+        {"TESTING": True, "INDEX_DIR": str(built_index), "ALERTS_MAIL": staff.client.application.config["ALERTS_MAIL"]}
+    )
     staff.client = app.test_client()
     try:
         staff.ask("env@example.org")
@@ -242,8 +270,9 @@ def test_under_a_path_prefix_every_page_and_emailed_link_keeps_it(built_index, m
         form = BeautifulSoup(client.get("/lgsearch/alerts/new?q=ofsted").get_data(as_text=True), "html.parser")
         post = form.find("form", method="post")
         assert post["action"] == "/lgsearch/alerts/new?q=ofsted"
-        response = client.post(post["action"], data={"email": "jo@example.org",
-                                                     "csrf_token": post.find("input")["value"]})
+        response = client.post(
+            post["action"], data={"email": "jo@example.org", "csrf_token": post.find("input")["value"]}
+        )
         assert (response.status_code, response.headers["Location"]) == (303, "/lgsearch/alerts/check-email")
         email = mail.handler.to("jo@example.org")[-1]
         assert email.link("/alerts/confirm/").startswith("https://intranet.example/lgsearch/alerts/confirm/")

@@ -1,5 +1,6 @@
 """`lgsearch alerts send` with a real SMTP server: the confirmation, the alert, the unsubscribe,
 what counts as new, and at most one email a day."""
+
 from __future__ import annotations
 
 import datetime
@@ -9,15 +10,23 @@ from indexer.alerts import AlertsDatabase, Mailer, MailSettings, Tokens, databas
 from indexer.query import SearchService
 from webui.alerts import EmailLinks
 
-NEW_OFSTED = ("new-ofsted.md", "Ofsted's new framework for councils",
-              "Ofsted published a new inspection framework this week.",
-              {"date": "2024-05-02", "source": "Council Leader Blog"})
-NEW_OTHER = ("new-housing.md", "Housing repairs in the winter", "Damp and mould need quick repairs.",
-             {"date": "2024-05-03"})
+NEW_OFSTED = (
+    "new-ofsted.md",
+    "Ofsted's new framework for councils",
+    "Ofsted published a new inspection framework this week.",
+    {"date": "2024-05-02", "source": "Council Leader Blog"},
+)
+NEW_OTHER = (
+    "new-housing.md",
+    "Housing repairs in the winter",
+    "Damp and mould need quick repairs.",
+    {"date": "2024-05-03"},
+)
 
 
 def test_a_confirmed_search_gets_its_new_posts_once_with_one_click_unsubscribe(
-        staff, mail, mail_env, runner, corpus_dir, built_index):
+    staff, mail, mail_env, runner, corpus_dir, built_index
+):
     staff.ask("jo@example.org", "q=ofsted")
     [confirmation] = mail.handler.to("jo@example.org")
     assert confirmation.message["Subject"].startswith("Confirm you want emails about “ofsted”")
@@ -75,7 +84,8 @@ def test_posts_indexed_before_confirmation_are_not_new(staff, mail, mail_env, ru
 
 
 def test_posts_indexed_between_runs_without_a_run_after_confirming_are_not_new(
-        staff, mail, mail_env, runner, corpus_dir, built_index):
+    staff, mail, mail_env, runner, corpus_dir, built_index
+):
     send(runner, built_index, mail_env)  # alerts are running before anyone subscribes
     add_post(corpus_dir, built_index, NEW_OFSTED[0], NEW_OFSTED[1], NEW_OFSTED[2], **NEW_OFSTED[3])
     staff.subscribe("lee@example.org", "q=ofsted")  # after that reindex, before its alert run
@@ -95,12 +105,12 @@ def test_a_post_removed_by_a_reindex_is_never_alerted(staff, mail, mail_env, run
 def _a_day_later(index_dir) -> None:
     """Move every subscription's last email back a day (instead of waiting one)."""
     with AlertsDatabase(database_path(index_dir)) as database, database.transaction() as db:
-        db.execute("UPDATE subscriptions SET last_sent_at = '2000-01-01T00:00:00+00:00' "
-                   "WHERE last_sent_at IS NOT NULL")
+        db.execute("UPDATE subscriptions SET last_sent_at = '2000-01-01T00:00:00+00:00' WHERE last_sent_at IS NOT NULL")
 
 
 def test_a_removed_post_seen_by_a_run_that_held_its_email_is_not_alerted(
-        staff, mail, mail_env, runner, corpus_dir, built_index):
+    staff, mail, mail_env, runner, corpus_dir, built_index
+):
     staff.subscribe("ben@example.org", "q=ofsted")
     add_post(corpus_dir, built_index, NEW_OFSTED[0], NEW_OFSTED[1], NEW_OFSTED[2], **NEW_OFSTED[3])
     assert send(runner, built_index, mail_env)["sent"] == 1
@@ -122,8 +132,12 @@ def test_at_most_one_email_a_day(staff, mail, built_index, corpus_dir):
     start = datetime.datetime(2030, 1, 1, 6, 0, tzinfo=datetime.timezone.utc)
 
     def run_at(moment):
-        with staff.client.application.test_request_context("/"), AlertsDatabase(path) as database, \
-                SearchService(built_index) as service, Mailer(settings) as mailer:
+        with (
+            staff.client.application.test_request_context("/"),
+            AlertsDatabase(path) as database,
+            SearchService(built_index) as service,
+            Mailer(settings) as mailer,
+        ):
             links = EmailLinks(settings.public_url, "lgsearch")
             return send_alerts(database, service, mailer, Tokens(secret_key(path)), links, clock=lambda: moment)
 

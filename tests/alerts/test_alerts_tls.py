@@ -1,6 +1,7 @@
 """SMTP with TLS and a password, as a council's mail relay asks: STARTTLS (the default), SSL from
 the start, and the clear errors when TLS or the password is wrong. The server's certificate is
 made for 127.0.0.1 by openssl and trusted through SSL_CERT_FILE, as an operator's own CA would be."""
+
 from __future__ import annotations
 
 import shutil
@@ -22,10 +23,28 @@ def certificate(tmp_path_factory):
     if shutil.which("openssl") is None:
         pytest.fail("The TLS tests need the openssl command (Debian's openssl package).")
     folder = tmp_path_factory.mktemp("tls")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-keyout",
+            str(folder / "key.pem"),
+            "-out",
+            str(folder / "cert.pem"),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return folder / "cert.pem", folder / "key.pem"
 
 
@@ -37,8 +56,10 @@ def server_tls(certificate):
 
 
 def _authenticator(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == \
-        (USER.encode(), PASSWORD.encode())
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        USER.encode(),
+        PASSWORD.encode(),
+    )
     return AuthResult(success=ok, handled=False)
 
 
@@ -51,10 +72,12 @@ def _message() -> EmailMessage:
 
 def test_starttls_with_a_password(server_tls, certificate, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
-    with smtp_server(tls_context=server_tls, require_starttls=True, authenticator=_authenticator,
-                     auth_require_tls=True) as (handler, port):
-        environ = smtp_environ(port, LGSEARCH_SMTP_TLS="starttls", LGSEARCH_SMTP_USER=USER,
-                               LGSEARCH_SMTP_PASSWORD=PASSWORD)
+    with smtp_server(
+        tls_context=server_tls, require_starttls=True, authenticator=_authenticator, auth_require_tls=True
+    ) as (handler, port):
+        environ = smtp_environ(
+            port, LGSEARCH_SMTP_TLS="starttls", LGSEARCH_SMTP_USER=USER, LGSEARCH_SMTP_PASSWORD=PASSWORD
+        )
         with Mailer(MailSettings.from_environ(environ)) as mailer:
             mailer.send(_message())
         assert [m.recipients for m in handler.messages] == [["jo@example.org"]]
@@ -77,16 +100,20 @@ def test_an_untrusted_certificate_is_refused(server_tls, tmp_path, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-file.pem"))
     monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
     with smtp_server(tls_context=server_tls) as (handler, port):
-        with Mailer(MailSettings.from_environ(smtp_environ(port, LGSEARCH_SMTP_TLS="starttls"))) as mailer, \
-                pytest.raises(ServerUnavailable) as refused:
+        with (
+            Mailer(MailSettings.from_environ(smtp_environ(port, LGSEARCH_SMTP_TLS="starttls"))) as mailer,
+            pytest.raises(ServerUnavailable) as refused,
+        ):
             mailer.send(_message())
         assert "TLS failed" in str(refused.value) and handler.messages == []
 
 
 def test_starttls_expected_but_not_offered():
     with smtp_server() as (handler, port):
-        with Mailer(MailSettings.from_environ(smtp_environ(port, LGSEARCH_SMTP_TLS="starttls"))) as mailer, \
-                pytest.raises(ServerUnavailable) as refused:
+        with (
+            Mailer(MailSettings.from_environ(smtp_environ(port, LGSEARCH_SMTP_TLS="starttls"))) as mailer,
+            pytest.raises(ServerUnavailable) as refused,
+        ):
             mailer.send(_message())
         assert "does not offer STARTTLS" in str(refused.value)
         assert isinstance(refused.value, MailError) and handler.messages == []

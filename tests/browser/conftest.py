@@ -3,6 +3,7 @@
 Playwright drives /usr/bin/chromium (installed by `make chromium`); it never downloads a
 browser. The README's screenshots are made by `make screenshot`, not by the tests.
 """
+
 from __future__ import annotations
 
 import threading
@@ -19,8 +20,14 @@ from web.web_corpus import build_index, write_corpus
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")

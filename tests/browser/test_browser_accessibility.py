@@ -1,4 +1,5 @@
 """axe-core finds no WCAG 2.2 A or AA failures on the pages people use."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,8 +38,7 @@ PAGES = [
 
 def violations(page, axe_script) -> list[str]:
     page.add_script_tag(path=str(axe_script))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:3])
         for v in result["violations"]

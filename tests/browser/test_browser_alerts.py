@@ -1,5 +1,6 @@
 """Email alerts in a real browser, with a real SMTP server: ask from a results page, confirm by
 the link in the email, get an alert after a reindex, unsubscribe by the link in the alert."""
+
 from __future__ import annotations
 
 import threading
@@ -71,8 +72,13 @@ def test_subscribe_confirm_get_an_alert_and_unsubscribe(browser, alerts_site):
 
     runner = CliRunner()
     assert runner.invoke(cli, ["--index-dir", str(index_dir), "alerts", "send"], env=environ).exit_code == 0
-    write_post(corpus, "blogs/new/fresh-inspection.md", "A fresh inspection report",
-               "The inspection found strong leadership.", date="2026-12-01")
+    write_post(
+        corpus,
+        "blogs/new/fresh-inspection.md",
+        "A fresh inspection report",
+        "The inspection found strong leadership.",
+        date="2026-12-01",
+    )
     reindex([corpus], index_dir)
     result = runner.invoke(cli, ["--index-dir", str(index_dir), "alerts", "send"], env=environ)
     assert result.exit_code == 0, result.output

@@ -1,4 +1,5 @@
 """Exploring in a real browser: from a result to an organisation's page, and along the timeline."""
+
 from __future__ import annotations
 
 import re

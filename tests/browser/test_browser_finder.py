@@ -1,6 +1,7 @@
 """The finder on a phone (390 px) and a desktop (1280 px), by keyboard and as a screen reader is
 told: results first, the count announced after each change, few tab stops to the first result,
 long lists searchable, dates as people write them, and addresses without #fragments."""
+
 from __future__ import annotations
 
 import re
@@ -111,8 +112,9 @@ def test_the_live_region_says_the_count_after_ticking_and_removing_a_filter(size
     assert removed != ticked
     expect(page.locator("#results-status")).to_have_text(removed)
     expect(page.locator("#results-count")).to_be_focused()
-    expect(page.locator("#filters-panel")).to_be_visible() if viewport is DESKTOP else \
-        expect(page.locator("#filters-panel")).to_be_hidden()
+    expect(page.locator("#filters-panel")).to_be_visible() if viewport is DESKTOP else expect(
+        page.locator("#filters-panel")
+    ).to_be_hidden()
     assert "#" not in page.url and page.problems == []
 
 
@@ -192,10 +194,17 @@ def test_a_long_filter_list_narrows_as_you_type_and_says_how_many_match(sized_pa
     assert page.problems == []
 
 
-@pytest.mark.parametrize("written, canonical", [
-    ("2019", "2019"), ("March 2019", "2019-03"), ("03/2019", "2019-03"), ("12/03/2019", "2019-03-12"),
-    ("2019-03", "2019-03"), ("2019-03-12", "2019-03-12"),
-])
+@pytest.mark.parametrize(
+    "written, canonical",
+    [
+        ("2019", "2019"),
+        ("March 2019", "2019-03"),
+        ("03/2019", "2019-03"),
+        ("12/03/2019", "2019-03-12"),
+        ("2019-03", "2019-03"),
+        ("2019-03-12", "2019-03-12"),
+    ],
+)
 def test_dates_as_people_write_them(sized_page, written, canonical):
     page = sized_page(DESKTOP)
     page.goto("/search?q=leadership")

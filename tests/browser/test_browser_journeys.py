@@ -1,4 +1,5 @@
 """What a person does with the finder in a real browser, and what they see after each step."""
+
 from __future__ import annotations
 
 import re

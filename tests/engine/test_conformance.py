@@ -7,6 +7,7 @@ it is indexed in three runs with posts deleted after, as a server's index is aft
 reindexes. Author and source phrases use Whoosh's own Positions format (pickled gaps); title,
 body and labels use lgsearch's PackedPositions, so both ways of storing places are read.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -45,7 +46,7 @@ def generation_dir(tmp_path_factory) -> Path:
     corpus.mkdir()
     posts = sorted(every.iterdir())
     thirds = len(posts) // 3
-    for part in (posts[:thirds], posts[thirds:2 * thirds], posts[2 * thirds:]):
+    for part in (posts[:thirds], posts[thirds : 2 * thirds], posts[2 * thirds :]):
         for post in part:
             shutil.copy(post, corpus / post.name)
         report = reindex([corpus], index_dir)
@@ -79,8 +80,9 @@ def test_the_corpus_spans_blocks_segments_and_deletions(whoosh):
     leaves = list(whoosh.reader().leaf_readers())
     assert len(leaves) >= 3
     assert sum(leaf.has_deletions() for leaf, _ in leaves) >= 2
-    widest = max(leaf.doc_frequency("body", text) for leaf, _ in leaves
-                 for text in itertools.islice(leaf.lexicon("body"), 200))
+    widest = max(
+        leaf.doc_frequency("body", text) for leaf, _ in leaves for text in itertools.islice(leaf.lexicon("body"), 200)
+    )
     assert widest > 3 * BLOCK
 
 
@@ -104,8 +106,9 @@ def _expected(reader, field_name: str, text) -> tuple[dict[int, float], dict[int
     return weights, places
 
 
-@pytest.mark.parametrize("field_name", ["title", "body", "labels", "author_text", "source_text",
-                                        KEY_FIELDS["tag"], KEY_FIELDS["org"]])
+@pytest.mark.parametrize(
+    "field_name", ["title", "body", "labels", "author_text", "source_text", KEY_FIELDS["tag"], KEY_FIELDS["org"]]
+)
 def test_postings_are_whooshs(service, whoosh, field_name):
     """Posts, weights and places of terms across many blocks and segments, live posts only."""
     gen = service._generation()
@@ -141,7 +144,8 @@ def test_stored_fields_bodies_and_lengths_are_whooshs(service, whoosh):
     for field_name in ("title", "body", "labels"):
         lengths = gen.field_lengths(field_name)
         assert [lengths[d] for d in live] == [
-            length_to_byte(reader.doc_field_length(d, field_name, 0) or 0) for d in live]
+            length_to_byte(reader.doc_field_length(d, field_name, 0) or 0) for d in live
+        ]
 
 
 def _queries(reader) -> list[wq.Query]:
@@ -152,24 +156,30 @@ def _queries(reader) -> list[wq.Query]:
     title = _sample_terms(reader, "title", every=10)
     queries: list[wq.Query] = []
     for a, b in zip(body, body[3:]):
-        queries += [wq.Term("body", a), wq.And([wq.Term("body", a), wq.Term("body", b)]),
-                    wq.Or([wq.Term("body", a), wq.Term("title", b)]),
-                    wq.And([wq.Term("body", a), wq.Not(wq.Term("body", b))])]
+        queries += [
+            wq.Term("body", a),
+            wq.And([wq.Term("body", a), wq.Term("body", b)]),
+            wq.Or([wq.Term("body", a), wq.Term("title", b)]),
+            wq.And([wq.Term("body", a), wq.Not(wq.Term("body", b))]),
+        ]
     for text in title[:10]:
         queries.append(wq.Or([wq.Term("title", text), wq.Term("body", text), wq.Term("labels", text)]))
     bodies = reader.column_reader(BODY_COLUMN)
     for docnum in rng.sample(sorted(reader.all_doc_ids()), 25):
         words = bodies[docnum].decode("utf-8").lower().split()
         start = rng.randrange(0, max(1, len(words) - 3))
-        queries.append(wq.Phrase("body", words[start:start + rng.choice((2, 3))]))
+        queries.append(wq.Phrase("body", words[start : start + rng.choice((2, 3))]))
     queries.append(wq.Phrase("body", [body[0], body[0]]))
     for author in AUTHORS[:3]:
         queries.append(wq.Phrase("author_text", author.lower().split()))
     for source in SOURCES[:3]:
         queries.append(wq.Phrase("source_text", source.lower().replace("'", " ").split()))
-    queries += [wq.Prefix("body", body[1][:3]), wq.TermRange("body", "a", "c"),
-                wq.Term(KEY_FIELDS["tag"], value_key(TAGS[0])),
-                wq.Or([wq.Term(KEY_FIELDS["tag"], value_key(TAGS[1])), wq.Term("year", "2015")])]
+    queries += [
+        wq.Prefix("body", body[1][:3]),
+        wq.TermRange("body", "a", "c"),
+        wq.Term(KEY_FIELDS["tag"], value_key(TAGS[0])),
+        wq.Or([wq.Term(KEY_FIELDS["tag"], value_key(TAGS[1])), wq.Term("year", "2015")]),
+    ]
     return queries
 
 
@@ -205,8 +215,16 @@ def test_scores_are_whooshs_searchers(service, whoosh):
     assert checked > 1_000
 
 
-TYPED = ["leadership", "peer challenge", '"children services"', "inspection -budget",
-         "author:jane", "tag:SLI OR tag:Budget", "insp*", "council budget pressure demand"]
+TYPED = [
+    "leadership",
+    "peer challenge",
+    '"children services"',
+    "inspection -budget",
+    "author:jane",
+    "tag:SLI OR tag:Budget",
+    "insp*",
+    "council budget pressure demand",
+]
 
 
 def _answers(service) -> list:
@@ -214,8 +232,15 @@ def _answers(service) -> list:
     found = []
     for q, page in itertools.product(TYPED, (1, 2)):
         result = service.search(SearchRequest(q=q, page=page, per_page=10))
-        found.append((q, page, result.total, [(h.id, round(h.score or 0, 6), h.snippet) for h in result.hits],
-                      {name: [(v.value, v.count) for v in values] for name, values in result.facets.items()}))
+        found.append(
+            (
+                q,
+                page,
+                result.total,
+                [(h.id, round(h.score or 0, 6), h.snippet) for h in result.hits],
+                {name: [(v.value, v.count) for v in values] for name, values in result.facets.items()},
+            )
+        )
     first = service.search(SearchRequest(q="leadership")).hits[0].id
     page = service.document(first, q="leadership")
     found.append((page.paragraphs, [doc["id"] for doc in page.more_like_this]))

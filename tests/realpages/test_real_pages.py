@@ -6,6 +6,7 @@ shingle F1 (bench/shingles.py). lgsearch must keep every page and reach trafilat
 mean F1 may not fall below trafilatura's, with its defaults (which keep the comments) or
 without the comments (which the marked texts leave out). The table is printed whatever the outcome.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -31,8 +32,11 @@ def results(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Confi
         for name, result in results.items():
             worst = result.low_pages()[:8]
             if worst:
-                print(f"{name}, pages under 0.5: " + ", ".join(f"{page} {f1:.2f}" for page, f1 in worst)
-                      + (" ..." if len(result.low_pages()) > 8 else ""))
+                print(
+                    f"{name}, pages under 0.5: "
+                    + ", ".join(f"{page} {f1:.2f}" for page, f1 in worst)
+                    + (" ..." if len(result.low_pages()) > 8 else "")
+                )
     return results
 
 
@@ -52,8 +56,10 @@ def test_every_extractor_scored_every_page(results):
 
 def test_lgsearch_rejects_no_page_that_has_a_marked_article(results):
     rejected = results["lgsearch"].rejected
-    assert not rejected, (f"lgsearch rejected {len(rejected)} of {len(PAGES)} pages that have a marked "
-                          "article text: " + "; ".join(f"{page}: {reason}" for page, reason in rejected.items()))
+    assert not rejected, (
+        f"lgsearch rejected {len(rejected)} of {len(PAGES)} pages that have a marked "
+        "article text: " + "; ".join(f"{page}: {reason}" for page, reason in rejected.items())
+    )
 
 
 @pytest.mark.parametrize("view", TRAFILATURA_VIEWS)
@@ -61,7 +67,8 @@ def test_lgsearch_body_is_at_trafilaturas_level(results, view):
     ours, theirs = results["lgsearch"].suite, results[view].suite
     assert ours.mean_f1 >= theirs.mean_f1, (
         f"lgsearch's mean body F1 {ours.mean_f1:.3f} is below {view}'s {theirs.mean_f1:.3f} "
-        f"({ours.under_half} against {theirs.under_half} pages under 0.5)")
+        f"({ours.under_half} against {theirs.under_half} pages under 0.5)"
+    )
 
 
 def test_trafilaturas_run_says_what_extract_returns():

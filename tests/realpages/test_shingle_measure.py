@@ -1,4 +1,5 @@
 """The shingle measure against cases worked by hand, and the comparison's bookkeeping on a real run."""
+
 from __future__ import annotations
 
 import gzip
@@ -25,8 +26,9 @@ def test_shingles_are_a_multiset_of_four_word_runs():
 
 
 def test_identical_texts_score_one():
-    score = score_page("The council met on Tuesday to agree the budget.",
-                       "The council met on Tuesday to agree the budget.")
+    score = score_page(
+        "The council met on Tuesday to agree the budget.", "The council met on Tuesday to agree the budget."
+    )
     assert (score.precision, score.recall, score.f1) == (1.0, 1.0, 1.0)
 
 
@@ -93,10 +95,14 @@ def _page(folder: Path, name: str, html: str, gold: str, metadata: dict | None =
 
 def test_compare_counts_a_rejected_page_and_scores_a_read_one(tmp_path: Path):
     article = " ".join(f"Sentence {n} of the council's plan for new homes and better buses." for n in range(30))
-    read = _page(tmp_path, "read",
-                 f"<html><head><title>The plan</title></head><body><article><h1>The plan</h1>"
-                 f"<p>{article}</p></article></body></html>",
-                 article, {"title": "The plan", "date": "2012-07-24"})
+    read = _page(
+        tmp_path,
+        "read",
+        f"<html><head><title>The plan</title></head><body><article><h1>The plan</h1>"
+        f"<p>{article}</p></article></body></html>",
+        article,
+        {"title": "The plan", "date": "2012-07-24"},
+    )
     empty = _page(tmp_path, "empty", "<html><body><nav><a href='/'>Home</a></nav></body></html>", article)
     results = compare([read, empty], tmp_path / "saved")
     for name in ("lgsearch", "trafilatura", "readability-lxml"):

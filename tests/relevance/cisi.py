@@ -7,6 +7,7 @@ from and on what terms.
 
 Run it on its own for the table: `.venv/bin/python tests/relevance/cisi.py`.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -41,9 +42,15 @@ def _records(name: str) -> list[dict[str, str]]:
 
 def documents() -> list[dict[str, str]]:
     """Each abstract: id, title, author and text."""
-    return [{"id": f"cisi-{r['I']}", "title": " ".join(r.get("T", "").split()),
-             "author": " ".join(r.get("A", "").split()), "text": r.get("W", "").strip()}
-            for r in _records("CISI.ALL.gz")]
+    return [
+        {
+            "id": f"cisi-{r['I']}",
+            "title": " ".join(r.get("T", "").split()),
+            "author": " ".join(r.get("A", "").split()),
+            "text": r.get("W", "").strip(),
+        }
+        for r in _records("CISI.ALL.gz")
+    ]
 
 
 def judged_questions():
@@ -56,8 +63,11 @@ def judged_questions():
         for line in lines:
             query, doc = line.split()[:2]
             relevant.setdefault(query, {})[f"cisi-{doc}"] = 1
-    return [Judged(" ".join(r["W"].split()), "cisi", relevant[r["I"]])
-            for r in _records("CISI.QRY.gz") if r["I"] in relevant]
+    return [
+        Judged(" ".join(r["W"].split()), "cisi", relevant[r["I"]])
+        for r in _records("CISI.QRY.gz")
+        if r["I"] in relevant
+    ]
 
 
 def write_posts(folder: Path) -> Path:

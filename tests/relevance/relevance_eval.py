@@ -3,6 +3,7 @@ scored side by side with a plain SQLite FTS5 baseline over the same extracted te
 
 Run it on its own for the full table: `.venv/bin/python tests/relevance/relevance_eval.py`.
 """
+
 from __future__ import annotations
 
 import math
@@ -46,7 +47,8 @@ def load_queries() -> list[Judged]:
 
 def ndcg(ranked: list[str], grades: dict[str, int], cutoff: int = CUTOFF) -> float:
     def dcg(gains):
-        return sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(gains[:cutoff]))
+        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains[:cutoff]))
+
     ideal = dcg(sorted(grades.values(), reverse=True))
     return dcg([grades.get(doc_id, 0) for doc_id in ranked]) / ideal if ideal else 0.0
 
@@ -76,10 +78,13 @@ class Fts5Baseline:
 
     def __init__(self, documents):
         self.db = sqlite3.connect(":memory:")
-        self.db.execute("CREATE VIRTUAL TABLE posts USING fts5(id UNINDEXED, title, body, labels, "
-                        "tokenize='porter unicode61')")
-        self.db.executemany("INSERT INTO posts VALUES (?, ?, ?, ?)",
-                            [(d.id, d.title, d.body, "\n".join(d.tags + d.categories)) for d in documents])
+        self.db.execute(
+            "CREATE VIRTUAL TABLE posts USING fts5(id UNINDEXED, title, body, labels, tokenize='porter unicode61')"
+        )
+        self.db.executemany(
+            "INSERT INTO posts VALUES (?, ?, ?, ?)",
+            [(d.id, d.title, d.body, "\n".join(d.tags + d.categories)) for d in documents],
+        )
 
     def __call__(self, query: str) -> list[str]:
         words = re.findall(r"\w+", query)

@@ -5,6 +5,7 @@ The 76 judged CISI questions are sentences and whole paragraphs, with brackets, 
 quotes and lists: none may find nothing, and lgsearch must rank them at least as well as the
 baseline (nDCG@10; 0.368 against 0.361 when this test was written).
 """
+
 from __future__ import annotations
 
 import pytest

@@ -4,6 +4,7 @@ The floor is the level reached when the search quality work landed (nDCG@10 0.88
 FTS5's 0.732 on 74 queries; 0.898 against 0.734 on 86 once pasted sentences were added); a change
 that ranks worse fails here and says by how much.
 """
+
 from __future__ import annotations
 
 import pytest

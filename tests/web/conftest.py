@@ -1,4 +1,5 @@
 """Fixtures for the web tests: one real index of a known corpus, and the app reading it."""
+
 from __future__ import annotations
 
 from contextlib import ExitStack, contextmanager
@@ -65,10 +66,12 @@ def empty_app(tmp_path):
 @pytest.fixture
 def get_page(client):
     """GET a page and parse it; the status is checked so a test says what it expects."""
+
     def get(url: str, status: int = 200):
         response = client.get(url)
         assert response.status_code == status, (url, response.status_code, response.get_data(as_text=True)[:2000])
         return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
     return get
 
 
@@ -79,4 +82,5 @@ def get_json(client):
         assert response.status_code == status, (url, response.status_code, response.get_data(as_text=True)[:2000])
         assert response.mimetype == "application/json"
         return response.get_json()
+
     return get

@@ -1,4 +1,5 @@
 """Bar chart layout and the searches its bars link to, on their own."""
+
 from __future__ import annotations
 
 from indexer.query.request import SearchRequest
@@ -7,7 +8,9 @@ from webui.charts import MAX_WIDTH, PLOT_HEIGHT, ChartPoint, bar_chart
 
 
 def points(*counts):
-    return [ChartPoint(str(2015 + i), str(2015 + i), count, f"/search?year={2015 + i}") for i, count in enumerate(counts)]
+    return [
+        ChartPoint(str(2015 + i), str(2015 + i), count, f"/search?year={2015 + i}") for i, count in enumerate(counts)
+    ]
 
 
 def test_bars_start_at_zero_and_the_tallest_fills_the_plot():
@@ -51,6 +54,8 @@ def test_a_year_bar_filters_to_that_year_alone(request_context):
 
 def test_a_month_bar_bounds_the_dates_to_its_month_within_any_bounds_already_set():
     search = SearchRequest(date_from="2019-03-15", date_to="2019-06-10")
-    bounds = [(s.date_from, s.date_to) for s in
-              (params.period_search(search, "month", month) for month in ("2019-03", "2019-04", "2019-06"))]
+    bounds = [
+        (s.date_from, s.date_to)
+        for s in (params.period_search(search, "month", month) for month in ("2019-03", "2019-04", "2019-06"))
+    ]
     assert bounds == [("2019-03-15", "2019-03"), ("2019-04", "2019-04"), ("2019-06", "2019-06-10")]

@@ -1,16 +1,20 @@
 """Dates in the finder's filters as people write them, and errors that keep the rest of the search."""
+
 from __future__ import annotations
 
 import pytest
 
 
-@pytest.mark.parametrize("written, canonical", [
-    ("2019", None),
-    ("March+2019", "from=2019-03"),
-    ("03%2F2019", "from=2019-03"),
-    ("12%2F03%2F2019", "from=2019-03-12"),
-    ("2019-03-12", None),
-])
+@pytest.mark.parametrize(
+    "written, canonical",
+    [
+        ("2019", None),
+        ("March+2019", "from=2019-03"),
+        ("03%2F2019", "from=2019-03"),
+        ("12%2F03%2F2019", "from=2019-03-12"),
+        ("2019-03-12", None),
+    ],
+)
 def test_a_date_written_another_way_redirects_to_the_canonical_address(client, written, canonical):
     response = client.get(f"/search?q=leadership&from={written}")
     if canonical is None:

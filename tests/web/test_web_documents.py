@@ -1,4 +1,5 @@
 """One document: its page, its JSON, and what happens when there is no such document."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,20 @@ from bs4 import BeautifulSoup
 from helpers import write_post
 from web import web_corpus as corpus
 
-DOCUMENT_FIELDS = ["id", "path", "title", "date", "year", "author", "source",
-                   "tags", "categories", "organisations", "source_url", "body"]
+DOCUMENT_FIELDS = [
+    "id",
+    "path",
+    "title",
+    "date",
+    "year",
+    "author",
+    "source",
+    "tags",
+    "categories",
+    "organisations",
+    "source_url",
+    "body",
+]
 
 
 def test_document_page_shows_the_whole_post_with_query_words_highlighted(get_page):
@@ -27,8 +40,10 @@ def test_document_page_shows_the_whole_post_with_query_words_highlighted(get_pag
 def test_document_metadata_links_to_filtered_searches(get_page, get_json):
     doc = get_json(f"/api/doc/{corpus.INSPECTION_ID}")
     page = get_page(f"/doc/{corpus.INSPECTION_ID}")
-    rows = {row.select_one("dt").get_text(strip=True): row.select_one("dd")
-            for row in page.select(".app-metadata .govuk-summary-list__row")}
+    rows = {
+        row.select_one("dt").get_text(strip=True): row.select_one("dd")
+        for row in page.select(".app-metadata .govuk-summary-list__row")
+    }
     assert set(rows) == {"Published", "Author", "Source", "Tags", "Categories", "Organisations"}
     assert rows["Published"].select_one("time")["datetime"] == doc["date"]
     assert rows["Published"].select_one("a")["href"] == f"/search?year={doc['year']}"
@@ -87,15 +102,18 @@ def test_an_unknown_document_whose_id_looks_like_a_file_is_still_a_404_page(get_
     assert "x.csv" in error["message"] and error["parameter"] is None
 
 
-@pytest.mark.parametrize("method, path, mimetype", [
-    ("get", "/nowhere.csv", "text/html"),  # no view has it: a page
-    ("get", "/api/nowhere", "application/json"),  # ... except under /api/
-    ("post", "/api/search", "application/json"),
-    ("post", "/search.csv", "text/plain"),  # a wrong method: the format of the address's view
-    ("post", "/doc/minutes.csv", "text/html"),
-    ("get", "/search.atom?page=abc", "text/plain"),
-    ("get", "/healthz.csv", "text/html"),
-])
+@pytest.mark.parametrize(
+    "method, path, mimetype",
+    [
+        ("get", "/nowhere.csv", "text/html"),  # no view has it: a page
+        ("get", "/api/nowhere", "application/json"),  # ... except under /api/
+        ("post", "/api/search", "application/json"),
+        ("post", "/search.csv", "text/plain"),  # a wrong method: the format of the address's view
+        ("post", "/doc/minutes.csv", "text/html"),
+        ("get", "/search.atom?page=abc", "text/plain"),
+        ("get", "/healthz.csv", "text/html"),
+    ],
+)
 def test_an_error_without_a_view_takes_the_format_of_the_address_or_a_page(client, method, path, mimetype):
     response = getattr(client, method)(path)
     assert response.status_code in (400, 404, 405) and response.mimetype == mimetype
@@ -138,8 +156,7 @@ def test_links_to_a_document_percent_encode_an_id_in_another_script(tmp_path, op
     assert client.get(encoded).status_code == 200
 
 
-def test_filter_names_are_the_query_services_on_every_page_and_in_the_cli(get_page, client, index_dir,
-                                                                           monkeypatch):
+def test_filter_names_are_the_query_services_on_every_page_and_in_the_cli(get_page, client, index_dir, monkeypatch):
     from click.testing import CliRunner
 
     import indexer.query as query

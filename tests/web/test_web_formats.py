@@ -1,4 +1,5 @@
 """The same search as JSON, CSV and Atom; the OpenSearch description; the health check."""
+
 from __future__ import annotations
 
 import csv
@@ -16,16 +17,47 @@ OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
 def test_api_search_has_the_contract_shape(get_json):
     data = get_json("/api/search?q=inspection&org=Ofsted")
-    assert list(data) == ["query", "total", "pages", "results", "facets", "suggestion", "corrected", "notice",
-                          "facets_more"]
+    assert list(data) == [
+        "query",
+        "total",
+        "pages",
+        "results",
+        "facets",
+        "suggestion",
+        "corrected",
+        "notice",
+        "facets_more",
+    ]
     assert data["query"] == {
-        "q": "inspection", "tag": [], "org": ["Ofsted"], "category": [], "source": [], "author": [],
-        "year": [], "from": None, "to": None, "sort": "relevance", "page": 1, "per_page": 10,
+        "q": "inspection",
+        "tag": [],
+        "org": ["Ofsted"],
+        "category": [],
+        "source": [],
+        "author": [],
+        "year": [],
+        "from": None,
+        "to": None,
+        "sort": "relevance",
+        "page": 1,
+        "per_page": 10,
     }
     assert list(data["facets"]) == ["tag", "org", "category", "source", "author", "year"]
     result = data["results"][0]
-    assert list(result) == ["id", "url", "title", "date", "author", "source", "tags", "categories",
-                            "organisations", "source_url", "snippet", "score"]
+    assert list(result) == [
+        "id",
+        "url",
+        "title",
+        "date",
+        "author",
+        "source",
+        "tags",
+        "categories",
+        "organisations",
+        "source_url",
+        "snippet",
+        "score",
+    ]
     assert result["url"] == f"/doc/{result['id']}"
     assert "<mark>" in result["snippet"]
 
@@ -49,8 +81,18 @@ def test_csv_has_every_match_on_every_page(client, get_json):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert len(rows) == get_json("/api/search")["total"] == 35
-    assert list(rows[0]) == ["title", "date", "url", "id", "author", "source", "tags", "categories",
-                             "organisations", "source_url"]
+    assert list(rows[0]) == [
+        "title",
+        "date",
+        "url",
+        "id",
+        "author",
+        "source",
+        "tags",
+        "categories",
+        "organisations",
+        "source_url",
+    ]
     first = rows[0]
     assert first["url"] == f"http://localhost/doc/{first['id']}"
 
@@ -83,7 +125,9 @@ def test_addresses_worked_out_once_a_request_are_url_fors(app):
     for prefix in ("", "/lgsearch"):
         with app.test_request_context("/search", base_url=f"https://example.org{prefix}"):
             for value in values:
-                assert params.document_url(value, external=True) == url_for("views.document", doc_id=value, _external=True)
+                assert params.document_url(value, external=True) == url_for(
+                    "views.document", doc_id=value, _external=True
+                )
                 assert params.document_url(value) == url_for("views.document", doc_id=value)
                 assert params.org_url(value) == url_for("orgs.organisation", name=params.org_segment(value))
 
@@ -96,11 +140,19 @@ def test_csv_with_no_matches_is_just_the_header(client):
 def test_csv_defuses_cells_a_spreadsheet_would_run(app):
     from webui.feeds import _csv_row
 
-    document = {"id": "a", "title": "=HYPERLINK(\"http://evil\")", "date": None, "author": "@me",
-                "source": "Plain", "tags": ["-1"], "categories": [], "organisations": []}
+    document = {
+        "id": "a",
+        "title": '=HYPERLINK("http://evil")',
+        "date": None,
+        "author": "@me",
+        "source": "Plain",
+        "tags": ["-1"],
+        "categories": [],
+        "organisations": [],
+    }
     with app.test_request_context("/search.csv"):
         row = _csv_row(document)
-    assert row[0] == "'=HYPERLINK(\"http://evil\")"
+    assert row[0] == '\'=HYPERLINK("http://evil")'
     assert row[4] == "'@me" and row[5] == "Plain" and row[6] == "'-1"
 
 
@@ -205,7 +257,9 @@ def test_facet_size_gives_the_values_with_most_results_and_says_when_there_are_m
     assert short["facets_more"]["year"] == (len(every["facets"]["year"]) > 3)
     default = get_json("/api/search")
     assert all(len(values) <= DEFAULT_FACET_SIZE for values in default["facets"].values())
-    assert default["facets_more"] == {name: len(values) > DEFAULT_FACET_SIZE for name, values in every["facets"].items()}
+    assert default["facets_more"] == {
+        name: len(values) > DEFAULT_FACET_SIZE for name, values in every["facets"].items()
+    }
 
 
 def test_a_ticked_value_past_the_facet_size_is_still_listed(get_json):

@@ -8,6 +8,7 @@ the index.
 The elapsed-time check is a generous multiple of the configured limit: it catches a stalled
 worker (seconds), not a slow one; speed itself is measured in bench/.
 """
+
 from __future__ import annotations
 
 import time
@@ -24,30 +25,105 @@ pytestmark = pytest.mark.slow  # hundreds of generated addresses against a real 
 TIME_LIMIT = 0.5
 STALLED = 10 * TIME_LIMIT
 
-pieces = st.sampled_from([
-    "*", "?", "a*", "?a*", "*a", "l*", "{a TO z}", "[a TO z]", "{", "}", "[", "]", "(", ")", '"', "'",
-    "AND", "OR", "NOT", "-", "+", "^2", "~", "~2", ":", "title:", "tag:", "org:", "org:LGA", "year:2019",
-    "source:", "author:", "nothing:", "sector-led", "well-being", "SEND", "EHCP", "DCS", "inspectoin",
-    "children's", "东京", "Київ", "ثقافة", "\u200b", "\ufeff", "\\", "/", "%", "&", "<script>", "a" * 300,
-    "leadership", "inspection", "ofsted", "peer challenge", " ",
-])
+pieces = st.sampled_from(
+    [
+        "*",
+        "?",
+        "a*",
+        "?a*",
+        "*a",
+        "l*",
+        "{a TO z}",
+        "[a TO z]",
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        '"',
+        "'",
+        "AND",
+        "OR",
+        "NOT",
+        "-",
+        "+",
+        "^2",
+        "~",
+        "~2",
+        ":",
+        "title:",
+        "tag:",
+        "org:",
+        "org:LGA",
+        "year:2019",
+        "source:",
+        "author:",
+        "nothing:",
+        "sector-led",
+        "well-being",
+        "SEND",
+        "EHCP",
+        "DCS",
+        "inspectoin",
+        "children's",
+        "东京",
+        "Київ",
+        "ثقافة",
+        "\u200b",
+        "\ufeff",
+        "\\",
+        "/",
+        "%",
+        "&",
+        "<script>",
+        "a" * 300,
+        "leadership",
+        "inspection",
+        "ofsted",
+        "peer challenge",
+        " ",
+    ]
+)
 queries = st.one_of(
     st.lists(pieces, max_size=12).map(" ".join),
     st.text(max_size=200),
-    st.lists(st.sampled_from(["l*", "m*", "n*", "r*", "s*", "t*", "v*", "c*", "p*"]), min_size=1, max_size=14).map(" ".join),
+    st.lists(st.sampled_from(["l*", "m*", "n*", "r*", "s*", "t*", "v*", "c*", "p*"]), min_size=1, max_size=14).map(
+        " ".join
+    ),
 )
-values = st.one_of(st.text(max_size=30), st.sampled_from(["", "0", "-1", "1", "2", "100", "101", "1000000000000",
-                                                          "abc", "2019", "20x4", "2019-02-30", "yes", "no"]))
-parameters = st.fixed_dictionaries({"q": queries}, optional={
-    name: st.lists(values, max_size=3)
-    for name in ("tag", "org", "category", "source", "author", "year", "from", "to", "sort", "page", "per_page",
-                 "correct")
-})
+values = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        ["", "0", "-1", "1", "2", "100", "101", "1000000000000", "abc", "2019", "20x4", "2019-02-30", "yes", "no"]
+    ),
+)
+parameters = st.fixed_dictionaries(
+    {"q": queries},
+    optional={
+        name: st.lists(values, max_size=3)
+        for name in (
+            "tag",
+            "org",
+            "category",
+            "source",
+            "author",
+            "year",
+            "from",
+            "to",
+            "sort",
+            "page",
+            "per_page",
+            "correct",
+        )
+    },
+)
 paths = st.sampled_from(["/search", "/api/search", "/search.csv", "/search.atom", "/doc/ofsted-inspection"])
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(path=paths, params=parameters)
 def test_no_url_gives_a_server_error_or_stalls(index_dir, path, params):
     with app_for(index_dir) as app:
@@ -66,10 +142,56 @@ def test_no_url_gives_a_server_error_or_stalls(index_dir, path, params):
 INDEXED = ["inspection", "budgets", "trust", "residents", "leaders", "partnerships", "Inspectors", "county"]
 ABSENT = ["zqxjv", "vvwwq", "blorptastic"]
 COMMON = ["what", "how", "is", "the", "a", "of", "and", "or", "not", "our", "to", "we"]
-GLUE = [" ", " ", " ", ", ", ": ", "; ", " / ", " & ", " + ", " – ", " - ", "? ", "?\n", "! ", ". ", "… ",
-        ' "', '" ', " '", "' ", "\n• ", "\n- ", "\n* ", "\n1) ", " (", ") ", " [", "] ", ":", "/"]
-words = st.sampled_from(INDEXED + ABSENT + COMMON + ["SEND", "sector-led", "well-being", "children's", "2019",
-                                                     "e.g.", "etc.", "i.e.", "Note:", "Re:", "https://x.org"])
+GLUE = [
+    " ",
+    " ",
+    " ",
+    ", ",
+    ": ",
+    "; ",
+    " / ",
+    " & ",
+    " + ",
+    " – ",
+    " - ",
+    "? ",
+    "?\n",
+    "! ",
+    ". ",
+    "… ",
+    ' "',
+    '" ',
+    " '",
+    "' ",
+    "\n• ",
+    "\n- ",
+    "\n* ",
+    "\n1) ",
+    " (",
+    ") ",
+    " [",
+    "] ",
+    ":",
+    "/",
+]
+words = st.sampled_from(
+    INDEXED
+    + ABSENT
+    + COMMON
+    + [
+        "SEND",
+        "sector-led",
+        "well-being",
+        "children's",
+        "2019",
+        "e.g.",
+        "etc.",
+        "i.e.",
+        "Note:",
+        "Re:",
+        "https://x.org",
+    ]
+)
 
 
 @st.composite
@@ -90,8 +212,9 @@ def _has_indexed_word(text: str) -> bool:
     return any(word.lower() in lowered for word in INDEXED)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(q=natural_text())
 def test_natural_text_finds_something_whenever_a_word_is_in_the_index(app, q):
     response = app.test_client().get(f"/api/search?{urlencode({'q': q})}")

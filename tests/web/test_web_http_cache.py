@@ -1,6 +1,7 @@
 """HTTP validators: every answer from the index carries an ETag, Last-Modified and a
 Cache-Control suited to it; a request sending them back is answered 304 without a search; a
 reindex, another host or a path prefix gives another ETag; an answer cut short gives none."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,8 +33,11 @@ def searches(monkeypatch):
     calls = []
     for name in ANSWERING:
         real = getattr(SearchService, name)
-        monkeypatch.setattr(SearchService, name,
-                            lambda self, *args, _real=real, _name=name, **kw: calls.append(_name) or _real(self, *args, **kw))
+        monkeypatch.setattr(
+            SearchService,
+            name,
+            lambda self, *args, _real=real, _name=name, **kw: calls.append(_name) or _real(self, *args, **kw),
+        )
     return calls
 
 
@@ -70,9 +74,17 @@ def test_if_modified_since_is_compared_with_when_the_index_was_built(client, sea
 
 
 def test_every_request_and_format_has_its_own_etag(client):
-    etags = {client.get(url).headers["ETag"] for url in
-             ["/search?q=inspection", "/search?q=inspection&page=2", "/search?q=leadership",
-              "/api/search?q=inspection", "/search.csv?q=inspection", "/search.atom?q=inspection"]}
+    etags = {
+        client.get(url).headers["ETag"]
+        for url in [
+            "/search?q=inspection",
+            "/search?q=inspection&page=2",
+            "/search?q=leadership",
+            "/api/search?q=inspection",
+            "/search.csv?q=inspection",
+            "/search.atom?q=inspection",
+        ]
+    }
     assert len(etags) == 6
 
 
@@ -90,8 +102,12 @@ def test_another_host_gets_another_etag(client):
     there = client.get("/search.atom?q=leadership", headers={"Host": "elsewhere.example"})
     assert b"elsewhere.example" in there.data and b"elsewhere.example" not in here.data
     assert here.headers["ETag"] != there.headers["ETag"]
-    assert client.get("/search.atom?q=leadership", headers={"Host": "elsewhere.example",
-                                                             "If-None-Match": here.headers["ETag"]}).status_code == 200
+    assert (
+        client.get(
+            "/search.atom?q=leadership", headers={"Host": "elsewhere.example", "If-None-Match": here.headers["ETag"]}
+        ).status_code
+        == 200
+    )
 
 
 def test_a_forwarded_host_trusted_behind_a_proxy_gets_another_etag(index_dir, open_app):

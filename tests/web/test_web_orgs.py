@@ -1,4 +1,5 @@
 """Organisation pages: /org/<name>, its JSON twin, how names and aliases reach them, and /org."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -8,8 +9,20 @@ import pytest
 LGA = "/org/Local_Government_Association"
 DEFRA = "/org/Department_for_Environment,_Food_and_Rural_Affairs"
 SCHOOL = "/org/Countess_Wear_Community_School"
-PROFILE_KEYS = ["name", "kind", "aliases", "url", "posts", "search_url", "undated", "years", "newest",
-                "named_with", "tags", "authors"]
+PROFILE_KEYS = [
+    "name",
+    "kind",
+    "aliases",
+    "url",
+    "posts",
+    "search_url",
+    "undated",
+    "years",
+    "newest",
+    "named_with",
+    "tags",
+    "authors",
+]
 
 
 def api(url: str) -> str:
@@ -70,14 +83,17 @@ def test_newest_posts_come_newest_first(get_json):
     assert dates == sorted(dates, reverse=True) and 1 < len(dates) <= 5
 
 
-@pytest.mark.parametrize("written, canonical", [
-    ("/org/LGA", LGA),
-    ("/org/local_government_association", LGA),
-    ("/org/Local%20Government%20Association", LGA),
-    ("/org/OFSTED", "/org/Ofsted"),
-    ("/org/Defra", DEFRA),
-    ("/org/Department_for_Environment_Food_and_Rural_Affairs", DEFRA),
-])
+@pytest.mark.parametrize(
+    "written, canonical",
+    [
+        ("/org/LGA", LGA),
+        ("/org/local_government_association", LGA),
+        ("/org/Local%20Government%20Association", LGA),
+        ("/org/OFSTED", "/org/Ofsted"),
+        ("/org/Defra", DEFRA),
+        ("/org/Department_for_Environment_Food_and_Rural_Affairs", DEFRA),
+    ],
+)
 def test_other_spellings_and_aliases_redirect_to_the_canonical_page(client, written, canonical):
     response = client.get(written)
     assert response.status_code == 302 and response.headers["Location"] == canonical
@@ -126,14 +142,16 @@ def test_the_years_chart_links_each_year_to_its_posts(get_page, get_json):
     page = get_page("/org/Ofsted")
     data = get_json("/api/org/Ofsted")
     bars = {a.select_one("title").get_text(): a["href"] for a in page.select("#years a.app-chart__link")}
-    assert bars == {f"{y['year']}: {y['count']} {'post' if y['count'] == 1 else 'posts'}": y["search_url"]
-                    for y in data["years"]}
+    assert bars == {
+        f"{y['year']}: {y['count']} {'post' if y['count'] == 1 else 'posts'}": y["search_url"] for y in data["years"]
+    }
     rows = page.select("#years table.govuk-visually-hidden tbody tr")
     first, last = data["years"][0]["year"], data["years"][-1]["year"]
     assert len(rows) == int(last) - int(first) + 1  # years without posts are shown as gaps
 
 
 # -- names elsewhere link to their pages ----------------------------------------------------
+
 
 def test_organisations_in_results_link_to_their_pages(client, get_page):
     links = get_page("/search?q=leadership").select(".app-result__orgs a")
@@ -161,9 +179,12 @@ def test_names_with_commas_are_shown_with_them_in_results(get_page):
 
 # -- the index of organisations ---------------------------------------------------------
 
+
 def index_names(page) -> dict[str, list[str]]:
-    return {section.select_one("h2")["id"]: [a.get_text(strip=True) for a in section.select(".app-org-list a")]
-            for section in page.select(".app-org-group")}
+    return {
+        section.select_one("h2")["id"]: [a.get_text(strip=True) for a in section.select(".app-org-list a")]
+        for section in page.select(".app-org-group")
+    }
 
 
 def test_the_index_lists_every_organisation_with_posts_grouped_by_kind(get_page, get_json):
@@ -173,8 +194,7 @@ def test_the_index_lists_every_organisation_with_posts_grouped_by_kind(get_page,
     assert "Countess Wear Community School" in groups["kind-school"]
     everything = get_json("/api/search")["facets"]["org"]
     assert sum(len(names) for names in groups.values()) == len(everything)
-    counts = {a.get_text(strip=True): a.find_next_sibling("span").get_text()
-              for a in page.select(".app-org-list a")}
+    counts = {a.get_text(strip=True): a.find_next_sibling("span").get_text() for a in page.select(".app-org-list a")}
     assert counts["Ofsted"] == f"({total(get_json, '/search?org=Ofsted')} posts)"
 
 
@@ -202,18 +222,28 @@ def test_the_index_form_keeps_what_was_asked(get_page):
     assert page.select_one("input[name=sort][checked]")["value"] == "name"
 
 
-@pytest.mark.parametrize("url, parameter", [
-    ("/org?sort=best", "sort"), ("/org?kind=wizard", "kind"), ("/org?name=" + "x" * 201, "name"),
-])
+@pytest.mark.parametrize(
+    "url, parameter",
+    [
+        ("/org?sort=best", "sort"),
+        ("/org?kind=wizard", "kind"),
+        ("/org?name=" + "x" * 201, "name"),
+    ],
+)
 def test_bad_index_parameters_answer_400_saying_which(client, url, parameter):
     response = client.get(url)
     assert response.status_code == 400
     assert parameter in response.get_data(as_text=True).lower()
 
 
-@pytest.mark.parametrize("url, canonical", [
-    ("/org?sort=count", "/org"), ("/org?name=&kind=", "/org"), ("/org?sort=name&name=lga", "/org?name=lga&sort=name"),
-])
+@pytest.mark.parametrize(
+    "url, canonical",
+    [
+        ("/org?sort=count", "/org"),
+        ("/org?name=&kind=", "/org"),
+        ("/org?sort=name&name=lga", "/org?name=lga&sort=name"),
+    ],
+)
 def test_the_index_redirects_to_its_canonical_address(client, url, canonical):
     response = client.get(url)
     assert response.status_code == 302 and response.headers["Location"] == canonical

@@ -1,5 +1,6 @@
 """The pages that explain the machine formats to people, every filter value's page, and a post's
 clean address to share."""
+
 from __future__ import annotations
 
 from web import web_corpus as corpus

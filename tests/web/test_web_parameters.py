@@ -1,4 +1,5 @@
 """The contract's parameter rules, in every format: what is accepted, what is refused and how."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,8 +31,9 @@ def test_invalid_parameter_is_an_html_error_summary_on_the_search_page(get_page,
     page = get_page(f"/search?q=leadership&{query}", status=400)
     assert page.title.get_text().startswith("Error: ")
     summary = page.select_one(".govuk-error-summary")
-    assert summary.select_one(".govuk-error-summary__title").get_text(strip=True) == \
-        "There is a problem with your search"
+    assert (
+        summary.select_one(".govuk-error-summary__title").get_text(strip=True) == "There is a problem with your search"
+    )
     message = summary.select_one(".govuk-error-summary__list li").get_text(strip=True)
     assert message
     # The form is still there, refilled with what could be kept.
@@ -171,7 +173,9 @@ def test_an_acronym_in_the_query_finds_posts_that_only_write_the_full_name(get_j
     assert ids(by_field) == ids(by_name) == {corpus.ADCS_ALIAS_ID, corpus.ADCS_FULL_ID}
 
 
-@pytest.mark.parametrize("value", ["1000000000000", "0", "abc", "-1", "%C2%B9", "%D9%A3"])  # ¹ and Arabic 3 are digits to str.isdigit
+@pytest.mark.parametrize(
+    "value", ["1000000000000", "0", "abc", "-1", "%C2%B9", "%D9%A3"]
+)  # ¹ and Arabic 3 are digits to str.isdigit
 def test_a_page_number_out_of_range_says_what_page_accepts(get_json, value):
     error = get_json(f"/api/search?page={value}", status=400)["error"]
     assert error == {"parameter": "page", "message": "Page must be a whole number from 1 to 999,999,999."}

@@ -6,6 +6,7 @@ gunicorn does from its environment); anything outside the prefix answers 404, so
 forgets the prefix fails here. The prefix is also a route's name, to catch links that happen to
 work only at the root.
 """
+
 from __future__ import annotations
 
 import csv
@@ -98,8 +99,7 @@ def test_every_link_on_every_kind_of_page_stays_under_the_prefix_and_answers(pre
 
 
 def test_the_pages_point_at_their_feeds_canonical_address_and_form_under_the_prefix(prefixed):
-    page = BeautifulSoup(prefixed.get(PREFIX + "/search?q=inspection&tag=SLI").get_data(as_text=True),
-                         "html.parser")
+    page = BeautifulSoup(prefixed.get(PREFIX + "/search?q=inspection&tag=SLI").get_data(as_text=True), "html.parser")
     assert page.select_one("link[rel=canonical]")["href"] == HOST + PREFIX + "/search?q=inspection&tag=SLI"
     alternates = {link["type"]: link["href"] for link in page.select("link[rel=alternate]")}
     assert alternates == {
@@ -111,13 +111,16 @@ def test_the_pages_point_at_their_feeds_canonical_address_and_form_under_the_pre
     assert page.select_one("link[rel=search]")["href"] == PREFIX + "/opensearch.xml"
 
 
-@pytest.mark.parametrize("path, location", [
-    ("/search?sort=newest", "/"),
-    ("/?q=leadership", "/search?q=leadership"),
-    ("/search?org=ADCS", "/search?org=Association+of+Directors+of+Children%27s+Services"),
-    ("/org/LGA", "/org/Local_Government_Association"),
-    ("/org?sort=count", "/org"),
-])
+@pytest.mark.parametrize(
+    "path, location",
+    [
+        ("/search?sort=newest", "/"),
+        ("/?q=leadership", "/search?q=leadership"),
+        ("/search?org=ADCS", "/search?org=Association+of+Directors+of+Children%27s+Services"),
+        ("/org/LGA", "/org/Local_Government_Association"),
+        ("/org?sort=count", "/org"),
+    ],
+)
 def test_canonical_redirects_stay_under_the_prefix(prefixed, path, location):
     response = prefixed.get(PREFIX + path)
     assert response.status_code == 302
@@ -161,7 +164,9 @@ def test_feeds_csv_and_opensearch_give_full_addresses_under_the_prefix(prefixed)
         assert url.startswith(HOST + PREFIX + "/"), url
         fetch(prefixed, local(url))
 
-    rows = list(csv.DictReader(io.StringIO(prefixed.get(PREFIX + "/search.csv?q=inspection").get_data().decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(prefixed.get(PREFIX + "/search.csv?q=inspection").get_data().decode("utf-8-sig")))
+    )
     assert rows and all(row["url"].startswith(HOST + PREFIX + "/doc/") for row in rows)
     fetch(prefixed, local(rows[0]["url"]))
 

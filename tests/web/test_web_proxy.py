@@ -1,4 +1,5 @@
 """Behind a reverse proxy: full addresses use the host and scheme people use, only when told to trust it."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET

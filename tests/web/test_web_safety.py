@@ -1,4 +1,5 @@
 """Nothing a visitor sends reaches a 500, nothing a document says runs as code, nothing is stored."""
+
 from __future__ import annotations
 
 import base64
@@ -12,15 +13,54 @@ from bs4 import BeautifulSoup
 
 from web import web_corpus as corpus
 
-CSP = ("default-src 'self'; script-src 'self' {script_hash}; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self' {script_hash}; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 HOSTILE_VALUES = [
-    '"unbalanced', "'single", "title:", "tag:", "org:", ":", "AND OR NOT", "NOT", "OR", "*", "?",
-    "lead*", "*ship", "(((", ")", "[2019 TO", "{x", "~", "^2", "-", "--", "+", "\\", "a" * 1000,
-    "word " * 200, "é café naïve", "日本語の検索", "🙂🙃", "\u202eevil", "null\x00byte", "\x00",
-    "%00", "<script>alert(1)</script>", "title:\"", "org:\"Local", "date:[2019", "year:20x4",
-    "inspection~2", "\"\"", "AND", "tag:SLI AND tag:\"South East\"", "x" * 5000,
+    '"unbalanced',
+    "'single",
+    "title:",
+    "tag:",
+    "org:",
+    ":",
+    "AND OR NOT",
+    "NOT",
+    "OR",
+    "*",
+    "?",
+    "lead*",
+    "*ship",
+    "(((",
+    ")",
+    "[2019 TO",
+    "{x",
+    "~",
+    "^2",
+    "-",
+    "--",
+    "+",
+    "\\",
+    "a" * 1000,
+    "word " * 200,
+    "é café naïve",
+    "日本語の検索",
+    "🙂🙃",
+    "\u202eevil",
+    "null\x00byte",
+    "\x00",
+    "%00",
+    "<script>alert(1)</script>",
+    'title:"',
+    'org:"Local',
+    "date:[2019",
+    "year:20x4",
+    "inspection~2",
+    '""',
+    "AND",
+    'tag:SLI AND tag:"South East"',
+    "x" * 5000,
 ]
 
 
@@ -38,10 +78,29 @@ def test_bytes_that_are_not_utf8_never_give_500(client):
         assert client.get(url, follow_redirects=True).status_code in (200, 400), url
 
 
-@pytest.mark.parametrize("name", ["tag", "org", "category", "source", "author", "year", "from", "to",
-                                  "sort", "page", "per_page"])
-@pytest.mark.parametrize("value", ["\x00", "'", '"', "*", "title:", "9" * 40, "-1", "1e3", "日本", "a" * 3000,
-                                   "31/02/2019", "99/99/9999", "March 99999", "0/2019", "1/1/0000"])
+@pytest.mark.parametrize(
+    "name", ["tag", "org", "category", "source", "author", "year", "from", "to", "sort", "page", "per_page"]
+)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\x00",
+        "'",
+        '"',
+        "*",
+        "title:",
+        "9" * 40,
+        "-1",
+        "1e3",
+        "日本",
+        "a" * 3000,
+        "31/02/2019",
+        "99/99/9999",
+        "March 99999",
+        "0/2019",
+        "1/1/0000",
+    ],
+)
 def test_hostile_parameter_values_never_give_500(client, name, value):
     for path in ("/search", "/api/search", "/follow", "/filters/org"):
         response = client.get(path, query_string={name: value}, follow_redirects=True)
@@ -49,9 +108,17 @@ def test_hostile_parameter_values_never_give_500(client, name, value):
 
 
 def test_hostile_paths_never_give_500(client):
-    for path in ["/doc/", "/doc/%00", "/doc/../../etc/passwd", "/doc/" + "a/" * 300, "/api/doc/%00",
-                 "/doc/<script>", "/api/doc/" + quote("日本"), "/assets/../webui/__init__.py",
-                 "/static/../__init__.py"]:
+    for path in [
+        "/doc/",
+        "/doc/%00",
+        "/doc/../../etc/passwd",
+        "/doc/" + "a/" * 300,
+        "/api/doc/%00",
+        "/doc/<script>",
+        "/api/doc/" + quote("日本"),
+        "/assets/../webui/__init__.py",
+        "/static/../__init__.py",
+    ]:
         assert client.get(path).status_code in (404, 200, 308), path
 
 
@@ -92,10 +159,26 @@ def is_our_script(script) -> bool:
     return (script.string or "").startswith("document.body.className += ' js-enabled'")
 
 
-@pytest.mark.parametrize("url", ["/", "/search?q=leadership", f"/doc/{corpus.INSPECTION_ID}",
-                                 "/api/search", "/search.csv", "/search.atom", "/opensearch.xml",
-                                 "/healthz", "/nowhere", "/search?page=abc", "/static/css/app.css",
-                                 "/follow?q=leadership", "/status", "/browser-search", "/filters/org"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/search?q=leadership",
+        f"/doc/{corpus.INSPECTION_ID}",
+        "/api/search",
+        "/search.csv",
+        "/search.atom",
+        "/opensearch.xml",
+        "/healthz",
+        "/nowhere",
+        "/search?page=abc",
+        "/static/css/app.css",
+        "/follow?q=leadership",
+        "/status",
+        "/browser-search",
+        "/filters/org",
+    ],
+)
 def test_security_headers_on_every_response(client, url):
     with client.get(url) as response:
         response.get_data()

@@ -1,4 +1,5 @@
 """The finder page: what a person sees on / and /search, read with BeautifulSoup."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
@@ -26,8 +27,10 @@ def test_front_page_lists_every_document_newest_first(get_page):
 def test_header_names_the_service_without_gov_uk_branding(get_page):
     page = get_page("/")
     header = page.select_one("header")
-    assert header.select_one(".govuk-service-navigation__service-name").get_text(strip=True) == \
-        "Local government leadership writing"
+    assert (
+        header.select_one(".govuk-service-navigation__service-name").get_text(strip=True)
+        == "Local government leadership writing"
+    )
     assert not page.select(".govuk-header, .govuk-logo, .govuk-footer__crown, svg.govuk-logo")
     assert "crown" not in str(page).lower().replace("lgsearch is not a gov.uk service", "")
     icons = [link["href"] for link in page.select("link[rel~=icon]")]
@@ -37,8 +40,7 @@ def test_header_names_the_service_without_gov_uk_branding(get_page):
 def test_the_service_name_is_one_setting_for_pages_and_feeds(app, client, get_page, monkeypatch):
     monkeypatch.setitem(app.config, "SERVICE_NAME", "Norfolk leadership notes")
     page = get_page("/search?q=inspection")
-    assert page.select_one(".govuk-service-navigation__service-name").get_text(strip=True) == \
-        "Norfolk leadership notes"
+    assert page.select_one(".govuk-service-navigation__service-name").get_text(strip=True) == "Norfolk leadership notes"
     assert page.select_one("title").get_text(strip=True).endswith("– Norfolk leadership notes")
     assert page.select_one("link[rel=search]")["title"] == "Norfolk leadership notes"
     assert "<title>Norfolk leadership notes: " in client.get("/search.atom?q=inspection").get_data(as_text=True)
@@ -159,12 +161,16 @@ def test_selected_filters_are_removable_tags_with_clear_all(get_page):
 
 def test_sort_select_shows_the_effective_sort(get_page):
     def options(url):
-        return [(o.get_text(strip=True), o["value"], o.has_attr("selected"))
-                for o in get_page(url).select("#sort option")]
+        return [
+            (o.get_text(strip=True), o["value"], o.has_attr("selected")) for o in get_page(url).select("#sort option")
+        ]
 
     # The default order submits no value, so a new query typed in gets its own default.
     assert options("/search?q=leadership") == [
-        ("Most relevant", "", True), ("Newest", "newest", False), ("Oldest", "oldest", False)]
+        ("Most relevant", "", True),
+        ("Newest", "newest", False),
+        ("Oldest", "oldest", False),
+    ]
     assert options("/search?q=leadership&sort=newest")[1] == ("Newest", "newest", True)
     assert options("/") == [("Newest", "", True), ("Oldest", "oldest", False)]
     assert options("/search?sort=oldest")[1] == ("Oldest", "oldest", True)
@@ -233,7 +239,8 @@ def test_page_links_to_its_json_csv_and_atom_twins(get_page):
     visible = {a["href"] for a in page.select(".app-other-formats a")}
     # The feed is followed through a page that explains it (the feed's own address is on it).
     assert visible == set(alternates.values()) - {alternates["application/atom+xml"]} | {
-        "/follow?q=leadership&tag=Leadership"}
+        "/follow?q=leadership&tag=Leadership"
+    }
 
 
 def test_page_has_a_canonical_link_and_opensearch_link(get_page):
@@ -243,8 +250,7 @@ def test_page_has_a_canonical_link_and_opensearch_link(get_page):
     assert page.select_one("link[rel=search]")["href"] == "/opensearch.xml"
 
 
-def test_a_very_long_filter_list_lists_the_values_with_most_results_and_says_how_many_are_not(
-        get_page, monkeypatch):
+def test_a_very_long_filter_list_lists_the_values_with_most_results_and_says_how_many_are_not(get_page, monkeypatch):
     from webui import presenters
 
     monkeypatch.setattr(presenters, "FACET_LISTED", 12)

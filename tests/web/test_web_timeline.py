@@ -1,4 +1,5 @@
 """The timeline on the results page: per year, per month over a short span, each bar a narrower search."""
+
 from __future__ import annotations
 
 import re
@@ -82,5 +83,7 @@ def test_no_timeline_when_results_fall_in_one_month_or_there_are_none(get_page):
 def test_beside_an_error_the_timeline_is_the_kept_searches(get_page):
     page = get_page("/search?q=leadership&from=May", status=400)
     assert page.select_one("#timeline") is not None
-    assert page.select_one("#timeline figcaption").get_text() == get_page("/search?q=leadership").select_one(
-        "#timeline figcaption").get_text()
+    assert (
+        page.select_one("#timeline figcaption").get_text()
+        == get_page("/search?q=leadership").select_one("#timeline figcaption").get_text()
+    )

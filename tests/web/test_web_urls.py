@@ -1,4 +1,5 @@
 """The URL helpers on their own: one parameter changed, everything else kept, defaults dropped."""
+
 from __future__ import annotations
 
 from urllib.parse import unquote
@@ -14,10 +15,18 @@ pytestmark = pytest.mark.usefixtures("request_context")
 
 
 def test_canonical_url_drops_defaults_and_empty_values():
-    search = params.parse_search(MultiDict([
-        ("per_page", "10"), ("page", "1"), ("sort", "relevance"), ("q", " leadership "),
-        ("tag", ""), ("from", ""),
-    ]))
+    search = params.parse_search(
+        MultiDict(
+            [
+                ("per_page", "10"),
+                ("page", "1"),
+                ("sort", "relevance"),
+                ("q", " leadership "),
+                ("tag", ""),
+                ("from", ""),
+            ]
+        )
+    )
     assert params.search_url(search) == "/search?q=leadership"
     assert params.search_url(SearchRequest()) == "/"
 
@@ -40,14 +49,12 @@ def test_unticking_matches_values_the_way_the_service_does():
 
 
 def test_clearing_filters_keeps_words_sort_and_page_size():
-    search = SearchRequest(q="care", tag=("SLI",), year=("2019",), date_from="2018", sort="oldest",
-                           per_page=20, page=4)
+    search = SearchRequest(q="care", tag=("SLI",), year=("2019",), date_from="2018", sort="oldest", per_page=20, page=4)
     assert params.search_url(params.without_filters(search)) == "/search?q=care&sort=oldest&per_page=20"
 
 
 def test_lenient_search_keeps_everything_that_is_valid():
-    search = params.lenient_search(MultiDict([("q", "care"), ("page", "abc"), ("sort", "best"),
-                                              ("tag", "SLI")]))
+    search = params.lenient_search(MultiDict([("q", "care"), ("page", "abc"), ("sort", "best"), ("tag", "SLI")]))
     assert search == SearchRequest(q="care", tag=("SLI",))
 
 
@@ -57,13 +64,19 @@ def test_document_url_carries_the_search():
     assert params.document_url("blogs/x") == "/doc/blogs/x"
 
 
-@pytest.mark.parametrize("name, path", [
-    ("Local Government Association", "/org/Local_Government_Association"),
-    ("Barnardo's", "/org/Barnardo's"),
-    ("Department for Environment, Food and Rural Affairs", "/org/Department_for_Environment,_Food_and_Rural_Affairs"),
-    ("Ynys Môn County Council", "/org/Ynys_M%C3%B4n_County_Council"),
-    ("Kingston upon Hull City Council", "/org/Kingston_upon_Hull_City_Council"),
-])
+@pytest.mark.parametrize(
+    "name, path",
+    [
+        ("Local Government Association", "/org/Local_Government_Association"),
+        ("Barnardo's", "/org/Barnardo's"),
+        (
+            "Department for Environment, Food and Rural Affairs",
+            "/org/Department_for_Environment,_Food_and_Rural_Affairs",
+        ),
+        ("Ynys Môn County Council", "/org/Ynys_M%C3%B4n_County_Council"),
+        ("Kingston upon Hull City Council", "/org/Kingston_upon_Hull_City_Council"),
+    ],
+)
 def test_an_organisation_address_is_readable_and_reads_back_as_the_name(name, path):
     assert params.org_url(name) == path
     assert params.name_from_segment(unquote(path.removeprefix("/org/"))) == name
