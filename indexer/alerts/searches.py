@@ -13,23 +13,9 @@ _DESCRIBED = ("org", "tag", "category", "source", "author", "year")
 
 def alert_search(search: SearchRequest) -> SearchRequest:
     """The search an alert follows: the same words and filters, first page, default size and order."""
-    orgs: list[str] = []
-    for value in search.org:
-        name = canonical_value("org", value)
-        if name not in orgs:
-            orgs.append(name)
-    return SearchRequest(
-        q=search.q,
-        tag=search.tag,
-        org=tuple(orgs),
-        category=search.category,
-        source=search.source,
-        author=search.author,
-        year=search.year,
-        date_from=search.date_from,
-        date_to=search.date_to,
-        correct=search.correct,
-    )
+    shown = SearchRequest()  # how results are shown by default
+    orgs = tuple(dict.fromkeys(canonical_value("org", value) for value in search.org))
+    return search.with_changes(org=orgs, page=shown.page, per_page=shown.per_page, sort=shown.sort)
 
 
 def stored_search(search: SearchRequest) -> str:
