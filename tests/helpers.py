@@ -80,3 +80,19 @@ CORPUS = [
         {"tags": ["Inspection"]},
     ),
 ]
+
+# Every field of a document as /api/doc/<id> and `lgsearch export` give it, in order (docs/api.md).
+DOCUMENT_FIELDS = [
+    "id",
+    "path",
+    "title",
+    "date",
+    "year",
+    "author",
+    "source",
+    "tags",
+    "categories",
+    "organisations",
+    "source_url",
+    "body",
+]

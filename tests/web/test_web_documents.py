@@ -9,23 +9,8 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import write_post
+from helpers import DOCUMENT_FIELDS, write_post
 from web import web_corpus as corpus
-
-DOCUMENT_FIELDS = [
-    "id",
-    "path",
-    "title",
-    "date",
-    "year",
-    "author",
-    "source",
-    "tags",
-    "categories",
-    "organisations",
-    "source_url",
-    "body",
-]
 
 
 def test_document_page_shows_the_whole_post_with_query_words_highlighted(get_page):
