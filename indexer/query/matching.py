@@ -139,24 +139,41 @@ class TextMatch:
         return self._shares
 
 
-@dataclass
+NO_TEXT = TextMatch(set(), set(), [])
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """What spelling correction made of a search: the corrected search shown instead (its
+    query, its text match and the correction to tell the user), a "Did you mean" to offer,
+    or neither."""
+
+    parsed: ParsedQuery | None = None
+    text: TextMatch | None = None
+    correction: Correction | None = None
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
 class Found:
-    """What a request matches: its parsed query, the posts, and what the page should say."""
+    """What a request matches: its parsed query, the posts, and what the page should say.
+
+    Assembled once, when matching is done, and never changed after: ranking and the page read
+    it. A search cut short says so through its deadline, which notes the moment it ran out."""
 
     parsed: ParsedQuery
     text: TextMatch
     filter_docs: dict[str, set[int]]
     base: set[int]  # matched by the query and dates, before filters
     matching: set[int]  # and by every filter
+    deadline: Deadline
     partial: bool = False  # no post has all the query's concepts
     correction: Correction | None = None
     suggestion: str | None = None
-    out_of_time: bool = False
-    deadline: Deadline | None = None
 
     @property
     def timed_out(self) -> bool:
-        return self.out_of_time or (self.deadline is not None and self.deadline.hit)
+        return self.deadline.hit
 
     def notice(self) -> str | None:
         notices = [self.parsed.notice]

@@ -96,7 +96,7 @@ def _order(
         try:
             gen.searcher.search_with_collector(text_query or wq.Every(), timed)
         except OutOfTime:
-            found.out_of_time = True
+            pass  # found.deadline notes it; the page keeps what was collected
         results = timed.results()
     order = [(hit.docnum, hit.score) for hit in results]  # not list(): its length hint counts every match
     if scored and text.concept_docs:

@@ -110,7 +110,7 @@ class Correction:
     to: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Hit:
     """One matching document: its stored fields (no body), a snippet and a score."""
 
@@ -124,7 +124,7 @@ class Hit:
         return self.document["id"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class SearchResult:
     request: SearchRequest
     total: int
@@ -152,7 +152,7 @@ class SearchResult:
         return self.request.with_changes(page=1, correct=False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class DocumentPage:
     """One document in full, its body split into paragraphs with the query's words in <mark>."""
 

@@ -13,6 +13,7 @@ import logging
 import re
 import threading
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -24,7 +25,7 @@ from indexer.query.cache import AnswerCache
 from indexer.query.facets import facet_values
 from indexer.query.generation import Generation, live_counts
 from indexer.query.health import files_on_disk, read_through
-from indexer.query.matching import Found, TextMatch, base_of, bounded_docs, intersect, text_match
+from indexer.query.matching import NO_TEXT, Found, Spelling, TextMatch, base_of, bounded_docs, intersect, text_match
 from indexer.query.parsing import ParsedQuery, date_query, filter_queries, parse_user_query, without_quotes
 from indexer.query.ranking import by_date, page, ranked, text_terms
 from indexer.query.request import FILTER_FIELDS, SearchRequest
@@ -195,7 +196,7 @@ class SearchService:
             hits = page(gen, found, request)
             facets = facet_values(gen, found.base, found.filter_docs, request)
         except OutOfTime:
-            found.out_of_time = True
+            pass  # the deadline notes it (found.timed_out), and the page says so
         notice = NO_POSTS if not gen.searcher.doc_count() else found.notice()
         result = SearchResult(request, len(found.matching), hits, facets, found.suggestion, notice, found.correction)
         if not found.timed_out:  # the page's timeline, from the posts already matched
@@ -217,7 +218,7 @@ class SearchService:
         try:
             hits = ranked(gen, found, request, None)
         except OutOfTime:
-            found.out_of_time, hits = True, []
+            hits = []  # the deadline notes it: an answer cut short is not cached
         return [hit.document for hit in hits], not found.timed_out and len(hits) <= CACHE_ALL_UP_TO
 
     def newest_among(self, request: SearchRequest, ids: set[str]) -> tuple[list[dict], bool]:
@@ -272,59 +273,73 @@ class SearchService:
         counts are then set intersections, not further Whoosh searches."""
         deadline = Deadline(self.time_limit)
         parsed = self._parse(gen, request.q)
-        found = Found(parsed, TextMatch(set(), set(), []), {}, set(), set())
+        text, filter_docs, spelling = NO_TEXT, {}, Spelling()
+        base, partial = set(), False
         try:
             for name, q in filter_queries(request).items():
-                found.filter_docs[name] = bounded_docs(gen, q, deadline)
+                filter_docs[name] = bounded_docs(gen, q, deadline)
             dates = date_query(request)
             if dates is not None:  # narrows every facet, never counted as one
-                found.filter_docs[""] = bounded_docs(gen, dates, deadline)
-            found.text = text_match(gen, parsed, deadline)
-            if parsed.quoted and not found.text.any_docs:
-                self._unquote(gen, request, found, deadline)
-            parsed = found.parsed
-            if parsed.words and not intersect(found.text.all_docs, found.filter_docs.values()):
-                self._correct(gen, request, found, deadline)
-            found.base, found.partial = base_of(found.text, found.filter_docs, len(found.parsed.concepts))
+                filter_docs[""] = bounded_docs(gen, dates, deadline)
+            text = text_match(gen, parsed, deadline)
+            if parsed.quoted and not text.any_docs:
+                parsed, text = self._unquoted(gen, request, deadline)
+            if parsed.words and not intersect(text.all_docs, filter_docs.values()):
+                spelling = self._spelling(gen, request, parsed, text, filter_docs, deadline)
+                if spelling.correction:
+                    parsed, text = spelling.parsed, spelling.text
+            base, partial = base_of(text, filter_docs, len(parsed.concepts))
         except OutOfTime:
-            found.out_of_time = True
-        found.matching = intersect(found.base, found.filter_docs.values())
-        found.deadline = deadline
-        return found
+            pass  # the deadline notes it, and the page says its results may be incomplete
+        matching = intersect(base, filter_docs.values())
+        return Found(
+            parsed, text, filter_docs, base, matching, deadline, partial, spelling.correction, spelling.suggestion
+        )
 
     def _parse(self, gen: Generation, q: str) -> ParsedQuery:
         parsed = parse_user_query(gen.parser, q)
-        if parsed.query is not None and parsed.query is not wq.NullQuery:
-            notices = [parsed.notice] if parsed.notice else []
-            reader = gen.searcher.reader()
-            bound = lambda part: bounded_query(part, reader, notices)  # noqa: E731
-            parsed.query = bound(parsed.query)
-            parsed.required = [bound(part) for part in parsed.required]
-            parsed.excluded = [bound(part) for part in parsed.excluded]
-            parsed.notice = " ".join(dict.fromkeys(notices)) or None
-        return parsed
+        if parsed.query is None or parsed.query is wq.NullQuery:
+            return parsed
+        notices = [parsed.notice] if parsed.notice else []
+        reader = gen.searcher.reader()
+        bound = lambda part: bounded_query(part, reader, notices)  # noqa: E731
+        return replace(
+            parsed,
+            query=bound(parsed.query),
+            required=[bound(part) for part in parsed.required],
+            excluded=[bound(part) for part in parsed.excluded],
+            notice=" ".join(dict.fromkeys(notices)) or None,
+        )
 
-    def _unquote(self, gen: Generation, request: SearchRequest, found: Found, deadline: Deadline) -> None:
+    def _unquoted(self, gen: Generation, request: SearchRequest, deadline: Deadline) -> tuple[ParsedQuery, TextMatch]:
         """No post has the quoted words together: search them as words, and say so. (Quotes in
         a pasted sentence are often quotation, not a phrase search.)"""
         loose = self._parse(gen, without_quotes(request.q))
-        loose.notice = " ".join(n for n in (UNQUOTED_NOTICE, loose.notice) if n)
-        found.parsed, found.text = loose, text_match(gen, loose, deadline)
+        loose = replace(loose, notice=" ".join(n for n in (UNQUOTED_NOTICE, loose.notice) if n))
+        return loose, text_match(gen, loose, deadline)
 
-    def _correct(self, gen: Generation, request: SearchRequest, found: Found, deadline: Deadline) -> None:
-        """Show the corrected results when only they have all the words; otherwise offer them
-        when they find more posts."""
-        corrected_q = self._corrected(gen, request.q, found.parsed.words)
+    def _spelling(
+        self,
+        gen: Generation,
+        request: SearchRequest,
+        parsed: ParsedQuery,
+        text: TextMatch,
+        filter_docs: dict[str, set[int]],
+        deadline: Deadline,
+    ) -> Spelling:
+        """The corrected search, shown when only it has all the words; otherwise offered as
+        "Did you mean" when it finds more posts; or nothing."""
+        corrected_q = self._corrected(gen, request.q, parsed.words)
         if not corrected_q:
-            return
+            return Spelling()
         better = self._parse(gen, corrected_q)
         better_text = text_match(gen, better, deadline)
-        filters = found.filter_docs.values()
+        filters = filter_docs.values()
         if intersect(better_text.all_docs, filters) and request.correct:
-            found.correction = Correction(request.q, corrected_q)
-            found.parsed, found.text = better, better_text
-        elif len(intersect(better_text.any_docs, filters)) > len(intersect(found.text.any_docs, filters)):
-            found.suggestion = corrected_q  # "Did you mean": it finds more, if not all the words
+            return Spelling(better, better_text, correction=Correction(request.q, corrected_q))
+        if len(intersect(better_text.any_docs, filters)) > len(intersect(text.any_docs, filters)):
+            return Spelling(suggestion=corrected_q)  # it finds more, if not all the words
+        return Spelling()
 
     def _corrected(self, gen: Generation, q: str, words: list[str]) -> str | None:
         """The query with its misspelt words corrected, or None when none can be."""
