@@ -11,6 +11,7 @@ from helpers import write_post
 from indexer.reindex import reindex
 from indexer.query import SearchRequest, SearchService
 from indexer.query import bounds
+from indexer.query.generation import Generation
 from indexer.query.cache import DEFAULT_MEGABYTES, AnswerCache, size_in_bytes
 from indexer.query.results import FacetValues
 from web.web_corpus import build_index, write_corpus
@@ -131,7 +132,7 @@ def test_ranking_only_the_matching_posts_ranks_them_as_filtering_every_match_doe
         SearchRequest(q='inspection "we learned"'),
     ]
     answers = {}
-    monkeypatch.setattr(ranking, "top_scored", lambda *args: None)  # the Whoosh ranking it falls back to
+    monkeypatch.setattr(Generation, "top_k", lambda *args: None)  # the Whoosh ranking it falls back to
     for limit in (0, 10_000):
         monkeypatch.setattr(ranking, "DOCSET_UP_TO", limit)
         with SearchService(index_dir) as service:

@@ -13,7 +13,8 @@ from whoosh import classify
 
 from helpers import write_post
 from indexer.reindex import reindex
-from indexer.query import ranking, request as request_module, scoring, snippets
+from indexer.engine import bm25f
+from indexer.query import ranking, request as request_module, snippets
 from indexer.query.request import MAX_FILTER_VALUES, InvalidParameter, SearchRequest, request_from_params
 from indexer.query.service import SearchService
 from webui import create_app
@@ -59,7 +60,7 @@ def test_nearness_reads_each_place_once(monkeypatch):
     monkeypatch.setattr(CountedPlaces, "read", 0)
     first = CountedPlaces(range(0, 3_000, 2))
     second = CountedPlaces(range(1, 3_000, 2))
-    assert scoring._in_order(3, [first, second])
+    assert bm25f._in_order(3, [first, second])
     # Comparing every place with every place read 1,500 × 1,500.
     assert CountedPlaces.read <= len(first) + len(second)
 
@@ -77,7 +78,7 @@ def test_nearness_reads_each_place_once(monkeypatch):
     ],
 )
 def test_nearness_finds_what_comparing_every_pair_finds(slop, places, expected):
-    assert scoring._in_order(slop, places) is expected
+    assert bm25f._in_order(slop, places) is expected
 
 
 def test_a_search_of_two_words_standing_thousands_of_times_in_one_post_keeps_its_limit(service):

@@ -1,4 +1,4 @@
-"""Ranking without scoring every match (scoring.py) must rank exactly as Whoosh scoring every
+"""Ranking without scoring every match (indexer/engine/bm25f.py) must rank exactly as Whoosh scoring every
 match does, and postings read a block at a time (postings.py) must say what Whoosh's matchers say.
 
 The index here has several segments and deleted posts, as a server's index has after
@@ -13,11 +13,11 @@ from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
 from indexer.query import SearchRequest, SearchService
-from indexer.query import ranking, scoring
+from indexer.engine import bm25f
 from indexer.query.bounds import Deadline
 from indexer.query.ranking import DocSet
 from indexer.engine.postings import Postings
-from indexer.query.scoring import top_scored
+from indexer.query.generation import Generation
 from tests.relevance.relevance_eval import load_queries
 
 QUERIES = [item.query for item in load_queries()] + [
@@ -49,19 +49,19 @@ def service(segmented_index):
         yield service
 
 
-@pytest.mark.parametrize("sorted_first", [scoring.SORTED_FIRST, 3])
+@pytest.mark.parametrize("sorted_first", [bm25f.SORTED_FIRST, 3])
 def test_pages_match_whoosh_scoring_every_match(service, monkeypatch, sorted_first):
     """Every judged query, first and second page: the same posts in the same order with the same
     scores as when Whoosh scores every match; also when only a few matches are put in ceiling
     order at first (as at 20,000 posts, where most are never sorted)."""
-    monkeypatch.setattr(scoring, "SORTED_FIRST", sorted_first)
+    monkeypatch.setattr(bm25f, "SORTED_FIRST", sorted_first)
     requests = [
         SearchRequest(q=q, per_page=per_page, page=page) for q in QUERIES for per_page, page in ((10, 1), (5, 2))
     ]
     service._answers = type(service._answers)()
     fast = [_page(service, request) for request in requests]
     service._answers = type(service._answers)()  # forget the answers
-    monkeypatch.setattr(ranking, "top_scored", lambda *args: None)
+    monkeypatch.setattr(Generation, "top_k", lambda *args: None)
     slow = [_page(service, request) for request in requests]
     assert sum(len(page) for page in fast) > 500
     for request, ours, whooshs in zip(requests, fast, slow):
@@ -85,7 +85,7 @@ def test_each_score_is_whooshs_score_of_that_post(service):
     checked = 0
     for q, query in _parsed_queries(service, gen):
         docs = set(gen.every())
-        top = top_scored(gen, query, docs, None, 20, Deadline(10))
+        top = gen.top_k(query, docs, None, 20, Deadline(10))
         if top is None:
             continue
         ours = {doc: score for doc, score in top if score > 0}
@@ -571,6 +571,6 @@ def test_the_syntax_modes_not_is_matched_from_postings_as_whoosh_matches_it(serv
     gen = service._generation()
     query = service._parse(gen, q).query
     assert matching._docs_of(gen.postings, query, Deadline(10)) is not None  # not Whoosh's matchers
-    assert scoring._scorable(query)
+    assert bm25f._scorable(query)
     ours = matching.matched_docs(gen, query, Deadline(10)).tolist()
     assert ours and ours == sorted(gen.searcher.docs_for_query(query))

@@ -2,7 +2,8 @@
 
 A search needs, from a generation's files: each term's posts and weights (`arrays`, `doc_ids`),
 where its words stand (`position_keys`, `positions`), deleted posts, each post's stored fields,
-body and field lengths. `Engine` gives exactly that, in two implementations:
+body and field lengths, and the top k of a set of posts by BM25F (`top_k`, in `bm25f.py`, from
+the postings). `Engine` gives exactly that, in two implementations:
 
 - `plain`: Whoosh's public API only. The reference: it works with any Whoosh of the 2.7 line.
 - `fast`: reads Whoosh-Reloaded 2.7.5's blocks, columns and pickles itself (`postings.py` reads
@@ -23,6 +24,7 @@ import logging
 import os
 from whoosh.filedb.filestore import FileStorage
 
+from indexer.engine.bm25f import top_k
 from indexer.engine.version import fast_reader_fits
 from indexer.schema import body_reader
 
@@ -55,6 +57,13 @@ class Engine:
     def field_lengths(self, field_name: str) -> bytes:
         """Each post's length in a text field, one byte each as Whoosh encodes it."""
         return _way(self.name).length_bytes(self.reader, field_name)
+
+    def top_k(self, collection, q, docs: set[int], weights, count: int, deadline) -> list[tuple[int, float]] | None:
+        """The `count` posts of `docs` with the highest BM25F score (times `weights`, by document
+        number, when given), best first, as (document number, Whoosh's score); None for a query
+        top-k does not score (the caller ranks those with Whoosh's searcher). `collection` is the
+        open generation, for its statistics (see bm25f.py)."""
+        return top_k(collection, q, docs, weights, count, deadline)
 
 
 def chosen_engine() -> str:

@@ -5,7 +5,7 @@ search has ~8,000 matches: most of a search's time went there. Whoosh stores pos
 of up to 128 (document numbers, weights and positions, compressed); a term's postings are read
 in one go and parsed whole. What searches use is then kept, each up to a bound, for the life of
 the generation (whose files never change): the blocks as read, briefly; each term's document
-numbers and weights as numpy arrays (matching sets and scoring.py); and a word's places as one
+numbers and weights as numpy arrays (matching sets and bm25f.py); and a word's places as one
 sorted array of `document << 32 | position`, so a phrase is matched by comparing arrays in C
 (phrase_starts) instead of checking posts one by one, and nearness scores look places up; a
 word's document numbers and weights are kept beside its places, for scoring it.

@@ -123,7 +123,7 @@ def _bounded_multiterm(q: wq.MultiTerm, reader, notices: list[str], cap: int) ->
         words = sorted(words, key=lambda word: -reader.doc_frequency(field_name, word))[:cap]
         notices.append(f"“{_shown(q)}” matches too many words, so only the {cap} most common were searched.")
     # Written out as the words it stands for, as Whoosh's own matcher ORs them: then its posts
-    # come from postings, and it is ranked without scoring every match (scoring.py).
+    # come from postings, and it is ranked without scoring every match (indexer/engine/bm25f.py).
     if not words:
         return wq.NullQuery
     return wq.Or([wq.Term(field_name, term_text(word), boost=q.boost) for word in words])

@@ -219,6 +219,10 @@ class Generation:
             )
         return norms
 
+    def top_k(self, q, docs: set[int], weights, count: int, deadline) -> list[tuple[int, float]] | None:
+        """The `count` best of `docs` by BM25F, by this generation's engine (see Engine.top_k)."""
+        return self.engine.top_k(self, q, docs, weights, count, deadline)
+
     def frequency(self, term: tuple[str, bytes]) -> float | None:
         """How often the term occurs in the generation, None when it does not: looked up once
         (more like this asks for most of a post's words, and most were in the last post too),

@@ -19,7 +19,6 @@ from indexer.query.generation import Generation
 from indexer.query.matching import Found
 from indexer.query.request import SearchRequest
 from indexer.query.results import Hit
-from indexer.query.scoring import top_scored
 from indexer.query.snippets import highlight_text, lead
 from indexer.query.snippets import snippet as passages
 from indexer.schema import TEXT_FIELDS, stored_document
@@ -75,14 +74,14 @@ def _order(
     """(document number, Whoosh score) of the first `limit` posts, in the request's order.
 
     By relevance, posts are ranked by Whoosh's BM25F score (with nearness bonuses) times the
-    share of the query's concepts they have, worked out by scoring.py without scoring every
-    match; by date, from the date columns. A query scoring.py cannot score (a date range in
+    share of the query's concepts they have, worked out by the engine's top-k without scoring every
+    match; by date, from the date columns. A query top-k cannot score (a date range in
     the query, say) is ranked by Whoosh: its top posts by score, re-ranked by concepts.
     Ranking stops at the search's deadline with what it has."""
     text_query, text, matching = found.parsed.query, found.text, found.matching
     count = limit or len(matching)  # no limit: every match (a download)
     if scored:
-        top = top_scored(gen, text_query, matching, text.weights(COVERAGE_POWER), count, found.deadline)
+        top = gen.top_k(text_query, matching, text.weights(COVERAGE_POWER), count, found.deadline)
         if top is not None:
             return top
     elif "sortedby" in sort_args(request):

@@ -1,7 +1,7 @@
 """More like this: the posts that share most of one post's key terms.
 
 Whoosh picks the key terms (its more_like, with the Bo1 model), but its search then scores every
-post with any of them, ~130 ms at 20,000 posts. The same query is ranked here by scoring.py,
+post with any of them, ~130 ms at 20,000 posts. The same query is ranked here by the engine's top-k (indexer/engine/bm25f.py),
 which gives Whoosh's scores without scoring every match.
 """
 
@@ -11,7 +11,6 @@ from whoosh import classify
 from whoosh import query as wq
 
 from indexer.query.bounds import Deadline
-from indexer.query.scoring import top_scored
 
 MORE_LIKE_THIS = 5
 MORE_LIKE_TERMS = (8, 25)  # key terms to try, fewest first: a small collection needs more
@@ -28,7 +27,7 @@ def more_like(gen, docnum: int, deadline: Deadline) -> list[int]:
         terms = key_terms(gen, docnum, numterms)
         deadline.check()
         q = wq.Or([wq.Term(FIELD, word, boost=weight) for word, weight in terms])
-        top = top_scored(gen, q, gen.every(), None, MORE_LIKE_THIS + 1, deadline) or []
+        top = gen.top_k(q, gen.every(), None, MORE_LIKE_THIS + 1, deadline) or []
         found = [doc for doc, score in top if score > 0 and doc != docnum][:MORE_LIKE_THIS]
         if len(found) >= MORE_LIKE_THIS:
             break

@@ -28,7 +28,6 @@ from indexer.query import SearchRequest, SearchService
 from indexer.query.bounds import Deadline
 from indexer.query.matching import matched_docs
 from indexer.query.ranking import DocSet
-from indexer.query.scoring import top_scored
 from indexer.schema import BODY_COLUMN, KEY_FIELDS, value_key
 
 pytestmark = pytest.mark.slow  # builds a 1,200-post index in four runs
@@ -203,7 +202,7 @@ def test_scores_are_whooshs_searchers(service, whoosh):
     checked = 0
     for q in _queries(whoosh.reader()):
         docs = set(whoosh.docs_for_query(q))
-        top = top_scored(gen, q, docs, None, 20, Deadline(30)) if docs else None
+        top = gen.top_k(q, docs, None, 20, Deadline(30)) if docs else None
         if top is None:
             continue
         ours = {doc: score for doc, score in top if score > 0}

@@ -1,4 +1,4 @@
-"""The best-scoring matches of a search, found without scoring every match.
+"""Top-k by BM25F: the best-scoring matches of a search, found without scoring every match.
 
 Whoosh scores a match by walking a tree of Python matchers (the query's terms, its phrases and
 its nearness bonuses), and at 20,000 posts a search of two common words has ~8,000 matches:
@@ -16,6 +16,12 @@ scored are read.
 Queries made of Terms, Phrases, Ors and Ands (with Nots among an And's parts, as the syntax mode
 writes `NOT`) are scored here; anything else (wildcards left by the syntax mode, ranges) returns
 None and the caller ranks with Whoosh.
+
+Both engines rank this way, each from its own postings (`Engine.top_k`); what is read from the
+generation (`collection` below) is its searcher (weighting, IDF, schema, document count), its
+postings, each field's BM25 length norms and length codes, and the mask of a set of posts.
+`deadline` is the search's (indexer/query/bounds.py): `check()` raises when time is up,
+`expired()` says so.
 """
 
 from __future__ import annotations
@@ -27,8 +33,6 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from indexer.query.bounds import Deadline
-
 BATCH = 32  # posts scored exactly between checks of whether the page is settled
 SORTED_FIRST = 256  # posts put in ceiling order at once (at least four pages' worth)
 # Places of each word of a nearness bonus or phrase compared in one post: a post holding a word
@@ -38,8 +42,8 @@ NEAR_PLACES = 10_000
 TermKey = tuple[str, str]  # (field, text)
 
 
-def top_scored(
-    gen, q: wq.Query, docs: set[int], weights: np.ndarray | None, count: int, deadline: Deadline
+def top_k(
+    gen, q: wq.Query, docs: set[int], weights: np.ndarray | None, count: int, deadline
 ) -> list[tuple[int, float]] | None:
     """The `count` posts of `docs` with the highest score * weight, best first, as (document
     number, Whoosh score); None when the query is not one scored here. No weights: all 1."""
@@ -142,7 +146,7 @@ class _Scorer:
     A word's scores are worked out for all its posts at once with numpy, in the same order of
     operations as Whoosh's, so each is the very number Whoosh gives."""
 
-    def __init__(self, gen, deadline: Deadline):
+    def __init__(self, gen, deadline):
         self.gen = gen
         self.searcher = gen.searcher
         self.reader = gen.searcher.reader()
