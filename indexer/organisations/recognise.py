@@ -44,8 +44,10 @@ KINDS = (
     "government department",
     "government agency",
     "inspectorate or regulator",
+    "court or tribunal",
     "nhs body",
     "police or fire service",
+    "police and crime commissioner",
     "university",
     "college",
     "school",
@@ -53,6 +55,8 @@ KINDS = (
     "charity",
     "think tank",
     "company",
+    "parliament",
+    "international",
 )
 
 # Words a name may write in any case ("Barnardo's", "Department for Education").
