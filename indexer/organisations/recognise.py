@@ -41,6 +41,7 @@ KINDS = (
     "northern irish council",
     "town or parish council",
     "combined authority",
+    "parliament",
     "government department",
     "government agency",
     "inspectorate or regulator",
@@ -55,7 +56,6 @@ KINDS = (
     "charity",
     "think tank",
     "company",
-    "parliament",
     "international",
 )
 

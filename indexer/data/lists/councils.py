@@ -34,6 +34,8 @@ def council_body(row: dict[str, str]) -> Body:
     aliases = []
     if kind_code in COUNCIL_TYPES and place:
         aliases.append(f"{place} Council")
+        if place.startswith("City of "):
+            aliases.append(f"{place.removeprefix('City of ')} Council")  # "Bristol Council"
     if kind_code == "COMB":
         if not name.endswith("Authority"):
             name = f"{name} Combined Authority"  # "Liverpool City Region" is the area; the body is its authority

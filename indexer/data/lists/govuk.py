@@ -4,13 +4,16 @@
 transitioning in February 2026, with the slugs of the bodies each one superseded;
 `govuk_organisations_2017.csv` (the whole list of 2017, closed bodies too) gives those slugs their
 names, so "Department of Health" and "Homes and Communities Agency" name the bodies that replaced them.
-A former name claimed by two successors (a body split in two) names neither.
+A former name claimed by two successors (a body split in two) names neither. The devolved
+governments' "superseded" bodies are the ones that left GOV.UK for their own sites, not former names.
 """
 
 from __future__ import annotations
 
 from indexer.data.lists.body import Body, clean, read_csv, safe_acronym
 
+# Types whose superseded bodies moved elsewhere rather than being renamed or merged.
+NOT_SUCCESSORS = {"Devolved government", "Executive office"}
 # GOV.UK's type of organisation -> our kind.
 FORMAT_KINDS = {
     "Ministerial department": "government department",
@@ -47,7 +50,7 @@ def govuk_bodies(jargon: frozenset[str]) -> list[Body]:
     bodies = []
     for row in current:
         aliases = [row["abbreviation"]] if safe_acronym(row["abbreviation"], jargon) else []
-        for slug in row["superseded"].split("|"):
+        for slug in row["superseded"].split("|") if row["format"] not in NOT_SUCCESSORS else ():
             former = named.get(slug)
             if not former or slug in live:
                 continue  # a body GOV.UK still lists is its own body, not a former name
