@@ -372,9 +372,10 @@ def join_lists(known: list[tuple[str, str, list[str]]], listed: list[Body]) -> l
     """The lists' bodies as rows for `merge`, each under the hand-kept name where the body is known.
 
     A list body is known when its name, or one of its longer aliases, is a hand-kept name or alias
-    of exactly one body. The hand-kept lists keep their aliases: a list's alias that is another
-    known body's name or alias, or an excluded word, is left out; two lists that claim one alias
-    lose it in `merge`."""
+    of exactly one body. The hand-kept lists keep their aliases: a list's alias that is already a
+    known name or alias (another body's, or the same body's in another spelling such as "&" for
+    "and", which the recogniser matches anyway), or an excluded word, is left out; two lists that
+    claim one alias lose it in `merge`."""
     excluded = load_exclusions()
     owner: dict[str, set[str]] = {}
     for name, _, aliases in known:
@@ -387,11 +388,13 @@ def join_lists(known: list[tuple[str, str, list[str]]], listed: list[Body]) -> l
         candidates = [body.name, *(a for a in body.aliases if " " in a)]
         matches = [owner[name_key(c)] for c in candidates if len(owner.get(name_key(c), ())) == 1]
         target = next(iter(matches[0])) if matches else body.name
-        aliases = [
-            alias
-            for alias in ([body.name] if target != body.name else []) + body.aliases
-            if name_key(alias) not in excluded and owner.get(name_key(alias), {target}) == {target}
-        ]
+        seen = {name_key(target)}
+        aliases = []
+        for alias in ([body.name] if target != body.name else []) + body.aliases:
+            key = name_key(alias)
+            if key not in seen and key not in excluded and key not in owner:
+                aliases.append(alias)
+            seen.add(key)
         rows.append((target, body.kind, aliases))
     return rows
 

@@ -32,7 +32,7 @@ def council_body(row: dict[str, str]) -> Body:
     name = clean(row["official-name"])
     place = clean(row["nice-name"]).replace("St. ", "St ")
     aliases = []
-    if kind_code in COUNCIL_TYPES and place:
+    if kind_code in COUNCIL_TYPES and place and not place.endswith(" Council"):
         aliases.append(f"{place} Council")
         if place.startswith("City of "):
             aliases.append(f"{place.removeprefix('City of ')} Council")  # "Bristol Council"
