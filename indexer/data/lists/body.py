@@ -35,6 +35,13 @@ def name_key(name: str) -> str:
     return key.removeprefix("the ")
 
 
+def spelling_key(name: str) -> str:
+    """The spellings the recogniser reads as one ("&" or "and", with or without apostrophes and
+    hyphens, any case); unlike `name_key` it keeps a leading "The", which the recogniser does not drop."""
+    key = name.casefold().replace(" & ", " and ").replace("'", "").replace("’", "").replace("-", " ")
+    return re.sub(r"\s+", " ", key).strip()
+
+
 def load_exclusions(path: Path = EXCLUSIONS) -> frozenset[str]:
     """Names and acronyms no list may add: everyday words, jargon and things that are not bodies."""
     with path.open(newline="", encoding="utf-8") as handle:
