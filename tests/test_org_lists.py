@@ -100,7 +100,8 @@ FOUND = [
     ("Researchers at Sheffield Hallam University found gaps.", "Sheffield Hallam University", "university"),
     ("The Manchester Metropolitan University led it.", "Manchester Metropolitan University", "university"),
     ("Edinburgh Napier University took part.", "Edinburgh Napier University", "university"),
-    ("A study by LSHTM followed.", "London School of Hygiene and Tropical Medicine", "college"),
+    ("A study by LSHTM followed.", "London School of Hygiene and Tropical Medicine", "university"),
+    ("Gower College Swansea runs the course.", "Gower College Swansea", "college"),
     # Kept by hand: parliament, international bodies, charities and companies no list holds
     ("The House of Commons debated the bill.", "House of Commons", "parliament"),
     ("The UK Parliament passed the act.", "UK Parliament", "parliament"),

@@ -15,7 +15,12 @@ HEAD_WORDS = ("University", "College", "Institute", "School", "Conservatoire", "
 
 
 def kind_of(name: str) -> str:
-    return "university" if "University" in name else "college"
+    """A university, or a college (mostly further education) that awards degrees: "Gower College
+    Swansea", "NCG (Newcastle College Group)". Specialist institutions are universities: "Royal College
+    of Art", "London School of Hygiene and Tropical Medicine"."""
+    words = name.replace("(", " ").replace(")", " ").split()
+    college = any(word in words for word in ("College", "Grŵp", "Group", "Partnership"))
+    return "college" if college and "University" not in words and words[0] != "Royal" else "university"
 
 
 def university_bodies(jargon: frozenset[str]) -> list[Body]:
