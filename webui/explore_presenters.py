@@ -29,11 +29,14 @@ KIND_NAMES = {
     "northern irish council": ("Northern Irish council", "Northern Irish councils"),
     "town or parish council": ("Town or parish council", "Town and parish councils"),
     "combined authority": ("Combined authority", "Combined authorities"),
+    "parliament": ("Parliament or assembly", "Parliaments and assemblies"),
     "government department": ("Government department", "Government departments"),
     "government agency": ("Government agency", "Government agencies"),
     "inspectorate or regulator": ("Inspectorate or regulator", "Inspectorates and regulators"),
+    "court or tribunal": ("Court or tribunal", "Courts and tribunals"),
     "nhs body": ("NHS body", "NHS bodies"),
     "police or fire service": ("Police or fire service", "Police and fire services"),
+    "police and crime commissioner": ("Police and crime commissioner", "Police and crime commissioners"),
     "university": ("University", "Universities"),
     "college": ("College", "Colleges"),
     "school": ("School or academy trust", "Schools and academy trusts"),
@@ -41,6 +44,7 @@ KIND_NAMES = {
     "charity": ("Charity", "Charities"),
     "think tank": ("Think tank", "Think tanks"),
     "company": ("Company", "Companies"),
+    "international": ("International body", "International bodies"),
     OTHER_KIND: ("Other organisation", "Other organisations"),
 }
 INDEX_SORTS = {"count": "Most posts first", "name": "Name (A to Z)"}

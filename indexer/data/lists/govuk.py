@@ -1,0 +1,62 @@
+"""GOV.UK's organisations: every department, agency and public body, with acronyms and former names.
+
+`govuk_organisations_2026.csv` is every organisation GOV.UK listed as live, exempt, joining or
+transitioning in February 2026, with the slugs of the bodies each one superseded;
+`govuk_organisations_2017.csv` (the whole list of 2017, closed bodies too) gives those slugs their
+names, so "Department of Health" and "Homes and Communities Agency" name the bodies that replaced them.
+A former name claimed by two successors (a body split in two) names neither. The devolved
+governments' "superseded" bodies are the ones that left GOV.UK for their own sites, not former names.
+"""
+
+from __future__ import annotations
+
+from indexer.data.lists.body import Body, clean, read_csv, safe_acronym
+
+# Types whose superseded bodies moved elsewhere rather than being renamed or merged.
+NOT_SUCCESSORS = {"Devolved government", "Executive office"}
+# GOV.UK's type of organisation -> our kind.
+FORMAT_KINDS = {
+    "Ministerial department": "government department",
+    "Non-ministerial department": "government department",
+    "Devolved government": "government department",
+    "Executive office": "government department",
+    "Executive agency": "government agency",
+    "Executive non-departmental public body": "government agency",
+    "Advisory non-departmental public body": "government agency",
+    "Ad-hoc advisory group": "government agency",
+    "Public corporation": "government agency",
+    "Sub organisation": "government agency",
+    "Civil service": "government agency",
+    "Other": "government agency",
+    "Special health authority": "nhs body",
+    "Independent monitoring body": "inspectorate or regulator",
+    "Court": "court or tribunal",
+    "Tribunal": "court or tribunal",
+}
+
+
+def kind_of(title: str, govuk_format: str) -> str:
+    if title.startswith("NHS "):
+        return "nhs body"
+    if title.startswith("HM Inspectorate") or (title.startswith("Office of the") and "Regulator" in title):
+        return "inspectorate or regulator"
+    return FORMAT_KINDS[govuk_format]
+
+
+def govuk_bodies(jargon: frozenset[str]) -> list[Body]:
+    current = read_csv("govuk_organisations_2026.csv")
+    named = {row["slug"]: row for row in read_csv("govuk_organisations_2017.csv")}
+    live = {row["slug"] for row in current}
+    bodies = []
+    for row in current:
+        aliases = [row["abbreviation"]] if safe_acronym(row["abbreviation"], jargon) else []
+        for slug in row["superseded"].split("|") if row["format"] not in NOT_SUCCESSORS else ():
+            former = named.get(slug)
+            if not former or slug in live:
+                continue  # a body GOV.UK still lists is its own body, not a former name
+            aliases.append(clean(former["title"]))
+            if safe_acronym(former["abbreviation"], jargon):
+                aliases.append(former["abbreviation"])
+        title = clean(row["title"])
+        bodies.append(Body(title, kind_of(title, row["format"]), aliases))
+    return bodies
