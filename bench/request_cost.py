@@ -153,7 +153,9 @@ def measure(app, posts: int, per_kind: int, profile: bool) -> dict[str, dict]:
     if profile:
         for kind, profiler in profiles.items():
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+            pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("COST_SORT", "tottime")).print_stats(
+                int(os.environ.get("COST_TOP", "25"))
+            )
             figures.setdefault(kind, {})["profile"] = out.getvalue()
     return figures
 
