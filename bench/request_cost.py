@@ -6,6 +6,8 @@ each request in CPU seconds of this process (`time.process_time`), which other w
 machine sways far less than the clock. The kinds are the load mix's: a results page, a results
 page with a tag, the JSON answer, a document page and Atom, each asked once, then the same
 results pages asked again (a repeat, no ETag sent) and asked again with their ETag (a 304).
+The app keeps its answers in a directory shared between workers, as `lgsearch serve` sets it up
+(`--no-shared-answers` for none, as before issue 28).
 The kinds take turns, so a slow spell of the machine falls on all of them alike.
 
 `--profile` also prints where each kind's time goes (cProfile, the top functions by own time),
@@ -160,12 +162,12 @@ def measure(app, posts: int, per_kind: int, profile: bool) -> dict[str, dict]:
     return figures
 
 
-def warmed_app(index_dir: Path):
+def warmed_app(index_dir: Path, shared_answers: Path | None):
     from lgsearch.serve import COLLECT_EVERY
     from webui import create_app
     from webui.service import search_service
 
-    app = create_app({"INDEX_DIR": str(index_dir)})
+    app = create_app({"INDEX_DIR": str(index_dir), "SHARED_ANSWERS_DIR": shared_answers})
     with app.app_context():
         search_service().warm()  # as a worker does before its first request (no follow thread)
     gc.set_threshold(*COLLECT_EVERY)
@@ -183,6 +185,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--warmup", type=int, default=20, help="requests of each kind first, not counted")
     parser.add_argument("--profile", action="store_true", help="print where each kind's CPU goes (cProfile)")
+    parser.add_argument(
+        "--no-shared-answers", action="store_true", help="no directory of answers shared between workers"
+    )
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
 
@@ -193,7 +198,11 @@ def main(argv: list[str] | None = None) -> None:
             corpus = write_corpus(Path(tmp) / "corpus", args.posts)
             index_dir = Path(tmp) / "index"
             run_index(corpus, index_dir, "--rebuild")
-        app = warmed_app(index_dir)
+        shared = None
+        if not args.no_shared_answers:  # as lgsearch serve gives its workers
+            shared = Path(tmp) / "answers"
+            shared.mkdir()
+        app = warmed_app(index_dir, shared)
         measure(app, args.posts, args.warmup, profile=False)  # each kind's code and words read once
         figures = measure(app, args.posts, args.requests, args.profile)
 

@@ -15,7 +15,7 @@ from functools import cache
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from indexer.query import FILTER_LABELS, FILTER_PLURALS
-from webui import presenters
+from webui import facet_html, presenters
 
 GOVUK_PREFIX = "govuk_frontend_jinja"
 _INLINE_SCRIPT = re.compile(r"<script\b[^>]*?(?:\{%-?[^%]*%\}[^>]*)*>(?P<body>.*?)</script>", re.DOTALL)
@@ -47,4 +47,6 @@ def configure(app) -> None:
     app.jinja_env.filters["display_date"] = presenters.display_date
     app.jinja_env.filters["org_name"] = presenters.org_name
     app.jinja_env.filters["site_name"] = presenters.site_name
-    app.jinja_env.globals.update(filter_labels=FILTER_LABELS, filter_plurals=FILTER_PLURALS)
+    app.jinja_env.globals.update(
+        filter_labels=FILTER_LABELS, filter_plurals=FILTER_PLURALS, facet_checkboxes=facet_html.facet_checkboxes
+    )
