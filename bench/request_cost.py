@@ -11,7 +11,9 @@ The app keeps its answers in a directory shared between workers, as `lgsearch se
 The kinds take turns, so a slow spell of the machine falls on all of them alike.
 
 `--profile` also prints where each kind's time goes (cProfile, the top functions by own time),
-`--json PATH` writes the figures. Nothing leaves this process.
+`--json PATH` writes the figures, `--compare CHECKOUT` measures this checkout and another in turns
+on one index (the figures of two runs apart are swayed by whatever else the machine does).
+Nothing leaves this machine.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import platform
 import pstats
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,6 +38,7 @@ from urllib.parse import urlencode
 from bench.__main__ import percentile, run_index
 from bench.corpus import TAGS, WORDS, write_corpus
 
+ROOT = Path(__file__).resolve().parent.parent  # this checkout (bench.__main__'s may be another's)
 KINDS = ("results page", "results page, tag", "JSON", "document page", "Atom", "repeat", "304")
 FIRST_TIME = KINDS[:5]
 SEED = 28
@@ -189,6 +194,14 @@ def main(argv: list[str] | None = None) -> None:
         "--no-shared-answers", action="store_true", help="no directory of answers shared between workers"
     )
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="CHECKOUT",
+        help="measure this checkout and another (a clone or `git worktree` of another commit) in turns, "
+        "on one index, and print each kind's median side by side",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of each checkout with --compare")
     args = parser.parse_args(argv)
 
     about = machine()
@@ -198,6 +211,9 @@ def main(argv: list[str] | None = None) -> None:
             corpus = write_corpus(Path(tmp) / "corpus", args.posts)
             index_dir = Path(tmp) / "index"
             run_index(corpus, index_dir, "--rebuild")
+        if args.compare:
+            compare(args, index_dir, Path(tmp), about)
+            return
         shared = None
         if not args.no_shared_answers:  # as lgsearch serve gives its workers
             shared = Path(tmp) / "answers"
@@ -227,6 +243,39 @@ def main(argv: list[str] | None = None) -> None:
         args.json.write_text(
             json.dumps({"posts": args.posts, "machine": about, "mix_mean_ms": mix, "kinds": kept}, indent=2)
         )
+
+
+def compare(args, index_dir: Path, tmp: Path, about: str) -> None:
+    """This checkout and another, in turns (which goes first alternates), each in a process of
+    its own running this file with the other checkout's code first on its path."""
+    checkouts = {"this": ROOT, "other": args.compare.resolve()}
+    runs: dict[str, list[dict]] = {label: [] for label in checkouts}
+    for round_ in range(args.rounds):
+        order = list(checkouts) if round_ % 2 == 0 else list(reversed(checkouts))
+        for label in order:
+            out = tmp / f"{label}-{round_}.json"
+            argv = [sys.executable, str(Path(__file__).resolve()), "--posts", str(args.posts), "--index-dir"]
+            argv += [str(index_dir), "--requests", str(args.requests), "--warmup", str(args.warmup), "--json", str(out)]
+            argv += ["--no-shared-answers"] if args.no_shared_answers else []
+            env = dict(os.environ, PYTHONPATH=str(checkouts[label]))
+            subprocess.run(argv, env=env, cwd=checkouts[label], check=True, stdout=subprocess.DEVNULL)
+            runs[label].append(json.loads(out.read_text()))
+    print(f"lgsearch CPU a request, in process: {args.posts} posts, {args.requests} requests of each kind, ")
+    print(f"{args.rounds} rounds of each checkout in turns; this: {ROOT}; other: {checkouts['other']}")
+    print(f"machine: {about}")
+    print(f"{'kind (median ms)':<20} {'this':>8} {'other':>8} {'this/other':>11}   rounds (this | other)")
+    for kind in KINDS:
+        mine = [run["kinds"][kind]["median_ms"] for run in runs["this"] if kind in run["kinds"]]
+        theirs = [run["kinds"][kind]["median_ms"] for run in runs["other"] if kind in run["kinds"]]
+        if mine and theirs:
+            print(
+                f"{kind:<20} {statistics.median(mine):>8.2f} {statistics.median(theirs):>8.2f} "
+                f"{statistics.median(mine) / statistics.median(theirs):>11.2f}   "
+                f"{' '.join(f'{v:.2f}' for v in mine)} | {' '.join(f'{v:.2f}' for v in theirs)}"
+            )
+    mine = statistics.median(run["mix_mean_ms"] for run in runs["this"])
+    theirs = statistics.median(run["mix_mean_ms"] for run in runs["other"])
+    print(f"{'the load mix (mean)':<20} {mine:>8.2f} {theirs:>8.2f} {mine / theirs:>11.2f}")
 
 
 if __name__ == "__main__":
