@@ -24,7 +24,6 @@ import gc
 import io
 import json
 import os
-import platform
 import pstats
 import random
 import statistics
@@ -45,21 +44,6 @@ SEED = 28
 # The load mix (issue 28): 40% results pages, a third of them with a tag; 25% JSON; 20% document
 # pages; 15% Atom. Its mean CPU a request bounds what two cores can serve.
 MIX = {"results page": 0.40 * 2 / 3, "results page, tag": 0.40 / 3, "JSON": 0.25, "document page": 0.20, "Atom": 0.15}
-
-
-def machine() -> str:
-    """The CPU model, cores, Python build and load average: printed with every figure."""
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    build = f"{platform.python_implementation()} {platform.python_version()} ({' '.join(platform.python_build())})"
-    return f"{model}, {os.cpu_count()} cores, {build}, load average {load:.2f}"
 
 
 def urls_of_kind(rng: random.Random, kind: str, posts: int) -> str:
@@ -204,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of each checkout with --compare")
     args = parser.parse_args(argv)
 
-    about = machine()
+    about = _machine()
     with tempfile.TemporaryDirectory(prefix="lgsearch-cost-") as tmp:
         index_dir = args.index_dir
         if index_dir is None:
@@ -243,6 +227,14 @@ def main(argv: list[str] | None = None) -> None:
         args.json.write_text(
             json.dumps({"posts": args.posts, "machine": about, "mix_mean_ms": mix, "kinds": kept}, indent=2)
         )
+
+
+def _machine() -> str:
+    try:
+        from bench import machine
+    except ImportError:  # --compare runs this file with an older checkout's bench package
+        return "(not described: the checkout measured has no bench/machine.py)"
+    return machine.describe()
 
 
 def compare(args, index_dir: Path, tmp: Path, about: str) -> None:
