@@ -379,8 +379,9 @@ def main(argv: list[str] | None = None) -> None:
             if args.client == "wrk":
                 for round_ in range(args.rounds):
                     urls = issue_mix_urls(random.Random(1000 + round_), WRK_DISTINCT, args.posts)
+                    load = machine.load_average()
                     outcome = run_wrk(base, urls, args.clients, args.seconds, Path(tmp), keep_alive=not args.close)
-                    rounds.append((machine.load_average(), outcome))
+                    rounds.append((load, outcome))
                 repeated = conditional_urls(base, rng, 600, args.posts)
                 again = run_wrk(base, [url for url, _ in repeated], args.clients, args.seconds / 2, Path(tmp))
                 conditional = run_wrk(base, repeated, args.clients, args.seconds / 2, Path(tmp))
