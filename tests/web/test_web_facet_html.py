@@ -50,3 +50,27 @@ def test_the_checkboxes_are_what_the_macro_drew(app, name):
         written = facet_html.facet_checkboxes(group)
     assert str(written) == drawn
     assert "&lt;b&gt;" in drawn and "&#34;hi&#34;" in drawn and drawn.count(" checked") == 3
+
+
+def test_a_remembered_component_draws_what_the_macro_draws_for_each_set_of_parameters(app):
+    from markupsafe import Markup
+
+    with app.test_request_context("/"):
+        env = app.jinja_env
+        macro = env.get_template("govuk_frontend_jinja/components/input/macro.html").module.govukInput
+        remembered = env.globals["remembered"]
+        asked = [
+            {"label": {"text": "From"}, "id": "from", "name": "from", "value": "", "errorMessage": None},
+            {"label": {"text": "From"}, "id": "from", "name": "from", "value": "2019", "errorMessage": None},
+            {"label": {"text": "From"}, "id": "from", "name": "from", "value": "x", "errorMessage": {"text": "Bad"}},
+            {"label": {"text": "<b>From</b>"}, "id": "from", "name": "from"},
+            {"label": {"html": Markup("<b>From</b>")}, "id": "from", "name": "from"},
+            {"label": {"text": "From"}, "id": "from", "name": "from", "spellcheck": True},
+            {"label": {"text": "From"}, "id": "from", "name": "from", "spellcheck": 1},
+        ]
+        for _ in range(2):
+            for params in asked:
+                assert remembered(macro)(params) == macro(params)
+        drawn = [str(remembered(macro)(params)) for params in asked]
+        assert len(set(drawn)) >= 6  # each set of parameters drew its own markup
+        assert "&lt;b&gt;From" in drawn[3] and "<b>From</b>" in drawn[4]
