@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 
@@ -76,16 +75,23 @@ class SharedAnswers:
         if path is None or len(body) * LARGEST_SHARE > self.max_bytes:
             return
         data = json.dumps({"type": content_type}).encode("ascii") + b"\n" + body
+        # A name no other thread or worker writes at the same time (tempfile's random names cost
+        # more than the write); only this user can read it.
+        temporary = self.directory / f".writing-{os.getpid()}-{threading.get_ident()}"
         try:
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".writing-")
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
-                with os.fdopen(handle, "wb") as file:
-                    file.write(data)
-                os.replace(temporary, path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(handle, view) :]
+            finally:
+                os.close(handle)
+            os.replace(temporary, path)
         except OSError:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
             return  # a full disk or a removed directory: the answer is simply not kept
         with self._lock:
             self._written += len(data)
