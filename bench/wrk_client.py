@@ -122,5 +122,5 @@ def run_wrk(base: str, urls: list, connections: int, seconds: float, script_dir:
         "p95": found["p95"] / 1000,
         "p99": found["p99"] / 1000,
         "max": found["max"] / 1000,
-        "distinct": len(urls),
+        "distinct": len({url if isinstance(url, str) else url[0] for url in urls}),
     }
