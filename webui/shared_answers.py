@@ -22,6 +22,7 @@ import json
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 DEFAULT_MEGABYTES = 64  # env LGSEARCH_SHARED_CACHE_MB; 0 keeps nothing
@@ -30,6 +31,8 @@ SWEEP_SHARE = 16  # a worker sweeps after writing a sixteenth of the ceiling
 KEPT_AFTER_SWEEP = 0.75  # a sweep removes the oldest files until this share of the ceiling is left
 _NAME = re.compile(r"[0-9a-f]{16,64}")
 _SUFFIX = ".answer"
+_WRITING = ".writing-"
+ABANDONED_AFTER = 60.0  # seconds: a file still being written after this was left by a stopped worker
 
 
 def shared_bytes_setting() -> int:
@@ -77,7 +80,7 @@ class SharedAnswers:
         data = json.dumps({"type": content_type}).encode("ascii") + b"\n" + body
         # A name no other thread or worker writes at the same time (tempfile's random names cost
         # more than the write); only this user can read it.
-        temporary = self.directory / f".writing-{os.getpid()}-{threading.get_ident()}"
+        temporary = self.directory / f"{_WRITING}{os.getpid()}-{threading.get_ident()}"
         try:
             handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
@@ -104,10 +107,13 @@ class SharedAnswers:
     def sweep(self) -> None:
         """Remove the oldest answers until what is kept is within KEPT_AFTER_SWEEP of the ceiling."""
         kept = []
+        abandoned_before = time.time() - ABANDONED_AFTER
         try:
             with os.scandir(self.directory) as entries:
                 for entry in entries:
-                    if entry.name.endswith(_SUFFIX):
+                    if entry.name.startswith(_WRITING):
+                        _remove_if_older(entry, abandoned_before)  # a worker stopped mid-write
+                    elif entry.name.endswith(_SUFFIX):
                         try:
                             stat = entry.stat()
                         except OSError:
@@ -136,3 +142,11 @@ class SharedAnswers:
         if self.max_bytes <= 0 or not _NAME.fullmatch(etag):
             return None
         return self.directory / (etag + _SUFFIX)
+
+
+def _remove_if_older(entry: os.DirEntry, moment: float) -> None:
+    try:
+        if entry.stat().st_mtime < moment:
+            os.unlink(entry.path)
+    except OSError:
+        pass  # finished and renamed, or removed by another worker

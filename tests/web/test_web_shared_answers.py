@@ -151,3 +151,20 @@ def test_a_ceiling_of_nothing_keeps_nothing(tmp_path, monkeypatch):
     shared = SharedAnswers(tmp_path)
     shared.put("d" * 32, "text/plain", b"body")
     assert shared.get("d" * 32) is None and list(tmp_path.iterdir()) == []
+
+
+def test_a_file_left_half_written_by_a_stopped_worker_is_swept_away(tmp_path):
+    import os
+    import time
+
+    from webui.shared_answers import ABANDONED_AFTER
+
+    shared = SharedAnswers(tmp_path, max_bytes=1 << 20)
+    left = tmp_path / ".writing-123-456"
+    left.write_bytes(b"half")
+    writing = tmp_path / ".writing-123-789"
+    writing.write_bytes(b"still being written")
+    past = time.time() - ABANDONED_AFTER - 5
+    os.utime(left, (past, past))
+    shared.sweep()
+    assert not left.exists() and writing.exists()
