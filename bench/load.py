@@ -11,6 +11,14 @@ p50/p95/p99 and errors for each run (and how many were answered 304). Last, the 
 mix: searches one at a time while clients trickle requests in a byte a second and idle sockets
 sit open, against the server with no proxy in front (docs/operations.md, "Serving").
 Every loop is bounded by a request count and a wall-clock cap; nothing leaves this machine.
+
+`--client wrk` drives the server with wrk instead (bench/wrk_client.py; Debian's `wrk`, installed
+with apt-get if missing), a client written outside the project that leaves the two cores to the
+server: issue 28's mix (40% results pages, a third of them with a tag; 25% JSON; 20% document
+pages; 15% Atom) for `--seconds` a round, then repeats of answers asked before, without and with
+If-None-Match. `--rounds N` runs the mix N times, each with addresses not asked before, and
+reports each round, the median and the spread. Every report starts with the machine: CPU model,
+cores, Python build and the load average as each round began.
 """
 
 from __future__ import annotations
@@ -31,8 +39,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench import machine
 from bench.__main__ import ROOT, percentile, run_index
 from bench.corpus import TAGS, WORDS, write_corpus
+from bench.wrk_client import ensure_wrk, run_wrk
 
 HOSTILE = [
     "?a*",
@@ -73,6 +83,40 @@ def mixed_urls(rng: random.Random, count: int, posts: int, hostile_share: float)
             urls.append("/search.atom?" + urlencode({"q": q}))
         else:
             urls.append("/search.csv?" + urlencode({"q": q, "tag": rng.choice(TAGS)}))
+    return urls
+
+
+# Issue 28's mix: 40% results pages, a third of them with a tag; 25% JSON; 20% document pages; 15% Atom.
+ISSUE_MIX = (
+    ("results page", 0.40 * 2 / 3),
+    ("results page, tag", 0.40 / 3),
+    ("JSON", 0.25),
+    ("document page", 0.20),
+    ("Atom", 0.15),
+)
+WRK_DISTINCT = 30_000  # addresses in a wrk round's list: more than a round sends, so none is sent twice
+
+
+def issue_mix_urls(rng: random.Random, count: int, posts: int) -> list[str]:
+    """`count` addresses of issue 28's mix, words drawn as mixed_urls draws them."""
+    urls = []
+    for _ in range(count):
+        roll = rng.random()
+        q = " ".join(rng.sample(WORDS[20:400], rng.randint(1, 3)))
+        for kind, share in ISSUE_MIX:
+            roll -= share
+            if roll < 0:
+                break
+        if kind == "results page":
+            urls.append("/search?" + urlencode({"q": q}))
+        elif kind == "results page, tag":
+            urls.append("/search?" + urlencode({"q": q, "tag": rng.choice(TAGS)}))
+        elif kind == "JSON":
+            urls.append("/api/search?" + urlencode({"q": q}))
+        elif kind == "document page":
+            urls.append(f"/doc/post-{rng.randrange(posts):05d}?" + urlencode({"q": q}))
+        else:
+            urls.append("/search.atom?" + urlencode({"q": q}))
     return urls
 
 
@@ -222,6 +266,33 @@ def describe(label: str, outcome: dict) -> str:
     return line
 
 
+def describe_wrk(label: str, outcome: dict) -> str:
+    rate = outcome["requests"] / outcome["seconds"]
+    return (
+        f"{label:<28} {outcome['requests']:>6} {rate:>8.1f} {outcome['p50']:>7.0f} {outcome['p95']:>7.0f} "
+        f"{outcome['p99']:>7.0f} {outcome['errors']:>6}"
+    )
+
+
+def rate_and_times(outcome: dict) -> tuple[float, float, float]:
+    """Requests a second, p50 and p99 of a run of either client."""
+    rate = outcome["requests"] / outcome["seconds"]
+    if "p99" in outcome:
+        return rate, outcome["p50"], outcome["p99"]
+    return rate, statistics.median(outcome["times"]), percentile(outcome["times"], 0.99)
+
+
+def describe_rounds(outcomes: list[dict]) -> str:
+    """The median of the rounds and their spread (lowest to highest)."""
+    rates, p50s, p99s = zip(*(rate_and_times(outcome) for outcome in outcomes))
+    errors = sum(outcome["errors"] for outcome in outcomes)
+    return (
+        f"{'median of ' + str(len(outcomes)) + ' rounds':<28} {'':>6} {statistics.median(rates):>8.1f} "
+        f"{statistics.median(p50s):>7.0f} {'':>7} {statistics.median(p99s):>7.0f} {errors:>6}"
+        f"   spread: {min(rates):.1f}–{max(rates):.1f} requests/s, p99 {min(p99s):.0f}–{max(p99s):.0f} ms"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=3_000)
@@ -236,11 +307,34 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--slow-searches", type=int, default=40, help="searches sent in the slow-client mix")
     parser.add_argument("--only-slow-clients", action="store_true", help="run the slow-client mix alone")
     parser.add_argument(
+        "--client",
+        choices=("python", "wrk"),
+        default="python",
+        help="the load client: this file's threads (default), or wrk with issue 28's mix",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="runs of the mix, each with new addresses")
+    parser.add_argument(
+        "--close",
+        action="store_true",
+        help="wrk asks for a new connection every request (Connection: close), as a proxy in front may, "
+        "instead of keeping its connections open",
+    )
+    parser.add_argument("--seconds", type=float, default=20.0, help="how long each wrk run lasts")
+    parser.add_argument(
+        "--mix",
+        choices=("bench", "issue"),
+        default="bench",
+        help="the python client's mix: bench.load's own (with CSV), or issue 28's (as wrk sends)",
+    )
+    parser.add_argument(
         "--index-dir",
         type=Path,
         help="serve this index, already built from bench/corpus.py with --posts posts, instead of building one",
     )
     args = parser.parse_args(argv)
+    if args.client == "wrk":
+        ensure_wrk()
+    about = machine.describe()
 
     with tempfile.TemporaryDirectory(prefix="lgsearch-load-") as tmp:
         index_dir = args.index_dir
@@ -280,9 +374,27 @@ def main(argv: list[str] | None = None) -> None:
             rng = random.Random(11)
             for url in mixed_urls(rng, 40, args.posts, 0.0):  # open each worker's searcher first
                 fetch(base, url)
-            plain = hostile = again = conditional = None
-            if not args.only_slow_clients:
-                plain = run(base, mixed_urls(rng, args.requests, args.posts, 0.0), args.clients, watch_health=False)
+            plain = hostile = again = conditional = slow = None
+            rounds: list[tuple[float, dict]] = []  # the load average as each began, and its outcome
+            if args.client == "wrk":
+                for round_ in range(args.rounds):
+                    urls = issue_mix_urls(random.Random(1000 + round_), WRK_DISTINCT, args.posts)
+                    load = machine.load_average()
+                    outcome = run_wrk(base, urls, args.clients, args.seconds, Path(tmp), keep_alive=not args.close)
+                    rounds.append((load, outcome))
+                repeated = conditional_urls(base, rng, 600, args.posts)
+                again = run_wrk(base, [url for url, _ in repeated], args.clients, args.seconds / 2, Path(tmp))
+                conditional = run_wrk(base, repeated, args.clients, args.seconds / 2, Path(tmp))
+            elif not args.only_slow_clients:
+                for round_ in range(args.rounds):
+                    round_rng = random.Random(1000 + round_) if args.rounds > 1 else rng
+                    urls = (
+                        issue_mix_urls(round_rng, args.requests, args.posts)
+                        if args.mix == "issue"
+                        else mixed_urls(round_rng, args.requests, args.posts, 0.0)
+                    )
+                    rounds.append((machine.load_average(), run(base, urls, args.clients, watch_health=False)))
+                plain = rounds[-1][1]
                 hostile = run(
                     base,
                     mixed_urls(rng, args.requests, args.posts, args.hostile_share),
@@ -292,18 +404,32 @@ def main(argv: list[str] | None = None) -> None:
                 repeated = conditional_urls(base, rng, args.requests, args.posts)
                 again = run(base, [url for url, _ in repeated], args.clients, watch_health=False)
                 conditional = run(base, repeated, args.clients, watch_health=False)
-            slow = slow_client_mix(port, args.slow_clients, args.idle_sockets, args.slow_searches)
+            if args.client == "python":
+                slow = slow_client_mix(port, args.slow_clients, args.idle_sockets, args.slow_searches)
         finally:
             server.terminate()
             server.wait(timeout=30)
 
-    print(
-        f"lgsearch load test: {args.posts} posts, {args.clients} clients, {args.workers} workers, "
-        f"{os.cpu_count()} cores, loopback only"
+    client = (
+        f"wrk, {args.clients} connections, {args.seconds:.0f} s a round"
+        if args.client == "wrk"
+        else (f"python client, {args.clients} threads")
     )
+    print(f"lgsearch load test: {args.posts} posts, {client}, {args.workers} workers, loopback only")
+    print(f"machine: {about}")
     print(f"{'mix':<28} {'reqs':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    mix_name = "issue 28's mix" if args.client == "wrk" or args.mix == "issue" else "searches, pages, CSV, Atom"
+    for number, (load, outcome) in enumerate(rounds, 1):
+        label = f"{mix_name}" + (f", round {number}" if len(rounds) > 1 else "")
+        line = describe_wrk(label, outcome) if args.client == "wrk" else describe(label, outcome)
+        print(f"{line}   (load average {load:.2f} as it began)")
+    if len(rounds) > 1:
+        print(describe_rounds([outcome for _, outcome in rounds]))
+    if args.client == "wrk":
+        print(describe_wrk("repeats, no ETag sent", again) + f"   ({again['distinct']} addresses asked before)")
+        print(describe_wrk("repeats, If-None-Match", conditional))
+        return
     if plain is not None:
-        print(describe("searches, pages, CSV, Atom", plain))
         print(describe(f"with {args.hostile_share:.0%} hostile queries", hostile))
         print(describe("repeats, no ETag sent", again))
         print(describe("repeats, If-None-Match", conditional))

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import gc
 import ipaddress
+import os
+import shutil
 import socket
 import sys
+import tempfile
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
 
 class _Server(BaseApplication):
-    def __init__(self, index_dir: Path, options: dict, proxies: int = 0):
+    def __init__(self, index_dir: Path, options: dict, proxies: int = 0, shared_answers: Path | None = None):
         self.index_dir = index_dir
         self.options = options
         self.proxies = proxies
+        self.shared_answers = shared_answers
         super().__init__()
 
     def load_config(self) -> None:
@@ -27,7 +31,9 @@ class _Server(BaseApplication):
         # worker takes its first request, so no visitor pays for it.
         from webui import create_app, warm
 
-        app = create_app({"INDEX_DIR": str(self.index_dir), "PROXIES": self.proxies})
+        app = create_app(
+            {"INDEX_DIR": str(self.index_dir), "PROXIES": self.proxies, "SHARED_ANSWERS_DIR": self.shared_answers}
+        )
         warm(app)
         gc.set_threshold(*COLLECT_EVERY)
         return app
@@ -75,6 +81,20 @@ def serve(index_dir: Path, host: str, port: int, workers: int, proxies: int = 0)
     if warning:
         print(warning, file=sys.stderr, flush=True)
     print(f"Serving lgsearch on http://{host}:{port} (index: {index_dir})", flush=True)
+    # Answers every worker can serve again (webui/shared_answers.py): a directory only this user
+    # can read, made for this server and removed when it stops. A worker leaves through here
+    # too (gunicorn's workers exit by SystemExit from a fork of this call): only the server's
+    # own process removes it.
+    shared_answers = Path(tempfile.mkdtemp(prefix="lgsearch-answers-"))
+    server_process = os.getpid()
+    try:
+        _run(index_dir, host, port, workers, proxies, shared_answers)
+    finally:
+        if os.getpid() == server_process:
+            shutil.rmtree(shared_answers, ignore_errors=True)
+
+
+def _run(index_dir: Path, host: str, port: int, workers: int, proxies: int, shared_answers: Path) -> None:
     _Server(
         Path(index_dir).resolve(),
         {
@@ -92,4 +112,5 @@ def serve(index_dir: Path, host: str, port: int, workers: int, proxies: int = 0)
             "control_socket_disable": True,
         },
         proxies,
+        shared_answers,
     ).run()

@@ -216,3 +216,19 @@ def test_the_ceiling_comes_from_the_environment(monkeypatch):
     assert AnswerCache().max_bytes == 16 * 1024 * 1024
     monkeypatch.setenv("LGSEARCH_CACHE_MB", "lots")
     assert AnswerCache().max_bytes == DEFAULT_MEGABYTES * 1024 * 1024
+
+
+def test_a_long_list_of_numbers_or_words_is_measured_as_each_sampled_item_alone():
+    """The quick way for a long list of plain values (a facet's thousands of counts) gives what
+    measuring each sampled item on its own gives."""
+    import sys
+
+    from indexer.query.cache import SAMPLED
+
+    for items in ([n * 7919 for n in range(3_000)], [f"value {n}" * (n % 5 + 1) for n in range(1_000)]):
+        step = len(items) / SAMPLED
+        sample = [items[int(at * step)] for at in range(SAMPLED)]
+        each_alone = sum(size_in_bytes(one) for one in sample)
+        assert size_in_bytes(items) == sys.getsizeof(items) + int(each_alone * len(items) / SAMPLED)
+    nested = [[n] for n in range(1_000)]  # not plain values: each sampled item is walked
+    assert size_in_bytes(nested) > sys.getsizeof(nested) + SAMPLED * sys.getsizeof([0]) * 4

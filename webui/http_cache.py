@@ -6,6 +6,10 @@ answers use them) and the code that drew it. Its ETag is a digest of those, so a
 sends it back (If-None-Match) is answered 304 before any search is made, by whichever worker
 takes it; If-Modified-Since is compared with when the index was built. An answer cut short by the
 time limit gets no validator and is not to be stored.
+
+When the app is given a SHARED_ANSWERS_DIR (`lgsearch serve` gives its workers one), the body of
+every complete answer is kept there by its ETag (shared_answers.py), and the same address asked
+again is answered from it, by any worker, before any search is made or page drawn.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from flask import Flask, Response, current_app, g, request
 
 from indexer.query import IndexUnavailable
 from webui.service import search_service
+from webui.shared_answers import SharedAnswers
 
 
 # How long a browser or proxy may reuse an answer before asking again, by kind of answer.
@@ -39,11 +44,14 @@ CACHE_CONTROL = {
 }
 _CODE_ROOTS = ("webui", "indexer")
 _CODE_SUFFIXES = (".py", ".html", ".csv", ".css", ".js")
+_SHARED = "lgsearch.shared_answers"
 
 
 def register(app: Flask) -> None:
     """Answer unchanged requests with 304, and give every answer from the index its validators."""
     app.extensions["lgsearch.code_version"] = code_version()
+    directory = app.config.get("SHARED_ANSWERS_DIR")
+    app.extensions[_SHARED] = SharedAnswers(Path(directory)) if directory else None
     app.before_request(answer_if_unchanged)
     app.after_request(add_validators)
 
@@ -69,7 +77,7 @@ def answer_if_unchanged():
         since = request.if_modified_since
         unchanged = since is not None and modified is not None and modified <= since
     if not unchanged:
-        return None
+        return _shared_answer(etag)
     response = Response(status=304)
     _set_validators(response, *g.validators)
     return response
@@ -83,7 +91,21 @@ def add_validators(response: Response) -> Response:
         response.headers["Cache-Control"] = NOT_STORED
         return response
     _set_validators(response, *validators)
+    shared = current_app.extensions.get(_SHARED)
+    if shared is not None and request.method == "GET" and not response.is_streamed and not g.get("shared_hit"):
+        shared.put(validators[0], response.content_type, response.get_data())
     return response
+
+
+def _shared_answer(etag: str) -> Response | None:
+    """The answer kept for this ETag by any worker, or None to work it out."""
+    shared = current_app.extensions.get(_SHARED)
+    kept = shared.get(etag) if shared is not None else None
+    if kept is None:
+        return None
+    g.shared_hit = True
+    content_type, body = kept
+    return Response(body, content_type=content_type)
 
 
 def _set_validators(response: Response, etag: str, modified: datetime.datetime | None, policy: str) -> None:

@@ -8,6 +8,9 @@ search's deadline with what it has.
 from __future__ import annotations
 
 import heapq
+import weakref
+
+import numpy as np
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector
@@ -21,6 +24,7 @@ from indexer.query.request import SearchRequest
 from indexer.query.results import Hit
 from indexer.query.snippets import highlight_text, lead
 from indexer.query.snippets import snippet as passages
+from indexer.engine.postings import doc_numbers
 from indexer.schema import TEXT_FIELDS, stored_document
 
 RERANK_DEPTH = 200  # how many top posts are re-ranked by how many concepts they have
@@ -125,9 +129,44 @@ def by_date(gen: Generation, docs: set[int], request: SearchRequest, limit: int)
     """The first `limit` posts in date order, newest or oldest first, from the date columns:
     ties in the order Whoosh's sorting gives them."""
     args = sort_args(request)
+    if limit <= 0 or not docs:
+        return []
     keys = gen.sort_keys(args["sortedby"])
-    pick = heapq.nlargest if args.get("reverse") else heapq.nsmallest
-    return pick(limit, docs, key=lambda doc: (keys[doc], doc))
+    if len(docs) <= SMALL_SORT:
+        pick = heapq.nlargest if args.get("reverse") else heapq.nsmallest
+        return pick(limit, docs, key=lambda doc: (keys[doc], doc))
+    # Many posts (a feed of a common word): each post's place in (key, post) order, worked out
+    # once for the column, puts them in order in numpy; heapq's key call a post took ~0.4 ms
+    # in every thousand. The same posts in the same order: (key, post) pairs are all different.
+    places = _date_places(gen, keys)
+    found = doc_numbers(docs)
+    wanted = -places[found] if args.get("reverse") else places[found]
+    if limit < len(found):
+        chosen = np.argpartition(wanted, limit - 1)[:limit]
+    else:
+        chosen = np.arange(len(found))
+    return found[chosen[np.argsort(wanted[chosen])]].tolist()
+
+
+SMALL_SORT = 256  # posts heapq puts in date order as quickly as numpy does
+_places_of_keys: "weakref.WeakKeyDictionary[Generation, dict[str, tuple[list, np.ndarray]]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _date_places(gen: Generation, keys: list) -> np.ndarray:
+    """Each post's place when every post is put in order of (its key, its number); kept for the
+    generation while its column of keys is the same list (a refresh makes a new one)."""
+    kept = _places_of_keys.setdefault(gen, {})
+    found = kept.get(id(keys))
+    if found is not None and found[0] is keys:
+        return found[1]
+    order = sorted(range(len(keys)), key=lambda doc: (keys[doc], doc))
+    places = np.empty(len(keys), dtype=np.int64)
+    places[order] = np.arange(len(keys), dtype=np.int64)
+    kept.clear()  # the column of an earlier refresh is not asked for again
+    kept[id(keys)] = (keys, places)
+    return places
 
 
 def text_terms(q: wq.Query) -> frozenset[str]:
