@@ -7,6 +7,7 @@ NHS trusts, town councils, ...) are found by the rules in `org_rules.py`.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import logging
@@ -16,6 +17,7 @@ from importlib import resources
 
 import ahocorasick
 
+from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, kind_by_form
 from indexer.organisations.rules import (
     GENERIC_WORDS,
     ROLE_WORDS,
@@ -24,6 +26,7 @@ from indexer.organisations.rules import (
     kind_by_suffix,
     normalise,
     rule_spans,
+    sentence_start,
 )
 
 logger = logging.getLogger(__name__)
@@ -69,6 +72,7 @@ class _Gazetteer:
     folded: dict[str, str] = field(default_factory=dict)
     names: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
     acronyms: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
+    councils: dict[str, str] = field(default_factory=dict)  # place, folded -> its council
 
 
 def _is_acronym(alias: str) -> bool:
@@ -84,7 +88,107 @@ def _spellings(alias: str) -> set[str]:
     out |= {s.replace("'", "") for s in out if "'" in s}
     out |= {s.replace("-", " ") for s in out if "-" in s}
     out |= {re.sub(r"\bSt ", "St. ", s) for s in out if re.search(r"\bSt ", s)}
+    humps = _CAMEL_HUMP.split(alias)
+    if " " not in alias and 3 <= len(humps) <= 4:  # "LocalGovDigital" is also "LocalGov Digital"
+        out |= {"".join(humps[:i]) + " " + "".join(humps[i:]) for i in range(1, len(humps))}
     return out
+
+
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+# How a council's official name wraps the place it serves.
+_COUNCIL_FORMS = re.compile(
+    r"^(?:(?:London |Royal )?Borough of |City of |City and County of |County of )?(?P<place>.+?)"
+    r"(?: (?:City|County|Borough|District|Metropolitan Borough|County Borough|London Borough) Council| Council)?$"
+)
+_COUNCIL_KINDS = frozenset(
+    {
+        "county council",
+        "district council",
+        "unitary council",
+        "metropolitan council",
+        "london borough",
+        "welsh council",
+        "scottish council",
+        "northern irish council",
+    }
+)
+
+
+def _council_places(gaz: "_Gazetteer") -> dict[str, str]:
+    """Each place and the one principal council that serves it: "bristol" -> Bristol City Council.
+
+    A place two councils could claim (a city and its county with one name) is left out."""
+    places: dict[str, set[str]] = {}
+    for name, kind in gaz.kinds.items():
+        if kind not in _COUNCIL_KINDS:
+            continue
+        for alias in (name, *gaz.aliases[name]):
+            if (
+                _is_acronym(alias)
+                or "Council" not in alias
+                and not alias.startswith(("London Borough", "Royal Borough", "City of"))
+            ):
+                continue
+            place = _COUNCIL_FORMS.match(alias)["place"]
+            if place != alias:
+                places.setdefault(place.casefold(), set()).add(name)
+    return {place: next(iter(names)) for place, names in places.items() if len(names) == 1 and place not in _REGIONS}
+
+
+# Places with many councils: "a London council" is any one of them.
+_REGIONS = frozenset({"london", "england", "wales", "scotland", "northern ireland", "city"})
+# "Kingston and Sutton councils", "Bristol council": places, then the everyday word for their councils.
+_COUNCIL_WORD = re.compile(
+    r"(?<![\w-])(?:councils?|Councils)(?![\w-])"
+    r"(?![ \t\u00a0]+(?:tax|taxes|housing|house|houses|home|homes|estate|estates|flat|flats|tenant|tenants)\b)"
+)
+_WORDS = re.compile(r"\S+")
+_PLACE_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'-]*,?|and|&|upon|on|the")
+
+
+def _place_council_spans(text: str) -> list[tuple[int, int, str]]:
+    """ "Bristol council" is Bristol City Council; "Kingston and Sutton councils" are both councils.
+
+    Only places the gazetteer knows one council of; a lone place before "councils" (the councils
+    in Devon) names no one body. Each match looks back at most a dozen words."""
+    councils = _gazetteer().councils
+    spans = []
+    for match in _COUNCIL_WORD.finditer(text):
+        tokens = []
+        boundary = match.start()
+        for token in reversed(list(_WORDS.finditer(text, max(0, match.start() - 120), match.start()))[-12:]):
+            gap = text[token.end() : boundary]
+            if not gap or gap.strip(" \t\u00a0"):
+                break
+            if not _PLACE_TOKEN.fullmatch(token.group()):
+                break
+            tokens.insert(0, token)
+            boundary = token.start()
+        places, current = [], []
+        for token in tokens:  # split at "and", "&" and commas
+            word = token.group()
+            if word in ("and", "&"):
+                places.append(current)
+                current = []
+                continue
+            current.append(token)
+            if word.endswith(","):
+                places.append(current)
+                current = []
+        places.append(current)
+        places = [p for p in places if p]
+        plural = match.group().endswith("s")
+        if not places or (plural and len(places) < 2) or tokens and tokens[-1].group().endswith(","):
+            continue
+        for place in places if plural else places[-1:]:
+            words = [t.group().rstrip(",") for t in place]
+            for i in range(len(words)):  # the longest tail that is a place: "Yesterday Kingston" is Kingston
+                council = councils.get(" ".join(words[i:]).casefold())
+                if council:
+                    end = match.end() if not plural else place[-1].start() + len(words[-1])
+                    spans.append((place[i].start(), end, council))
+                    break
+    return spans
 
 
 @functools.cache
@@ -108,6 +212,7 @@ def _gazetteer() -> _Gazetteer:
                     gaz.folded[spelling.casefold()] = name
     gaz.names.make_automaton()
     gaz.acronyms.make_automaton()
+    gaz.councils = _council_places(gaz)
     logger.debug("gazetteer loaded: %d organisations", len(gaz.kinds))
     return gaz
 
@@ -167,23 +272,53 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
     return bool(_WORD_AFTER.match(text, end))
 
 
-def _starts_a_command(text: str, start: int, end: int) -> bool:
-    """ "Contact the duty team", "Become a foster carer": a verb opening a sentence, not the charity."""
-    before = text[max(0, start - 3) : start].strip(" \t\u00a0\"'(")
-    after = _NEXT_WORD.match(text, end)
-    return (not before or before[-1] in ".!?:\n") and bool(after) and after["word"] in STOP_WORDS
+# Words after an everyday word that make it a noun or a verb, not a name: "Contact details".
+_COMPOUND_AFTER = frozenset(
+    """details detail information info us form forms page pages number numbers centre center point points
+    name names person people email emails address addresses tracing time times hours list lists officer
+    officers team log record records sheet card cards method methods""".split()
+)
+_CHARITY_BEFORE = re.compile(r"(?<![\w-])(?:the|a)[ \t\u00a0]+(?:national[ \t\u00a0]+)?charity[ \t\u00a0]+$", re.I)
+
+
+def _reads_as_a_body(text: str, start: int, end: int) -> bool:
+    """An everyday word ("Contact", "Become", "Relate") is the body only where it reads as one.
+
+    Defined ("Contact, the charity for ...") or after "the charity" it is; in a longer name or a
+    heading in capitals ("Contact Us", "Single Point of Contact") it is not; opening a sentence it
+    is only before a verb of its own ("Relate counsellors", "Become ran"), not as a verb or a noun
+    ("Contact the duty team", "Contact details")."""
+    if _CHARITY_BEFORE.search(text, max(0, start - 30), start) or DEFINING_CLAUSE.match(text, end):
+        return True
+    if _WORD_AFTER.match(text, end):
+        return False
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before and not sentence_start(text, start):
+        word = before[1]
+        if WORD.match(word) and word.casefold() not in STOP_WORDS:
+            return False  # "Parent Contact"
+        if word in ("of", "and", "&"):
+            previous = _WORD_BEFORE.search(text, max(0, before.start(1) - 40), before.start(1))
+            if previous and WORD.match(previous[1]):
+                return False  # "Point of Contact"
+    if sentence_start(text, start):
+        after = _NEXT_WORD.match(text, end)
+        return bool(after) and after["word"] not in STOP_WORDS and after["word"] not in _COMPOUND_AFTER
+    return True
 
 
 def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
     gaz = _gazetteer()
     spans = []
-    for end, (name, spelling) in gaz.names.iter(_lower_same_length(text)):
+    # A name wrapped onto a new line ("Sheffield\nHallam University") is still the name.
+    lowered = _lower_same_length(text).replace("\n", " ").replace("\u00a0", " ")
+    for end, (name, spelling) in gaz.names.iter(lowered):
         start = end - len(spelling) + 1
         if (
             _at_word_boundary(text, start, end + 1)
             and _looks_like_name(text[start : end + 1], spelling)
             and not (" " in spelling and _inside_longer_name(text, start, end + 1))
-            and not (spelling in COMMON_WORD_NAMES and _starts_a_command(text, start, end + 1))
+            and not (spelling in COMMON_WORD_NAMES and not _reads_as_a_body(text, start, end + 1))
         ):
             spans.append((start, end + 1, name))
     for end, (name, spelling) in gaz.acronyms.iter(text):
@@ -194,11 +329,47 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _canonical_rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Rule-found names, under the gazetteer's name when the list knows them after all."""
-    folded = _gazetteer().folded
-    return [
-        (s, e, folded.get(_strip_possessive(n).casefold(), _strip_possessive(n))) for s, e, n in rule_spans(text, known)
+    """Rule-found names, under the gazetteer's name when the list knows them after all.
+
+    Names found by their form come after the rules' own, so an equal span keeps the rules' name."""
+    gaz = _gazetteer()
+    known_ends = {end for _, end, _ in known}
+    by_start = sorted((start, end) for start, end, _ in known)
+    starts = [start for start, _ in by_start]
+    found = rule_spans(text, known) + [
+        span
+        for span in form_spans(text, frozenset(gaz.councils) | _REGIONS)
+        if span[1] not in known_ends and not _cuts_through(span, by_start, starts)
     ]
+    return [(s, e, _listed_name(gaz, _strip_possessive(n))) for s, e, n in found]
+
+
+def _cuts_through(span: tuple[int, int, str], by_start: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether a span starts or ends inside a known body's name: "Institute for Government and the
+    King" is no body."""
+    start, end = span[0], span[1]
+    i = bisect.bisect_right(starts, start) - 1
+    if i >= 0 and by_start[i][0] < start < by_start[i][1]:
+        return True
+    j = bisect.bisect_left(starts, end) - 1
+    return j >= 0 and by_start[j][0] > start and by_start[j][1] > end
+
+
+_COMPANY_ENDING = re.compile(r"[ \t\u00a0]+(?:Ltd\.?|Limited|plc|PLC|Plc|LLP)$")
+
+
+def _listed_name(gaz: _Gazetteer, name: str) -> str:
+    """A rule-found name as the list knows it: "Bristol Council" is Bristol City Council, "BAE Systems
+    plc" is BAE Systems when the list holds it."""
+    folded = name.casefold()
+    if folded in gaz.folded:
+        return gaz.folded[folded]
+    bare = _COMPANY_ENDING.sub("", name).casefold()
+    if bare != folded and bare in gaz.folded:
+        return gaz.folded[bare]
+    if folded.endswith(" council") and folded.removesuffix(" council") in gaz.councils:
+        return gaz.councils[folded.removesuffix(" council")]
+    return name
 
 
 def _strip_possessive(name: str) -> str:
@@ -221,7 +392,7 @@ def _longest_first(spans: list[tuple[int, int, str]], length: int) -> list[tuple
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Every body named in `text`, as (start, end, canonical name), overlaps resolved."""
-    known = _gazetteer_spans(text)
+    known = _gazetteer_spans(text) + _place_council_spans(text)
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
     return _with_branches(text, spans)
 
@@ -283,7 +454,9 @@ def canonical_org(name: str) -> str | None:
     wanted = _strip_possessive(written)
     if not wanted:
         return None
-    whole = [n for start, end, n in _spans(wanted) if (start, end) == (0, len(wanted))]
+    # Read as a name met mid-sentence ("at The Bemrose School"), as a user types it.
+    lead = "at "
+    whole = [n for start, end, n in _spans(lead + wanted) if (start, end) == (len(lead), len(lead) + len(wanted))]
     return whole[0] if whole else None
 
 
@@ -313,7 +486,7 @@ def organisation_kind(canonical: str) -> str | None:
         ),
         None,
     )
-    return gaz.kinds[branch_of] if branch_of else kind_by_suffix(name)
+    return gaz.kinds[branch_of] if branch_of else kind_by_suffix(name) or kind_by_form(name)
 
 
 def known_organisations() -> dict[str, str]:
