@@ -10,7 +10,10 @@ work grows with the length of a post, not its square.
 
 from __future__ import annotations
 
+import functools
 import re
+
+import ahocorasick
 
 from indexer.organisations.rules import GENERIC_WORDS, HEAD_WORDS, ROLE_WORDS, STOP_WORDS, normalise, sentence_start
 
@@ -34,7 +37,6 @@ OF_HEADS = frozenset(
     Trust""".split()
 )
 _ALL_HEADS = STRONG_HEADS | WEAK_HEADS | COMPANY_HEADS | ACRONYM_HEADS | {"UK"}
-_HEAD = re.compile(r"(?<![\w'-])(?:" + "|".join(sorted(_ALL_HEADS, key=len, reverse=True)) + r")(?![\w-])")
 # Words that say what a body does, not which one it is: "the Local Housing Authority" names none.
 FORM_GENERIC = GENERIC_WORDS | frozenset(
     """housing planning highways highway transport waste licensing adoption fostering safeguarding
@@ -67,16 +69,18 @@ OTHER_NOUNS = (
     "membership body|body|association|society|cooperative|co-operative|union|collective"
 )
 _DEFINED_NOUN = rf"(?:{CHARITY_NOUNS}|{COMPANY_NOUNS}|{OTHER_NOUNS})"
-_CLAUSE_AFTER = re.compile(
-    rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+(?:[a-z][\w-]*[ \t\u00a0]+){{0,3}}?{_DEFINED_NOUN}"
+_CLAUSE_LEAD = re.compile(r",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+(?:[a-z][\w-]*[ \t\u00a0]+){0,3}$")
+_CLAUSE_END = re.compile(
     r"(?=[ \t\u00a0]*(?:[,.;:)!?\n]|$)|[ \t\u00a0]+(?:that|which|who|whose|for|working|based|in|set|founded|run|led|"
     r"with|supporting|helping|providing|dedicated|focused|from|of|on|at|to|and|specialising|specializing|owned|"
     r"funded|backed|behind|bringing|campaigning)\b)"
 )
-DEFINING_CLAUSE = _CLAUSE_AFTER
-_CLAUSE_BEFORE = re.compile(
-    rf"(?<![\w-])(?:the|a|an|our|local)[ \t\u00a0]+(?:[a-z][\w-]*[ \t\u00a0]+){{0,2}}?{_DEFINED_NOUN}[ \t\u00a0]+(?=[{_CAPS}])"
+# For the recogniser's everyday words: "Contact, the charity for ..." (matched where the word ends).
+DEFINING_CLAUSE = re.compile(
+    rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+(?:[a-z][\w-]*[ \t\u00a0]+){{0,3}}?{_DEFINED_NOUN}{_CLAUSE_END.pattern}"
 )
+_ARTICLE_LEAD = re.compile(r"(?<![\w-])(?:the|a|an|our|local)[ \t\u00a0]+(?:[a-z][\w-]*[ \t\u00a0]+){0,2}$")
+_NAME_AHEAD = re.compile(rf"[ \t\u00a0]+(?=[{_CAPS}])")
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:in|at|from|near|outside|around|across|to|into)[ \t\u00a0]+$", re.I)
 
 
@@ -186,21 +190,46 @@ def _name(text: str, start: int, end: int) -> str:
     return normalise(text[start:end].replace(" & ", " and "))
 
 
+@functools.cache
+def _automaton(words: frozenset[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+def _whole_words(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Where any of `words` stands as a whole word in `text`, in one pass."""
+    found = []
+    for last, word in _automaton(words).iter(text):
+        start, end = last - len(word) + 1, last + 1
+        if (start == 0 or not _joins(text[start - 1])) and (end == len(text) or not _joins(text[end])):
+            found.append((start, end, word))
+    return found
+
+
+def _joins(char: str) -> bool:
+    return char.isalnum() or char in "_-'"
+
+
+_NOUNS = frozenset(f"{CHARITY_NOUNS}|{COMPANY_NOUNS}|{OTHER_NOUNS}".split("|"))
+
+
 def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Names found by their form, as (start, end, name): the recogniser decides overlaps."""
     spans = []
-    for head in _HEAD.finditer(text):
-        span = _head_span(text, head, places)
+    for start, end, word in _whole_words(text, _ALL_HEADS | _NOUNS):
+        if word in _ALL_HEADS:
+            span = _head_span(text, start, end, word, places)
+        else:
+            span = _defined_after(text, start, end, places) or _defined_before(text, start, end, places)
         if span:
             spans.append(span)
-    if "," in text:
-        spans += _defined_after(text, places)
-    spans += _defined_before(text, places)
     return spans
 
 
-def _head_span(text: str, head: re.Match, places: frozenset[str]) -> tuple[int, int, str] | None:
-    word, start, end = head.group(), head.start(), head.end()
+def _head_span(text: str, start: int, end: int, word: str, places: frozenset[str]) -> tuple[int, int, str] | None:
     acronym = _ACRONYM_AHEAD.match(text, end)
     run = _run_before(text, start, 0)
     if acronym:
@@ -227,31 +256,31 @@ def _head_span(text: str, head: re.Match, places: frozenset[str]) -> tuple[int, 
     return run[0][0], end, _name(text, run[0][0], end)
 
 
-def _defined_after(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+def _defined_after(text: str, start: int, end: int, places: frozenset[str]) -> tuple[int, int, str] | None:
     """ "Kindred, a charity that ...": the capitalised name a defining clause follows."""
-    spans = []
-    for clause in _CLAUSE_AFTER.finditer(text):
-        run = _run_before(text, clause.start(), 0, touching=True)
-        if not run or len(run) > 5 or not _specific_words(text, run, True):
-            continue
-        before = text[max(0, run[0][0] - 12) : run[0][0]]
-        if _PREPOSITION_BEFORE.search(before) or _is_place(run, places):
-            continue  # "In Leeds, a charity ..." is a place
-        spans.append((run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])))
-    return spans
+    lead = _CLAUSE_LEAD.search(text, max(0, start - 60), start)
+    if not lead or not _CLAUSE_END.match(text, end):
+        return None
+    run = _run_before(text, lead.start(), 0, touching=True)
+    if not run or len(run) > 5 or not _specific_words(text, run, True):
+        return None
+    before = text[max(0, run[0][0] - 12) : run[0][0]]
+    if _PREPOSITION_BEFORE.search(before) or _is_place(run, places):
+        return None  # "In Leeds, a charity ..." is a place
+    return run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])
 
 
-def _defined_before(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+def _defined_before(text: str, start: int, end: int, places: frozenset[str]) -> tuple[int, int, str] | None:
     """ "the housebuilder Gleeson Homes", "the charity Sustain": the name after what it is."""
-    spans = []
-    for clause in _CLAUSE_BEFORE.finditer(text):
-        run = _run_after(text, clause.end())
-        if run and run[0][2] == "The" or run and run[0][2].casefold() in STOP_WORDS:
-            run = run[1:]
-        if not run or len(run) > 5 or not _specific_words(text, run, True) or _is_place(run, places):
-            continue
-        spans.append((run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])))
-    return spans
+    ahead = _NAME_AHEAD.match(text, end)
+    if not ahead or not _ARTICLE_LEAD.search(text, max(0, start - 50), start):
+        return None
+    run = _run_after(text, ahead.end())
+    if run and (run[0][2] == "The" or run[0][2].casefold() in STOP_WORDS):
+        run = run[1:]
+    if not run or len(run) > 5 or not _specific_words(text, run, True) or _is_place(run, places):
+        return None
+    return run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])
 
 
 def _is_place(run: list[tuple[int, int, str]], places: frozenset[str]) -> bool:

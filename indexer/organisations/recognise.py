@@ -73,6 +73,7 @@ class _Gazetteer:
     names: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
     acronyms: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
     councils: dict[str, str] = field(default_factory=dict)  # place, folded -> its council
+    places: frozenset[str] = frozenset()  # every place a council or a region is named for, folded
 
 
 def _is_acronym(alias: str) -> bool:
@@ -138,12 +139,17 @@ def _council_places(gaz: "_Gazetteer") -> dict[str, str]:
 # Places with many councils: "a London council" is any one of them.
 _REGIONS = frozenset({"london", "england", "wales", "scotland", "northern ireland", "city"})
 # "Kingston and Sutton councils", "Bristol council": places, then the everyday word for their councils.
-_COUNCIL_WORD = re.compile(
-    r"(?<![\w-])(?:councils?|Councils)(?![\w-])"
+_COUNCIL_WORD = re.compile(r"ouncil")  # a literal, which the regex engine finds fast
+_COUNCIL_USE = re.compile(
+    r"(?:councils?|Councils)(?![\w-])"
     r"(?![ \t\u00a0]+(?:tax|taxes|housing|house|houses|home|homes|estate|estates|flat|flats|tenant|tenants)\b)"
 )
 _WORDS = re.compile(r"\S+")
 _PLACE_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'-]*,?|and|&|upon|on|the")
+
+
+def _joins_word(char: str) -> bool:
+    return char.isalnum() or char in "_-"
 
 
 def _place_council_spans(text: str) -> list[tuple[int, int, str]]:
@@ -153,7 +159,13 @@ def _place_council_spans(text: str) -> list[tuple[int, int, str]]:
     in Devon) names no one body. Each match looks back at most a dozen words."""
     councils = _gazetteer().councils
     spans = []
-    for match in _COUNCIL_WORD.finditer(text):
+    for literal in _COUNCIL_WORD.finditer(text):
+        match = _COUNCIL_USE.match(text, literal.start() - 1) if literal.start() else None
+        if not match or (match.start() and _joins_word(text[match.start() - 1])):
+            continue
+        previous = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        if not previous or not previous[1][:1].isupper():
+            continue  # "the council", "our councils": no place
         tokens = []
         boundary = match.start()
         for token in reversed(list(_WORDS.finditer(text, max(0, match.start() - 120), match.start()))[-12:]):
@@ -213,6 +225,7 @@ def _gazetteer() -> _Gazetteer:
     gaz.names.make_automaton()
     gaz.acronyms.make_automaton()
     gaz.councils = _council_places(gaz)
+    gaz.places = frozenset(gaz.councils) | _REGIONS
     logger.debug("gazetteer loaded: %d organisations", len(gaz.kinds))
     return gaz
 
@@ -338,7 +351,7 @@ def _canonical_rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[
     starts = [start for start, _ in by_start]
     found = rule_spans(text, known) + [
         span
-        for span in form_spans(text, frozenset(gaz.councils) | _REGIONS)
+        for span in form_spans(text, gaz.places)
         if span[1] not in known_ends and not _cuts_through(span, by_start, starts)
     ]
     return [(s, e, _listed_name(gaz, _strip_possessive(n))) for s, e, n in found]
