@@ -34,9 +34,11 @@ ACRONYM_HEADS = frozenset({"Board", "Group", "Council", "Company", "Collaborativ
 # Heads a name may go on from with of/for/on: "Institute for Fiscal Studies".
 OF_HEADS = frozenset(
     """Association Society Institute Institution Commission Foundation Alliance Federation Confederation
-    Trust""".split()
+    Trust Office""".split()
 )
-_ALL_HEADS = STRONG_HEADS | WEAK_HEADS | COMPANY_HEADS | ACRONYM_HEADS | {"UK"}
+# Heads that name a body only with of/for after them: "Office for Veterans' Affairs", not "Back Office".
+OF_ONLY_HEADS = frozenset({"Office"})
+_ALL_HEADS = STRONG_HEADS | WEAK_HEADS | COMPANY_HEADS | ACRONYM_HEADS | OF_ONLY_HEADS | {"UK"}
 # Words that say what a body does, not which one it is: "the Local Housing Authority" names none.
 FORM_GENERIC = GENERIC_WORDS | frozenset(
     """housing planning highways highway transport waste licensing adoption fostering safeguarding
@@ -122,6 +124,8 @@ def _run_after(text: str, start: int) -> list[tuple[int, int, str]]:
         word = token.group()
         bare = word.rstrip(".,;:!?)\"'")
         bare = bare[:-2] if bare.endswith("'s") else bare
+        if word == bare + "'" and _CAPITAL_AHEAD.match(text, token_end):
+            bare = word  # "Office for Veterans' Affairs": a plural's apostrophe inside a name
         if not (CAPITALISED.match(bare) or (bare in CONNECTORS and run)) or bare.casefold() in STOP_WORDS - CONNECTORS:
             break
         if bare in CONNECTORS and run[-1][2] in CONNECTORS:
@@ -241,7 +245,7 @@ def _head_span(text: str, start: int, end: int, word: str, places: frozenset[str
         after = _run_after(text, of.end()) if of else []
         if after and _specific_words(text, after, True):
             return (run[0][0] if run else start), after[-1][1], _name(text, run[0][0] if run else start, after[-1][1])
-    if not run or word in ACRONYM_HEADS:
+    if not run or word in ACRONYM_HEADS or word in OF_ONLY_HEADS:
         return None
     ahead = _CAPITAL_AHEAD.match(text, end)
     if ahead and ahead["word"].casefold() not in _ROLE_LIKE:

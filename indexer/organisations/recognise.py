@@ -153,54 +153,103 @@ def _joins_word(char: str) -> bool:
 
 
 def _place_council_spans(text: str) -> list[tuple[int, int, str]]:
-    """ "Bristol council" is Bristol City Council; "Kingston and Sutton councils" are both councils.
+    """ "Bristol council" is Bristol City Council; "Kingston and Sutton councils" are both councils,
+    and so are "4 local councils, East Sussex, Eastbourne, Rother and Wealden".
 
     Only places the gazetteer knows one council of; a lone place before "councils" (the councils
-    in Devon) names no one body. Each match looks back at most a dozen words."""
+    in Devon) names no one body. Each match looks at most a dozen words away."""
     councils = _gazetteer().councils
     spans = []
     for literal in _COUNCIL_WORD.finditer(text):
         match = _COUNCIL_USE.match(text, literal.start() - 1) if literal.start() else None
         if not match or (match.start() and _joins_word(text[match.start() - 1])):
             continue
+        plural = match.group().endswith("s")
+        listed = _LIST_AFTER.match(text, match.end()) if plural else None
+        if listed:
+            places = _place_groups(list(_words_after(text, listed.end())))
+            found = [_council_of(councils, place, whole=True) for place in places]
+            if len(found) >= 2 and all(found):
+                spans += [
+                    (place[0].start(), place[-1].end() - place[-1].group().endswith(","), council[0])
+                    for place, council in zip(places, found)
+                ]
+            continue
         previous = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
         if not previous or not previous[1][:1].isupper():
             continue  # "the council", "our councils": no place
-        tokens = []
-        boundary = match.start()
-        for token in reversed(list(_WORDS.finditer(text, max(0, match.start() - 120), match.start()))[-12:]):
-            gap = text[token.end() : boundary]
-            if not gap or gap.strip(" \t\u00a0"):
-                break
-            if not _PLACE_TOKEN.fullmatch(token.group()):
-                break
-            tokens.insert(0, token)
-            boundary = token.start()
-        places, current = [], []
-        for token in tokens:  # split at "and", "&" and commas
-            word = token.group()
-            if word in ("and", "&"):
-                places.append(current)
-                current = []
-                continue
-            current.append(token)
-            if word.endswith(","):
-                places.append(current)
-                current = []
-        places.append(current)
-        places = [p for p in places if p]
-        plural = match.group().endswith("s")
+        tokens = _words_before(text, match.start())
+        places = _place_groups(tokens)
         if not places or (plural and len(places) < 2) or tokens and tokens[-1].group().endswith(","):
             continue
         for place in places if plural else places[-1:]:
-            words = [t.group().rstrip(",") for t in place]
-            for i in range(len(words)):  # the longest tail that is a place: "Yesterday Kingston" is Kingston
-                council = councils.get(" ".join(words[i:]).casefold())
-                if council:
-                    end = match.end() if not plural else place[-1].start() + len(words[-1])
-                    spans.append((place[i].start(), end, council))
-                    break
+            found = _council_of(councils, place, whole=False)
+            if found:
+                start = place[-len(found[1])].start()
+                end = match.end() if not plural else place[-1].start() + len(place[-1].group().rstrip(","))
+                spans.append((start, end, found[0]))
     return spans
+
+
+_LIST_AFTER = re.compile(r"[ \t\u00a0]*[,:(][ \t\u00a0]*")
+
+
+def _words_before(text: str, end: int) -> list[re.Match]:
+    """The place-like words (capitalised, and, &, commas) that end just before `end`, at most 12."""
+    tokens: list[re.Match] = []
+    boundary = end
+    for token in reversed(list(_WORDS.finditer(text, max(0, end - 120), end))[-12:]):
+        gap = text[token.end() : boundary]
+        if not gap or gap.strip(" \t\u00a0") or not _PLACE_TOKEN.fullmatch(token.group()):
+            break
+        tokens.insert(0, token)
+        boundary = token.start()
+    return tokens
+
+
+def _words_after(text: str, start: int):
+    """The place-like words from `start`, at most 12; the last may end a sentence or a bracket."""
+    position = start
+    for count, token in enumerate(_WORDS.finditer(text, start, start + 160)):
+        gap = text[position : token.start()]
+        if count == 12 or (count and not gap) or gap.strip(" \t\u00a0"):
+            return
+        word = token.group()
+        bare = word.rstrip(".;:)")
+        if not _PLACE_TOKEN.fullmatch(bare):
+            return
+        yield _WORDS.match(text, token.start(), token.start() + len(bare))
+        if bare != word:
+            return
+        position = token.end()
+
+
+def _place_groups(tokens: list[re.Match]) -> list[list[re.Match]]:
+    """Words split into places at "and", "&" and commas: "Kingston, Sutton and Merton"."""
+    places, current = [], []
+    for token in tokens:
+        word = token.group()
+        if word in ("and", "&"):
+            places.append(current)
+            current = []
+            continue
+        current.append(token)
+        if word.endswith(","):
+            places.append(current)
+            current = []
+    places.append(current)
+    return [place for place in places if place]
+
+
+def _council_of(councils: dict[str, str], place: list[re.Match], whole: bool):
+    """The council of a place's words (or, unless `whole`, of their longest tail: "Yesterday
+    Kingston" is Kingston), with the words it took; None if none."""
+    words = [token.group().rstrip(",") for token in place]
+    for i in range(1 if whole else len(words)):
+        council = councils.get(" ".join(words[i:]).casefold())
+        if council:
+            return council, words[i:]
+    return None
 
 
 @functools.cache
