@@ -82,7 +82,7 @@ DEFINING_CLAUSE = re.compile(
     rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+(?:[a-z][\w-]*[ \t\u00a0]+){{0,3}}?{_DEFINED_NOUN}{_CLAUSE_END.pattern}"
 )
 _ARTICLE_LEAD = re.compile(r"(?<![\w-])(?:the|a|an|our|local)[ \t\u00a0]+(?:[a-z][\w-]*[ \t\u00a0]+){0,2}$")
-_NAME_AHEAD = re.compile(rf"[ \t\u00a0]+(?=[{_CAPS}])")
+_NAME_AHEAD = re.compile(rf"[ \t\u00a0]+(?:(?:called|named)[ \t\u00a0]+)?(?=[{_CAPS}])")
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:in|at|from|near|outside|around|across|to|into)[ \t\u00a0]+$", re.I)
 
 
@@ -275,7 +275,7 @@ def _defined_after(text: str, start: int, end: int, places: frozenset[str]) -> t
 
 
 def _defined_before(text: str, start: int, end: int, places: frozenset[str]) -> tuple[int, int, str] | None:
-    """ "the housebuilder Gleeson Homes", "the charity Sustain": the name after what it is."""
+    """ "the housebuilder Gleeson Homes", "a charity called Zest": the name after what it is."""
     ahead = _NAME_AHEAD.match(text, end)
     if not ahead or not _ARTICLE_LEAD.search(text, max(0, start - 50), start):
         return None
