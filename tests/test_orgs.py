@@ -26,7 +26,18 @@ def seed_text(prefix: str) -> str:
 # --- the corpus -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("passage", PASSAGES, ids=[passage["id"] for passage in PASSAGES])
+def passage_params() -> list:
+    """Each passage; one marked `fails` (a body the lists do not hold yet, or a form no rule reads)
+    is expected to fail, strictly, so the mark goes when it starts to pass."""
+    return [
+        pytest.param(passage, marks=pytest.mark.xfail(strict=True, reason=passage["fails"]))
+        if passage.get("fails")
+        else passage
+        for passage in PASSAGES
+    ]
+
+
+@pytest.mark.parametrize("passage", passage_params(), ids=[passage["id"] for passage in PASSAGES])
 def test_passage_names_what_a_careful_reader_lists(passage):
     assert find_organisations(passage["text"]) == sorted(passage["orgs"], key=lambda n: (n.casefold(), n))
 

@@ -27,10 +27,10 @@ STRONG_HEADS = frozenset(
     Institution Federation Confederation Agency Authority""".split()
 )
 # Heads that end many a committee or meeting too: the name needs two capitalised words.
-WEAK_HEADS = frozenset({"Panel", "Forum"})
+WEAK_HEADS = frozenset({"Panel", "Forum", "Group"})
 COMPANY_HEADS = frozenset({"Ltd", "Limited", "plc", "PLC", "Plc", "LLP", "CIC"})
 # Heads that make a body only with its own acronym after it: "Youth Justice Board (YJB)".
-ACRONYM_HEADS = frozenset({"Board", "Group", "Council", "Company", "Collaborative"})
+ACRONYM_HEADS = frozenset({"Board", "Council", "Company", "Collaborative"})
 # Heads a name may go on from with of/for/on: "Institute for Fiscal Studies".
 OF_HEADS = frozenset(
     """Association Society Institute Institution Commission Foundation Alliance Federation Confederation
