@@ -11,6 +11,9 @@ import pytest
 import yaml
 
 from indexer.organisations import KINDS, aliases, canonical_org, find_organisations, organisation_kind
+from indexer.query.request import SearchRequest
+from indexer.query.service import SearchService
+from indexer.reindex import reindex
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSAGES = yaml.safe_load((Path(__file__).parent / "fixtures" / "org_passages.yaml").read_text("utf-8"))
@@ -363,3 +366,27 @@ def test_a_body_known_by_its_form_has_the_kind_its_form_says(name, kind):
 )
 def test_a_name_form_lands_on_the_listed_body(typed, canonical):
     assert canonical_org(typed) == canonical
+
+
+SAVED_PAGE = """<!doctype html><html><head><title>Our food plan - Exampleshire Council</title>
+<meta name="keywords" content="Diabetes UK, Contact, LGA"><meta name="description" content="The Trussell Trust and us">
+</head><body><header><nav><a href="/">Home</a> | <a href="/contact">Contact</a> |
+<a href="/lga">Local Government Association</a></nav></header>
+<main><article><h1>Our food plan</h1>
+<p>We have worked with the Food for Life Partnership for two years, and the results are in. Schools in the
+county now serve fresh food every day, and more children eat a hot lunch than ever before.</p>
+<p>Kindred, a charity that supports families, ran sessions for parents across the summer holidays, and we
+will do the same again next year with more schools.</p></article></main>
+<aside><h2>Related</h2><ul><li><a href="/x">Diabetes UK partnership</a></li></ul></aside>
+<footer>Contact us. Follow the Hospital Caterers Association.</footer></body></html>"""
+
+
+def test_only_the_articles_own_text_names_organisations(tmp_path):
+    """The page's navigation, keywords, sidebar and footer name bodies the post does not."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "food-plan.html").write_text(SAVED_PAGE, "utf-8")
+    reindex([posts], tmp_path / "index")
+    with SearchService(tmp_path / "index") as service:
+        (hit,) = service.search(SearchRequest(q="food")).hits
+    assert hit.document["organisations"] == ["Food for Life Partnership", "Kindred"]
