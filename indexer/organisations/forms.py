@@ -54,7 +54,7 @@ FORM_GENERIC = GENERIC_WORDS | frozenset(
 )
 _ROLE_LIKE = ROLE_WORDS | {"chief", "ceo", "chairman", "chairwoman", "founder", "spokesperson", "spokesman"}
 _CAPITAL_AHEAD = re.compile(rf"[ \t\u00a0]+(?P<word>[{_CAPS}][\w'-]*)")
-_ACRONYM_AHEAD = re.compile(r"[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
+_ACRONYM_AHEAD = re.compile(r"(?:'s)?[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
 _OF_AHEAD = re.compile(r"[ \t\u00a0]+(?:of|for|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?")
 _WINDOW = 160
 
@@ -208,13 +208,15 @@ def _whole_words(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]
     found = []
     for last, word in _automaton(words).iter(text):
         start, end = last - len(word) + 1, last + 1
-        if (start == 0 or not _joins(text[start - 1])) and (end == len(text) or not _joins(text[end])):
+        if (start == 0 or not _joins(text[start - 1])) and (end == len(text) or not _joins(text[end], after=True)):
             found.append((start, end, word))
     return found
 
 
-def _joins(char: str) -> bool:
-    return char.isalnum() or char in "_-'"
+def _joins(char: str, after: bool = False) -> bool:
+    """Whether `char` makes a word of the letters beside it ("Trusted"); a possessive after a
+    word leaves it whole ("Trust's")."""
+    return char.isalnum() or char in ("_-" if after else "_-'")
 
 
 _NOUNS = frozenset(f"{CHARITY_NOUNS}|{COMPANY_NOUNS}|{OTHER_NOUNS}".split("|"))
