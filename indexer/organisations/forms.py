@@ -30,7 +30,7 @@ STRONG_HEADS = frozenset(
 WEAK_HEADS = frozenset({"Panel", "Forum", "Group"})
 COMPANY_HEADS = frozenset({"Ltd", "Limited", "plc", "PLC", "Plc", "LLP", "CIC"})
 # Heads that make a body only with its own acronym after it: "Youth Justice Board (YJB)".
-ACRONYM_HEADS = frozenset({"Board", "Council", "Company", "Collaborative"})
+ACRONYM_HEADS = frozenset({"Board", "Company", "Collaborative"})
 # Heads a name may go on from with of/for/on: "Institute for Fiscal Studies".
 OF_HEADS = frozenset(
     """Association Society Institute Institution Commission Foundation Alliance Federation Confederation
@@ -237,14 +237,16 @@ def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[in
 
 def _head_span(text: str, start: int, end: int, word: str, places: frozenset[str]) -> tuple[int, int, str] | None:
     acronym = _ACRONYM_AHEAD.match(text, end)
+    of = _OF_AHEAD.match(text, end) if word in OF_HEADS else None
+    if not acronym and not of and (word in ACRONYM_HEADS or word in OF_ONLY_HEADS):
+        return None  # "County Council", "Back Office": the commonest heads, settled without looking back
     run = _run_before(text, start, 0)
     if acronym:
         named = _initials_match([*run, (start, end, word)], acronym["abbr"])
         if named and any(_bare(w).casefold() not in GENERIC_WORDS for _, _, w in named):
             return named[0][0], end, _name(text, named[0][0], end)
-    if word in OF_HEADS:
-        of = _OF_AHEAD.match(text, end)
-        after = _run_after(text, of.end()) if of else []
+    if of:
+        after = _run_after(text, of.end())
         if after and _specific_words(text, after, True):
             return (run[0][0] if run else start), after[-1][1], _name(text, run[0][0] if run else start, after[-1][1])
     if not run or word in ACRONYM_HEADS or word in OF_ONLY_HEADS:

@@ -161,8 +161,11 @@ def _place_council_spans(text: str) -> list[tuple[int, int, str]]:
     councils = _gazetteer().councils
     spans = []
     for literal in _COUNCIL_WORD.finditer(text):
-        match = _COUNCIL_USE.match(text, literal.start() - 1) if literal.start() else None
-        if not match or (match.start() and _joins_word(text[match.start() - 1])):
+        first = literal.start() - 1
+        if first < 0 or text[first] == "C" and text[literal.end() : literal.end() + 1] != "s":
+            continue  # "Council" alone is the rules' ("Bristol Council")
+        match = _COUNCIL_USE.match(text, first)
+        if not match or (first and _joins_word(text[first - 1])):
             continue
         plural = match.group().endswith("s")
         listed = _LIST_AFTER.match(text, match.end()) if plural else None
@@ -175,8 +178,8 @@ def _place_council_spans(text: str) -> list[tuple[int, int, str]]:
                     for place, council in zip(places, found)
                 ]
             continue
-        previous = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
-        if not previous or not previous[1][:1].isupper():
+        previous = text[max(0, first - 40) : first].split()
+        if not previous or not previous[-1][:1].isupper() or not text[first - 1].isspace():
             continue  # "the council", "our councils": no place
         tokens = _words_before(text, match.start())
         places = _place_groups(tokens)
