@@ -505,6 +505,8 @@ def find_organisations(text: str) -> list[str]:
     if defined:
         pattern = re.compile(r"(?<![\w&])(?:" + "|".join(map(re.escape, defined)) + r")(?![\w&])")
         names.update(defined[m.group()][1] for m in pattern.finditer(text) if m.start() >= defined[m.group()][0])
+    # "The Bemrose School is in Derby ... pupils at The Bemrose School": one school, under its full name.
+    names -= {name[4:] for name in names if name.startswith("The ") and name[4:] not in _gazetteer().kinds}
     return sorted(names, key=lambda n: (n.casefold(), n))
 
 
