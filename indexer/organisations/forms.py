@@ -130,6 +130,9 @@ def _run_after(text: str, start: int) -> list[tuple[int, int, str]]:
             break
         if bare in CONNECTORS and run[-1][2] in CONNECTORS:
             break  # "Institute for Government and the King's Fund": "and the" starts another name
+        if run and run[-1][2] in ("and", "&") and len(bare) > 1 and bare.isupper():
+            run.pop()  # "... of Voluntary Organisations and NAVCA": an acronym after "and" is another body
+            break
         run.append((token_start, token_start + len(bare), bare))
         position = token_end
         if bare != word or len(run) >= 10:

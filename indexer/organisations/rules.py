@@ -31,7 +31,7 @@ ROLE_WORDS = frozenset(
     """
 head heads chair chairs principal director directors chief member members governor governors
 headteacher teacher teachers executive leader leaders pupils students staff part behalf team
-president vice dean provost clerk trustee trustees alumni graduate graduates parents one
+president vice dean provost clerk trustee trustees alumni graduate graduates parents one board
 """.split()
 )
 # Words too general to make a name on their own: "Primary School" names nothing.
