@@ -56,7 +56,8 @@ _ROLE_LIKE = ROLE_WORDS | {"chief", "ceo", "chairman", "chairwoman", "founder", 
 _CAPITAL_AHEAD = re.compile(rf"[ \t\u00a0]+(?P<word>[{_CAPS}][\w'-]*)")
 _ACRONYM_AHEAD = re.compile(r"(?:'s)?[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
 _OF_AHEAD = re.compile(r"[ \t\u00a0]+(?:of|for|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?")
-_WINDOW = 160
+_WINDOW = 160  # characters a rule looks back or ahead from one match: what keeps it linear
+_TOKEN = re.compile(r"\S+")
 
 # "Kindred, a charity that ...", "Gleeson Homes, the housebuilder": what a defining clause calls a body.
 CHARITY_NOUNS = (
@@ -86,14 +87,15 @@ _NAME_AHEAD = re.compile(rf"[ \t\u00a0]+(?:(?:called|named)[ \t\u00a0]+)?(?=[{_C
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:in|at|from|near|outside|around|across|to|into)[ \t\u00a0]+$", re.I)
 
 
-def _run_before(text: str, end: int, lo: int, touching: bool = False) -> list[tuple[int, int, str]]:
-    """The capitalised words (with connectors inside) that end just before `end`, on one line.
+def _run_before(text: str, end: int, touching: bool = False) -> list[tuple[int, int, str]]:
+    """The capitalised words (with connectors inside) that end just before `end`, on one line, as
+    (start, end, word), cut back to where a name can start.
 
     With `touching`, the last word may end at `end` itself ("Kindred" before ", a charity")."""
-    start = max(lo, end - _WINDOW)
-    run: list[re.Match] = []
+    start = max(0, end - _WINDOW)
+    run: list[tuple[int, int, str]] = []
     boundary = end
-    for token in reversed(list(re.finditer(r"\S+", text[start:end]))):
+    for token in reversed(list(_TOKEN.finditer(text[start:end]))):
         token_start, token_end = start + token.start(), start + token.end()
         gap = text[token_end:boundary]
         if (
@@ -116,7 +118,7 @@ def _run_after(text: str, start: int) -> list[tuple[int, int, str]]:
     """The capitalised words (with connectors inside) from `start`, on one line: "Fiscal Studies"."""
     run: list[tuple[int, int, str]] = []
     position = start
-    for token in re.finditer(r"\S+", text[start : start + _WINDOW]):
+    for token in _TOKEN.finditer(text[start : start + _WINDOW]):
         token_start, token_end = start + token.start(), start + token.end()
         gap = text[position:token_start]
         if (run and not gap) or gap.strip(" \t\u00a0"):
@@ -223,12 +225,13 @@ def _joins(char: str, after: bool = False) -> bool:
 
 
 _NOUNS = frozenset(f"{CHARITY_NOUNS}|{COMPANY_NOUNS}|{OTHER_NOUNS}".split("|"))
+_WATCHED = _ALL_HEADS | _NOUNS  # every word a form rule starts from, found in one pass
 
 
 def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Names found by their form, as (start, end, name): the recogniser decides overlaps."""
     spans = []
-    for start, end, word in _whole_words(text, _ALL_HEADS | _NOUNS):
+    for start, end, word in _whole_words(text, _WATCHED):
         if word in _ALL_HEADS:
             span = _head_span(text, start, end, word, places)
         else:
@@ -239,11 +242,13 @@ def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[in
 
 
 def _head_span(text: str, start: int, end: int, word: str, places: frozenset[str]) -> tuple[int, int, str] | None:
+    """The name a head word ends ("Food for Life Partnership") or starts ("Institute for Fiscal
+    Studies"), or that its acronym after it defines; None where the words name no one body."""
     acronym = _ACRONYM_AHEAD.match(text, end)
     of = _OF_AHEAD.match(text, end) if word in OF_HEADS else None
     if not acronym and not of and (word in ACRONYM_HEADS or word in OF_ONLY_HEADS):
         return None  # "County Council", "Back Office": the commonest heads, settled without looking back
-    run = _run_before(text, start, 0)
+    run = _run_before(text, start)
     if acronym:
         named = _initials_match([*run, (start, end, word)], acronym["abbr"])
         if named and any(_bare(w).casefold() not in GENERIC_WORDS for _, _, w in named):
@@ -260,7 +265,7 @@ def _head_span(text: str, start: int, end: int, word: str, places: frozenset[str
     if word in COMPANY_HEADS or word == "UK":
         if not _specific_words(text, run, True):
             return None
-        if word == "UK" and all(_bare(w).casefold() in places | FORM_GENERIC for _, _, w in run):
+        if word == "UK" and all(_bare(w).casefold() in places or _bare(w).casefold() in FORM_GENERIC for *_, w in run):
             return None  # "London UK" is a place
     elif not _specific_words(text, run, False) or (word in WEAK_HEADS and len(run) < 2):
         return None
@@ -272,7 +277,7 @@ def _defined_after(text: str, start: int, end: int, places: frozenset[str]) -> t
     lead = _CLAUSE_LEAD.search(text, max(0, start - 60), start)
     if not lead or not _CLAUSE_END.match(text, end):
         return None
-    run = _run_before(text, lead.start(), 0, touching=True)
+    run = _run_before(text, lead.start(), touching=True)
     if not run or len(run) > 5 or not _specific_words(text, run, True):
         return None
     before = text[max(0, run[0][0] - 12) : run[0][0]]
@@ -302,10 +307,12 @@ _KIND_BY_HEAD = (
     (COMPANY_HEADS, "company"),
     (frozenset({"UK", "Foundation", "Charity"}), "charity"),
     (
-        frozenset({"Association", "Society", "Network", "Alliance", "Institute", "Institution", "Federation"}),
+        frozenset(
+            {"Association", "Society", "Network", "Alliance", "Institute", "Institution", "Federation"}
+            | {"Confederation", "Forum"}
+        ),
         "sector body",
     ),
-    (frozenset({"Confederation", "Forum"}), "sector body"),
 )
 _SCHOOL_TRUST = re.compile(r"\b(?:Academy|Academies|Learning|Education|Schools?)\b")
 _HEALTH_TRUST = re.compile(r"\b(?:NHS|Health|Healthcare|Hospitals?|Ambulance|Care)\b")
