@@ -176,11 +176,18 @@ _WORD_AFTER = re.compile(r"[ \t\u00a0]+[A-ZÀ-ÖØ-Þ]")
 
 
 def _inside_longer_name(text: str, start: int, end: int) -> bool:
-    """ "Government Digital Service" in "the Local Government Digital Service Standard" is not GDS."""
+    """ "Government Digital Service" in "the Local Government Digital Service Standard" is not GDS,
+    nor "Local Trust" in a heading's "How The Local Trust Fund Helped" (a capital "The" mid-line)."""
     before = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    if not before or not WORD.match(before[1]) or before[1].casefold() in STOP_WORDS:
+    if not before or not WORD.match(before[1]):
         return False
-    return bool(_WORD_AFTER.match(text, end))
+    if before[1].casefold() in STOP_WORDS and (before[1] != "The" or sentence_start(text, before.start(1))):
+        return False
+    after = _WORD_AFTER_NAME.match(text, end)
+    return bool(after) and after["word"].casefold() not in ROLE_WORDS | {"chief", "ceo"}
+
+
+_WORD_AFTER_NAME = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)")
 
 
 # Words after an everyday word that make it a noun or a verb, not a name: "Contact details".
