@@ -72,7 +72,10 @@ OTHER_NOUNS = (
     "membership body|body|association|society|cooperative|co-operative|union|collective"
 )
 _DEFINED_NOUN = rf"(?:{CHARITY_NOUNS}|{COMPANY_NOUNS}|{OTHER_NOUNS})"
-_CLAUSE_LEAD = re.compile(r",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+(?:[a-z][\w-]*[ \t\u00a0]+){0,3}$")
+# The words between the article and the noun describe it ("a national charity"); with "of" or the
+# like they make a person's role ("Jane Smith, a trustee of the charity").
+_DESCRIBING = r"(?:(?!(?:of|for|to|in|at|with|from|by|on|the|a|an)\b)[a-z][\w-]*[ \t\u00a0]+)"
+_CLAUSE_LEAD = re.compile(rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+{_DESCRIBING}{{0,3}}$")
 _CLAUSE_END = re.compile(
     r"(?=[ \t\u00a0]*(?:[,.;:)!?\n]|$)|[ \t\u00a0]+(?:that|which|who|whose|for|working|based|in|set|founded|run|led|"
     r"with|supporting|helping|providing|dedicated|focused|from|of|on|at|to|and|specialising|specializing|owned|"
@@ -80,9 +83,9 @@ _CLAUSE_END = re.compile(
 )
 # For the recogniser's everyday words: "Contact, the charity for ..." (matched where the word ends).
 DEFINING_CLAUSE = re.compile(
-    rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+(?:[a-z][\w-]*[ \t\u00a0]+){{0,3}}?{_DEFINED_NOUN}{_CLAUSE_END.pattern}"
+    rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+{_DESCRIBING}{{0,3}}?{_DEFINED_NOUN}{_CLAUSE_END.pattern}"
 )
-_ARTICLE_LEAD = re.compile(r"(?<![\w-])(?:the|a|an|our|local)[ \t\u00a0]+(?:[a-z][\w-]*[ \t\u00a0]+){0,2}$")
+_ARTICLE_LEAD = re.compile(rf"(?<![\w-])(?:the|a|an|our|local)[ \t\u00a0]+{_DESCRIBING}{{0,2}}$")
 _NAME_AHEAD = re.compile(rf"[ \t\u00a0]+(?:(?:called|named)[ \t\u00a0]+)?(?=[{_CAPS}])")
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:in|at|from|near|outside|around|across|to|into)[ \t\u00a0]+$", re.I)
 
@@ -294,6 +297,8 @@ def _defined_before(text: str, start: int, end: int, places: frozenset[str]) -> 
     run = _run_after(text, ahead.end())
     if run and (run[0][2] == "The" or run[0][2].casefold() in STOP_WORDS):
         run = run[1:]
+    if run and _bare(run[0][2]).casefold() in _ROLE_LIKE:
+        return None  # "the charity Chief Executive Jane Smith" names a person
     if not run or len(run) > 5 or not _specific_words(text, run, True) or _is_place(run, places):
         return None
     return run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])
