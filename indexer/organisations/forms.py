@@ -34,10 +34,11 @@ ACRONYM_HEADS = frozenset({"Board", "Company", "Collaborative"})
 # Heads a name may go on from with of/for/on: "Institute for Fiscal Studies".
 OF_HEADS = frozenset(
     """Association Society Institute Institution Commission Foundation Alliance Federation Confederation
-    Trust Office""".split()
+    Trust Office Centre""".split()
 )
-# Heads that name a body only with of/for after them: "Office for Veterans' Affairs", not "Back Office".
-OF_ONLY_HEADS = frozenset({"Office"})
+# Heads that name a body only with of/for after them: "Office for Veterans' Affairs", not "Back Office";
+# "Centre for Cities", not "Civic Centre".
+OF_ONLY_HEADS = frozenset({"Office", "Centre"})
 _ALL_HEADS = STRONG_HEADS | WEAK_HEADS | COMPANY_HEADS | ACRONYM_HEADS | OF_ONLY_HEADS | {"UK"}
 # Words that say what a body does, not which one it is: "the Local Housing Authority" names none.
 FORM_GENERIC = GENERIC_WORDS | frozenset(
@@ -85,7 +86,9 @@ _CLAUSE_END = re.compile(
 DEFINING_CLAUSE = re.compile(
     rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+{_DESCRIBING}{{0,3}}?{_DEFINED_NOUN}{_CLAUSE_END.pattern}"
 )
-_ARTICLE_LEAD = re.compile(rf"(?<![\w-])(?:the|a|an|our|local)[ \t\u00a0]+{_DESCRIBING}{{0,2}}$")
+_ARTICLE_LEAD = re.compile(
+    rf"(?<![\w-])(?:(?:the|a|an|our|local)[ \t\u00a0]+{_DESCRIBING}{{0,2}}|(?:with|by|from|to|and)[ \t\u00a0]+)$"
+)
 _NAME_AHEAD = re.compile(rf"[ \t\u00a0]+(?:(?:called|named)[ \t\u00a0]+)?(?=[{_CAPS}])")
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:in|at|from|near|outside|around|across|to|into)[ \t\u00a0]+$", re.I)
 
@@ -249,6 +252,8 @@ def _head_span(text: str, start: int, end: int, word: str, places: frozenset[str
     Studies"), or that its acronym after it defines; None where the words name no one body."""
     acronym = _ACRONYM_AHEAD.match(text, end)
     of = _OF_AHEAD.match(text, end) if word in OF_HEADS else None
+    if of and word == "Centre" and "for" not in of.group():
+        of = None  # "Centre for Cities" is a body, a "Centre of Excellence" is not
     if not acronym and not of and (word in ACRONYM_HEADS or word in OF_ONLY_HEADS):
         return None  # "County Council", "Back Office": the commonest heads, settled without looking back
     run = _run_before(text, start)
