@@ -51,11 +51,18 @@ FORM_GENERIC = GENERIC_WORDS | frozenset(
     southern eastern western central greater mid upper lower multi-agency partnership partnerships
     joint area areas place places neighbourhood neighbourhoods building trust public private
     voluntary professional professionals local national international global european british
-    english scottish welsh irish""".split()
+    english scottish welsh irish wide wider strong stronger good effective successful close closer real
+    true genuine formal informal existing current previous proposed potential possible key same
+    different open honest shared equal fair total overall proper lasting long short""".split()
 )
 _ROLE_LIKE = ROLE_WORDS | {"chief", "ceo", "chairman", "chairwoman", "founder", "spokesperson", "spokesman"}
 _CAPITAL_AHEAD = re.compile(rf"[ \t\u00a0]+(?P<word>[{_CAPS}][\w'-]*)")
 _ACRONYM_AHEAD = re.compile(r"(?:'s)?[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
+# Lower-case words after a head that make it an everyday noun: "Partnership working", "Foundation year".
+_COMPOUND_AHEAD = re.compile(
+    r"[ \t\u00a0]+(?:working|work|funding|degree|year|years|course|stage|level|status|approach|arrangements?|"
+    r"agreements?|model|models|principles?|culture|boards?|meetings?)\b"
+)
 _OF_AHEAD = re.compile(r"[ \t\u00a0]+(?:of|for|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?")
 _WINDOW = 160  # characters a rule looks back or ahead from one match: what keeps it linear
 _TOKEN = re.compile(r"\S+")
@@ -176,17 +183,40 @@ def _bare(word: str) -> str:
     return word[:-2] if word.endswith("'s") else word
 
 
-def _specific_words(text: str, run: list[tuple[int, int, str]], initial_counts: bool) -> int:
-    """How many words of a run say which body it is (not "Local", "Housing", or a sentence's first word)."""
+def _specific_words(text: str, run: list[tuple[int, int, str]], initial_counts: bool | "_EverydayWords") -> int:
+    """How many words of a run say which body it is (not "Local", "Housing", or a sentence's first
+    word). With `initial_counts` an `_EverydayWords`, a sentence's first word counts when the post
+    never writes it in lower case and it does not read as a verb or an adverb ("Peabody Trust has
+    ...", not "Building Trust with ...")."""
     count = 0
     for i, (start, _, word) in enumerate(run):
         folded = _bare(word).casefold()
         if not word[0].isupper() or folded in FORM_GENERIC or folded in STOP_WORDS or folded in _ROLE_LIKE:
             continue
-        if i == 0 and not initial_counts and sentence_start(text, start):
-            continue
+        if i == 0 and initial_counts is not True and sentence_start(text, start):
+            if not initial_counts or folded.endswith(("ing", "ed", "ly")) or initial_counts.everyday(folded):
+                continue
         count += 1
     return count
+
+
+class _EverydayWords:
+    """The words a post writes in lower case, found once, when first asked for."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.words: frozenset[str] | None = None
+
+    def everyday(self, folded: str) -> bool:
+        if self.words is None:
+            self.words = frozenset(_LOWER_WORD.findall(self.text))
+        return folded in self.words
+
+    def __bool__(self) -> bool:
+        return True
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'-])[a-z][a-z'-]*")
 
 
 def _initials_match(run: list[tuple[int, int, str]], abbr: str) -> list[tuple[int, int, str]]:
@@ -237,9 +267,10 @@ _WATCHED = _ALL_HEADS | _NOUNS  # every word a form rule starts from, found in o
 def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Names found by their form, as (start, end, name): the recogniser decides overlaps."""
     spans = []
+    everyday = _EverydayWords(text)
     for start, end, word in _whole_words(text, _WATCHED):
         if word in _ALL_HEADS:
-            span = _head_span(text, start, end, word, places)
+            span = _head_span(text, start, end, word, places, everyday)
         else:
             span = _defined_after(text, start, end, places) or _defined_before(text, start, end, places)
         if span:
@@ -247,7 +278,9 @@ def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[in
     return spans
 
 
-def _head_span(text: str, start: int, end: int, word: str, places: frozenset[str]) -> tuple[int, int, str] | None:
+def _head_span(
+    text: str, start: int, end: int, word: str, places: frozenset[str], everyday: "_EverydayWords"
+) -> tuple[int, int, str] | None:
     """The name a head word ends ("Food for Life Partnership") or starts ("Institute for Fiscal
     Studies"), or that its acronym after it defines; None where the words name no one body."""
     acronym = _ACRONYM_AHEAD.match(text, end)
@@ -275,8 +308,13 @@ def _head_span(text: str, start: int, end: int, word: str, places: frozenset[str
             return None
         if word == "UK" and all(_bare(w).casefold() in places or _bare(w).casefold() in FORM_GENERIC for *_, w in run):
             return None  # "London UK" is a place
-    elif not _specific_words(text, run, False) or (word in WEAK_HEADS and len(run) < 2):
+    elif word in WEAK_HEADS and len(run) < 2:
         return None
+    elif not _specific_words(text, run, False):
+        # Only a sentence's first word says which body: "Peabody Trust has ...", but not "Open
+        # Partnership working is key" or "Good Partnership work takes time".
+        if not _specific_words(text, run, everyday) or _COMPOUND_AHEAD.match(text, end):
+            return None
     return run[0][0], end, _name(text, run[0][0], end)
 
 
