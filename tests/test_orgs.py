@@ -347,8 +347,8 @@ def test_branches_unlisted_councils_and_new_bodies_have_a_canonical_name_and_kin
         ("Leeds Community Healthcare Trust", "nhs body"),
         ("Greenwood Academies Trust", "school"),
         ("The Bemrose School", "school"),
-        ("Food for Life Partnership", None),  # a partnership, panel or commission is shown as "other"
-        ("Hospital Food Standards Panel", None),
+        ("Northfield Food Partnership", None),  # a partnership, panel or commission is shown as "other"
+        ("Ashgrove Food Standards Panel", None),
     ],
 )
 def test_a_body_known_by_its_form_has_the_kind_its_form_says(name, kind):
@@ -375,7 +375,7 @@ SAVED_PAGE = """<!doctype html><html><head><title>Our food plan - Exampleshire C
 <main><article><h1>Our food plan</h1>
 <p>We have worked with the Food for Life Partnership for two years, and the results are in. Schools in the
 county now serve fresh food every day, and more children eat a hot lunch than ever before.</p>
-<p>Kindred, a charity that supports families, ran sessions for parents across the summer holidays, and we
+<p>Brightwater, a charity that supports families, ran sessions for parents across the summer holidays, and we
 will do the same again next year with more schools.</p></article></main>
 <aside><h2>Related</h2><ul><li><a href="/x">Diabetes UK partnership</a></li></ul></aside>
 <footer>Contact us. Follow the Hospital Caterers Association.</footer></body></html>"""
@@ -389,4 +389,4 @@ def test_only_the_articles_own_text_names_organisations(tmp_path):
     reindex([posts], tmp_path / "index")
     with SearchService(tmp_path / "index") as service:
         (hit,) = service.search(SearchRequest(q="food")).hits
-    assert hit.document["organisations"] == ["Food for Life Partnership", "Kindred"]
+    assert hit.document["organisations"] == ["Brightwater", "Food for Life Partnership"]

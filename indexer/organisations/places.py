@@ -49,10 +49,7 @@ def council_places(kinds: dict[str, str], aliases: dict[str, list[str]]) -> dict
 REGIONS = frozenset({"london", "england", "wales", "scotland", "northern ireland", "city"})
 # "Kingston and Sutton councils", "Bristol council": places, then the everyday word for their councils.
 _COUNCIL_WORD = re.compile(r"ouncil")  # a literal, which the regex engine finds fast
-_COUNCIL_USE = re.compile(
-    r"(?:councils?|Councils)(?![\w-])"
-    r"(?![ \t\u00a0]+(?:tax|taxes|housing|house|houses|home|homes|estate|estates|flat|flats|tenant|tenants)\b)"
-)
+_COUNCIL_USE = re.compile(r"(?:councils?|Councils)(?![\w-])")
 _WORDS = re.compile(r"\S+")
 _PLACE_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'-]*,?|and|&|upon|on|the")
 
