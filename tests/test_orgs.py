@@ -11,6 +11,9 @@ import pytest
 import yaml
 
 from indexer.organisations import KINDS, aliases, canonical_org, find_organisations, organisation_kind
+from indexer.query.request import SearchRequest
+from indexer.query.service import SearchService
+from indexer.reindex import reindex
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSAGES = yaml.safe_load((Path(__file__).parent / "fixtures" / "org_passages.yaml").read_text("utf-8"))
@@ -26,7 +29,18 @@ def seed_text(prefix: str) -> str:
 # --- the corpus -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("passage", PASSAGES, ids=[passage["id"] for passage in PASSAGES])
+def passage_params() -> list:
+    """Each passage; one marked `fails` (a body the lists do not hold yet, or a form no rule reads)
+    is expected to fail, strictly, so the mark goes when it starts to pass."""
+    return [
+        pytest.param(passage, marks=pytest.mark.xfail(strict=True, reason=passage["fails"]))
+        if passage.get("fails")
+        else passage
+        for passage in PASSAGES
+    ]
+
+
+@pytest.mark.parametrize("passage", passage_params(), ids=[passage["id"] for passage in PASSAGES])
 def test_passage_names_what_a_careful_reader_lists(passage):
     assert find_organisations(passage["text"]) == sorted(passage["orgs"], key=lambda n: (n.casefold(), n))
 
@@ -54,9 +68,12 @@ def test_passage_ids_are_unique():
 
 
 def test_corpus_lists_bodies_by_their_canonical_names():
+    """A name only a clause defines ("Kindred, a charity that ..."), or one no list holds yet (a
+    passage marked `fails`), is not a name on its own."""
     for passage in PASSAGES:
         for name in passage["orgs"]:
-            assert canonical_org(name) == name, (passage["id"], name)
+            wanted = (name, None) if name in passage.get("defined", []) or passage.get("fails") else (name,)
+            assert canonical_org(name) in wanted, (passage["id"], name)
 
 
 # --- the seeds --------------------------------------------------------------------------------
@@ -269,17 +286,28 @@ def count_steps(text: str) -> int:
     return steps
 
 
-def long_post(megabytes: int) -> str:
-    line = (
+def long_post(megabytes: float, line: str | None = None) -> str:
+    line = line or (
         "Ofsted came back. Ofsted met the LGA and Countess Wear Community School and "
-        "Norfolk County Council (NCC) and Ofsted and NCC. "
+        "Norfolk County Council (NCC) and Ofsted and NCC. Diabetes UK, the Food for Life Partnership "
+        "and Kindred, a charity that helps, met the Hospital Food Standards Panel (HFSP) at The Bemrose "
+        "School. Kingston and Sutton councils and four councils, Kent, Medway, Surrey and Sutton, asked "
+        "the Institute for Fiscal Studies and the charity Contact. Contact details: Bristol council. "
     )
-    return line * (megabytes * 2**20 // len(line))
+    return line * int(megabytes * 2**20 // len(line))
 
 
 @pytest.mark.slow  # recognises posts of 1 and 2 MB
 def test_recognising_organisations_is_linear_in_the_length_of_a_post():
     one, two = count_steps(long_post(1)), count_steps(long_post(2))
+    assert 1.9 <= two / one <= 2.1, (one, two)
+
+
+@pytest.mark.slow  # recognises posts of 0.25 and 0.5 MB
+def test_a_post_of_heads_without_a_break_is_read_in_linear_time():
+    """One line of capitalised words and heads, no full stop: every rule looks back a bounded way."""
+    line = "Food for Life Partnership Trust Panel UK Ltd Kingston and Sutton Councils, Kent and Medway, "
+    one, two = count_steps(long_post(0.25, line)), count_steps(long_post(0.5, line))
     assert 1.9 <= two / one <= 2.1, (one, two)
 
 
@@ -304,3 +332,61 @@ def test_gazetteer_holds_all_42_integrated_care_boards_each_with_its_short_form(
 def test_branches_unlisted_councils_and_new_bodies_have_a_canonical_name_and_kind(typed, canonical, kind):
     assert canonical_org(typed) == canonical
     assert organisation_kind(canonical) == kind
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("Diabetes UK", "charity"),
+        ("Devon Wildlife Trust", "charity"),
+        ("Esmée Fairbairn Foundation", "charity"),
+        ("Northgate Builders Ltd", "company"),
+        ("Balfour Beatty plc", "company"),
+        ("Hospital Caterers Association", "sector body"),
+        ("Sheffield Food Network", "sector body"),
+        ("Leeds Community Healthcare Trust", "nhs body"),
+        ("Greenwood Academies Trust", "school"),
+        ("The Bemrose School", "school"),
+        ("Northfield Food Partnership", None),  # a partnership, panel or commission is shown as "other"
+        ("Ashgrove Food Standards Panel", None),
+    ],
+)
+def test_a_body_known_by_its_form_has_the_kind_its_form_says(name, kind):
+    assert canonical_org(name) == name
+    assert organisation_kind(name) == kind
+
+
+@pytest.mark.parametrize(
+    "typed, canonical",
+    [
+        ("Bristol Council", "Bristol City Council"),
+        ("LocalGov Digital", "LocalGovDigital"),
+        ("Serco Ltd", "Serco"),
+    ],
+)
+def test_a_name_form_lands_on_the_listed_body(typed, canonical):
+    assert canonical_org(typed) == canonical
+
+
+SAVED_PAGE = """<!doctype html><html><head><title>Our food plan - Exampleshire Council</title>
+<meta name="keywords" content="Diabetes UK, Contact, LGA"><meta name="description" content="The Trussell Trust and us">
+</head><body><header><nav><a href="/">Home</a> | <a href="/contact">Contact</a> |
+<a href="/lga">Local Government Association</a></nav></header>
+<main><article><h1>Our food plan</h1>
+<p>We have worked with the Food for Life Partnership for two years, and the results are in. Schools in the
+county now serve fresh food every day, and more children eat a hot lunch than ever before.</p>
+<p>Brightwater, a charity that supports families, ran sessions for parents across the summer holidays, and we
+will do the same again next year with more schools.</p></article></main>
+<aside><h2>Related</h2><ul><li><a href="/x">Diabetes UK partnership</a></li></ul></aside>
+<footer>Contact us. Follow the Hospital Caterers Association.</footer></body></html>"""
+
+
+def test_only_the_articles_own_text_names_organisations(tmp_path):
+    """The page's navigation, keywords, sidebar and footer name bodies the post does not."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "food-plan.html").write_text(SAVED_PAGE, "utf-8")
+    reindex([posts], tmp_path / "index")
+    with SearchService(tmp_path / "index") as service:
+        (hit,) = service.search(SearchRequest(q="food")).hits
+    assert hit.document["organisations"] == ["Brightwater", "Food for Life Partnership"]

@@ -31,7 +31,7 @@ ROLE_WORDS = frozenset(
     """
 head heads chair chairs principal director directors chief member members governor governors
 headteacher teacher teachers executive leader leaders pupils students staff part behalf team
-president vice dean provost clerk trustee trustees alumni graduate graduates parents one
+president vice dean provost clerk trustee trustees alumni graduate graduates parents one board
 """.split()
 )
 # Words too general to make a name on their own: "Primary School" names nothing.
@@ -287,14 +287,37 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
         elif run and _is_specific(run):
             end = _academy_place_end(text, stop, starts) if suffix == "Academy" else stop
             suffix = normalise(text[start:end])
-            prefix = text[run[0].start() : run[-1].end()]
-            spans.append((run[0].start(), end, _rule_name(prefix, suffix)))
+            begin = run[0].start()
+            if suffix in ("School", "Academy", "College"):
+                begin = _the_of_the_name(text, begin)
+            prefix = text[begin : run[-1].end()]
+            spans.append((begin, end, _rule_name(prefix, suffix)))
     for match in _UNIVERSITY_OF.finditer(text) if "University of" in text else ():
         place, end = _run_after(text, match.end())
         if place:
             spans.append((match.start(), end, f"University of {place}"))
     known_ends = {end for _, end, _ in known}  # "Former Cambridgeshire County Council" is the council
     return [span for span in spans if span[1] not in known_ends]
+
+
+_THE_BEFORE = re.compile(r"(?<![\w-])The[ \t\u00a0]+$")
+_SENTENCE_END = ".!?:;\n•*|#>–—"
+
+
+def sentence_start(text: str, position: int) -> bool:
+    """Whether `position` opens a sentence, a line or an item, where every word has a capital."""
+    head = text[max(0, position - 12) : position].rstrip(" \t\u00a0\"'“‘([")
+    return not head or head[-1] in _SENTENCE_END
+
+
+def _the_of_the_name(text: str, start: int) -> int:
+    """Where a school's name starts: "at The Bemrose School" keeps the "The" its writer capitalised
+    mid-sentence; a sentence's or a heading's first "The" says nothing."""
+    the = _THE_BEFORE.search(text, max(0, start - 8), start)
+    if not the or sentence_start(text, the.start()):
+        return start
+    before = text[max(0, the.start() - 30) : the.start()].split()
+    return start if before and before[-1][:1].isupper() else the.start()
 
 
 def _conjoined_first(text: str, run_start: int) -> re.Match | None:
@@ -309,9 +332,12 @@ def _conjoined_first(text: str, run_start: int) -> re.Match | None:
     return None
 
 
-def kind_by_suffix(name: str) -> str:
-    """What sort of body a rule-found name is, from the word that ends it."""
+_SCHOOL_NAME = re.compile(r"\b(?:Schools?|Academy|Academies|Consortium|Learning Trust|Education Trust)\b")
+
+
+def kind_by_suffix(name: str) -> str | None:
+    """What sort of body a rule-found name is, from the word that ends it; None if no rule here says."""
     for marker, kind in _SUFFIX_KINDS:
         if marker in name:
             return kind
-    return "school"
+    return "school" if _SCHOOL_NAME.search(name) else None

@@ -1,0 +1,382 @@
+"""Bodies no list holds, known by their form in running text.
+
+A run of capitalised words ending in a word that names a body ("Food for Life Partnership",
+"Hospital Food Standards Panel", "BAE Systems plc", "Diabetes UK"), or starting with one
+("Institute for Fiscal Studies"); a capitalised name before its own acronym in brackets
+("Hospital Food Standards Panel (HFSP)"); a name a clause defines ("Kindred, a charity that ...",
+"the housebuilder Gleeson Homes"). Each match looks at a window of bounded size around it, so the
+work grows with the length of a post, not its square.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import ahocorasick
+
+from indexer.organisations.rules import GENERIC_WORDS, HEAD_WORDS, ROLE_WORDS, STOP_WORDS, normalise, sentence_start
+
+_CAPS = "A-ZÀ-ÖØ-Þ"
+CAPITALISED = re.compile(rf"(?:St\.|[{_CAPS}][\w'-]*)$")
+# Lower-case words a name may hold inside it: "Food for Life Partnership", "Save the Children Fund".
+CONNECTORS = frozenset({"of", "for", "and", "&", "the", "on", "upon", "in", "de"})
+# Heads that end a name and make it a body wherever a specific word comes before them.
+STRONG_HEADS = frozenset(
+    """Partnership Commission Trust Foundation Charity Association Society Network Alliance Institute
+    Institution Federation Confederation Agency Authority""".split()
+)
+# Heads that end many a committee or meeting too: the name needs two capitalised words.
+WEAK_HEADS = frozenset({"Panel", "Forum", "Group"})
+COMPANY_HEADS = frozenset({"Ltd", "Limited", "plc", "PLC", "Plc", "LLP", "CIC"})
+# Heads that make a body only with its own acronym after it: "Youth Justice Board (YJB)".
+ACRONYM_HEADS = frozenset({"Board", "Company", "Collaborative"})
+# Heads a name may go on from with of/for/on: "Institute for Fiscal Studies".
+OF_HEADS = frozenset(
+    """Association Society Institute Institution Commission Foundation Alliance Federation Confederation
+    Trust Office Centre""".split()
+)
+# Heads that name a body only with of/for after them: "Office for Veterans' Affairs", not "Back Office";
+# "Centre for Cities", not "Civic Centre".
+OF_ONLY_HEADS = frozenset({"Office", "Centre"})
+_ALL_HEADS = STRONG_HEADS | WEAK_HEADS | COMPANY_HEADS | ACRONYM_HEADS | OF_ONLY_HEADS | {"UK"}
+# Words that say what a body does, not which one it is: "the Local Housing Authority" names none.
+FORM_GENERIC = GENERIC_WORDS | frozenset(
+    """housing planning highways highway transport waste licensing adoption fostering safeguarding
+    wellbeing commissioning procurement finance audit standards strategic customer revenues benefits
+    environmental development economic regeneration policy research data enterprise safety private
+    mutual charitable support advisory steering working reference project task focus user peer member
+    members employment supply recruitment crime appeals appeal review expert selection interview
+    stakeholder citizens residents carer carers provider providers north south east west northern
+    southern eastern western central greater mid upper lower multi-agency partnership partnerships
+    joint area areas place places neighbourhood neighbourhoods building trust public private
+    voluntary professional professionals local national international global european british
+    english scottish welsh irish wide wider strong stronger good effective successful close closer real
+    true genuine formal informal existing current previous proposed potential possible key same
+    different open honest shared equal fair total overall proper lasting long short""".split()
+)
+_ROLE_LIKE = ROLE_WORDS | {"chief", "ceo", "chairman", "chairwoman", "founder", "spokesperson", "spokesman"}
+_CAPITAL_AHEAD = re.compile(rf"[ \t\u00a0]+(?P<word>[{_CAPS}][\w'-]*)")
+_ACRONYM_AHEAD = re.compile(r"(?:'s)?[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
+# Lower-case words after a head that make it an everyday noun: "Partnership working", "Foundation year".
+_COMPOUND_AHEAD = re.compile(
+    r"[ \t\u00a0]+(?:working|work|funding|degree|year|years|course|stage|level|status|approach|arrangements?|"
+    r"agreements?|model|models|principles?|culture|boards?|meetings?)\b"
+)
+_OF_AHEAD = re.compile(r"[ \t\u00a0]+(?:of|for|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?")
+_WINDOW = 160  # characters a rule looks back or ahead from one match: what keeps it linear
+_TOKEN = re.compile(r"\S+")
+
+# "Kindred, a charity that ...", "Gleeson Homes, the housebuilder": what a defining clause calls a body.
+CHARITY_NOUNS = (
+    "charity|charities|social enterprise|community interest company|non-profit|not-for-profit|foundation|trust"
+)
+COMPANY_NOUNS = (
+    "company|firm|housebuilder|developer|consultancy|contractor|supplier|retailer|supermarket|bank|"
+    "manufacturer|publisher|business|provider|operator|insurer|start-up|startup|caterer"
+)
+OTHER_NOUNS = (
+    "alliance|partnership|organisation|organization|network|campaign|campaign group|think tank|"
+    "membership body|body|association|society|cooperative|co-operative|union|collective"
+)
+_DEFINED_NOUN = rf"(?:{CHARITY_NOUNS}|{COMPANY_NOUNS}|{OTHER_NOUNS})"
+# The words between the article and the noun describe it ("a national charity"); with "of" or the
+# like they make a person's role ("Jane Smith, a trustee of the charity").
+_DESCRIBING = r"(?:(?!(?:of|for|to|in|at|with|from|by|on|the|a|an)\b)[a-z][\w-]*[ \t\u00a0]+)"
+_CLAUSE_LEAD = re.compile(rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+{_DESCRIBING}{{0,3}}$")
+_CLAUSE_END = re.compile(
+    r"(?=[ \t\u00a0]*(?:[,.;:)!?\n]|$)|[ \t\u00a0]+(?:that|which|who|whose|for|working|based|in|set|founded|run|led|"
+    r"with|supporting|helping|providing|dedicated|focused|from|of|on|at|to|and|specialising|specializing|owned|"
+    r"funded|backed|behind|bringing|campaigning)\b)"
+)
+# For the recogniser's everyday words: "Contact, the charity for ..." (matched where the word ends).
+DEFINING_CLAUSE = re.compile(
+    rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+{_DESCRIBING}{{0,3}}?{_DEFINED_NOUN}{_CLAUSE_END.pattern}"
+)
+_ARTICLE_LEAD = re.compile(
+    rf"(?<![\w-])(?:(?:the|a|an|our|local)[ \t\u00a0]+{_DESCRIBING}{{0,2}}|(?:with|by|from|to|and)[ \t\u00a0]+)$"
+)
+_NAME_AHEAD = re.compile(rf"[ \t\u00a0]+(?:(?:called|named)[ \t\u00a0]+)?(?=[{_CAPS}])")
+_PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:in|at|from|near|outside|around|across|to|into)[ \t\u00a0]+$", re.I)
+
+
+def _run_before(text: str, end: int, touching: bool = False) -> list[tuple[int, int, str]]:
+    """The capitalised words (with connectors inside) that end just before `end`, on one line, as
+    (start, end, word), cut back to where a name can start.
+
+    With `touching`, the last word may end at `end` itself ("Kindred" before ", a charity")."""
+    start = max(0, end - _WINDOW)
+    run: list[tuple[int, int, str]] = []
+    boundary = end
+    for token in reversed(list(_TOKEN.finditer(text[start:end]))):
+        token_start, token_end = start + token.start(), start + token.end()
+        gap = text[token_end:boundary]
+        if (
+            (not gap and not (touching and not run))
+            or gap.strip(" \t\u00a0")
+            or (token_start == start and start > 0 and not text[start - 1].isspace())
+        ):
+            break
+        word = token.group()
+        if not (CAPITALISED.match(word) or (word in CONNECTORS and run)):
+            break
+        run.insert(0, (token_start, token_end, word))
+        boundary = token_start
+        if len(run) >= 12:
+            break
+    return _trim(text, run)
+
+
+def _run_after(text: str, start: int) -> list[tuple[int, int, str]]:
+    """The capitalised words (with connectors inside) from `start`, on one line: "Fiscal Studies"."""
+    run: list[tuple[int, int, str]] = []
+    position = start
+    for token in _TOKEN.finditer(text[start : start + _WINDOW]):
+        token_start, token_end = start + token.start(), start + token.end()
+        gap = text[position:token_start]
+        if (run and not gap) or gap.strip(" \t\u00a0"):
+            break
+        word = token.group()
+        bare = word.rstrip(".,;:!?)\"'")
+        bare = bare[:-2] if bare.endswith("'s") else bare
+        if word == bare + "'" and _CAPITAL_AHEAD.match(text, token_end):
+            bare = word  # "Office for Veterans' Affairs": a plural's apostrophe inside a name
+        if not (CAPITALISED.match(bare) or (bare in CONNECTORS and run)) or bare.casefold() in STOP_WORDS - CONNECTORS:
+            break
+        if bare in CONNECTORS and run[-1][2] in CONNECTORS:
+            break  # "Institute for Government and the King's Fund": "and the" starts another name
+        if run and run[-1][2] in ("and", "&") and len(bare) > 1 and bare.isupper():
+            run.pop()  # "... of Voluntary Organisations and NAVCA": an acronym after "and" is another body
+            break
+        run.append((token_start, token_start + len(bare), bare))
+        position = token_end
+        if bare != word or len(run) >= 10:
+            break
+    while run and run[-1][2] in CONNECTORS:
+        run.pop()
+    return run
+
+
+def _trim(text: str, run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Cut a run back to where a name can start: after "At", "Our", a role ("Chief Executive of")."""
+    keep = 0
+    for i, (start, _, word) in enumerate(run):
+        folded = word.casefold()
+        if word == "The" and i == 0 and not sentence_start(text, start):
+            keep = i  # "at The Bemrose School": the writer's capital makes it part of the name
+        elif word[0].isupper() and folded in STOP_WORDS and folded != "and":
+            keep = i + 1
+        elif folded in ("of", "for") and i and run[i - 1][2].casefold() in _ROLE_LIKE:
+            keep = i + 1
+        elif folded in ("and", "&") and i and (run[i - 1][2] in _ALL_HEADS or run[i - 1][2].casefold() in HEAD_WORDS):
+            keep = i + 1  # "Exeter Consortium and Teaching Schools Alliance": two names
+    run = run[keep:]
+    while run and run[0][2] in CONNECTORS:
+        run = run[1:]
+    while run and run[-1][2] in CONNECTORS:
+        run = run[:-1]
+    return run
+
+
+def _bare(word: str) -> str:
+    word = word.rstrip(",")
+    return word[:-2] if word.endswith("'s") else word
+
+
+def _specific_words(text: str, run: list[tuple[int, int, str]], initial_counts: bool | "_EverydayWords") -> int:
+    """How many words of a run say which body it is (not "Local", "Housing", or a sentence's first
+    word). With `initial_counts` an `_EverydayWords`, a sentence's first word counts when the post
+    never writes it in lower case and it does not read as a verb or an adverb ("Peabody Trust has
+    ...", not "Building Trust with ...")."""
+    count = 0
+    for i, (start, _, word) in enumerate(run):
+        folded = _bare(word).casefold()
+        if not word[0].isupper() or folded in FORM_GENERIC or folded in STOP_WORDS or folded in _ROLE_LIKE:
+            continue
+        if i == 0 and initial_counts is not True and sentence_start(text, start):
+            if not initial_counts or folded.endswith(("ing", "ed", "ly")) or initial_counts.everyday(folded):
+                continue
+        count += 1
+    return count
+
+
+class _EverydayWords:
+    """The words a post writes in lower case, found once, when first asked for."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.words: frozenset[str] | None = None
+
+    def everyday(self, folded: str) -> bool:
+        if self.words is None:
+            self.words = frozenset(_LOWER_WORD.findall(self.text))
+        return folded in self.words
+
+    def __bool__(self) -> bool:
+        return True
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'-])[a-z][a-z'-]*")
+
+
+def _initials_match(run: list[tuple[int, int, str]], abbr: str) -> list[tuple[int, int, str]]:
+    """The end of `run` whose capitalised words' initials spell the acronym's capitals, or []."""
+    capitals = [c for c in abbr if c.isupper()]
+    words = [i for i, (_, _, word) in enumerate(run) if word[0].isupper()]
+    if len(capitals) < 2 or len(words) < len(capitals):
+        return []
+    chosen = words[len(words) - len(capitals) :]
+    if [run[i][2][0] for i in chosen] != capitals:
+        return []
+    return run[chosen[0] :]
+
+
+def _name(text: str, start: int, end: int) -> str:
+    return normalise(text[start:end].replace(" & ", " and "))
+
+
+@functools.cache
+def _automaton(words: frozenset[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+def _whole_words(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Where any of `words` stands as a whole word in `text`, in one pass."""
+    found = []
+    for last, word in _automaton(words).iter(text):
+        start, end = last - len(word) + 1, last + 1
+        if (start == 0 or not _joins(text[start - 1])) and (end == len(text) or not _joins(text[end], after=True)):
+            found.append((start, end, word))
+    return found
+
+
+def _joins(char: str, after: bool = False) -> bool:
+    """Whether `char` makes a word of the letters beside it ("Trusted"); a possessive after a
+    word leaves it whole ("Trust's")."""
+    return char.isalnum() or char in ("_-" if after else "_-'")
+
+
+_NOUNS = frozenset(f"{CHARITY_NOUNS}|{COMPANY_NOUNS}|{OTHER_NOUNS}".split("|"))
+_WATCHED = _ALL_HEADS | _NOUNS  # every word a form rule starts from, found in one pass
+
+
+def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
+    """Names found by their form, as (start, end, name): the recogniser decides overlaps."""
+    spans = []
+    everyday = _EverydayWords(text)
+    for start, end, word in _whole_words(text, _WATCHED):
+        if word in _ALL_HEADS:
+            span = _head_span(text, start, end, word, places, everyday)
+        else:
+            span = _defined_after(text, start, end, places) or _defined_before(text, start, end, places)
+        if span:
+            spans.append(span)
+    return spans
+
+
+def _head_span(
+    text: str, start: int, end: int, word: str, places: frozenset[str], everyday: "_EverydayWords"
+) -> tuple[int, int, str] | None:
+    """The name a head word ends ("Food for Life Partnership") or starts ("Institute for Fiscal
+    Studies"), or that its acronym after it defines; None where the words name no one body."""
+    acronym = _ACRONYM_AHEAD.match(text, end)
+    of = _OF_AHEAD.match(text, end) if word in OF_HEADS else None
+    if of and word == "Centre" and "for" not in of.group():
+        of = None  # "Centre for Cities" is a body, a "Centre of Excellence" is not
+    if not acronym and not of and (word in ACRONYM_HEADS or word in OF_ONLY_HEADS):
+        return None  # "County Council", "Back Office": the commonest heads, settled without looking back
+    run = _run_before(text, start)
+    if acronym:
+        named = _initials_match([*run, (start, end, word)], acronym["abbr"])
+        if named and any(_bare(w).casefold() not in GENERIC_WORDS for _, _, w in named):
+            return named[0][0], end, _name(text, named[0][0], end)
+    if of:
+        after = _run_after(text, of.end())
+        if after and _specific_words(text, after, True):
+            return (run[0][0] if run else start), after[-1][1], _name(text, run[0][0] if run else start, after[-1][1])
+    if not run or word in ACRONYM_HEADS or word in OF_ONLY_HEADS:
+        return None
+    ahead = _CAPITAL_AHEAD.match(text, end)
+    if ahead and ahead["word"].casefold() not in _ROLE_LIKE:
+        return None  # the name goes on ("Trust Fund", "Panel Meeting") or a heading in capitals
+    if word in COMPANY_HEADS or word == "UK":
+        if not _specific_words(text, run, True):
+            return None
+        if word == "UK" and all(_bare(w).casefold() in places or _bare(w).casefold() in FORM_GENERIC for *_, w in run):
+            return None  # "London UK" is a place
+    elif word in WEAK_HEADS and len(run) < 2:
+        return None
+    elif not _specific_words(text, run, False):
+        # Only a sentence's first word says which body: "Peabody Trust has ...", but not "Open
+        # Partnership working is key" or "Good Partnership work takes time".
+        if not _specific_words(text, run, everyday) or _COMPOUND_AHEAD.match(text, end):
+            return None
+    return run[0][0], end, _name(text, run[0][0], end)
+
+
+def _defined_after(text: str, start: int, end: int, places: frozenset[str]) -> tuple[int, int, str] | None:
+    """ "Kindred, a charity that ...": the capitalised name a defining clause follows."""
+    lead = _CLAUSE_LEAD.search(text, max(0, start - 60), start)
+    if not lead or not _CLAUSE_END.match(text, end):
+        return None
+    run = _run_before(text, lead.start(), touching=True)
+    if not run or len(run) > 5 or not _specific_words(text, run, True):
+        return None
+    before = text[max(0, run[0][0] - 12) : run[0][0]]
+    if _PREPOSITION_BEFORE.search(before) or _is_place(run, places):
+        return None  # "In Leeds, a charity ..." is a place
+    return run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])
+
+
+def _defined_before(text: str, start: int, end: int, places: frozenset[str]) -> tuple[int, int, str] | None:
+    """ "the housebuilder Gleeson Homes", "a charity called Zest": the name after what it is."""
+    ahead = _NAME_AHEAD.match(text, end)
+    if not ahead or not _ARTICLE_LEAD.search(text, max(0, start - 50), start):
+        return None
+    run = _run_after(text, ahead.end())
+    if run and (run[0][2] == "The" or run[0][2].casefold() in STOP_WORDS):
+        run = run[1:]
+    if run and _bare(run[0][2]).casefold() in _ROLE_LIKE:
+        return None  # "the charity Chief Executive Jane Smith" names a person
+    if not run or len(run) > 5 or not _specific_words(text, run, True) or _is_place(run, places):
+        return None
+    return run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])
+
+
+def _is_place(run: list[tuple[int, int, str]], places: frozenset[str]) -> bool:
+    return " ".join(w for _, _, w in run).casefold() in places
+
+
+_KIND_BY_HEAD = (
+    (COMPANY_HEADS, "company"),
+    (frozenset({"UK", "Foundation", "Charity"}), "charity"),
+    (
+        frozenset(
+            {"Association", "Society", "Network", "Alliance", "Institute", "Institution", "Federation"}
+            | {"Confederation", "Forum"}
+        ),
+        "sector body",
+    ),
+)
+_SCHOOL_TRUST = re.compile(r"\b(?:Academy|Academies|Learning|Education|Schools?)\b")
+_HEALTH_TRUST = re.compile(r"\b(?:NHS|Health|Healthcare|Hospitals?|Ambulance|Care)\b")
+
+
+def kind_by_form(name: str) -> str | None:
+    """What sort of body a name found by its form is, from its head word; None where it does not say."""
+    words = name.split()
+    for word in reversed(words):
+        if word == "Trust":
+            if _SCHOOL_TRUST.search(name):
+                return "school"
+            return "nhs body" if _HEALTH_TRUST.search(name) else "charity"
+        for heads, kind in _KIND_BY_HEAD:
+            if word in heads:
+                return kind
+        if word in _ALL_HEADS:
+            return None
+    return None

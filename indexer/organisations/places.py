@@ -1,0 +1,161 @@
+"""Councils named by their place: "Bristol council", "Kingston and Sutton councils", "four
+councils, East Sussex, Eastbourne, Rother and Wealden".
+
+Writers name a council by the place it serves and the everyday word "council"; this finds the
+places and gives each the official name of the one principal council the gazetteer knows for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# How a council's official name wraps the place it serves.
+_COUNCIL_FORMS = re.compile(
+    r"^(?:(?:London |Royal )?Borough of |City of |City and County of |County of )?(?P<place>.+?)"
+    r"(?: (?:City|County|Borough|District|Metropolitan Borough|County Borough|London Borough) Council| Council)?$"
+)
+_COUNCIL_KINDS = frozenset(
+    {
+        "county council",
+        "district council",
+        "unitary council",
+        "metropolitan council",
+        "london borough",
+        "welsh council",
+        "scottish council",
+        "northern irish council",
+    }
+)
+
+
+def council_places(kinds: dict[str, str], aliases: dict[str, list[str]]) -> dict[str, str]:
+    """Each place and the one principal council that serves it: "bristol" -> Bristol City Council.
+
+    A place two councils could claim (a city and its county with one name) is left out."""
+    places: dict[str, set[str]] = {}
+    for name, kind in kinds.items():
+        if kind not in _COUNCIL_KINDS:
+            continue
+        for alias in (name, *aliases[name]):
+            if "Council" not in alias and not alias.startswith(("London Borough", "Royal Borough", "City of")):
+                continue
+            place = _COUNCIL_FORMS.match(alias)["place"]
+            if place != alias:
+                places.setdefault(place.casefold(), set()).add(name)
+    return {place: next(iter(names)) for place, names in places.items() if len(names) == 1 and place not in REGIONS}
+
+
+# Places with many councils: "a London council" is any one of them.
+REGIONS = frozenset({"london", "england", "wales", "scotland", "northern ireland", "city"})
+# "Kingston and Sutton councils", "Bristol council": places, then the everyday word for their councils.
+_COUNCIL_WORD = re.compile(r"ouncil")  # a literal, which the regex engine finds fast
+_COUNCIL_USE = re.compile(r"(?:councils?|Councils)(?![\w-])")
+_WORDS = re.compile(r"\S+")
+_PLACE_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'-]*,?|and|&|upon|on|the")
+
+
+def _joins_word(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+def place_council_spans(text: str, councils: dict[str, str]) -> list[tuple[int, int, str]]:
+    """ "Bristol council" is Bristol City Council; "Kingston and Sutton councils" are both councils,
+    and so are "4 local councils, East Sussex, Eastbourne, Rother and Wealden".
+
+    Only places the gazetteer knows one council of; a lone place before "councils" (the councils
+    in Devon) names no one body. Each match looks at most a dozen words away. `councils` is what
+    `council_places` makes of the gazetteer."""
+    spans = []
+    for literal in _COUNCIL_WORD.finditer(text):
+        first = literal.start() - 1
+        if first < 0 or text[first] == "C" and text[literal.end() : literal.end() + 1] != "s":
+            continue  # "Council" alone is the rules' ("Bristol Council")
+        match = _COUNCIL_USE.match(text, first)
+        if not match or (first and _joins_word(text[first - 1])):
+            continue
+        plural = match.group().endswith("s")
+        listed = _LIST_AFTER.match(text, match.end()) if plural else None
+        if listed:
+            places = _place_groups(list(_words_after(text, listed.end())))
+            found = [_council_of(councils, place, whole=True) for place in places]
+            if len(found) >= 2 and all(found):
+                spans += [
+                    (place[0].start(), place[-1].end() - place[-1].group().endswith(","), council[0])
+                    for place, council in zip(places, found)
+                ]
+            continue
+        previous = text[max(0, first - 40) : first].split()
+        if not previous or not previous[-1][:1].isupper() or not text[first - 1].isspace():
+            continue  # "the council", "our councils": no place
+        tokens = _words_before(text, match.start())
+        places = _place_groups(tokens)
+        if not places or (plural and len(places) < 2) or tokens and tokens[-1].group().endswith(","):
+            continue
+        for place in places if plural else places[-1:]:
+            found = _council_of(councils, place, whole=False)
+            if found:
+                start = place[-len(found[1])].start()
+                end = match.end() if not plural else place[-1].start() + len(place[-1].group().rstrip(","))
+                spans.append((start, end, found[0]))
+    return spans
+
+
+_LIST_AFTER = re.compile(r"[ \t\u00a0]*[,:(][ \t\u00a0]*")
+
+
+def _words_before(text: str, end: int) -> list[re.Match]:
+    """The place-like words (capitalised, and, &, commas) that end just before `end`, at most 12."""
+    tokens: list[re.Match] = []
+    boundary = end
+    for token in reversed(list(_WORDS.finditer(text, max(0, end - 120), end))[-12:]):
+        gap = text[token.end() : boundary]
+        if not gap or gap.strip(" \t\u00a0") or not _PLACE_TOKEN.fullmatch(token.group()):
+            break
+        tokens.insert(0, token)
+        boundary = token.start()
+    return tokens
+
+
+def _words_after(text: str, start: int):
+    """The place-like words from `start`, at most 12; the last may end a sentence or a bracket."""
+    position = start
+    for count, token in enumerate(_WORDS.finditer(text, start, start + 160)):
+        gap = text[position : token.start()]
+        if count == 12 or (count and not gap) or gap.strip(" \t\u00a0"):
+            return
+        word = token.group()
+        bare = word.rstrip(".;:)")
+        if not _PLACE_TOKEN.fullmatch(bare):
+            return
+        yield _WORDS.match(text, token.start(), token.start() + len(bare))
+        if bare != word:
+            return
+        position = token.end()
+
+
+def _place_groups(tokens: list[re.Match]) -> list[list[re.Match]]:
+    """Words split into places at "and", "&" and commas: "Kingston, Sutton and Merton"."""
+    places, current = [], []
+    for token in tokens:
+        word = token.group()
+        if word in ("and", "&"):
+            places.append(current)
+            current = []
+            continue
+        current.append(token)
+        if word.endswith(","):
+            places.append(current)
+            current = []
+    places.append(current)
+    return [place for place in places if place]
+
+
+def _council_of(councils: dict[str, str], place: list[re.Match], whole: bool):
+    """The council of a place's words (or, unless `whole`, of their longest tail: "Yesterday
+    Kingston" is Kingston), with the words it took; None if none."""
+    words = [token.group().rstrip(",") for token in place]
+    for i in range(1 if whole else len(words)):
+        council = councils.get(" ".join(words[i:]).casefold())
+        if council:
+            return council, words[i:]
+    return None
