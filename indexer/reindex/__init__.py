@@ -151,6 +151,7 @@ class ReindexJob:
         except Exception:
             logger.warning("Could not write the files server workers share; each derives its own", exc_info=True)
         self.report.shared_seconds = time.monotonic() - started
+        logger.info("Wrote the files server workers share in %.1f s", self.report.shared_seconds)
 
     def _write(self, ix, writing: Writing) -> None:
         """Every file through one writer in this process: any incremental run, and a small rebuild."""
