@@ -42,8 +42,8 @@ SHARED_LOGGER = "indexer.query.shared"
 
 @pytest.fixture(scope="module")
 def shared_index(tmp_path_factory) -> Path:
-    """The judged corpus in three runs with some posts then deleted (several segments), each run
-    writing the shared files as `lgsearch index` does. Copied by tests that change it."""
+    """The judged corpus in three runs with some posts then deleted (several segments), with the
+    shared files of its last commit. Copied by tests that change it."""
     root = tmp_path_factory.mktemp("shared")
     corpus, index_dir = root / "corpus", root / "index"
     corpus.mkdir()
@@ -55,6 +55,8 @@ def shared_index(tmp_path_factory) -> Path:
     for post in posts[5:12]:
         (corpus / post.name).unlink()
     reindex([corpus], index_dir, derive=write_shared_files)
+    assert not [path for path in store.live_generation(index_dir).iterdir() if path.name.startswith("shared-")]
+    write_shared_files(store.live_generation(index_dir))  # as the first server worker does after an update
     return index_dir
 
 
@@ -66,9 +68,12 @@ def index_copy(shared_index, tmp_path) -> Path:
 
 
 def shared_folder(index_dir: Path) -> Path:
+    """The folder of shared files of the live generation's latest commit."""
     live = store.live_generation(index_dir)
-    (folder,) = [path for path in live.glob("shared-*") if path.name.removeprefix("shared-").isdigit()]
-    return folder
+    folders = [path for path in live.glob("shared-*") if path.name.removeprefix("shared-").isdigit()]
+    latest = max(int(path.stem.rsplit("_", 1)[1]) for path in live.glob("_MAIN_*.toc"))
+    assert live / f"shared-{latest}" in folders, folders
+    return live / f"shared-{latest}"
 
 
 def mapped(array: np.ndarray) -> bool:
@@ -132,8 +137,8 @@ def test_a_generation_with_shared_files_keeps_no_copy_of_the_common_words(index_
         Generation.opened(store.live_generation(own)),
     )
     try:
-        for gen in (shared, derived):
-            gen.warm_common_words()
+        shared.warm_common_words()
+        derived.warm_common_words(share=False)  # as a worker that cannot write them
         assert len(derived.postings.kept_words()[0]) > 100
         assert shared.postings.kept_words() == ({}, {})
     finally:
@@ -256,7 +261,7 @@ def test_a_killed_writes_leftovers_are_removed_by_the_next_reindex(index_copy, s
     assert [p.name for p in live.glob("shared-*")] == [shared_folder(index_copy).name]
 
 
-def test_an_update_writes_the_shared_files_of_its_commit_and_drops_the_old(index_copy, shared_index, tmp_path):
+def test_after_an_update_the_first_server_worker_writes_them(index_copy, shared_index, tmp_path, caplog):
     corpus = tmp_path / "corpus"
     shutil.copytree(shared_index.parent / "corpus", corpus)
     before = shared_folder(index_copy).name
@@ -264,11 +269,38 @@ def test_an_update_writes_the_shared_files_of_its_commit_and_drops_the_old(index
     post.write_text(post.read_text(encoding="utf-8") + "\nAn added sentence about zeppelins.\n", encoding="utf-8")
     report = reindex([corpus], index_copy, derive=write_shared_files)
     assert report.updated == 1
-    after = shared_folder(index_copy).name
-    assert after != before and int(after.split("-")[1]) > int(before.split("-")[1])
-    with SearchService(index_copy) as service:
-        assert service.search(SearchRequest(q="zeppelins")).total == 1
-        assert service._generation().shared is not None
+    live = store.live_generation(index_copy)
+    assert [path.name for path in live.glob("shared-*")] == [before]  # the new commit's left to the servers
+    with SearchService(index_copy) as first, SearchService(index_copy) as second:
+        first.warm()  # as a worker starts: derives its own copy, then writes it for the others
+        after = shared_folder(index_copy)
+        assert int(after.name.split("-")[1]) > int(before.split("-")[1])
+        assert first._generation().shared is not None and first._generation().postings.kept_words() == ({}, {})
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger=SHARED_LOGGER):
+            second.warm()
+        assert not caplog.records and second._generation().shared is not None
+        assert shared_folder(index_copy) == after  # the second used the first's, and wrote none
+        assert first.search(SearchRequest(q="zeppelins")).total == 1
+        assert asdict(first.search(REQUESTS[2])) == asdict(second.search(REQUESTS[2]))
+
+
+def test_a_worker_that_cannot_write_them_keeps_its_own_copy(index_copy, monkeypatch, caplog):
+    shutil.rmtree(shared_folder(index_copy))
+    expected = answers(index_copy)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(np, "save", refuse)
+    with SearchService(index_copy) as service, caplog.at_level(logging.WARNING):
+        service.warm()
+        assert service._generation().shared is None
+        assert len(service._generation().postings.kept_words()[0]) > 100
+    assert any("keeps its own copy" in record.getMessage() for record in caplog.records)
+    assert not [path for path in store.live_generation(index_copy).iterdir() if path.name.startswith("shared-")]
+    monkeypatch.undo()
+    assert answers(index_copy) == expected
 
 
 def test_a_server_takes_up_shared_files_written_after_it_opened(index_copy):

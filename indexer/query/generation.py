@@ -9,6 +9,7 @@ generation opens so no user's search pays for it.
 
 from __future__ import annotations
 
+import logging
 import weakref
 import re
 from collections import Counter
@@ -25,11 +26,13 @@ from indexer.query.parsing import make_parser
 from indexer.engine import Engine, chosen_engine, open_index
 from indexer.engine.postings import doc_numbers, phrase_starts, runs, term_text
 from indexer.query.request import FILTER_FIELDS
-from indexer.query.shared import MANIFEST, SharedFiles, folder_of, read_shared_files
+from indexer.query.shared import MANIFEST, SharedFiles, folder_of, read_shared_files, write_derived
 from indexer.query.spelling import SpellingCorrector
 from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD, value_key
 from indexer.vocabulary import acronyms
 
+
+logger = logging.getLogger(__name__)
 
 KNOWN_WORDS = 200_000  # words whose collection frequency is remembered, for more like this
 WARM_WORDS = 400  # the commonest words whose places a server reads as a generation opens, room
@@ -205,13 +208,16 @@ class Generation:
         for field_name in TEXT_FIELDS:
             self.field_lengths(field_name)
 
-    def warm_common_words(self, field_name: str = "body") -> None:
+    def warm_common_words(self, field_name: str = "body", share: bool = True) -> None:
         """Read the postings and places of the field's commonest words now (at most WARM_WORDS,
         and up to half of the postings and three quarters of the places that the engine keeps).
         Common words are what people type most, most phrases have one, and reading a common word
         takes ~50 ms at 20,000 posts and ~250 ms at 100,000 (its places as much again). A server
         does this as a generation opens, before it serves from it; a one-off command does not.
-        Where the generation's shared files are used, they hold these words already."""
+        Where the generation's shared files are used, they hold these words already; where it has
+        none (an update's commit: the reindex job leaves them to the servers, to stay quick), what
+        was read here is written as its shared files, unless `share` is False, for other workers
+        to map, and this one maps them too, dropping its own copy."""
         if self.shared is not None:
             return
         places: Counter = Counter()
@@ -233,6 +239,20 @@ class Generation:
             # The first phrase of two common words in a process took four times as long as any
             # after it (the system handing over memory for its arrays): one is matched now.
             phrase_starts(warmed[:2])
+        if share and field_name == "body":
+            self._share_derived()
+
+    def _share_derived(self) -> None:
+        try:
+            write_derived(self)
+        except Exception as error:  # a folder the server may not write, a full disk, a reindex under way
+            logger.warning(
+                "Could not write the shared files of %s (%s); this worker keeps its own copy", self.path, error
+            )
+            return
+        self.use_shared(read_shared_files(self))
+        for name in FILTER_FIELDS:
+            self.facet_listing(name)
 
     def every(self) -> set[int]:
         """Every live document number: what a search with no words matches."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import shutil
 import zlib
 from dataclasses import dataclass
@@ -67,43 +68,48 @@ def folder_of(generation: Path, commit: int) -> Path:
 
 def write_shared_files(generation: Path) -> Path | None:
     """Derive the shared files of the generation's latest commit and put them in place; None
-    when they are there already. Called by the reindex job, which holds the index's lock."""
+    when they are there already. Called by a rebuild before it is switched to."""
     from indexer.query.generation import Generation  # the files hold exactly what it derives
 
     gen = Generation(Path(generation))
     try:
-        final = folder_of(gen.path, gen.commit)
-        if _written_for(final, identity(gen)):
+        if _written_for(folder_of(gen.path, gen.commit), identity(gen)):
             return None  # checked whole by each worker as it opens them
-        pairs = gen.facet_pairs()
-        gen.months()
-        gen.warm_common_words()
-        places, arrays = gen.postings.kept_words()
-        arrays = {key: value for key, value in arrays.items() if key not in places}
-        parts: dict[str, np.ndarray] = {}
-        _add_runs(parts, "places_keys", [kept.keys for kept in places.values()], np.int64)
-        _add_runs(parts, "places_docs", [kept.arrays[0] for kept in places.values()], np.int32)
-        _add_runs(parts, "places_weights", [kept.arrays[1] for kept in places.values()], np.float64)
-        _add_runs(parts, "arrays_docs", [docs for docs, _ in arrays.values()], np.int32)
-        _add_runs(parts, "arrays_weights", [weights for _, weights in arrays.values()], np.float64)
-        facets = {}
-        for name, facet in pairs.items():
-            parts[f"facet_{name}_docs"] = np.asarray(facet.docs, dtype=np.int32)
-            parts[f"facet_{name}_values"] = np.asarray(facet.values, dtype=np.int32)
-            parts[f"facet_{name}_starts"] = np.asarray(facet.starts, dtype=np.int64)
-            facets[name] = {"keys": facet.keys, "labels": gen.facet_labels(name)}
-        numbers, names = gen.months()
-        parts["months"] = np.asarray(numbers, dtype=np.int32)
-        manifest = identity(gen) | {
-            "places": [list(key) for key in places],
-            "arrays": [list(key) for key in arrays],
-            "facets": facets,
-            "month_names": names,
-            "files": {},
-        }
-        return _put_in_place(final, parts, manifest)
+        return write_derived(gen)
     finally:
         gen.close()
+
+
+def write_derived(gen) -> Path | None:
+    """Write what the generation derived (the commonest words' places and arrays, read now if
+    not yet, its facet pairs and months) as its shared files; None when another process put
+    files that fit in place first, which are then used rather than replaced."""
+    pairs = gen.facet_pairs()
+    numbers, names = gen.months()
+    gen.warm_common_words(share=False)
+    places, arrays = gen.postings.kept_words()
+    arrays = {key: value for key, value in arrays.items() if key not in places}
+    parts: dict[str, np.ndarray] = {}
+    _add_runs(parts, "places_keys", [kept.keys for kept in places.values()], np.int64)
+    _add_runs(parts, "places_docs", [kept.arrays[0] for kept in places.values()], np.int32)
+    _add_runs(parts, "places_weights", [kept.arrays[1] for kept in places.values()], np.float64)
+    _add_runs(parts, "arrays_docs", [docs for docs, _ in arrays.values()], np.int32)
+    _add_runs(parts, "arrays_weights", [weights for _, weights in arrays.values()], np.float64)
+    facets = {}
+    for name, facet in pairs.items():
+        parts[f"facet_{name}_docs"] = np.asarray(facet.docs, dtype=np.int32)
+        parts[f"facet_{name}_values"] = np.asarray(facet.values, dtype=np.int32)
+        parts[f"facet_{name}_starts"] = np.asarray(facet.starts, dtype=np.int64)
+        facets[name] = {"keys": facet.keys, "labels": gen.facet_labels(name)}
+    parts["months"] = np.asarray(numbers, dtype=np.int32)
+    manifest = identity(gen) | {
+        "places": [list(key) for key in places],
+        "arrays": [list(key) for key in arrays],
+        "facets": facets,
+        "month_names": names,
+        "files": {},
+    }
+    return _put_in_place(folder_of(gen.path, gen.commit), parts, manifest, lambda: read_shared_files(gen, quiet=True))
 
 
 def _written_for(folder: Path, wanted: dict) -> bool:
@@ -120,9 +126,10 @@ def _add_runs(parts: dict, name: str, runs: list, dtype) -> None:
     parts[name + "_starts"] = np.concatenate(([0], np.cumsum([len(run) for run in runs], dtype=np.int64)))
 
 
-def _put_in_place(final: Path, parts: dict[str, np.ndarray], manifest: dict) -> Path | None:
-    """Write the files into a temporary folder, the manifest last, then rename it whole."""
-    building = final.with_name(f"{final.name}.tmp-{os.getpid()}")
+def _put_in_place(final: Path, parts: dict[str, np.ndarray], manifest: dict, fitting) -> Path | None:
+    """Write the files into a temporary folder, the manifest last, then rename it whole; unless
+    `fitting()` finds files that fit there already (another worker's, mapped by others)."""
+    building = final.with_name(f"{final.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir()
     try:
@@ -138,8 +145,11 @@ def _put_in_place(final: Path, parts: dict[str, np.ndarray], manifest: dict) -> 
             handle.flush()
             os.fsync(handle.fileno())
         store.fsync_dir(building)
-        if final.exists():  # a stale or damaged copy for this commit: replaced
-            shutil.rmtree(final)
+        if final.exists():
+            if fitting() is not None:
+                shutil.rmtree(building)
+                return None
+            shutil.rmtree(final)  # damaged: replaced
         building.rename(final)
         store.fsync_dir(final.parent)
     except BaseException:

@@ -22,7 +22,6 @@ class ReindexReport:
     seconds: float = 0.0
     # Saved pages read in this run, by how their text was found ("article", "recall", "visible text").
     extraction: dict[str, int] = field(default_factory=dict)
-    shared_seconds: float = 0.0  # of `seconds`, writing the files server workers share (not in the summary)
 
     def count_extraction(self, path: str | None) -> None:
         if path:
@@ -32,7 +31,7 @@ class ReindexReport:
         """The contract's summary (`extraction` is for `-v` and the log, not part of it)."""
         data = asdict(self)
         data["seconds"] = round(self.seconds, 3)
-        del data["extraction"], data["shared_seconds"]
+        del data["extraction"]
         return data
 
     def add(self, other: "ReindexReport") -> None:
