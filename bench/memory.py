@@ -6,7 +6,7 @@ workers share, indexer/query/shared.py), or serves `--index-dir`. For each numbe
 starts the real server on a free port of 127.0.0.1, sends a fixed mix of requests (bench/load.py's,
 8 clients), and reads each process's resident set (RSS) and proportional set (PSS, from
 /proc/PID/smaps_rollup: a page shared by n processes counts 1/n in each, so the PSS of all
-processes adds up to what they really take). Then the same with the shared files moved aside, as
+processes adds up to what they really take). Then the same with LGSEARCH_SHARED_FILES=off, as
 an index built before them is served: each worker derives its own copy. Also the workers' CPU
 time for the mix (user + system, from /proc/PID/stat) a request, which is steadier than the
 clock on a shared machine. Linux only.
@@ -27,6 +27,7 @@ from pathlib import Path
 from bench.__main__ import ROOT, run_index
 from bench.corpus import write_corpus
 from bench.load import fetch, free_port, mixed_urls, run
+from indexer.query.shared import SWITCH_VARIABLE
 
 CLIENTS = 8
 START_TIMEOUT = 300.0  # seconds for every worker to open and warm its searcher
@@ -142,8 +143,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--index-dir",
         type=Path,
-        help="serve this index, built from bench/corpus.py with --posts posts by `lgsearch index`, instead of "
-        "building one (its shared files are moved aside and back during the run)",
+        help="serve this index, built from bench/corpus.py with --posts posts by `lgsearch index --rebuild`, "
+        "instead of building one",
     )
     args = parser.parse_args(argv)
     counts = [int(count) for count in args.workers.split(",")]
@@ -158,15 +159,9 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"{index_dir} has no shared files: build it with this lgsearch's `lgsearch index`.")
         for workers in counts:
             print(describe("shared", measure(index_dir, args.posts, workers, args.requests)), flush=True)
-        aside = [folder.with_name("aside-" + folder.name) for folder in folders]
-        for folder, moved in zip(folders, aside):
-            folder.rename(moved)
-        try:
-            for workers in counts:
-                print(describe("own copy", measure(index_dir, args.posts, workers, args.requests)), flush=True)
-        finally:
-            for folder, moved in zip(folders, aside):
-                moved.rename(folder)
+        os.environ[SWITCH_VARIABLE] = "off"
+        for workers in counts:
+            print(describe("own copy", measure(index_dir, args.posts, workers, args.requests)), flush=True)
 
 
 if __name__ == "__main__":

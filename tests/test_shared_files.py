@@ -342,3 +342,19 @@ def test_lgsearch_index_writes_them(tmp_path, corpus_dir):
     assert result.exit_code == 0, result.output
     assert (shared_folder(index_dir) / MANIFEST).is_file()
     assert "shared_seconds" not in json.loads(result.output)
+
+
+def test_switched_off_they_are_neither_read_nor_written(index_copy, monkeypatch):
+    expected = answers(index_copy)
+    folder = shared_folder(index_copy)
+    shutil.rmtree(folder)
+    monkeypatch.setenv("LGSEARCH_SHARED_FILES", "off")
+    with SearchService(index_copy) as service:
+        service.warm()
+        assert service._generation().shared is None and len(service._generation().postings.kept_words()[0]) > 100
+    assert not folder.exists()
+    write_shared_files(store.live_generation(index_copy))  # as a rebuild still writes them
+    with SearchService(index_copy) as service:
+        service.warm()
+        assert service._generation().shared is None
+    assert answers(index_copy) == expected

@@ -26,7 +26,14 @@ from indexer.query.parsing import make_parser
 from indexer.engine import Engine, chosen_engine, open_index
 from indexer.engine.postings import doc_numbers, phrase_starts, runs, term_text
 from indexer.query.request import FILTER_FIELDS
-from indexer.query.shared import MANIFEST, SharedFiles, folder_of, read_shared_files, write_derived
+from indexer.query.shared import (
+    MANIFEST,
+    SharedFiles,
+    folder_of,
+    read_shared_files,
+    shared_files_on,
+    write_derived,
+)
 from indexer.query.spelling import SpellingCorrector
 from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD, value_key
 from indexer.vocabulary import acronyms
@@ -239,12 +246,12 @@ class Generation:
             # The first phrase of two common words in a process took four times as long as any
             # after it (the system handing over memory for its arrays): one is matched now.
             phrase_starts(warmed[:2])
-        if share and field_name == "body":
+        if share and field_name == "body" and shared_files_on():
             self._share_derived()
 
     def _share_derived(self) -> None:
         try:
-            write_derived(self)
+            write_derived(self, warmed=True)
         except Exception as error:  # a folder the server may not write, a full disk, a reindex under way
             logger.warning(
                 "Could not write the shared files of %s (%s); this worker keeps its own copy", self.path, error

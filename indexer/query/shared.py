@@ -34,6 +34,7 @@ from indexer.schema import SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
 
+SWITCH_VARIABLE = "LGSEARCH_SHARED_FILES"  # "off": every worker derives its own copy, as before
 FORMAT = 1  # bumped whenever what the files hold, or how, changes
 MANIFEST = "manifest.json"
 CHECK_CHUNK = 1 << 24  # bytes checksummed at a time
@@ -47,6 +48,12 @@ class SharedFiles:
     arrays: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
     facets: dict[str, dict]  # name -> {"docs", "values", "starts": arrays; "keys": list; "labels": dict}
     months: tuple[np.ndarray, list[str]]
+
+
+def shared_files_on() -> bool:
+    """Whether servers use (and write) shared files: unless LGSEARCH_SHARED_FILES=off, to rule
+    them out when something looks wrong, or to measure what workers take without them."""
+    return os.environ.get(SWITCH_VARIABLE, "").strip().lower() not in ("off", "no", "0", "false")
 
 
 def identity(gen) -> dict:
@@ -80,13 +87,14 @@ def write_shared_files(generation: Path) -> Path | None:
         gen.close()
 
 
-def write_derived(gen) -> Path | None:
-    """Write what the generation derived (the commonest words' places and arrays, read now if
-    not yet, its facet pairs and months) as its shared files; None when another process put
-    files that fit in place first, which are then used rather than replaced."""
+def write_derived(gen, warmed: bool = False) -> Path | None:
+    """Write what the generation derived (the commonest words' places and arrays, read now
+    unless `warmed`, its facet pairs and months) as its shared files; None when another process
+    put files that fit in place first, which are then used rather than replaced."""
     pairs = gen.facet_pairs()
     numbers, names = gen.months()
-    gen.warm_common_words(share=False)
+    if not warmed:
+        gen.warm_common_words(share=False)
     places, arrays = gen.postings.kept_words()
     arrays = {key: value for key, value in arrays.items() if key not in places}
     parts: dict[str, np.ndarray] = {}
@@ -161,6 +169,8 @@ def _put_in_place(final: Path, parts: dict[str, np.ndarray], manifest: dict, fit
 def read_shared_files(gen, quiet: bool = False) -> SharedFiles | None:
     """The generation's shared files, mapped and checked; None (with one warning) when they are
     missing or do not match it, so that the worker derives what it needs itself."""
+    if not shared_files_on():
+        return None
     folder = folder_of(gen.path, gen.commit)
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
