@@ -9,6 +9,7 @@ generation opens so no user's search pays for it.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import weakref
 import re
@@ -178,6 +179,7 @@ class Generation:
         self._facet_keys = None
         self._facet_pairs, self._facet_labels, self._facet_listing = {}, {}, {}
         self._months = shared.months
+        _give_back_freed_memory()
 
     def up_to_date(self) -> bool:
         """Whether the searcher has the generation's latest commit."""
@@ -246,6 +248,7 @@ class Generation:
             # The first phrase of two common words in a process took four times as long as any
             # after it (the system handing over memory for its arrays): one is matched now.
             phrase_starts(warmed[:2])
+        del warmed  # so that nothing here holds on to the copy once the shared files replace it
         if share and field_name == "body" and shared_files_on():
             self._share_derived()
 
@@ -455,6 +458,16 @@ class Generation:
         if self.index is not None:
             self.index.close()
         self._closer.detach()
+
+
+def _give_back_freed_memory() -> None:
+    """Return the memory of a copy just dropped to the system: glibc keeps freed blocks of the
+    heap for reuse, so a worker that took up shared files after making its own copy held on to
+    the copy's memory as well (at 20,000 posts, 360 MB resident where 184 MB was needed)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _close_all(parts: list) -> None:
