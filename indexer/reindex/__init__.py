@@ -149,7 +149,8 @@ class ReindexJob:
             self.derive(generation)
         except Exception:
             logger.warning("Could not write the files server workers share; each derives its own", exc_info=True)
-        logger.info("Wrote the files server workers share in %.1f s", time.monotonic() - started)
+        else:
+            logger.info("Wrote the files server workers share in %.1f s", time.monotonic() - started)
 
     def _write(self, ix, writing: Writing) -> None:
         """Every file through one writer in this process: any incremental run, and a small rebuild."""
