@@ -359,3 +359,18 @@ def test_switched_off_they_are_neither_read_nor_written(index_copy, monkeypatch)
         service.warm()
         assert service._generation().shared is None
     assert answers(index_copy) == expected
+
+
+def test_the_plain_engine_neither_reads_nor_writes_them(index_copy, monkeypatch):
+    """The plain engine's arrays leave deleted posts out where the fast one's keep them."""
+    expected = answers(index_copy)
+    monkeypatch.setenv("LGSEARCH_ENGINE", "plain")
+    with SearchService(index_copy) as service:
+        service.warm()
+        assert service._generation().shared is None
+    assert answers(index_copy) == expected
+    shutil.rmtree(shared_folder(index_copy))
+    assert write_shared_files(store.live_generation(index_copy)) is None
+    with SearchService(index_copy) as service:
+        service.warm()
+    assert not [path for path in store.live_generation(index_copy).iterdir() if path.name.startswith("shared-")]

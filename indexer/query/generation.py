@@ -154,11 +154,16 @@ class Generation:
         self.shared: SharedFiles | None = None
         self._shared_tried: int | None = None
 
+    def shares_files(self) -> bool:
+        """Whether this generation reads and writes shared files: with the fast engine only (the
+        plain one keeps no places of its own this way) and unless LGSEARCH_SHARED_FILES=off."""
+        return self.engine_name == "fast" and shared_files_on()
+
     def shared_files_to_adopt(self) -> "SharedFiles | None":
         """The generation's shared files, when it made its own copy and they have appeared since
         (a reindex writes them just after its commit, which servers follow at once); read again
         only when their manifest changes."""
-        if self.shared is not None:
+        if self.shared is not None or not self.shares_files():
             return None
         try:
             stamp = (folder_of(self.path, self._commit) / MANIFEST).stat().st_mtime_ns
@@ -249,7 +254,7 @@ class Generation:
             # after it (the system handing over memory for its arrays): one is matched now.
             phrase_starts(warmed[:2])
         del warmed  # so that nothing here holds on to the copy once the shared files replace it
-        if share and field_name == "body" and shared_files_on():
+        if share and field_name == "body" and self.shares_files():
             self._share_derived()
 
     def _share_derived(self) -> None:

@@ -63,6 +63,7 @@ def identity(gen) -> dict:
     return {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
+        "engine": gen.engine_name,  # the plain engine's arrays leave deleted posts out; the fast one's keep them
         "commit": gen.commit,
         "segments": [leaf.segment().segment_id() for leaf, _ in reader.leaf_readers() if leaf.segment() is not None],
         "documents": reader.doc_count_all(),
@@ -80,6 +81,8 @@ def write_shared_files(generation: Path) -> Path | None:
 
     gen = Generation(Path(generation))
     try:
+        if not gen.shares_files():
+            return None
         if _written_for(folder_of(gen.path, gen.commit), identity(gen)):
             return None  # checked whole by each worker as it opens them
         return write_derived(gen)
@@ -169,7 +172,7 @@ def _put_in_place(final: Path, parts: dict[str, np.ndarray], manifest: dict, fit
 def read_shared_files(gen, quiet: bool = False) -> SharedFiles | None:
     """The generation's shared files, mapped and checked; None (with one warning) when they are
     missing or do not match it, so that the worker derives what it needs itself."""
-    if not shared_files_on():
+    if not gen.shares_files():
         return None
     folder = folder_of(gen.path, gen.commit)
     try:
