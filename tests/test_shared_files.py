@@ -374,3 +374,27 @@ def test_the_plain_engine_neither_reads_nor_writes_them(index_copy, monkeypatch)
     with SearchService(index_copy) as service:
         service.warm()
     assert not [path for path in store.live_generation(index_copy).iterdir() if path.name.startswith("shared-")]
+
+
+def test_of_two_workers_writing_them_at_once_both_use_the_first_ones(index_copy, monkeypatch):
+    live = store.live_generation(index_copy)
+    final = shared_folder(index_copy)
+    others = final.with_name("written-by-another-worker")
+    final.rename(others)
+    real_rename = Path.rename
+
+    def another_worker_first(self, target):
+        if Path(target) == final and not final.exists():
+            real_rename(others, final)  # the other worker renames its folder into place just before
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", another_worker_first)
+    before = (final.parent / "written-by-another-worker" / MANIFEST).read_bytes()
+    gen = Generation.opened(live)
+    try:
+        gen.warm_common_words()
+        assert gen.shared is not None and gen.postings.kept_words() == ({}, {})
+    finally:
+        gen.close()
+    assert (final / MANIFEST).read_bytes() == before  # the first one's, not replaced
+    assert sorted(path.name for path in live.iterdir() if path.name.startswith("shared-")) == [final.name]

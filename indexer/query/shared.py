@@ -161,7 +161,13 @@ def _put_in_place(final: Path, parts: dict[str, np.ndarray], manifest: dict, fit
                 shutil.rmtree(building)
                 return None
             shutil.rmtree(final)  # damaged: replaced
-        building.rename(final)
+        try:
+            building.rename(final)
+        except OSError:
+            if not final.is_dir():
+                raise
+            shutil.rmtree(building)  # another worker's came first
+            return None
         store.fsync_dir(final.parent)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -186,7 +192,7 @@ def read_shared_files(gen, quiet: bool = False) -> SharedFiles | None:
         arrays = {name: _mapped(folder, name, spec) for name, spec in manifest["files"].items()}
         return _assembled(manifest, arrays, wanted["documents"])
     except FileNotFoundError:
-        why = "there are none (an index built before lgsearch wrote them, or a reindex writing them now)"
+        why = "there are none yet: an index built before lgsearch wrote them, or an update's commit, whose first worker writes them"
     except Exception as error:  # whatever is wrong with them, the worker derives its own
         why = str(error) or type(error).__name__
     if not quiet:
