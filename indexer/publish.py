@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,18 +67,43 @@ def publish(source: Path, destination: Path, wait: float = 0.0) -> Published:
 
 
 def _copy(live: Path, building: Path) -> None:
-    for path in sorted(live.iterdir()):
-        if path.is_file():
-            shutil.copyfile(path, building / path.name)
-            with open(building / path.name, "rb") as handle:
-                os.fsync(handle.fileno())
+    """The generation's files, and the folder of files its server workers share (shared.py) for
+    its latest commit, if it has one: a copy is the same commit, so they fit it there too."""
+    shared = _shared_folder(live)
+    if shared is not None:
+        (building / shared.name).mkdir()
+    for path in _files(live):
+        relative = path.relative_to(live)
+        shutil.copyfile(path, building / relative)
+        with open(building / relative, "rb") as handle:
+            os.fsync(handle.fileno())
+    if shared is not None:
+        store.fsync_dir(building / shared.name)
     store.fsync_dir(building)
+
+
+def _shared_folder(generation: Path) -> Path | None:
+    """The generation's folder of shared files for its latest commit, when there is one."""
+    toc = sorted(
+        (int(match.group(1)), path.name)
+        for path in generation.glob("_MAIN_*.toc")
+        if (match := re.fullmatch(r"_MAIN_(\d+)\.toc", path.name))
+    )
+    folder = generation / store.shared_folder_name(toc[-1][0]) if toc else None
+    return folder if folder is not None and folder.is_dir() and not folder.is_symlink() else None
+
+
+def _files(generation: Path) -> list[Path]:
+    """The files a copy of the generation holds: its own, and those of its shared folder."""
+    shared = _shared_folder(generation)
+    inside = sorted(p for p in shared.iterdir() if p.is_file()) if shared is not None else []
+    return sorted(p for p in generation.iterdir() if p.is_file()) + inside
 
 
 def _verify(live: Path, building: Path) -> int:
     """The copy has every file of the source, byte for byte, and opens as the same index."""
-    names = sorted(p.name for p in live.iterdir() if p.is_file())
-    copied = sorted(p.name for p in building.iterdir() if p.is_file())
+    names = [str(p.relative_to(live)) for p in _files(live)]
+    copied = [str(p.relative_to(building)) for p in _files(building)]
     if names != copied:
         raise PublishError("The copy is missing files of the index.")
     for name in names:

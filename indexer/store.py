@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 POINTER_NAME = "CURRENT"
 META_NAME = "lgsearch.json"
 LOCK_NAME = "reindex.lock"
+SHARED_PREFIX = "shared-"  # a generation's files derived for every server worker (query/shared.py)
 # What `publish` names a generation; anything else in CURRENT is not followed.
 _GENERATION_NAME = re.compile(r"gen-[A-Za-z0-9_-]+")
 REBUILD_ADVICE = "Run `lgsearch index --rebuild` to rebuild it from the sources."
@@ -92,6 +93,11 @@ def pointer_stamp(index_dir: Path) -> tuple:
     except FileNotFoundError:
         return ()
     return (stat.st_ino, stat.st_mtime_ns)
+
+
+def shared_folder_name(commit: int) -> str:
+    """The folder, inside a generation, of the files derived from its commit number `commit`."""
+    return f"{SHARED_PREFIX}{commit}"
 
 
 def read_meta(generation: Path) -> dict:

@@ -27,6 +27,7 @@ from indexer.query import (
 )
 from indexer.query import IndexUnavailable, SearchResult
 from indexer.query import SearchService
+from indexer.query.shared import write_shared_files
 from lgsearch.alerts_commands import alerts_group
 
 logger = logging.getLogger(__name__)
@@ -120,7 +121,12 @@ def index_command(obj: dict, sources: tuple[Path, ...], rebuild: bool, as_json: 
     previous_handler = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         report = reindex(
-            source_list, obj["index_dir"], rebuild=rebuild, wait=wait, progress=_progress_bar if show_progress else None
+            source_list,
+            obj["index_dir"],
+            rebuild=rebuild,
+            wait=wait,
+            progress=_progress_bar if show_progress else None,
+            derive=write_shared_files,
         )
     except SourceError as error:
         raise UsageProblem(str(error)) from None

@@ -187,11 +187,13 @@ def test_phrase_matches_are_whooshs(service, monkeypatch):
     assert compared > 200 and found > 100
 
 
-def test_a_server_warms_the_places_of_the_commonest_words(segmented_index):
+def test_a_server_warms_the_places_of_the_commonest_words(segmented_index, monkeypatch):
     """What a server reads as it starts: the places of the body's commonest words, by Whoosh's
-    own count; and phrases then find what they found without it."""
+    own count; and phrases then find what they found without it. (Its own copy: shared files,
+    tests/test_shared_files.py, would be written into the index, which other tests share.)"""
     from indexer.query import matching
 
+    monkeypatch.setenv("LGSEARCH_SHARED_FILES", "off")
     with SearchService(segmented_index) as service:
         service.warm()
         gen = service._generation()

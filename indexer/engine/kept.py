@@ -29,5 +29,9 @@ class Kept:
         """The thing kept under `key`, or None; not counted as a use."""
         return self._items.get(key)
 
+    def items(self):
+        """(key, thing) of everything kept, the least recently used first."""
+        return self._items.items()
+
     def __len__(self) -> int:
         return len(self._items)

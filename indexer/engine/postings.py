@@ -102,6 +102,26 @@ class Postings:
         self._keys = _Kept(KEEP_POSITIONS)
         self._near_keys = _Kept(KEEP_NEAR_POSITIONS)
         self._deleted: set[int] | None = None
+        # Words whose places and arrays come from files every worker maps (see share()).
+        self.shared_places: dict[tuple[str, str], Places] = {}
+        self.shared_arrays: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+    def share(self, places: dict[tuple[str, str], Places], arrays: dict[tuple[str, str], tuple]) -> None:
+        """Use these places and arrays (views of memory-mapped files the system shares between
+        processes) for their words from now on, instead of reading and keeping a copy. They count
+        against the room for places and arrays as the copies did, so a worker keeps no more of
+        its own than before; what it keeps of its own then drops out."""
+        self.shared_places, self.shared_arrays = places, arrays
+        held_places = sum(kept.size() for kept in places.values())
+        held_arrays = sum(len(docs) for docs, _ in arrays.values())
+        self._keys = _Kept(max(KEEP_POSITIONS // 4, KEEP_POSITIONS - held_places))
+        self._arrays = _Kept(max(KEEP_ARRAYS // 4, KEEP_ARRAYS - held_arrays))
+        self._near_keys = _Kept(KEEP_NEAR_POSITIONS)
+        self._terms = _Kept(self._terms.bound)
+
+    def kept_words(self) -> tuple[dict, dict]:
+        """The places and arrays kept now, by (field, word): what share() takes."""
+        return dict(self._keys.items()), dict(self._arrays.items())
 
     @property
     def keep_positions(self) -> int:
@@ -127,10 +147,13 @@ class Postings:
     def arrays(self, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The term's document numbers (ascending, deleted posts included) and weights."""
         key = (field_name, text)
+        shared = self.shared_arrays.get(key) or self.shared_places.get(key)
+        if shared is not None:
+            return shared if type(shared) is tuple else shared.arrays
         return self._arrays.get(key, lambda: self._arrays_of(key), lambda arrays: len(arrays[0]))
 
     def _arrays_of(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
-        places = self._keys.peek(key) or self._near_keys.peek(key)
+        places = self.shared_places.get(key) or self._keys.peek(key) or self._near_keys.peek(key)
         return places.arrays if places is not None else self.term(*key).arrays()
 
     def position_keys(self, field_name: str, text: str) -> np.ndarray:
@@ -138,6 +161,9 @@ class Postings:
         (deleted posts included). A phrase is then matched by comparing whole arrays in C,
         where checking its posts one by one in Python took most of a phrase search's time."""
         key = (field_name, text)
+        shared = self.shared_places.get(key)
+        if shared is not None:
+            return shared.keys
         made = self._near_keys.peek(key)  # made for nearness scores already: kept from now on here
         return self._keys.get(key, lambda: made if made is not None else self._made_places(key), Places.size).keys
 
@@ -153,7 +179,7 @@ class Postings:
         needs them again (reading its postings again was a fifth of a search's time). With a
         `limit`, only the first `limit` positions of each post (a long report's are many)."""
         key = (field_name, text)
-        places = self._keys.peek(key)
+        places = self.shared_places.get(key) or self._keys.peek(key)
         if places is None:
             places = self._near_keys.get(key, lambda: self._made_places(key), Places.size)
         keys = places.keys

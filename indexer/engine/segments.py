@@ -13,6 +13,8 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage, OverlayStorage
 from whoosh.reading import MultiReader, SegmentReader
 
+from indexer import store
+
 
 def commit_segments(writer, segments: list) -> None:
     """Commit the segments (written by FreshSegmentWriters in other processes), in order, as the
@@ -52,8 +54,9 @@ class _ColumnsReader(SegmentReader):
 
 def unreferenced_files(generation: Path, keep: set[str], indexname: str = "MAIN") -> list[Path] | None:
     """The files and folders of the generation its table of contents does not name (Whoosh's
-    temporary folder and files, the segments of a commit that never finished), besides `keep`;
-    None when the table of contents cannot be read."""
+    temporary folder and files, the segments of a commit that never finished, the shared files of
+    another commit or half-written ones), besides `keep`; None when the table of contents cannot
+    be read."""
     storage = FileStorage(str(generation))
     try:
         toc = whoosh_index.TOC.read(storage, indexname)
@@ -61,7 +64,12 @@ def unreferenced_files(generation: Path, keep: set[str], indexname: str = "MAIN"
         return None
     segments = {segment.segment_id() for segment in toc.segments}
     segment_file: re.Pattern = whoosh_index.TOC._segment_pattern(indexname)
-    named = {whoosh_index.TOC._filename(indexname, toc.generation), f"{indexname}_WRITELOCK", *keep}
+    named = {
+        whoosh_index.TOC._filename(indexname, toc.generation),
+        f"{indexname}_WRITELOCK",
+        store.shared_folder_name(toc.generation),
+        *keep,
+    }
     return [
         path
         for path in generation.iterdir()

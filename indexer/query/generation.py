@@ -9,6 +9,8 @@ generation opens so no user's search pays for it.
 
 from __future__ import annotations
 
+import ctypes
+import logging
 import weakref
 import re
 from collections import Counter
@@ -25,10 +27,20 @@ from indexer.query.parsing import make_parser
 from indexer.engine import Engine, chosen_engine, open_index
 from indexer.engine.postings import doc_numbers, phrase_starts, runs, term_text
 from indexer.query.request import FILTER_FIELDS
+from indexer.query.shared import (
+    MANIFEST,
+    SharedFiles,
+    folder_of,
+    read_shared_files,
+    shared_files_on,
+    write_derived,
+)
 from indexer.query.spelling import SpellingCorrector
 from indexer.schema import KEY_FIELDS, LABEL_FIELDS, NEWEST_KEY_MISSING, TEXT_FIELDS, WORDS_FIELD, value_key
 from indexer.vocabulary import acronyms
 
+
+logger = logging.getLogger(__name__)
 
 KNOWN_WORDS = 200_000  # words whose collection frequency is remembered, for more like this
 WARM_WORDS = 400  # the commonest words whose places a server reads as a generation opens, room
@@ -103,13 +115,20 @@ class Generation:
         self.version = 0
         self._forget()
 
+    @property
+    def commit(self) -> int:
+        """The number of the Whoosh commit the searcher reads."""
+        return self._commit
+
     @classmethod
     def opened(cls, path: Path) -> "Generation":
-        """A generation opened and warmed; its files are closed again if either fails."""
+        """A generation opened and warmed (from its shared files where they fit it); its files
+        are closed again if either fails."""
         gen = cls.__new__(cls)
         gen.searcher = gen.index = None
         try:
             gen.__init__(path)
+            gen.use_shared(read_shared_files(gen))
             gen.warm()
         except BaseException:
             gen.close()
@@ -132,6 +151,40 @@ class Generation:
         self._sort_keys: dict[str, list] = {}
         self.engine = Engine(self.engine_name, self.searcher.reader())
         self.postings = self.engine.postings
+        self.shared: SharedFiles | None = None
+        self._shared_tried: int | None = None
+
+    def shares_files(self) -> bool:
+        """Whether this generation reads and writes shared files: with the fast engine only (the
+        plain one keeps no places of its own this way) and unless LGSEARCH_SHARED_FILES=off."""
+        return self.engine_name == "fast" and shared_files_on()
+
+    def shared_files_to_adopt(self) -> "SharedFiles | None":
+        """The generation's shared files, when it made its own copy and they have appeared since
+        (a reindex writes them just after its commit, which servers follow at once); read again
+        only when their manifest changes."""
+        if self.shared is not None or not self.shares_files():
+            return None
+        try:
+            stamp = (folder_of(self.path, self._commit) / MANIFEST).stat().st_mtime_ns
+        except OSError:
+            return None
+        if stamp == self._shared_tried:
+            return None
+        self._shared_tried = stamp
+        return read_shared_files(self)
+
+    def use_shared(self, shared: "SharedFiles | None") -> None:
+        """Take the common words' places and arrays, the facet pairs and the months from the
+        generation's shared files (read_shared_files), dropping any copy of them made here."""
+        if shared is None:
+            return
+        self.shared = shared
+        self.postings.share(shared.places, shared.arrays)
+        self._facet_keys = None
+        self._facet_pairs, self._facet_labels, self._facet_listing = {}, {}, {}
+        self._months = shared.months
+        _give_back_freed_memory()
 
     def up_to_date(self) -> bool:
         """Whether the searcher has the generation's latest commit."""
@@ -155,6 +208,7 @@ class Generation:
         self.meta = store.read_meta(self.path) or self.meta
         self.version += 1
         self._forget()
+        self.use_shared(read_shared_files(self))
         return True
 
     def warm(self) -> None:
@@ -168,12 +222,18 @@ class Generation:
         for field_name in TEXT_FIELDS:
             self.field_lengths(field_name)
 
-    def warm_common_words(self, field_name: str = "body") -> None:
+    def warm_common_words(self, field_name: str = "body", share: bool = True) -> None:
         """Read the postings and places of the field's commonest words now (at most WARM_WORDS,
         and up to half of the postings and three quarters of the places that the engine keeps).
         Common words are what people type most, most phrases have one, and reading a common word
         takes ~50 ms at 20,000 posts and ~250 ms at 100,000 (its places as much again). A server
-        does this as a generation opens, before it serves from it; a one-off command does not."""
+        does this as a generation opens, before it serves from it; a one-off command does not.
+        Where the generation's shared files are used, they hold these words already; where it has
+        none (an update's commit: the reindex job leaves them to the servers, to stay quick), what
+        was read here is written as its shared files, unless `share` is False, for other workers
+        to map, and this one maps them too, dropping its own copy."""
+        if self.shared is not None:
+            return
         places: Counter = Counter()
         posts: Counter = Counter()
         for word, info in self._each_word(field_name):
@@ -193,6 +253,21 @@ class Generation:
             # The first phrase of two common words in a process took four times as long as any
             # after it (the system handing over memory for its arrays): one is matched now.
             phrase_starts(warmed[:2])
+        del warmed  # so that nothing here holds on to the copy once the shared files replace it
+        if share and field_name == "body" and self.shares_files():
+            self._share_derived()
+
+    def _share_derived(self) -> None:
+        try:
+            write_derived(self, warmed=True)
+        except Exception as error:  # a folder the server may not write, a full disk, a reindex under way
+            logger.warning(
+                "Could not write the shared files of %s (%s); this worker keeps its own copy", self.path, error
+            )
+            return
+        self.use_shared(read_shared_files(self))
+        for name in FILTER_FIELDS:
+            self.facet_listing(name)
 
     def every(self) -> set[int]:
         """Every live document number: what a search with no words matches."""
@@ -250,6 +325,8 @@ class Generation:
 
         Values that differ only in case or spacing share a key; `facet_labels` gives the
         spelling most posts use, counted from the label fields' postings."""
+        if self._facet_keys is None and self.shared is not None:
+            self._facet_keys = self._facet_keys_shared()
         if self._facet_keys is None:
             reader = self.searcher.reader()
             size = reader.doc_count_all()
@@ -269,6 +346,26 @@ class Generation:
                 self._facet_labels[name] = _commonest_spellings(reader, LABEL_FIELDS[name])
             self._facet_keys = keys
         return self._facet_keys
+
+    def _facet_keys_shared(self) -> dict[str, list[tuple[str, ...]]]:
+        """facet_keys from the shared files' pairs (in each post's run, values in key order)."""
+        keys = {}
+        for name in FILTER_FIELDS:
+            facet = self.shared.facets[name]
+            names = facet["keys"]
+            pairs = FacetPairs(facet["docs"], facet["values"], names, {key: at for at, key in enumerate(names)})
+            pairs.starts = facet["starts"]
+            self._facet_pairs[name] = pairs
+            self._facet_labels[name] = facet["labels"]
+            shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+            values, starts = pairs.values.tolist(), pairs.starts.tolist()
+            keys[name] = [
+                shared.setdefault(values_key, values_key)
+                for values_key in (
+                    tuple(names[value] for value in values[start:end]) for start, end in zip(starts, starts[1:])
+                )
+            ]
+        return keys
 
     def facet_pairs(self) -> dict[str, FacetPairs]:
         """Each facet's (post, value) pairs, as arrays: counted for many posts at once."""
@@ -370,6 +467,16 @@ class Generation:
         if self.index is not None:
             self.index.close()
         self._closer.detach()
+
+
+def _give_back_freed_memory() -> None:
+    """Return the memory of a copy just dropped to the system: glibc keeps freed blocks of the
+    heap for reuse, so a worker that took up shared files after making its own copy held on to
+    the copy's memory as well (at 20,000 posts, 360 MB resident where 184 MB was needed)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _close_all(parts: list) -> None:

@@ -128,6 +128,10 @@ class SearchService:
         stamp = store.pointer_stamp(self.index_dir)
         current = self._current
         if current is None or (stamp == self._stamp and current.up_to_date()):
+            if current is not None and (shared := current.shared_files_to_adopt()) is not None:
+                with self._lock:  # the shared files written since it opened, for its own copy
+                    current.use_shared(shared)
+                    current.warm()
             return  # nothing open (a request opens it) or nothing new
         live = store.live_generation(self.index_dir)
         if live is None:
