@@ -192,7 +192,11 @@ def read_shared_files(gen, quiet: bool = False) -> SharedFiles | None:
         arrays = {name: _mapped(folder, name, spec) for name, spec in manifest["files"].items()}
         return _assembled(manifest, arrays, wanted["documents"])
     except FileNotFoundError:
-        why = "there are none yet: an index built before lgsearch wrote them, or an update's commit, whose first worker writes them"
+        if not folder.exists():  # the usual state after an update, until its first worker writes them
+            if not quiet:
+                logger.info("No shared files for %s yet; this worker derives its own copy", folder)
+            return None
+        why = "one of their files is missing"
     except Exception as error:  # whatever is wrong with them, the worker derives its own
         why = str(error) or type(error).__name__
     if not quiet:
