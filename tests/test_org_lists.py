@@ -154,6 +154,15 @@ def test_a_former_name_claimed_by_two_successors_names_neither():
     assert find_organisations("The Department of the Environment, Transport and the Regions said so.") == []
 
 
+def test_a_live_body_is_not_filed_under_a_body_it_replaced():
+    # GOV.UK lists the Teaching Regulation Agency (live) as superseding the National College for
+    # Teaching and Leadership, which the hand-kept list holds; the agency stays its own body.
+    assert find_organisations("Contact the Teaching Regulation Agency.") == ["Teaching Regulation Agency"]
+    assert find_organisations("The National College for Teaching and Leadership said so.") == [
+        "National College for Teaching and Leadership"
+    ]
+
+
 # --- the build ----------------------------------------------------------------------------------
 
 

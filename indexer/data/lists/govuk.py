@@ -50,13 +50,14 @@ def govuk_bodies(jargon: frozenset[str]) -> list[Body]:
     bodies = []
     for row in current:
         aliases = [row["abbreviation"]] if safe_acronym(row["abbreviation"], jargon) else []
+        former_names = []
         for slug in row["superseded"].split("|") if row["format"] not in NOT_SUCCESSORS else ():
-            former = named.get(slug)
-            if not former or slug in live:
+            named_former = named.get(slug)
+            if not named_former or slug in live:
                 continue  # a body GOV.UK still lists is its own body, not a former name
-            aliases.append(clean(former["title"]))
-            if safe_acronym(former["abbreviation"], jargon):
-                aliases.append(former["abbreviation"])
+            former_names.append(clean(named_former["title"]))
+            if safe_acronym(named_former["abbreviation"], jargon):
+                former_names.append(named_former["abbreviation"])
         title = clean(row["title"])
-        bodies.append(Body(title, kind_of(title, row["format"]), aliases))
+        bodies.append(Body(title, kind_of(title, row["format"]), aliases, former_names))
     return bodies
