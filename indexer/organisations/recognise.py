@@ -148,8 +148,16 @@ def _looks_like_name(found: str, spelling: str) -> bool:
         if key in MINOR_WORDS or word == expected or word[:1].isupper():
             continue
         if i == 0 or key not in LOWER_CASE_OK:
-            return False
+            return _in_sentence_case(found, spelling)
     return True
+
+
+def _in_sentence_case(found: str, spelling: str) -> bool:
+    """ "Standards and testing agency": a long name written as GOV.UK writes headings, its first word
+    capitalised and the rest lower case, is the name; a short one ("Home office") may be a phrase."""
+    words = found.split()
+    significant = [w for w in spelling.split() if w.lower() not in MINOR_WORDS]
+    return len(significant) >= 3 and words[0][:1].isupper() and all(word == word.lower() for word in words[1:])
 
 
 def _at_word_boundary(text: str, start: int, end: int) -> bool:
