@@ -20,7 +20,7 @@ from importlib import resources
 import ahocorasick
 
 from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, kind_by_form
-from indexer.organisations.places import REGIONS, council_places, place_council_spans
+from indexer.organisations.places import REGIONS, council_places, place_body_spans, place_council_spans
 from indexer.organisations.rules import (
     GENERIC_WORDS,
     ROLE_WORDS,
@@ -322,7 +322,9 @@ def _longest_first(spans: list[tuple[int, int, str]], length: int) -> list[tuple
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Every body named in `text`, as (start, end, canonical name), overlaps resolved."""
-    known = _gazetteer_spans(text) + place_council_spans(text, _gazetteer().councils)
+    councils = _gazetteer().councils
+    known = _gazetteer_spans(text) + place_council_spans(text, councils)
+    known += place_body_spans(text, councils, sentence_start)
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
     return _with_branches(text, spans)
 
