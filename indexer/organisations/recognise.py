@@ -181,7 +181,7 @@ _BRANCH_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)")
 _NOT_PLACES = STOP_WORDS | GENERIC_WORDS | ROLE_WORDS | {"uk", "england", "chief", "ceo", "trustee"}
 _DEFINITION = re.compile(r"[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
 # Bodies named by one everyday word, which also opens sentences as a verb.
-COMMON_WORD_NAMES = frozenset({"Become", "Contact", "Relate"})
+COMMON_WORD_NAMES = frozenset({"Become", "Contact", "Mind", "Relate", "Sustain"})
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[a-z]+)\b")
 _WORD_BEFORE = re.compile(r"(\S+)[ \t\u00a0]+$")
 _WORD_AFTER = re.compile(r"[ \t\u00a0]+[A-ZÀ-ÖØ-Þ]")
@@ -227,6 +227,8 @@ def _reads_as_a_body(text: str, start: int, end: int) -> bool:
         word = before[1]
         if WORD.match(word) and word.casefold() not in STOP_WORDS:
             return False  # "Parent Contact"
+        if word[:1].isupper() and not sentence_start(text, before.start(1)):
+            return False  # a heading in title case: "Things To Keep In Mind"
         if word in ("of", "and", "&"):
             previous = _WORD_BEFORE.search(text, max(0, before.start(1) - 40), before.start(1))
             if previous and WORD.match(previous[1]):
