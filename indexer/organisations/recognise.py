@@ -260,6 +260,30 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+_PARLIAMENT = re.compile(r"(?<![\w-])Parliament(?![\w-])")
+_OTHER_PARLIAMENTS = re.compile(
+    r"\b(?:Scottish|Welsh|European|Youth|Irish) Parliament\b|\bSenedd\b|\bNorthern Ireland Assembly\b|\bHolyrood\b"
+)
+
+
+def _parliament_spans(text: str) -> list[tuple[int, int, str]]:
+    """ "laid in Parliament": "Parliament" on its own, capitalised, is the UK Parliament, unless the
+    post names another parliament ("the Scottish Parliament"), or a word of a longer name stands
+    either side of it ("Parliament Square", "the Youth Parliament", "Parliament Act")."""
+    if "Parliament" not in text or _OTHER_PARLIAMENTS.search(text):
+        return []
+    spans = []
+    for match in _PARLIAMENT.finditer(text):
+        start, end = match.span()
+        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        if before and before[1][:1].isupper() and not sentence_start(text, before.start(1)):
+            continue
+        if _WORD_AFTER.match(text, end) or text.startswith(("'s Act", " Act"), end):
+            continue
+        spans.append((start, end, "UK Parliament"))
+    return spans
+
+
 def _canonical_rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Rule-found names, under the gazetteer's name when the list knows them after all.
 
@@ -326,7 +350,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     """Every body named in `text`, as (start, end, canonical name), overlaps resolved."""
     councils = _gazetteer().councils
     known = _gazetteer_spans(text) + place_council_spans(text, councils)
-    known += place_body_spans(text, councils, sentence_start)
+    known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
     return _with_branches(text, spans)
 
