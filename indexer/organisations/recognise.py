@@ -284,6 +284,40 @@ def _parliament_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+_CHIEF_CONSTABLE = re.compile(r"\b(?:[Dd]eputy |[Aa]ssistant )?[Cc]hief [Cc]onstable of[ \t\u00a0]+")
+_FORCE_ENDING = re.compile(r"[ \t\u00a0]+(?:Police Service|Police|Constabulary)$")
+_AREA_WORDS = re.compile(r"[A-Z][\w'-]*(?:[ \t\u00a0]+(?:and|&|of|[A-Z][\w'-]*))*")
+
+
+@functools.cache
+def _force_areas() -> dict[str, str]:
+    """Each police force's area, folded, and the force: "hampshire" -> Hampshire Constabulary."""
+    gaz = _gazetteer()
+    return {
+        _FORCE_ENDING.sub("", name).casefold(): name
+        for name, kind in gaz.kinds.items()
+        if kind == "police or fire service" and _FORCE_ENDING.search(name) and not name.startswith("Police")
+    }
+
+
+def _chief_constable_spans(text: str) -> list[tuple[int, int, str]]:
+    """ "former chief constable of Hampshire": a chief constable's area names the force."""
+    spans = []
+    for match in _CHIEF_CONSTABLE.finditer(text):
+        words = _AREA_WORDS.match(text, match.end())
+        if not words:
+            continue
+        parts = words.group().split()
+        for count in range(min(len(parts), 6), 0, -1):  # the longest area: "Avon and Somerset"
+            force = _force_areas().get(" ".join(parts[:count]).casefold())
+            if force:
+                end = match.end() + len(" ".join(parts[:count]))
+                if text[match.end() : end] == " ".join(parts[:count]):
+                    spans.append((match.end(), end, force))
+                break
+    return spans
+
+
 def _canonical_rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Rule-found names, under the gazetteer's name when the list knows them after all.
 
@@ -351,6 +385,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     councils = _gazetteer().councils
     known = _gazetteer_spans(text) + place_council_spans(text, councils)
     known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
+    known += _chief_constable_spans(text)
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
     return _with_branches(text, spans)
 
