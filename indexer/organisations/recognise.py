@@ -239,6 +239,15 @@ def _reads_as_a_body(text: str, start: int, end: int) -> bool:
     return True
 
 
+# "the National Health Service Act 2006", "the Greater London Authority Act": a law, not the body.
+_LAW_AFTER = re.compile(r"[ \t\u00a0]+Acts?(?![\w-])")
+# "each local NHS Trust", "NHS bodies": a kind of body the NHS has, not the NHS itself.
+_NHS_KIND = re.compile(
+    r"[ \t\u00a0]+(?:(?:foundation|hospital|acute|mental health|ambulance)[ \t\u00a0]+)?"
+    r"(?:[Tt]rusts?|bodies|body|organisations?|[Bb]oards?)(?![\w-])"
+)
+
+
 def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
     gaz = _gazetteer()
     spans = []
@@ -251,11 +260,16 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
             and _looks_like_name(text[start : end + 1], spelling)
             and not (" " in spelling and _inside_longer_name(text, start, end + 1))
             and not (spelling in COMMON_WORD_NAMES and not _reads_as_a_body(text, start, end + 1))
+            and not _LAW_AFTER.match(text, end + 1)
         ):
             spans.append((start, end + 1, name))
     for end, (name, spelling) in gaz.acronyms.iter(text):
         start = end - len(spelling) + 1
-        if _at_word_boundary(text, start, end + 1):
+        if (
+            _at_word_boundary(text, start, end + 1)
+            and not (spelling == "NHS" and _NHS_KIND.match(text, end + 1))
+            and not _LAW_AFTER.match(text, end + 1)
+        ):
             spans.append((start, end + 1, name))
     return spans
 
