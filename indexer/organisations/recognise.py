@@ -68,7 +68,10 @@ KINDS = (
 # Words a name may write in any case ("Barnardo's", "Department for Education").
 MINOR_WORDS = frozenset("of and & for the in on upon with to at by a an nan de".split())
 # Generic words a writer may leave lower case inside a name ("Devon county council").
-LOWER_CASE_OK = frozenset("council county city borough district university uni college school".split())
+LOWER_CASE_OK = frozenset(
+    """council county city borough district university uni college school combined mayoral authority police
+    constabulary tribunal""".split()
+)
 
 
 @dataclass
