@@ -24,7 +24,7 @@ CONNECTORS = frozenset({"of", "for", "and", "&", "the", "on", "upon", "in", "de"
 # Heads that end a name and make it a body wherever a specific word comes before them.
 STRONG_HEADS = frozenset(
     """Partnership Commission Trust Foundation Charity Association Society Network Alliance Institute
-    Institution Federation Confederation Agency Authority Inquiry""".split()
+    Institution Federation Confederation Agency Authority Inquiry Secretariat""".split()
 )
 # Heads that end many a committee or meeting too: the name needs two capitalised words.
 WEAK_HEADS = frozenset({"Panel", "Forum", "Group"})
@@ -34,7 +34,7 @@ ACRONYM_HEADS = frozenset({"Board", "Company", "Collaborative"})
 # Heads a name may go on from with of/for/on: "Institute for Fiscal Studies".
 OF_HEADS = frozenset(
     """Association Society Institute Institution Commission Foundation Alliance Federation Confederation
-    Trust Office Centre Inquiry""".split()
+    Trust Office Centre Inquiry Secretariat""".split()
 )
 # Heads that name a body only with of/for after them: "Office for Veterans' Affairs", not "Back Office";
 # "Centre for Cities", not "Civic Centre".

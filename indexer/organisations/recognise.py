@@ -348,12 +348,12 @@ def _canonical_rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[
     found = rule_spans(text, known) + [
         span
         for span in form_spans(text, gaz.places)
-        if span[1] not in known_ends and not _cuts_through(span, by_start, starts)
+        if span[1] not in known_ends and not _cuts_through(text, span, by_start, starts)
     ]
     return [(s, e, _listed_name(gaz, _strip_possessive(n))) for s, e, n in found]
 
 
-def _cuts_through(span: tuple[int, int, str], by_start: list[tuple[int, int]], starts: list[int]) -> bool:
+def _cuts_through(text: str, span: tuple[int, int, str], by_start: list[tuple[int, int]], starts: list[int]) -> bool:
     """Whether a span starts or ends inside a known body's name: "Institute for Government and the
     King" is no body."""
     start, end = span[0], span[1]
@@ -361,7 +361,18 @@ def _cuts_through(span: tuple[int, int, str], by_start: list[tuple[int, int]], s
     if i >= 0 and by_start[i][0] < start < by_start[i][1]:
         return True
     j = bisect.bisect_left(starts, end) - 1
-    return j >= 0 and by_start[j][0] > start and by_start[j][1] > end
+    if j >= 0 and by_start[j][0] > start and by_start[j][1] > end:
+        return True
+    # "HM Treasury and the State Secretariat": a listed name and more, joined by "and", is no one body.
+    return (
+        0 <= i < len(by_start)
+        and by_start[i][0] == start
+        and by_start[i][1] < end
+        and bool(_AND_AFTER.match(text, by_start[i][1]))
+    )
+
+
+_AND_AFTER = re.compile(r"[ \t\u00a0]+(?:and|&)[ \t\u00a0]")
 
 
 _COMPANY_ENDING = re.compile(r"[ \t\u00a0]+(?:Ltd\.?|Limited|plc|PLC|Plc|LLP)$")
