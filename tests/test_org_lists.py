@@ -28,6 +28,17 @@ def make_gazetteer():
 FOUND = [
     # GOV.UK's organisations: official name, acronym, former names (renamed, merged)
     ("Homes England will fund the scheme.", "Homes England", "government agency"),
+    # GOV.UK lists tribunals by chamber; the tribunal and a chamber's everyday name are bodies too
+    ("Appeal to the Upper Tribunal (Administrative Appeals) Chamber.", "Upper Tribunal", "court or tribunal"),
+    ("The First-tier Tribunal heard it.", "First-tier Tribunal", "court or tribunal"),
+    (
+        "Appeal to the Special Educational Needs and Disability Tribunal.",
+        "First-tier Tribunal (Special Educational Needs and Disability)",
+        "court or tribunal",
+    ),
+    ("The Mental Health Tribunal met.", "First-tier Tribunal (Mental Health)", "court or tribunal"),
+    # written in sentence case, as GOV.UK writes headings and table cells
+    ("Exam malpractice | Standards and testing agency", "Standards and Testing Agency", "government agency"),
     ("The Gambling Commission published new guidance.", "Gambling Commission", "government agency"),
     ("Border Force staff met council officers.", "Border Force", "government agency"),
     ("The UK Statistics Authority reviewed the figures.", "UK Statistics Authority", "government department"),
@@ -136,6 +147,8 @@ NOT_FOUND = [
     "Delegates at COP met in Glasgow.",
     "The TAC met on Tuesday.",
     "We bought more RAM for the servers.",
+    "Home office policies apply to remote workers.",
+    "Ask for an employment tribunal hearing.",
 ]
 
 
@@ -152,6 +165,15 @@ def test_a_former_name_claimed_by_two_successors_names_neither():
     # GOV.UK lists the Department of the Environment, Transport and the Regions as superseded by both
     # Defra and the Department for Transport: the old name cannot say which.
     assert find_organisations("The Department of the Environment, Transport and the Regions said so.") == []
+
+
+def test_a_live_body_is_not_filed_under_a_body_it_replaced():
+    # GOV.UK lists the Teaching Regulation Agency (live) as superseding the National College for
+    # Teaching and Leadership, which the hand-kept list holds; the agency stays its own body.
+    assert find_organisations("Contact the Teaching Regulation Agency.") == ["Teaching Regulation Agency"]
+    assert find_organisations("The National College for Teaching and Leadership said so.") == [
+        "National College for Teaching and Leadership"
+    ]
 
 
 # --- the build ----------------------------------------------------------------------------------

@@ -311,6 +311,19 @@ def test_a_post_of_heads_without_a_break_is_read_in_linear_time():
     assert 1.9 <= two / one <= 2.1, (one, two)
 
 
+@pytest.mark.slow  # recognises posts of 0.25 and 0.5 MB
+def test_places_acting_as_bodies_and_the_tuned_forms_are_read_in_linear_time():
+    line = (
+        "Councils act. Swindon uses AI and Hertfordshire has developed a robot. Maidstone and Kent's "
+        "platform and Northumberland's Flood AI provides, with Leeds children's services. Parliament "
+        "heard the former chief constable of Hampshire, the Infected Blood Inquiry, the Standards and "
+        "testing agency and each local NHS Trust under the NHS Act 2006. "
+    )
+    find_organisations(line)  # load the gazetteer and the police areas before counting
+    one, two = count_steps(long_post(0.25, line)), count_steps(long_post(0.5, line))
+    assert 1.9 <= two / one <= 2.1, (one, two)
+
+
 def test_gazetteer_holds_all_42_integrated_care_boards_each_with_its_short_form():
     boards = [row for row in gazetteer_rows() if row["canonical"].endswith("Integrated Care Board")]
     assert len(boards) == 42

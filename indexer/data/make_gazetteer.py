@@ -373,7 +373,9 @@ def join_lists(known: list[tuple[str, str, list[str]]], listed: list[Body]) -> l
     """The lists' bodies as rows for `merge`, each under the hand-kept name where the body is known.
 
     A list body is known when its name, or one of its longer aliases, is a hand-kept name or alias
-    of exactly one body. The hand-kept lists keep their aliases: a list's alias that another known
+    of exactly one body; never by a former name, so a live body is not filed under the one it
+    replaced ("Teaching Regulation Agency" is not the hand-kept National College for Teaching and
+    Leadership), and the former name, owned by the hand-kept body, is not its alias. The hand-kept lists keep their aliases: a list's alias that another known
     body owns, or an excluded word, is left out, and so is one that only spells a name the body
     already has another way ("&" for "and"), which the recogniser matches anyway. Two lists that
     claim one alias lose it in `merge`. A name that starts with "The" is also known without it."""
@@ -394,7 +396,9 @@ def join_lists(known: list[tuple[str, str, list[str]]], listed: list[Body]) -> l
         seen = {spelling_key(target), *spellings.get(target, ())}
         aliases = []
         offered = [body.name] if target != body.name else []
-        offered += body.aliases + ([body.name.removeprefix("The ")] if body.name.startswith("The ") else [])
+        offered += (
+            body.aliases + body.former + ([body.name.removeprefix("The ")] if body.name.startswith("The ") else [])
+        )
         for alias in offered:
             key = name_key(alias)
             if spelling_key(alias) not in seen and key not in excluded and owner.get(key, {target}) == {target}:

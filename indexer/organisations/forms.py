@@ -24,7 +24,7 @@ CONNECTORS = frozenset({"of", "for", "and", "&", "the", "on", "upon", "in", "de"
 # Heads that end a name and make it a body wherever a specific word comes before them.
 STRONG_HEADS = frozenset(
     """Partnership Commission Trust Foundation Charity Association Society Network Alliance Institute
-    Institution Federation Confederation Agency Authority""".split()
+    Institution Federation Confederation Agency Authority Inquiry Secretariat""".split()
 )
 # Heads that end many a committee or meeting too: the name needs two capitalised words.
 WEAK_HEADS = frozenset({"Panel", "Forum", "Group"})
@@ -34,7 +34,7 @@ ACRONYM_HEADS = frozenset({"Board", "Company", "Collaborative"})
 # Heads a name may go on from with of/for/on: "Institute for Fiscal Studies".
 OF_HEADS = frozenset(
     """Association Society Institute Institution Commission Foundation Alliance Federation Confederation
-    Trust Office Centre""".split()
+    Trust Office Centre Inquiry Secretariat""".split()
 )
 # Heads that name a body only with of/for after them: "Office for Veterans' Affairs", not "Back Office";
 # "Centre for Cities", not "Civic Centre".
@@ -53,7 +53,7 @@ FORM_GENERIC = GENERIC_WORDS | frozenset(
     voluntary professional professionals local national international global european british
     english scottish welsh irish wide wider strong stronger good effective successful close closer real
     true genuine formal informal existing current previous proposed potential possible key same
-    different open honest shared equal fair total overall proper lasting long short""".split()
+    different open honest shared equal fair total overall proper lasting long short general""".split()
 )
 _ROLE_LIKE = ROLE_WORDS | {"chief", "ceo", "chairman", "chairwoman", "founder", "spokesperson", "spokesman"}
 _CAPITAL_AHEAD = re.compile(rf"[ \t\u00a0]+(?P<word>[{_CAPS}][\w'-]*)")
@@ -64,6 +64,8 @@ _COMPOUND_AHEAD = re.compile(
     r"agreements?|model|models|principles?|culture|boards?|meetings?)\b"
 )
 _OF_AHEAD = re.compile(r"[ \t\u00a0]+(?:of|for|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?")
+# "Independent Inquiry into Child Sexual Abuse": an inquiry's subject follows "into".
+_INTO_AHEAD = re.compile(r"[ \t\u00a0]+(?:into|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?")
 _WINDOW = 160  # characters a rule looks back or ahead from one match: what keeps it linear
 _TOKEN = re.compile(r"\S+")
 
@@ -284,7 +286,7 @@ def _head_span(
     """The name a head word ends ("Food for Life Partnership") or starts ("Institute for Fiscal
     Studies"), or that its acronym after it defines; None where the words name no one body."""
     acronym = _ACRONYM_AHEAD.match(text, end)
-    of = _OF_AHEAD.match(text, end) if word in OF_HEADS else None
+    of = (_INTO_AHEAD if word == "Inquiry" else _OF_AHEAD).match(text, end) if word in OF_HEADS else None
     if of and word == "Centre" and "for" not in of.group():
         of = None  # "Centre for Cities" is a body, a "Centre of Excellence" is not
     if not acronym and not of and (word in ACRONYM_HEADS or word in OF_ONLY_HEADS):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick
+
 # How a council's official name wraps the place it serves.
 _COUNCIL_FORMS = re.compile(
     r"^(?:(?:London |Royal )?Borough of |City of |City and County of |County of )?(?P<place>.+?)"
@@ -103,12 +105,15 @@ def place_council_spans(text: str, councils: dict[str, str]) -> list[tuple[int, 
 _LIST_AFTER = re.compile(r"[ \t\u00a0]*[,:(][ \t\u00a0]*")
 
 
-def _words_before(text: str, end: int) -> list[re.Match]:
-    """The place-like words (capitalised, and, &, commas) that end just before `end`, at most 12."""
+def _words_before(text: str, end: int, adjoining: bool = False) -> list[re.Match]:
+    """The place-like words (capitalised, and, &, commas) that end just before `end` (or, if
+    `adjoining`, at `end`), at most 12."""
     tokens: list[re.Match] = []
     boundary = end
     for token in reversed(list(_WORDS.finditer(text, max(0, end - 120), end))[-12:]):
         gap = text[token.end() : boundary]
+        if adjoining and boundary == end:
+            gap = " " if token.end() == end else "x"
         if not gap or gap.strip(" \t\u00a0") or not _PLACE_TOKEN.fullmatch(token.group()):
             break
         tokens.insert(0, token)
@@ -159,3 +164,152 @@ def _council_of(councils: dict[str, str], place: list[re.Match], whole: bool):
         if council:
             return council, words[i:]
     return None
+
+
+# --- a place acting as its council ----------------------------------------------------------------
+
+# Verbs of what a council does, in the forms that follow their subject: "Swindon uses AI",
+# "Hertfordshire has developed a robot", "Leeds launched".
+_DOING = (
+    "adopt",
+    "announce",
+    "appoint",
+    "approve",
+    "automate",
+    "build",
+    "commission",
+    "create",
+    "decide",
+    "deliver",
+    "deploy",
+    "design",
+    "develop",
+    "digitise",
+    "introduce",
+    "invest",
+    "launch",
+    "partner",
+    "pilot",
+    "procure",
+    "provide",
+    "publish",
+    "recruit",
+    "redesign",
+    "secure",
+    "trial",
+    "use",
+    "work",
+)
+_IRREGULAR_PAST = ("built", "chosen", "chose", "trialled", "piloted")
+
+
+def _verb_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """Each verb's present ("uses") and past ("used") forms."""
+    present = {verb + "s" for verb in _DOING}
+    past = {verb + ("d" if verb.endswith("e") else "ed") for verb in _DOING if verb != "build"}
+    return frozenset(present), frozenset(past | set(_IRREGULAR_PAST))
+
+
+_PRESENT, _PAST = _verb_forms()
+_HAVE = frozenset({"has", "have", "had"})
+_DEPARTMENT_WORDS = frozenset({"children's", "childrens", "childrens'", "adult", "adults", "adults'", "social"})
+
+
+def _trigger_automaton() -> ahocorasick.Automaton:
+    """The words after which a place may act as a body, each with the space before it: one pass in C."""
+    automaton = ahocorasick.Automaton()
+    for word in _PRESENT | _PAST | _HAVE | _DEPARTMENT_WORDS:
+        if " " not in word:
+            automaton.add_word(" " + word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+_TRIGGERS = _trigger_automaton()
+_AFTER_HAVE = re.compile(r"[ \t\u00a0]+(?:also[ \t\u00a0]+)?(?P<verb>\w+)")
+_NOT_TO = re.compile(r"[ \t\u00a0]+to\b")
+# What a council owns or runs: "Maidstone and Kent's platform", "North Yorkshire's use of AI".
+_SERVICE_NOUNS = frozenset(
+    """platform platforms service services use system systems tool tools app apps approach
+    programme project pilot officers staff leader cabinet website portal chatbot model data""".split()
+)
+_AFTER_POSSESSIVE = re.compile(r"(?:[ \t\u00a0]+[\w-]+){1,4}")
+_DEPARTMENT = re.compile(
+    r"(?:children's|childrens'?|adults'?|adult)[ \t\u00a0]+(?:social[ \t\u00a0]+)?(?:services|care)\b"
+    r"|social[ \t\u00a0]+services\b"
+)
+_BULLET = re.compile(r"(?:^|\n)[ \t\u00a0]*[-*•+][ \t\u00a0]+$")
+
+
+def _does(text: str, word: str, end: int) -> bool:
+    """Whether `word`, ending at `end`, is a verb of doing: "uses", "has developed", not "used to"."""
+    if word in _PRESENT or word in _PAST:
+        return not _NOT_TO.match(text, end)
+    after = _AFTER_HAVE.match(text, end) if word in _HAVE else None
+    return bool(after) and after["verb"] in _PAST
+
+
+def _about_councils(text: str) -> bool:
+    lowered = text.lower()
+    return "council" in lowered or "local authorit" in lowered
+
+
+def place_body_spans(text: str, councils: dict[str, str], opens_sentence) -> list[tuple[int, int, str]]:
+    """A place that acts as a body is its council: "Leeds children's services" anywhere; in a post
+    about councils (it says "council" or "local authority") also a place that opens a sentence or an
+    item as the subject of a verb of doing ("Swindon uses AI", "Hertfordshire has developed a
+    robot") and a place whose platform, service or product it is ("Maidstone and Kent's platform",
+    "Westminster's ReportIT service", "Northumberland's Flood AI provides"). "In Hertfordshire",
+    "Swindon station" and "people in Kent" are places. One pass for the words that may follow such
+    a place, each looking at most a dozen words back; `opens_sentence(text, i)` says whether `i`
+    opens a sentence."""
+    spans = []
+    about_councils = _about_councils(text)
+    for last, word in _TRIGGERS.iter(text):
+        end = last + 1
+        start = end - len(word) - 1
+        if (end < len(text) and (text[end].isalnum() or text[end] in "-'")) or not start or text[start - 1] == " ":
+            continue
+        if word in _DEPARTMENT_WORDS:
+            if _DEPARTMENT.match(text, start + 1):
+                spans += _places_before(text, start, councils, every=False)
+        elif about_councils and _does(text, word, end):
+            found = _places_before(text, start, councils, every=True)
+            first = found[0][0] if found else 0
+            if found and (opens_sentence(text, first) or _BULLET.search(text, max(0, first - 12), first)):
+                spans += found
+    if about_councils:
+        for possessive in ("'s", "s'"):
+            position = text.find(possessive)
+            while position != -1:
+                after = position + 2
+                if position and after < len(text) and text[after] in " \t\u00a0" and _owned(text, after):
+                    at = position if possessive == "'s" else position + 1
+                    spans += _places_before(text, at, councils, every=True)
+                position = text.find(possessive, after)
+    return spans
+
+
+def _owned(text: str, end: int) -> bool:
+    """Whether the words after a place's possessive are a council's service or a product it runs."""
+    after = _AFTER_POSSESSIVE.match(text, end)
+    words = after.group().split() if after else []
+    if any(word.casefold() in _SERVICE_NOUNS for word in words):
+        return True
+    named = 0  # "Northumberland's Flood AI provides": a product's name, then a verb of doing
+    while named < len(words) and words[named][:1].isupper():
+        named += 1
+    return 0 < named < len(words) and (words[named] in _PRESENT or words[named] in _PAST)
+
+
+def _places_before(text: str, end: int, councils: dict[str, str], every: bool) -> list[tuple[int, int, str]]:
+    """The councils of the places written just before `end`: every place of "Maidstone and Kent"
+    (all must be places) or, unless `every`, the last."""
+    places = _place_groups(_words_before(text, end, adjoining=True))
+    if not places or places[-1][-1].group().endswith(","):
+        return []
+    chosen = places if every else places[-1:]
+    found = [_council_of(councils, place, whole=every) for place in chosen]
+    if not all(found):
+        return []
+    return [(place[-len(council[1])].start(), place[-1].end(), council[0]) for place, council in zip(chosen, found)]

@@ -20,7 +20,7 @@ from importlib import resources
 import ahocorasick
 
 from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, kind_by_form
-from indexer.organisations.places import REGIONS, council_places, place_council_spans
+from indexer.organisations.places import REGIONS, council_places, place_body_spans, place_council_spans
 from indexer.organisations.rules import (
     GENERIC_WORDS,
     ROLE_WORDS,
@@ -68,7 +68,10 @@ KINDS = (
 # Words a name may write in any case ("Barnardo's", "Department for Education").
 MINOR_WORDS = frozenset("of and & for the in on upon with to at by a an nan de".split())
 # Generic words a writer may leave lower case inside a name ("Devon county council").
-LOWER_CASE_OK = frozenset("council county city borough district university uni college school".split())
+LOWER_CASE_OK = frozenset(
+    """council county city borough district university uni college school combined mayoral authority police
+    constabulary tribunal""".split()
+)
 
 
 @dataclass
@@ -148,8 +151,16 @@ def _looks_like_name(found: str, spelling: str) -> bool:
         if key in MINOR_WORDS or word == expected or word[:1].isupper():
             continue
         if i == 0 or key not in LOWER_CASE_OK:
-            return False
+            return _in_sentence_case(found, spelling)
     return True
+
+
+def _in_sentence_case(found: str, spelling: str) -> bool:
+    """ "Standards and testing agency": a long name written as GOV.UK writes headings, its first word
+    capitalised and the rest lower case, is the name; a short one ("Home office") may be a phrase."""
+    words = found.split()
+    significant = [w for w in spelling.split() if w.lower() not in MINOR_WORDS]
+    return len(significant) >= 3 and words[0][:1].isupper() and all(word == word.lower() for word in words[1:])
 
 
 def _at_word_boundary(text: str, start: int, end: int) -> bool:
@@ -173,7 +184,7 @@ _BRANCH_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)")
 _NOT_PLACES = STOP_WORDS | GENERIC_WORDS | ROLE_WORDS | {"uk", "england", "chief", "ceo", "trustee"}
 _DEFINITION = re.compile(r"[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
 # Bodies named by one everyday word, which also opens sentences as a verb.
-COMMON_WORD_NAMES = frozenset({"Become", "Contact", "Relate"})
+COMMON_WORD_NAMES = frozenset({"Become", "Contact", "Mind", "Relate", "Sustain"})
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[a-z]+)\b")
 _WORD_BEFORE = re.compile(r"(\S+)[ \t\u00a0]+$")
 _WORD_AFTER = re.compile(r"[ \t\u00a0]+[A-ZÀ-ÖØ-Þ]")
@@ -219,6 +230,8 @@ def _reads_as_a_body(text: str, start: int, end: int) -> bool:
         word = before[1]
         if WORD.match(word) and word.casefold() not in STOP_WORDS:
             return False  # "Parent Contact"
+        if word[:1].isupper() and not sentence_start(text, before.start(1)):
+            return False  # a heading in title case: "Things To Keep In Mind"
         if word in ("of", "and", "&"):
             previous = _WORD_BEFORE.search(text, max(0, before.start(1) - 40), before.start(1))
             if previous and WORD.match(previous[1]):
@@ -227,6 +240,15 @@ def _reads_as_a_body(text: str, start: int, end: int) -> bool:
         after = _NEXT_WORD.match(text, end)
         return bool(after) and after["word"] not in STOP_WORDS and after["word"] not in _COMPOUND_AFTER
     return True
+
+
+# "the National Health Service Act 2006", "the Greater London Authority Act": a law, not the body.
+_LAW_AFTER = re.compile(r"[ \t\u00a0]+Acts?(?![\w-])")
+# "each local NHS Trust", "NHS bodies": a kind of body the NHS has, not the NHS itself.
+_NHS_KIND = re.compile(
+    r"[ \t\u00a0]+(?:(?:foundation|hospital|acute|mental health|ambulance)[ \t\u00a0]+)?"
+    r"(?:[Tt]rusts?|bodies|body|organisations?|[Bb]oards?)(?![\w-])"
+)
 
 
 def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
@@ -241,12 +263,77 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
             and _looks_like_name(text[start : end + 1], spelling)
             and not (" " in spelling and _inside_longer_name(text, start, end + 1))
             and not (spelling in COMMON_WORD_NAMES and not _reads_as_a_body(text, start, end + 1))
+            and not _LAW_AFTER.match(text, end + 1)
         ):
             spans.append((start, end + 1, name))
     for end, (name, spelling) in gaz.acronyms.iter(text):
         start = end - len(spelling) + 1
-        if _at_word_boundary(text, start, end + 1):
+        if (
+            _at_word_boundary(text, start, end + 1)
+            and not (spelling == "NHS" and _NHS_KIND.match(text, end + 1))
+            and not _LAW_AFTER.match(text, end + 1)
+        ):
             spans.append((start, end + 1, name))
+    return spans
+
+
+_PARLIAMENT = re.compile(r"(?<![\w-])Parliament(?![\w-])")
+_OTHER_PARLIAMENTS = re.compile(
+    r"\b(?:Scottish|Welsh|European|Youth|Irish) Parliament\b|\bSenedd\b|\bNorthern Ireland Assembly\b|\bHolyrood\b"
+)
+
+
+def _parliament_spans(text: str) -> list[tuple[int, int, str]]:
+    """ "laid in Parliament": "Parliament" on its own, capitalised, is the UK Parliament, unless the
+    post names another parliament ("the Scottish Parliament"), or a word of a longer name stands
+    either side of it ("Parliament Square", "the Youth Parliament", "Parliament Act")."""
+    if "Parliament" not in text or _OTHER_PARLIAMENTS.search(text):
+        return []
+    spans = []
+    for match in _PARLIAMENT.finditer(text):
+        start, end = match.span()
+        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        if before and before[1][:1].isupper() and not sentence_start(text, before.start(1)):
+            continue
+        if _WORD_AFTER.match(text, end) or text.startswith(("'s Act", " Act"), end):
+            continue
+        spans.append((start, end, "UK Parliament"))
+    return spans
+
+
+_CONSTABLE_OF = re.compile(r"onstable of[ \t\u00a0]+")  # a literal first, which the regex engine finds fast
+_FORCE_ENDING = re.compile(r"[ \t\u00a0]+(?:Police Service|Police|Constabulary)$")
+_AREA_WORDS = re.compile(r"[A-Z][\w'-]*(?:[ \t\u00a0]+(?:and|&|of|[A-Z][\w'-]*))*")
+
+
+@functools.cache
+def _force_areas() -> dict[str, str]:
+    """Each police force's area, folded, and the force: "hampshire" -> Hampshire Constabulary."""
+    gaz = _gazetteer()
+    return {
+        _FORCE_ENDING.sub("", name).casefold(): name
+        for name, kind in gaz.kinds.items()
+        if kind == "police or fire service" and _FORCE_ENDING.search(name) and not name.startswith("Police")
+    }
+
+
+def _chief_constable_spans(text: str) -> list[tuple[int, int, str]]:
+    """ "former chief constable of Hampshire": a chief constable's area names the force."""
+    spans = []
+    for match in _CONSTABLE_OF.finditer(text):
+        if text[max(0, match.start() - 7) : match.start()].lower() != "chief c":
+            continue
+        words = _AREA_WORDS.match(text, match.end())
+        if not words:
+            continue
+        parts = words.group().split()
+        for count in range(min(len(parts), 6), 0, -1):  # the longest area: "Avon and Somerset"
+            force = _force_areas().get(" ".join(parts[:count]).casefold())
+            if force:
+                end = match.end() + len(" ".join(parts[:count]))
+                if text[match.end() : end] == " ".join(parts[:count]):
+                    spans.append((match.end(), end, force))
+                break
     return spans
 
 
@@ -261,12 +348,12 @@ def _canonical_rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[
     found = rule_spans(text, known) + [
         span
         for span in form_spans(text, gaz.places)
-        if span[1] not in known_ends and not _cuts_through(span, by_start, starts)
+        if span[1] not in known_ends and not _cuts_through(text, span, by_start, starts)
     ]
     return [(s, e, _listed_name(gaz, _strip_possessive(n))) for s, e, n in found]
 
 
-def _cuts_through(span: tuple[int, int, str], by_start: list[tuple[int, int]], starts: list[int]) -> bool:
+def _cuts_through(text: str, span: tuple[int, int, str], by_start: list[tuple[int, int]], starts: list[int]) -> bool:
     """Whether a span starts or ends inside a known body's name: "Institute for Government and the
     King" is no body."""
     start, end = span[0], span[1]
@@ -274,7 +361,18 @@ def _cuts_through(span: tuple[int, int, str], by_start: list[tuple[int, int]], s
     if i >= 0 and by_start[i][0] < start < by_start[i][1]:
         return True
     j = bisect.bisect_left(starts, end) - 1
-    return j >= 0 and by_start[j][0] > start and by_start[j][1] > end
+    if j >= 0 and by_start[j][0] > start and by_start[j][1] > end:
+        return True
+    # "HM Treasury and the State Secretariat": a listed name and more, joined by "and", is no one body.
+    return (
+        0 <= i < len(by_start)
+        and by_start[i][0] == start
+        and by_start[i][1] < end
+        and bool(_AND_AFTER.match(text, by_start[i][1]))
+    )
+
+
+_AND_AFTER = re.compile(r"[ \t\u00a0]+(?:and|&)[ \t\u00a0]")
 
 
 _COMPANY_ENDING = re.compile(r"[ \t\u00a0]+(?:Ltd\.?|Limited|plc|PLC|Plc|LLP)$")
@@ -314,7 +412,10 @@ def _longest_first(spans: list[tuple[int, int, str]], length: int) -> list[tuple
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Every body named in `text`, as (start, end, canonical name), overlaps resolved."""
-    known = _gazetteer_spans(text) + place_council_spans(text, _gazetteer().councils)
+    councils = _gazetteer().councils
+    known = _gazetteer_spans(text) + place_council_spans(text, councils)
+    known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
+    known += _chief_constable_spans(text)
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
     return _with_branches(text, spans)
 

@@ -47,7 +47,7 @@ new fire rescue police main good great outstanding best better failing inadequat
 small large big rural urban first last next single whole one two three summer forest virtual
 night boarding medical law art arts music drama dance film graduate design leadership digital
 training management practice social work innovation transformation sector leaders leader future
-skills apprenticeship children's childrens children young people youth adult adults family
+skills apprenticeship children's childrens children young people youth adult adults family technical technology studio
 families parent parents teacher teachers governor governors head heads student students pupil
 pupils early years year government corporate english british uk send sen board group alliance
 clinical commissioning full cabinet executive labour conservative liberal democrat democrats green
@@ -99,6 +99,7 @@ SUFFIXES = (
     "School",
     "Academy",
     "College",
+    "UTC",
     "University",
     "Police",
     "Constabulary",
@@ -139,6 +140,7 @@ _SUFFIX_KINDS = (
     ("Rescue Service", "police or fire service"),
     ("University", "university"),
     ("College", "college"),
+    ("UTC", "school"),
     ("Council", "district council"),
 )
 

@@ -20,6 +20,8 @@ class Body:
     name: str
     kind: str
     aliases: list[str] = field(default_factory=list)
+    # Names of bodies this one replaced: aliases too, but never how the body is joined to a known one.
+    former: list[str] = field(default_factory=list)
 
 
 def clean(name: str) -> str:

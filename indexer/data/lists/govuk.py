@@ -10,6 +10,8 @@ governments' "superseded" bodies are the ones that left GOV.UK for their own sit
 
 from __future__ import annotations
 
+import re
+
 from indexer.data.lists.body import Body, clean, read_csv, safe_acronym
 
 # Types whose superseded bodies moved elsewhere rather than being renamed or merged.
@@ -50,13 +52,43 @@ def govuk_bodies(jargon: frozenset[str]) -> list[Body]:
     bodies = []
     for row in current:
         aliases = [row["abbreviation"]] if safe_acronym(row["abbreviation"], jargon) else []
+        former_names = []
         for slug in row["superseded"].split("|") if row["format"] not in NOT_SUCCESSORS else ():
-            former = named.get(slug)
-            if not former or slug in live:
+            named_former = named.get(slug)
+            if not named_former or slug in live:
                 continue  # a body GOV.UK still lists is its own body, not a former name
-            aliases.append(clean(former["title"]))
-            if safe_acronym(former["abbreviation"], jargon):
-                aliases.append(former["abbreviation"])
+            former_names.append(clean(named_former["title"]))
+            if safe_acronym(named_former["abbreviation"], jargon):
+                former_names.append(named_former["abbreviation"])
         title = clean(row["title"])
-        bodies.append(Body(title, kind_of(title, row["format"]), aliases))
-    return bodies
+        aliases += everyday_names(title)
+        bodies.append(Body(title, kind_of(title, row["format"]), aliases, former_names))
+    return bodies + parent_bodies([clean(row["title"]) for row in current], current)
+
+
+_CHAMBER = re.compile(r"(?P<parent>[^()]+?) \((?P<part>[^()]+)\)")
+
+
+def everyday_names(title: str) -> list[str]:
+    """ "First-tier Tribunal (Special Educational Needs and Disability)" is what GOV.UK calls the
+    tribunal people know as the "Special Educational Needs and Disability Tribunal"."""
+    match = _CHAMBER.fullmatch(title)
+    if not match or match["parent"] != "First-tier Tribunal" or match["part"].endswith("Chamber"):
+        return []
+    return [f"{match['part']} Tribunal"]
+
+
+def parent_bodies(titles: list[str], rows: list[dict[str, str]]) -> list[Body]:
+    """GOV.UK lists the Upper Tribunal and the First-tier Tribunal only by their chambers, "Upper
+    Tribunal (Lands Chamber)" and so on; the tribunal itself, which writers name, is a body too."""
+    parents: dict[str, list[str]] = {}
+    for title, row in zip(titles, rows):
+        match = _CHAMBER.fullmatch(title)
+        if match and row["format"] == "Tribunal":
+            parents.setdefault(match["parent"], []).append(title)
+    known = set(titles)
+    return [
+        Body(parent, "court or tribunal")
+        for parent, parts in parents.items()
+        if len(parts) >= 2 and parent not in known
+    ]

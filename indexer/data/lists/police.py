@@ -27,7 +27,9 @@ def police_bodies() -> list[Body]:
     bodies = []
     for row in read_csv("police_forces.tsv", delimiter="\t"):
         force = row["name"].replace(" & ", " and ")  # the forces write "and"; "&" is matched anyway
-        bodies.append(Body(force, "police or fire service", []))
+        # Writers call every force "<area> Police": "Avon and Somerset Police" is the Constabulary.
+        everyday = [f"{area_of(force)} Police"] if force.endswith(" Constabulary") else []
+        bodies.append(Body(force, "police or fire service", everyday))
         if row["police-force"] in NO_COMMISSIONER:
             continue
         area = area_of(force)
