@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import Stemmer
 from whoosh.analysis import Filter, RegexTokenizer, STOP_WORDS
@@ -160,6 +161,20 @@ def index_positions(text: str) -> dict[str, list[int]]:
                 found.append(position + offset)
         position += advance
     return positions
+
+
+def index_term_counts(text: str) -> dict[str, int]:
+    """How often each index term of a text occurs, exactly as text_analyzer() gives them when
+    indexing (the length of each of index_positions's lists), counted a distinct written word at
+    a time: more like this weighs a post's terms by these, and a Whoosh token a word was most of
+    a document page's time."""
+    counts: dict[str, int] = {}
+    plans = _index_plans
+    for written, times in Counter(_WORD.findall(text)).items():
+        terms, _ = plans.get(written) or _index_plan(written)
+        for term, _ in terms:
+            counts[term] = counts.get(term, 0) + times
+    return counts
 
 
 # A written word's index terms with their positions relative to its first word, and how many

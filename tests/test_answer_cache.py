@@ -232,3 +232,66 @@ def test_a_long_list_of_numbers_or_words_is_measured_as_each_sampled_item_alone(
         assert size_in_bytes(items) == sys.getsizeof(items) + int(each_alone * len(items) / SAMPLED)
     nested = [[n] for n in range(1_000)]  # not plain values: each sampled item is walked
     assert size_in_bytes(nested) > sys.getsizeof(nested) + SAMPLED * sys.getsizeof([0]) * 4
+
+
+def test_a_repeat_is_answered_while_another_thread_holds_the_services_lock(posts, tmp_path):
+    """A server following the index answers a kept answer without its lock, so a repeat does not
+    wait behind a search running in another thread."""
+    import threading
+
+    reindex([posts], tmp_path / "index")
+    with SearchService(tmp_path / "index") as service:
+        service.warm()
+        service.follow(every=60)
+        first = service.search(SearchRequest(q="peer"))
+        document = service.document("a", "peer")
+        months = service.month_counts(SearchRequest(q="peer"))
+        held, release = threading.Event(), threading.Event()
+
+        def hold():
+            with service._lock:
+                held.set()
+                release.wait(30)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        held.wait(30)
+        answers = {}
+        asker = threading.Thread(
+            target=lambda: answers.update(
+                page=service.search(SearchRequest(q="peer")),
+                document=service.document("a", "peer"),
+                months=service.month_counts(SearchRequest(q="peer")),
+            )
+        )
+        asker.start()
+        asker.join(10)  # far above the time a kept answer takes; only a wait for the lock reaches it
+        answered_while_held = not asker.is_alive()
+        release.set()
+        holder.join(30)
+        asker.join(30)
+        assert answered_while_held
+        assert answers["page"] is first and answers["document"] is document and answers["months"] == months
+
+
+def test_the_cache_stays_bounded_in_bytes_with_threads_putting_and_getting_at_once():
+    import threading
+
+    cache = AnswerCache(max_entries=1_000, max_bytes=4_000)
+    start = threading.Barrier(4)
+
+    def work(worker: int):
+        start.wait(30)
+        for n in range(2_000):
+            cache.put("v1", (worker, n % 300), n, size=10 + n % 17)
+            cache.get("v1", (worker, (n * 7) % 300))
+
+    threads = [threading.Thread(target=work, args=(worker,)) for worker in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    kept = [cache.get("v1", (worker, n)) for worker in range(4) for n in range(300)]
+    assert cache.bytes <= 4_000 and len(cache) <= 1_000
+    assert cache.bytes == sum(size for _, size in cache._answers.values())
+    assert sum(answer is not None for answer in kept) == len(cache) > 100

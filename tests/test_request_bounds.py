@@ -9,12 +9,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from whoosh import classify
 
 from helpers import write_post
 from indexer.reindex import reindex
 from indexer.engine import bm25f
-from indexer.query import ranking, request as request_module, snippets
+from indexer.query import ranking, request as request_module, similar, snippets
 from indexer.query.request import MAX_FILTER_VALUES, InvalidParameter, SearchRequest, request_from_params
 from indexer.query.service import SearchService
 from webui import create_app
@@ -132,8 +131,8 @@ def test_a_word_only_past_the_read_start_leaves_no_snippet():
 
 def test_key_terms_are_picked_from_a_long_posts_start(service, monkeypatch):
     read = []
-    real = classify.Expander.add_text
-    monkeypatch.setattr(classify.Expander, "add_text", lambda self, text: read.append(len(text)) or real(self, text))
+    real = similar.index_term_counts
+    monkeypatch.setattr(similar, "index_term_counts", lambda text: read.append(len(text)) or real(text))
     page = service.document("minutes")
     assert page is not None and read
     assert max(read) <= 100_000 < len(LONG_POST)

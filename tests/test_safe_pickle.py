@@ -211,6 +211,17 @@ def test_bytes_made_by_a_codec_other_than_latin_1_are_refused():
         safe_pickle.loads(crafted)
 
 
+def test_bytes_made_from_anything_but_text_are_refused():
+    """`_codecs.encode` answered by str.encode: given a number or a codec that is no text
+    encoding, the pickle is refused as damaged, not run."""
+    crafted_number = b"\x80\x02c_codecs\nencode\nq\x00K\x05X\x06\x00\x00\x00latin1q\x02\x86q\x03Rq\x04."
+    crafted_zlib = b"\x80\x02c_codecs\nencode\nq\x00X\x03\x00\x00\x00abcX\x04\x00\x00\x00zlibq\x02\x86q\x03Rq\x04."
+    for crafted in (crafted_number, crafted_zlib):
+        with pytest.raises(pickle.UnpicklingError):
+            safe_pickle.loads(crafted)
+    assert safe_pickle.loads(pickle.dumps(b"\x00\xe9\xff", 2)) == b"\x00\xe9\xff"
+
+
 def test_every_unpickling_call_of_whoosh_goes_through_the_index_unpickler():
     """Import all of Whoosh; a module that unpickles and install() does not know fails here."""
     for module in pkgutil.walk_packages(whoosh.__path__, "whoosh."):

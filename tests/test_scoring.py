@@ -362,6 +362,32 @@ def test_more_like_this_finds_what_whooshs_more_like_finds(service, monkeypatch)
     assert compared > 200
 
 
+def test_key_terms_are_whooshs_expander_terms(service):
+    """The key terms of every post, weighed from index_term_counts, are exactly those Whoosh's
+    Expander picks from the post's text through its token stream (the same words, the same
+    weights, in the same order)."""
+    from whoosh import classify
+
+    from indexer.analysis import index_term_counts
+    from indexer.query import similar
+
+    gen = service._generation()
+    compared = 0
+    for docnum in sorted(gen.every()):
+        text = gen.body(docnum)[: similar.KEY_TERMS_READ]
+        whooshs = classify.Expander(gen.searcher.reader(), "body")
+        whooshs.add_text(text)
+        weights = {term: weight for term, _, weight, _ in gen.schema["body"].index(text)}
+        assert {term.decode(): float(count) for term, count in weights.items()} == {
+            term: float(count) for term, count in index_term_counts(text).items()
+        }
+        for numterms in similar.MORE_LIKE_TERMS:
+            ours = similar.key_terms(gen, docnum, numterms)
+            assert ours == whooshs.expanded_terms(numterms), docnum
+            compared += len(ours)
+    assert compared > 500
+
+
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 def test_date_order_is_whooshs_sorted_order(service, sort):
     """Newest or oldest first, ties included, as Whoosh's sorted search gives them."""

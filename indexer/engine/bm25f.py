@@ -87,10 +87,12 @@ def _batches(waiting: np.ndarray, values: np.ndarray, first: int):
     if len(values) > first:
         threshold = np.partition(values, len(values) - first)[len(values) - first]
         head = values >= threshold
-        parts = ((waiting[head], values[head]), (waiting[~head], values[~head]))
+        # The rest (most of a common word's matches) is taken out only when the page asks.
+        parts = ((lambda: (waiting[head], values[head])), (lambda: (waiting[~head], values[~head])))
     else:
-        parts = ((waiting, values),)
-    for docs, ceilings in parts:
+        parts = ((lambda: (waiting, values)),)
+    for part in parts:
+        docs, ceilings = part()
         order = np.lexsort((docs, -ceilings))
         docs, ceilings = docs[order].tolist(), ceilings[order].tolist()
         for at in range(0, len(docs), BATCH):

@@ -5,12 +5,15 @@ whenever the index generation or its searcher changes. Bounded in entries and in
 answer is measured as it is kept (its strings, lists and objects, as sys.getsizeof counts them),
 and the least recently used go once the answers add up to more than the ceiling. Counting items
 let 120 pages of one 2 MB post hold 520 MB, and 200 downloads 350 MB, in one worker.
+Thread-safe: a lock of its own guards its map, so a repeat is looked up without waiting for the
+query service's lock (held by whichever search is running in the worker).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections import OrderedDict
 from typing import Hashable
 
@@ -81,30 +84,33 @@ class AnswerCache:
         self._version: Hashable = None
         self._answers: OrderedDict = OrderedDict()  # key -> (answer, size in bytes)
         self.bytes = 0  # held by the answers kept
+        self._lock = threading.Lock()  # held only while the map changes, never while measuring
 
     def get(self, version: Hashable, key: Hashable):
-        if version != self._version:
-            self._forget(version)
-            return None
-        kept = self._answers.get(key)
-        if kept is None:
-            return None
-        self._answers.move_to_end(key)
-        return kept[0]
+        with self._lock:
+            if version != self._version:
+                self._forget(version)
+                return None
+            kept = self._answers.get(key)
+            if kept is None:
+                return None
+            self._answers.move_to_end(key)
+            return kept[0]
 
     def put(self, version: Hashable, key: Hashable, answer, size: int | None = None) -> None:
         """Keep the answer, measured unless its `size` in bytes is given."""
-        if version != self._version:
-            self._forget(version)
-        if key in self._answers:
-            self.bytes -= self._answers.pop(key)[1]
         size = self._measure(answer) if size is None else size
-        if size * LARGEST_SHARE > self.max_bytes:
-            return
-        self._answers[key] = (answer, size)
-        self.bytes += size
-        while len(self._answers) > self.max_entries or self.bytes > self.max_bytes:
-            self.bytes -= self._answers.popitem(last=False)[1][1]
+        with self._lock:
+            if version != self._version:
+                self._forget(version)
+            if key in self._answers:
+                self.bytes -= self._answers.pop(key)[1]
+            if size * LARGEST_SHARE > self.max_bytes:
+                return
+            self._answers[key] = (answer, size)
+            self.bytes += size
+            while len(self._answers) > self.max_entries or self.bytes > self.max_bytes:
+                self.bytes -= self._answers.popitem(last=False)[1][1]
 
     def _forget(self, version: Hashable) -> None:
         self._version = version

@@ -165,6 +165,16 @@ class SearchService:
                 self._thread.incomplete = self.incomplete_answers() + 1
         return found
 
+    def _remembered(self, key):
+        """The answer to `key` kept for the version being served, looked up without the
+        service's lock, so a repeat does not wait behind a search running in another thread;
+        None when none is kept. Only a server following the index knows which version it serves
+        without looking at the files (the lock is taken for that otherwise)."""
+        gen = self._current if self._following else None
+        if gen is None:
+            return None
+        return self._answers.get(_version(gen), key)
+
     def incomplete_answers(self) -> int:
         """How many answers this thread has been given that the time limit cut short: the web
         gives them no validators, so no cache keeps them."""
@@ -189,6 +199,9 @@ class SearchService:
     # -- searching ---------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         """One page of results with facets; the same request again is answered from memory."""
+        remembered = self._remembered(("page", request))
+        if remembered is not None:
+            return remembered
         with self._lock:
             gen = self._generation()
             return self._cached(gen, ("page", request), lambda: self._search(gen, request))
@@ -263,6 +276,9 @@ class SearchService:
 
     def month_counts(self, request: SearchRequest) -> Counter:
         """How many of a search's results were published in each month (`YYYY-MM`); undated ones are left out."""
+        remembered = self._remembered(("months", request.with_changes(page=1)))
+        if remembered is not None:
+            return remembered
         with self._lock:
             gen = self._generation()
             return self._cached(gen, ("months", request.with_changes(page=1)), lambda: self._months(gen, request))
@@ -369,6 +385,9 @@ class SearchService:
 
     def document(self, doc_id: str, q: str = "") -> DocumentPage | None:
         """One document with the query's words lit and more like it; kept for the same visit again."""
+        remembered = self._remembered(("doc", doc_id, q))
+        if remembered is not None:
+            return remembered
         with self._lock:
             gen = self._generation()
             return self._cached(gen, ("doc", doc_id, q), lambda: self._document(gen, doc_id, q))
