@@ -64,6 +64,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+START_TIMEOUT = 20.0  # seconds for the server to answer /healthz (a worker has opened the index)
+
+
+def start_server(index_dir: Path, workers: int, timeout: float) -> tuple[subprocess.Popen, str, int]:
+    """`lgsearch serve` on a free loopback port, once /healthz answers: the process, its base
+    address and its port. Stopped again, and the bench ended, if it does not start in `timeout`."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "indexer",
+            "--index-dir",
+            str(index_dir),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while fetch(base, "/healthz")[1] != 200:
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.terminate()
+            server.wait(timeout=30)
+            raise SystemExit("The server did not start.")
+        time.sleep(0.2)
+    return server, base, port
+
+
 def mixed_urls(rng: random.Random, count: int, posts: int, hostile_share: float) -> list[str]:
     urls = []
     for _ in range(count):
@@ -342,35 +379,8 @@ def main(argv: list[str] | None = None) -> None:
             corpus = write_corpus(Path(tmp) / "corpus", args.posts)
             index_dir = Path(tmp) / "index"
             run_index(corpus, index_dir, "--rebuild")
-        port = free_port()
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "indexer",
-                "--index-dir",
-                str(index_dir),
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
+        server, base, port = start_server(index_dir, args.workers, START_TIMEOUT)
         try:
-            for _ in range(100):
-                if fetch(base, "/healthz")[1] == 200:
-                    break
-                time.sleep(0.2)
-            else:
-                raise SystemExit("The server did not start.")
             rng = random.Random(11)
             for url in mixed_urls(rng, 40, args.posts, 0.0):  # open each worker's searcher first
                 fetch(base, url)

@@ -18,15 +18,13 @@ import argparse
 import os
 import platform
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.__main__ import ROOT, run_index
+from bench.__main__ import run_index
 from bench.corpus import write_corpus
-from bench.load import fetch, free_port, mixed_urls, run
+from bench.load import mixed_urls, run, start_server
 from indexer.query.shared import SWITCH_VARIABLE
 
 CLIENTS = 8
@@ -71,35 +69,10 @@ def shared_folders(index_dir: Path) -> list[Path]:
 
 def measure(index_dir: Path, posts: int, workers: int, requests: int) -> dict:
     """Serve the index with `workers` workers, send the mix, and read each process's memory."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "indexer",
-            "--index-dir",
-            str(index_dir),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base, _ = start_server(index_dir, workers, START_TIMEOUT)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
         # Each worker opens and warms its searcher before it takes a request; /healthz answers once
         # one has. Then every worker is sent requests until each has answered.
-        while fetch(base, "/healthz")[1] != 200:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("The server did not start.")
-            time.sleep(0.5)
         while len(children(server.pid)) < workers:
             time.sleep(0.2)
         rng = random.Random(11)
