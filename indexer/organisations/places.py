@@ -16,17 +16,16 @@ _COUNCIL_FORMS = re.compile(
     r"^(?:(?:London |Royal )?Borough of |City of |City and County of |County of )?(?P<place>.+?)"
     r"(?: (?:City|County|Borough|District|Metropolitan Borough|County Borough|London Borough) Council| Council)?$"
 )
-_COUNCIL_KINDS = frozenset(
-    {
-        "county council",
-        "district council",
-        "unitary council",
-        "metropolitan council",
-        "london borough",
-        "welsh council",
-        "scottish council",
-        "northern irish council",
-    }
+# The kinds of a principal council, the first of the recogniser's KINDS (recognise.py).
+PRINCIPAL_COUNCIL_KINDS = (
+    "county council",
+    "district council",
+    "unitary council",
+    "metropolitan council",
+    "london borough",
+    "welsh council",
+    "scottish council",
+    "northern irish council",
 )
 
 
@@ -36,7 +35,7 @@ def council_places(kinds: dict[str, str], aliases: dict[str, list[str]]) -> dict
     A place two councils could claim (a city and its county with one name) is left out."""
     places: dict[str, set[str]] = {}
     for name, kind in kinds.items():
-        if kind not in _COUNCIL_KINDS:
+        if kind not in PRINCIPAL_COUNCIL_KINDS:
             continue
         for alias in (name, *aliases[name]):
             if "Council" not in alias and not alias.startswith(("London Borough", "Royal Borough", "City of")):

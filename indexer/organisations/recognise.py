@@ -20,7 +20,13 @@ from importlib import resources
 import ahocorasick
 
 from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, kind_by_form
-from indexer.organisations.places import REGIONS, council_places, place_body_spans, place_council_spans
+from indexer.organisations.places import (
+    PRINCIPAL_COUNCIL_KINDS,
+    REGIONS,
+    council_places,
+    place_body_spans,
+    place_council_spans,
+)
 from indexer.organisations.rules import (
     GENERIC_WORDS,
     ROLE_WORDS,
@@ -37,14 +43,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["KINDS", "aliases", "canonical_org", "find_organisations", "known_organisations", "organisation_kind"]
 
 KINDS = (
-    "county council",
-    "district council",
-    "unitary council",
-    "metropolitan council",
-    "london borough",
-    "welsh council",
-    "scottish council",
-    "northern irish council",
+    *PRINCIPAL_COUNCIL_KINDS,
     "town or parish council",
     "combined authority",
     "parliament",
