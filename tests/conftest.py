@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import CORPUS, SEEDS, write_post
+from helpers import CORPUS, SEEDS, index_in_segments, write_post
 from indexer.reindex import reindex
 from tests.relevance.relevance_eval import CORPUS as JUDGED_CORPUS
 
@@ -49,15 +49,4 @@ def runner() -> CliRunner:
 def segmented_index(tmp_path_factory) -> Path:
     """The judged corpus indexed in three runs, with some posts then deleted: several segments,
     as a server's index has after incremental reindexes. Only read, never changed, by its tests."""
-    root = tmp_path_factory.mktemp("segmented")
-    corpus, index_dir = root / "corpus", root / "index"
-    corpus.mkdir()
-    posts = sorted(JUDGED_CORPUS.iterdir())
-    for part in (posts[:40], posts[40:70], posts[70:]):
-        for post in part:
-            shutil.copy(post, corpus / post.name)
-        reindex([corpus], index_dir)
-    for post in posts[5:12]:
-        (corpus / post.name).unlink()
-    reindex([corpus], index_dir)
-    return index_dir
+    return index_in_segments(tmp_path_factory.mktemp("segmented"), JUDGED_CORPUS)

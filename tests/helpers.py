@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from pathlib import Path
 
+from indexer.reindex import reindex
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = REPO_ROOT / "seeds"
+
+
+def index_in_segments(root: Path, judged_corpus: Path, **reindex_options) -> Path:
+    """The judged corpus indexed in three runs, with some posts then deleted: several segments,
+    as a server's index has after incremental reindexes. Returns the index folder under `root`."""
+    corpus, index_dir = root / "corpus", root / "index"
+    corpus.mkdir()
+    posts = sorted(judged_corpus.iterdir())
+    for part in (posts[:40], posts[40:70], posts[70:]):
+        for post in part:
+            shutil.copy(post, corpus / post.name)
+        reindex([corpus], index_dir, **reindex_options)
+    for post in posts[5:12]:
+        (corpus / post.name).unlink()
+    reindex([corpus], index_dir, **reindex_options)
+    return index_dir
 
 
 def write_post(folder: Path, name: str, title: str, body: str, **meta) -> Path:

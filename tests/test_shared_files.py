@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from helpers import index_in_segments
 from indexer import store
 from indexer.query import SearchRequest, SearchService
 from indexer.query.generation import Generation
@@ -44,17 +45,7 @@ SHARED_LOGGER = "indexer.query.shared"
 def shared_index(tmp_path_factory) -> Path:
     """The judged corpus in three runs with some posts then deleted (several segments), with the
     shared files of its last commit. Copied by tests that change it."""
-    root = tmp_path_factory.mktemp("shared")
-    corpus, index_dir = root / "corpus", root / "index"
-    corpus.mkdir()
-    posts = sorted(JUDGED_CORPUS.iterdir())
-    for part in (posts[:40], posts[40:70], posts[70:]):
-        for post in part:
-            shutil.copy(post, corpus / post.name)
-        reindex([corpus], index_dir, derive=write_shared_files)
-    for post in posts[5:12]:
-        (corpus / post.name).unlink()
-    reindex([corpus], index_dir, derive=write_shared_files)
+    index_dir = index_in_segments(tmp_path_factory.mktemp("shared"), JUDGED_CORPUS, derive=write_shared_files)
     assert not [path for path in store.live_generation(index_dir).iterdir() if path.name.startswith("shared-")]
     write_shared_files(store.live_generation(index_dir))  # as the first server worker does after an update
     return index_dir

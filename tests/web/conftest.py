@@ -7,6 +7,7 @@ from contextlib import ExitStack, contextmanager
 import pytest
 from bs4 import BeautifulSoup
 
+from indexer.query import SearchService
 from web.web_corpus import build_index, write_corpus
 from webui import create_app
 
@@ -20,9 +21,9 @@ def index_dir(tmp_path_factory):
 
 
 @contextmanager
-def app_for(index_dir, testing: bool = True):
-    """The real app on an index folder; its search service is closed afterwards."""
-    app = create_app({"TESTING": testing, "INDEX_DIR": str(index_dir)})
+def app_for(index_dir, testing: bool = True, **config):
+    """The real app on an index folder (with any other settings); its search service is closed afterwards."""
+    app = create_app({"TESTING": testing, "INDEX_DIR": str(index_dir), **config})
     try:
         yield app
     finally:
@@ -84,3 +85,21 @@ def get_json(client):
         return response.get_json()
 
     return get
+
+
+# The query service's calls that work out an answer (rather than hand back a kept one).
+ANSWERING = ("search", "document", "stored_document", "iter_matching", "month_counts", "top_facet_values")
+
+
+@pytest.fixture
+def searches(monkeypatch):
+    """Every call to the query service that works out an answer, by name."""
+    calls = []
+    for name in ANSWERING:
+        real = getattr(SearchService, name)
+        monkeypatch.setattr(
+            SearchService,
+            name,
+            lambda self, *args, _real=real, _name=name, **kw: calls.append(_name) or _real(self, *args, **kw),
+        )
+    return calls

@@ -10,7 +10,6 @@ from werkzeug.test import Client
 
 from helpers import write_post
 from indexer.reindex import reindex
-from indexer.query import SearchService
 from web import web_corpus as corpus
 from webui import create_app, http_cache
 
@@ -24,21 +23,6 @@ ANSWERS = {
     "/search.csv?q=inspection": http_cache.DOWNLOAD,
     "/search.atom?q=inspection": http_cache.FEED,
 }
-ANSWERING = ("search", "document", "stored_document", "iter_matching", "month_counts")
-
-
-@pytest.fixture
-def searches(monkeypatch):
-    """Every call to the query service that works out an answer, by name."""
-    calls = []
-    for name in ANSWERING:
-        real = getattr(SearchService, name)
-        monkeypatch.setattr(
-            SearchService,
-            name,
-            lambda self, *args, _real=real, _name=name, **kw: calls.append(_name) or _real(self, *args, **kw),
-        )
-    return calls
 
 
 @pytest.mark.parametrize("url", ANSWERS)

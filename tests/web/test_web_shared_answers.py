@@ -4,15 +4,14 @@ answer cut short is never served from them; the files stay within their ceiling 
 
 from __future__ import annotations
 
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 
 import pytest
 
 from helpers import write_post
 from indexer.reindex import reindex
-from indexer.query import SearchService
 from web import web_corpus as corpus
-from webui import create_app
+from web.conftest import app_for
 from webui.shared_answers import LARGEST_SHARE, SWEEP_SHARE, SharedAnswers
 
 URLS = [
@@ -25,7 +24,6 @@ URLS = [
     "/search.atom?q=inspection",
     "/org",
 ]
-ANSWERING = ("search", "document", "stored_document", "iter_matching", "month_counts", "top_facet_values")
 
 
 @pytest.fixture
@@ -35,31 +33,10 @@ def workers(tmp_path):
     shared.mkdir()
     with ExitStack() as stack:
 
-        @contextmanager
         def worker(index_dir, directory=shared, **config):
-            app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "SHARED_ANSWERS_DIR": directory, **config})
-            try:
-                yield app
-            finally:
-                service = app.extensions.get("lgsearch.search_service")
-                if service is not None:
-                    service.close()
+            return stack.enter_context(app_for(index_dir, SHARED_ANSWERS_DIR=directory, **config))
 
-        yield lambda index_dir, **kw: stack.enter_context(worker(index_dir, **kw))
-
-
-@pytest.fixture
-def searches(monkeypatch):
-    """Every call to the query service that works out an answer, by name."""
-    calls = []
-    for name in ANSWERING:
-        real = getattr(SearchService, name)
-        monkeypatch.setattr(
-            SearchService,
-            name,
-            lambda self, *args, _real=real, _name=name, **kw: calls.append(_name) or _real(self, *args, **kw),
-        )
-    return calls
+        yield worker
 
 
 @pytest.mark.parametrize("url", URLS)
