@@ -62,6 +62,16 @@ def run_index(corpus: Path, index_dir: Path, *extra: str) -> tuple[float, float,
     return seconds, peak_mb, json.loads(output)
 
 
+def built_index(given: Path | None, posts: int, tmp: Path) -> Path:
+    """The index a bench serves: `given` (`--index-dir`, built from bench/corpus.py with as many
+    posts), or one of `posts` synthetic posts built now in `tmp`."""
+    if given is not None:
+        return given
+    index_dir = tmp / "index"
+    run_index(write_corpus(tmp / "corpus", posts), index_dir, "--rebuild")
+    return index_dir
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]

@@ -40,8 +40,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import machine
-from bench.__main__ import ROOT, percentile, run_index
-from bench.corpus import TAGS, WORDS, write_corpus
+from bench.__main__ import ROOT, built_index, percentile
+from bench.corpus import TAGS, WORDS
 from bench.wrk_client import ensure_wrk, run_wrk
 
 HOSTILE = [
@@ -374,11 +374,7 @@ def main(argv: list[str] | None = None) -> None:
     about = machine.describe()
 
     with tempfile.TemporaryDirectory(prefix="lgsearch-load-") as tmp:
-        index_dir = args.index_dir
-        if index_dir is None:
-            corpus = write_corpus(Path(tmp) / "corpus", args.posts)
-            index_dir = Path(tmp) / "index"
-            run_index(corpus, index_dir, "--rebuild")
+        index_dir = built_index(args.index_dir, args.posts, Path(tmp))
         server, base, port = start_server(index_dir, args.workers, START_TIMEOUT)
         try:
             rng = random.Random(11)

@@ -22,8 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.__main__ import run_index
-from bench.corpus import write_corpus
+from bench.__main__ import built_index
 from bench.load import mixed_urls, run, start_server
 from indexer.query.shared import SWITCH_VARIABLE
 
@@ -123,10 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     counts = [int(count) for count in args.workers.split(",")]
     print(machine(), flush=True)
     with tempfile.TemporaryDirectory(prefix="lgsearch-memory-") as tmp:
-        index_dir = args.index_dir
-        if index_dir is None:
-            index_dir = Path(tmp) / "index"
-            run_index(write_corpus(Path(tmp) / "corpus", args.posts), index_dir, "--rebuild")
+        index_dir = built_index(args.index_dir, args.posts, Path(tmp))
         folders = shared_folders(index_dir)
         if not folders:
             raise SystemExit(f"{index_dir} has no shared files: build it with this lgsearch's `lgsearch index`.")

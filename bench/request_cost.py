@@ -191,6 +191,8 @@ def main(argv: list[str] | None = None) -> None:
     about = _machine()
     with tempfile.TemporaryDirectory(prefix="lgsearch-cost-") as tmp:
         index_dir = args.index_dir
+        # Not bench.__main__.built_index: --compare runs this file with an older checkout's bench
+        # package first on the path, which may not have it.
         if index_dir is None:
             corpus = write_corpus(Path(tmp) / "corpus", args.posts)
             index_dir = Path(tmp) / "index"
