@@ -4,6 +4,8 @@ reindex is seen at once, and every count read from postings is the count a filte
 from __future__ import annotations
 
 import random
+import threading
+from contextlib import contextmanager
 
 import pytest
 
@@ -15,6 +17,26 @@ from indexer.query.generation import Generation
 from indexer.query.cache import DEFAULT_MEGABYTES, AnswerCache, size_in_bytes
 from indexer.query.results import FacetValues
 from web.web_corpus import build_index, write_corpus
+
+
+@contextmanager
+def lock_held_elsewhere(service: SearchService, seconds: float = 30):
+    """The service's lock held by another thread (as by a search running there) until the block ends."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with service._lock:
+            held.set()
+            release.wait(seconds)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(seconds)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join(seconds)
 
 
 @pytest.fixture
@@ -90,22 +112,10 @@ def test_every_facet_count_is_what_that_filter_finds(tmp_path):
 
 
 def test_the_health_check_answers_at_once_while_a_search_holds_the_searcher(posts, tmp_path):
-    import threading
-
     reindex([posts], tmp_path / "index")
     with SearchService(tmp_path / "index") as service:
         before = service.health()
-        holding, release = threading.Event(), threading.Event()
-
-        def busy_search():
-            with service._lock:
-                holding.set()
-                release.wait(10)
-
-        worker = threading.Thread(target=busy_search)
-        worker.start()
-        holding.wait(5)
-        try:
+        with lock_held_elsewhere(service, seconds=10):
             assert service.health() == before  # the last answer, the files being unchanged
             write_post(posts, "c.md", "New", "A new post.")
             reindex([posts], tmp_path / "index")
@@ -113,9 +123,6 @@ def test_the_health_check_answers_at_once_while_a_search_holds_the_searcher(post
             waiting.start()
             waiting.join(1)
             assert waiting.is_alive()  # the files changed, so it waits to read them for real
-        finally:
-            release.set()
-            worker.join(5)
         waiting.join(5)
         assert service.health().documents == 3
 
@@ -144,7 +151,6 @@ def test_ranking_only_the_matching_posts_ranks_them_as_filtering_every_match_doe
 def test_a_following_service_opens_each_new_version_in_the_background(posts, tmp_path, monkeypatch, rebuild):
     """A server's searches never wait for a reindexed index to open: a background thread opens
     and warms it, and searches use the version before until it is ready."""
-    import threading
     import time
 
     from indexer.query import generation
@@ -237,8 +243,6 @@ def test_a_long_list_of_numbers_or_words_is_measured_as_each_sampled_item_alone(
 def test_a_repeat_is_answered_while_another_thread_holds_the_services_lock(posts, tmp_path):
     """A server following the index answers a kept answer without its lock, so a repeat does not
     wait behind a search running in another thread."""
-    import threading
-
     reindex([posts], tmp_path / "index")
     with SearchService(tmp_path / "index") as service:
         service.warm()
@@ -246,16 +250,6 @@ def test_a_repeat_is_answered_while_another_thread_holds_the_services_lock(posts
         first = service.search(SearchRequest(q="peer"))
         document = service.document("a", "peer")
         months = service.month_counts(SearchRequest(q="peer"))
-        held, release = threading.Event(), threading.Event()
-
-        def hold():
-            with service._lock:
-                held.set()
-                release.wait(30)
-
-        holder = threading.Thread(target=hold)
-        holder.start()
-        held.wait(30)
         answers = {}
         asker = threading.Thread(
             target=lambda: answers.update(
@@ -264,18 +258,16 @@ def test_a_repeat_is_answered_while_another_thread_holds_the_services_lock(posts
                 months=service.month_counts(SearchRequest(q="peer")),
             )
         )
-        asker.start()
-        asker.join(10)  # far above the time a kept answer takes; only a wait for the lock reaches it
-        answered_while_held = not asker.is_alive()
-        release.set()
-        holder.join(30)
+        with lock_held_elsewhere(service):
+            asker.start()
+            asker.join(10)  # far above the time a kept answer takes; only a wait for the lock reaches it
+            answered_while_held = not asker.is_alive()
         asker.join(30)
         assert answered_while_held
         assert answers["page"] is first and answers["document"] is document and answers["months"] == months
 
 
 def test_the_cache_stays_bounded_in_bytes_with_threads_putting_and_getting_at_once():
-    import threading
 
     cache = AnswerCache(max_entries=1_000, max_bytes=4_000)
     start = threading.Barrier(4)
