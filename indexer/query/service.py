@@ -165,6 +165,16 @@ class SearchService:
                 self._thread.incomplete = self.incomplete_answers() + 1
         return found
 
+    def _answer(self, key, work):
+        """The answer to `key`: kept (looked up first without the lock, see `_remembered`), or
+        worked out by `work(generation)` under the lock and kept when complete."""
+        remembered = self._remembered(key)
+        if remembered is not None:
+            return remembered
+        with self._lock:
+            gen = self._generation()
+            return self._cached(gen, key, lambda: work(gen))
+
     def _remembered(self, key):
         """The answer to `key` kept for the version being served, looked up without the
         service's lock, so a repeat does not wait behind a search running in another thread;
@@ -199,12 +209,7 @@ class SearchService:
     # -- searching ---------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         """One page of results with facets; the same request again is answered from memory."""
-        remembered = self._remembered(("page", request))
-        if remembered is not None:
-            return remembered
-        with self._lock:
-            gen = self._generation()
-            return self._cached(gen, ("page", request), lambda: self._search(gen, request))
+        return self._answer(("page", request), lambda gen: self._search(gen, request))
 
     def _search(self, gen: Generation, request: SearchRequest) -> tuple[SearchResult, bool]:
         found = self._resolve(gen, request)
@@ -276,12 +281,7 @@ class SearchService:
 
     def month_counts(self, request: SearchRequest) -> Counter:
         """How many of a search's results were published in each month (`YYYY-MM`); undated ones are left out."""
-        remembered = self._remembered(("months", request.with_changes(page=1)))
-        if remembered is not None:
-            return remembered
-        with self._lock:
-            gen = self._generation()
-            return self._cached(gen, ("months", request.with_changes(page=1)), lambda: self._months(gen, request))
+        return self._answer(("months", request.with_changes(page=1)), lambda gen: self._months(gen, request))
 
     def _months(self, gen: Generation, request: SearchRequest) -> tuple[Counter, bool]:
         found = self._resolve(gen, request)
@@ -385,12 +385,7 @@ class SearchService:
 
     def document(self, doc_id: str, q: str = "") -> DocumentPage | None:
         """One document with the query's words lit and more like it; kept for the same visit again."""
-        remembered = self._remembered(("doc", doc_id, q))
-        if remembered is not None:
-            return remembered
-        with self._lock:
-            gen = self._generation()
-            return self._cached(gen, ("doc", doc_id, q), lambda: self._document(gen, doc_id, q))
+        return self._answer(("doc", doc_id, q), lambda gen: self._document(gen, doc_id, q))
 
     def _document(self, gen: Generation, doc_id: str, q: str) -> tuple[DocumentPage | None, bool]:
         """The page, and whether it is complete (more like this found in time)."""
