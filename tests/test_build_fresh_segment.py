@@ -7,6 +7,7 @@ written both ways and compared term by term, posting by posting.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from indexer.engine.fresh_segment import FreshSegmentWriter, _quick_index, _TermPool
+from indexer.engine.segment_arrays import MANIFEST, SUFFIX, TYPES, part_name
+from indexer.engine.segments import write_missing_arrays
 from indexer.schema import build_schema
 
 SCHEMA = build_schema()
@@ -132,3 +135,17 @@ def test_a_segment_written_both_ways_is_the_same(tmp_path, limitmb):
             writer.add_document(**post)
         writer.commit()
     assert segment_terms(tmp_path / "fresh") == segment_terms(tmp_path / "plain")
+    # The arrays it writes beside the segment are those derived from the plain segment's blocks.
+    assert write_missing_arrays(tmp_path / "fresh") == 0
+    assert write_missing_arrays(tmp_path / "plain") == 1
+    assert segment_arrays(tmp_path / "fresh") == segment_arrays(tmp_path / "plain")
+
+
+def segment_arrays(index_dir: Path) -> dict:
+    """Every part of the one segment's arrays, and the fields that have terms."""
+    (manifest,) = index_dir.glob(f"*{SUFFIX}{MANIFEST}")
+    segment_id = manifest.name.removesuffix(f"{SUFFIX}{MANIFEST}")
+    fields = json.loads(manifest.read_text())["fields"]
+    return {"fields": {name: field for name, field in fields.items() if field["end"] > field["first"]}} | {
+        part: (index_dir / part_name(segment_id, part)).read_bytes() for part in TYPES
+    }

@@ -37,10 +37,13 @@ ENGINES = ("fast", "plain")
 class Engine:
     """One open reader's postings, stored fields, bodies and field lengths, read by `name`'s way."""
 
-    def __init__(self, name: str, reader):
+    def __init__(self, name: str, reader, folder=None):
         self.name = name
         self.reader = reader
-        self.postings = _way(name).postings(reader)
+        # The fast engine reads each segment's arrays from the generation's folder where it has
+        # them (segment_arrays.py); the plain one reads only through Whoosh.
+        postings = _way(name).postings
+        self.postings = postings(reader, folder=folder) if name == "fast" else postings(reader)
         self._stored = self._bodies = None
 
     def stored_fields(self, docnum: int) -> dict:

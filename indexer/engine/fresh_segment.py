@@ -9,13 +9,16 @@ documents and weights, the values side by side), so nothing is sorted but the te
 disk is one record a term, and the lengths are read once a field.
 
 What it writes is exactly what SegmentWriter writes for the same documents:
-tests/test_build_parallel_answers.py compares every term and posting of both.
+tests/test_build_parallel_answers.py compares every term and posting of both. Beside the
+segment it also writes the segment's arrays (segment_arrays.py) from the postings it has in hand,
+where deriving them from the written blocks would read them all again.
 """
 
 from __future__ import annotations
 
 import functools
 import heapq
+import logging
 import pickle
 from array import array
 from collections import Counter
@@ -28,7 +31,11 @@ from whoosh.writing import SegmentWriter
 
 from indexer import safe_pickle
 from indexer.analysis import index_positions, text_analyzer
+from indexer.engine.postings import places_reader
+from indexer.engine.segment_arrays import SegmentArraysWriter
 from indexer.schema import PackedPositions
+
+logger = logging.getLogger(__name__)
 
 # What a posting costs here, roughly, for deciding when to move postings to a run on disk:
 # the document and weight arrays, an average value (positions), and each term's own objects.
@@ -50,6 +57,7 @@ class FreshSegmentWriter(SegmentWriter):
                 raise ValueError(f"FreshSegmentWriter cannot write the {name} field's vectors or spellings")
         self.pool = _TermPool(self._tempstorage, limitmb)
         self._quick = {name: _quick_index(field) for name, field in self.schema.items()}
+        self._arrays: SegmentArraysWriter | None = None
 
     def add_document(self, **fields) -> None:
         """SegmentWriter.add_document, with each posting put with its term's others."""
@@ -95,10 +103,33 @@ class FreshSegmentWriter(SegmentWriter):
         self._close_segment()
         return None
 
+    def _finalize_segment(self):
+        """The segment written and assembled, then its arrays put in place beside it (under
+        its name, after the assembly, so they are not taken into its compound file)."""
+        segment = super()._finalize_segment()
+        self._with_arrays(lambda arrays: arrays.finish(self.docnum))
+        self._arrays = None
+        return segment
+
     def abandon(self) -> None:
         """Close the segment's files without committing or removing anything: the temporary
         folder is shared with the other writer processes, and the job removes it."""
+        if self._arrays is not None:
+            self._arrays.abandon()
+            self._arrays = None
         self._close_segment()
+
+    def _with_arrays(self, step) -> None:
+        """A step of writing the segment's arrays. A segment without them is still whole
+        (searches read its blocks), so a failure here is logged and the arrays dropped."""
+        if self._arrays is None:
+            return
+        try:
+            step(self._arrays)
+        except Exception:
+            logger.warning("Could not write the arrays of a segment; searches will read its blocks", exc_info=True)
+            self._arrays.abandon()
+            self._arrays = None
 
     def _flush_segment(self) -> None:
         """Every field's terms in order, each term's postings in document order."""
@@ -107,6 +138,7 @@ class FreshSegmentWriter(SegmentWriter):
         # Whoosh looks for the length column's file once a posting; once a field is enough.
         lengths_reader.has_column = functools.cache(lengths_reader.has_column)
         fieldwriter = self.fieldwriter
+        self._arrays = SegmentArraysWriter(self.storage.folder, self.newsegment.segment_id())
         try:
             field_lengths = None
             current = None
@@ -118,11 +150,21 @@ class FreshSegmentWriter(SegmentWriter):
                     field = self.schema[fieldname]
                     fieldwriter.start_field(fieldname, field)
                     field_lengths = self._field_lengths(lengths_reader, fieldname) if field.scorable else None
+                    decode = places_reader(self.schema, fieldname)
+                    self._with_arrays(lambda arrays: arrays.start_field(fieldname, decode))
                 fieldwriter.start_term(term)
                 postings.write_to(fieldwriter, field_lengths)
                 fieldwriter.finish_term()
+                self._with_arrays(
+                    lambda arrays: arrays.add(term, postings.docs, postings.weights, postings.values, postings.sizes)
+                )
             if current is not None:
                 fieldwriter.finish_field()
+        except BaseException:
+            if self._arrays is not None:
+                self._arrays.abandon()
+                self._arrays = None
+            raise
         finally:
             fieldwriter.close()
             lengths_reader.close()

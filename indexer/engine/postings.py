@@ -17,6 +17,8 @@ check both ways agree with Whoosh.
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from itertools import accumulate, chain
 
@@ -25,12 +27,16 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.filedb.structfile import BufferFile
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import length_to_byte
 
 from indexer.engine.kept import Kept as _Kept
+from indexer.engine.segment_arrays import SegmentArrays
 from indexer.safe_pickle import loads
 from indexer.schema import PackedPositions
+
+logger = logging.getLogger(__name__)
 
 KEEP_POSTINGS = 400_000  # postings kept as read, in blocks, over all terms (~40 MB at most)
 KEEP_ARRAYS = 4_000_000  # postings kept as arrays of document numbers and weights (48 MB at most)
@@ -41,6 +47,7 @@ KEEP_POSITIONS = 40_000_000  # places kept for phrases, over all terms, with eac
 # worker's memory after the searches 676 -> 690 MB).
 KEEP_NEAR_POSITIONS = 8_000_000  # and for nearness scores alone (~64 MB at most), apart, so that
 # the many words searched for do not push out the common words phrases need
+LOOK_AGAIN = 2.0  # seconds between looks for the arrays of segments that had none
 DOC_SHIFT = 32  # a position key is the document number shifted up this far, plus the position
 POSITION_BITS = (1 << DOC_SHIFT) - 1
 MERGE_FROM = 8  # compare two arrays of places by merging once the shorter is an eighth as long
@@ -95,8 +102,22 @@ class Postings:
     blocks for a while, and for longer what searches use (document numbers and weights as
     arrays, and the places of the words of phrases)."""
 
-    def __init__(self, reader, keep: int = KEEP_POSTINGS):
+    def __init__(self, reader, keep: int = KEEP_POSTINGS, folder=None):
         self.reader = reader
+        # Each segment's arrays (segment_arrays.py) where the generation's folder has them.
+        self._folder = folder
+        self._leaves = list(reader.leaf_readers())
+        self._files = [_segment_arrays(folder, leaf) for leaf, _ in self._leaves]
+        # Segments with no arrays yet, looked for again now and then (see _has_arrays).
+        self._absent = {
+            number
+            for number, ((leaf, _), files) in enumerate(zip(self._leaves, self._files))
+            if files is None
+            and folder is not None
+            and leaf.segment() is not None
+            and not SegmentArrays.written(folder, leaf.segment().segment_id())
+        }
+        self._looked = time.monotonic()
         self._terms = _Kept(keep)
         self._arrays = _Kept(KEEP_ARRAYS)
         self._keys = _Kept(KEEP_POSITIONS)
@@ -154,7 +175,73 @@ class Postings:
 
     def _arrays_of(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
         places = self.shared_places.get(key) or self._keys.peek(key) or self._near_keys.peek(key)
-        return places.arrays if places is not None else self.term(*key).arrays()
+        if places is not None:
+            return places.arrays
+        return self._read_arrays(key)
+
+    def _read_arrays(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        """The term's document numbers and weights, from each segment's arrays where it has
+        them, else from its blocks."""
+        if not self._has_arrays():
+            return self.term(*key).arrays()
+        docs, weights = [], []
+        for leaf_number, number in self._numbers(key):
+            leaf, base = self._leaves[leaf_number]
+            if number is None:
+                leaf_docs, leaf_weights = TermPostings(list(leaf_blocks(leaf, *key, base)), None).arrays()
+            else:
+                leaf_docs, leaf_weights = self._files[leaf_number].postings(number)
+                leaf_docs = leaf_docs + np.int32(base)
+            docs.append(leaf_docs)
+            weights.append(np.asarray(leaf_weights, dtype=np.float64))
+        if not docs:
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
+        return (np.concatenate(docs), np.concatenate(weights)) if len(docs) > 1 else (docs[0], weights[0])
+
+    def segments_read_from_arrays(self) -> list[bool]:
+        """For each segment, whether its postings are read from its arrays (segment_arrays.py)."""
+        self._has_arrays()
+        return [files is not None for files in self._files]
+
+    def _has_arrays(self) -> bool:
+        """Whether any segment is read from its arrays. A segment an incremental reindex made
+        gets its arrays just after the commit that servers follow at once, so those still
+        missing are looked for again, at most every LOOK_AGAIN seconds."""
+        now = time.monotonic()
+        if self._absent and now - self._looked >= LOOK_AGAIN:
+            self._looked = now
+            for leaf_number in list(self._absent):
+                leaf = self._leaves[leaf_number][0]
+                if SegmentArrays.written(self._folder, leaf.segment().segment_id()):
+                    self._absent.discard(leaf_number)  # looked at once: arrays that do not check out are not again
+                    self._files[leaf_number] = _segment_arrays(self._folder, leaf)
+        return any(self._files)
+
+    def _numbers(self, key: tuple[str, str]):
+        """(segment, the term's number in the segment's arrays, or None to read its blocks) of
+        each segment with the term. Whoosh's own term index says which segments have it and how
+        many postings: arrays that disagree are not used again."""
+        field_name, text = key
+        for leaf_number, (leaf, _) in enumerate(self._leaves):
+            try:
+                info = leaf.term_info(field_name, text)
+            except TermNotFound:
+                continue
+            files = self._files[leaf_number]
+            if files is None:
+                yield leaf_number, None
+                continue
+            term = text if isinstance(text, bytes) else self.reader.schema[field_name].to_bytes(text)
+            number = files.find(field_name, term)
+            if number is None or files.count(number) != info.doc_frequency():
+                logger.warning(
+                    "The arrays of segment %s do not match its postings; reading its blocks instead",
+                    leaf.segment().segment_id(),
+                )
+                self._files[leaf_number] = None
+                yield leaf_number, None
+                continue
+            yield leaf_number, number
 
     def position_keys(self, field_name: str, text: str) -> np.ndarray:
         """Every place the term stands, as `document number << DOC_SHIFT | position`, ascending
@@ -168,9 +255,31 @@ class Postings:
         return self._keys.get(key, lambda: made if made is not None else self._made_places(key), Places.size).keys
 
     def _made_places(self, key: tuple[str, str]) -> Places:
+        if self._has_arrays():
+            places = self._places_from_files(key)
+            if places is not None:
+                return places
         term = self.term(*key)
         arrays = term.arrays()
         return Places(_position_keys(term, arrays[0]), arrays)
+
+    def _places_from_files(self, key: tuple[str, str]) -> Places | None:
+        """The term's places from its segments' arrays; None when one of them lacks them."""
+        docs, weights, keys = [], [], []
+        for leaf_number, number in self._numbers(key):
+            files = self._files[leaf_number]
+            kept = files.places(key[0], number) if number is not None else None
+            if kept is None:
+                return None
+            base = self._leaves[leaf_number][1]
+            leaf_docs, leaf_weights = files.postings(number)
+            counts, places = kept
+            docs.append(leaf_docs + np.int32(base))
+            weights.append(np.asarray(leaf_weights, dtype=np.float64))
+            keys.append((np.repeat(docs[-1].astype(np.int64), counts) << DOC_SHIFT) | places)
+        if not docs:
+            return Places(np.zeros(0, dtype=np.int64), (np.zeros(0, dtype=np.int32), np.zeros(0)))
+        return Places(np.concatenate(keys), (np.concatenate(docs), np.concatenate(weights)))
 
     def positions(self, field_name: str, text: str, docs: list[int], limit: int | None = None) -> dict[int, list[int]]:
         """The term's positions in each of `docs` that has it, from its places. Nearness scores
@@ -201,6 +310,8 @@ class Postings:
         """Every live document number with the term."""
         if keep:
             found = set(self.arrays(field_name, text)[0].tolist())
+        elif self._has_arrays():
+            found = set(self._read_arrays((field_name, text))[0].tolist())
         else:
             found = set()
             for block in self.term(field_name, text, keep).blocks:
@@ -218,16 +329,40 @@ class Postings:
         return self._deleted
 
     def _read(self, field_name: str, text: str):
-        for leaf, base in self.reader.leaf_readers():
-            if (field_name, text) not in leaf:
-                continue
-            matcher = leaf.postings(field_name, text)
-            if isinstance(matcher, FilterMatcher):  # Whoosh's way of hiding deleted posts
-                matcher = matcher.child
-            if type(matcher) is W3LeafMatcher:
-                yield from _stored_blocks(_in_memory(matcher), base)
-            else:
-                yield from _walked_blocks(matcher, base)
+        for leaf, base in self._leaves:
+            if (field_name, text) in leaf:
+                yield from leaf_blocks(leaf, field_name, text, base)
+
+
+def leaf_blocks(leaf, field_name: str, text, base: int = 0):
+    """One segment's blocks of the term (which it must have), deleted posts included."""
+    matcher = leaf.postings(field_name, text)
+    if isinstance(matcher, FilterMatcher):  # Whoosh's way of hiding deleted posts
+        matcher = matcher.child
+    if type(matcher) is W3LeafMatcher:
+        yield from _stored_blocks(_in_memory(matcher), base)
+    else:
+        yield from _walked_blocks(matcher, base)
+
+
+def _segment_arrays(folder, leaf) -> SegmentArrays | None:
+    segment = leaf.segment() if folder is not None else None
+    if segment is None:
+        return None
+    return SegmentArrays.open(folder, segment.segment_id(), leaf.doc_count_all())
+
+
+def places_reader(schema, field_name: str):
+    """How to read the places of many postings of the field at once (see _PLACES_AT_ONCE), or
+    None for a field whose places are not read that way (or that keeps none)."""
+    field_format = schema[field_name].format
+    if not field_format.supports("positions"):
+        return None
+    if type(field_format) is Positions:
+        return _pickled_places
+    if type(field_format) is PackedPositions:
+        return _packed_places
+    return None
 
 
 def _in_memory(matcher: W3LeafMatcher) -> W3LeafMatcher:

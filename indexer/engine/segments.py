@@ -1,7 +1,8 @@
 """What the reindex job needs of Whoosh's segments beyond its public writer: committing segments
 written by other processes, reading a segment's columns without its terms, and telling which
-files of a generation its table of contents names. Each reaches into Whoosh-Reloaded 2.7.5's
-writer and reader internals, so they live here, in the engine.
+files of a generation its table of contents names, and deriving the arrays of segments Whoosh's
+own writer made. Each reaches into Whoosh-Reloaded 2.7.5's writer and reader internals, so they
+live here, in the engine.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from whoosh.filedb.filestore import FileStorage, OverlayStorage
 from whoosh.reading import MultiReader, SegmentReader
 
 from indexer import store
+from indexer.engine.postings import leaf_blocks, places_reader
+from indexer.engine.segment_arrays import SegmentArrays, write_from_blocks
 
 
 def commit_segments(writer, segments: list) -> None:
@@ -75,3 +78,22 @@ def unreferenced_files(generation: Path, keep: set[str], indexname: str = "MAIN"
         for path in generation.iterdir()
         if path.name not in named and not ((match := segment_file.fullmatch(path.name)) and match.group(1) in segments)
     ]
+
+
+def write_missing_arrays(generation: Path) -> int:
+    """Derive the arrays (segment_arrays.py) of each segment of the generation's latest commit
+    that has none, or whose arrays do not check out: the segments Whoosh's own writer made (a
+    small rebuild, an incremental update, a merge) and those of an index built before them.
+    Returns how many were written."""
+    ix = whoosh_index.open_dir(str(generation))
+    written = 0
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            segment = leaf.segment()
+            if segment is None or SegmentArrays.open(generation, segment.segment_id(), leaf.doc_count_all()):
+                continue
+            write_from_blocks(
+                generation, leaf, leaf_blocks, lambda name, schema=leaf.schema: places_reader(schema, name)
+            )
+            written += 1
+    return written

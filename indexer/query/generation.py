@@ -149,7 +149,7 @@ class Generation:
         self._bm25_norms: dict[str, np.ndarray] = {}
         self._lengths: dict[str, bytes] = {}
         self._sort_keys: dict[str, list] = {}
-        self.engine = Engine(self.engine_name, self.searcher.reader())
+        self.engine = Engine(self.engine_name, self.searcher.reader(), self.path)
         self.postings = self.engine.postings
         self.shared: SharedFiles | None = None
         self._shared_tried: int | None = None

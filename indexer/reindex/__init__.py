@@ -28,7 +28,7 @@ from indexer.reindex.indexed import document_count, indexed_hashes, readable_has
 from indexer.reindex.report import Rejected, ReindexReport
 from indexer.reindex.sources import SourceError, SourceFile, collect_files
 from indexer.reindex.writers import PartsWriter, new_writer, split_into_parts
-from indexer.engine.segments import unreferenced_files
+from indexer.engine.segments import unreferenced_files, write_missing_arrays
 from indexer.schema import build_schema
 
 __all__ = ["ReindexReport", "Rejected", "SourceError", "SourceFile", "collect_files", "file_stamp", "reindex"]
@@ -112,6 +112,7 @@ class ReindexJob:
                     self._write(ix, Writing(existing, self.report, True, self.today, last_good))
             self.report.documents = document_count(ix)
             store.write_meta(building)
+            self._write_segment_arrays(building)
             self._derive(building)
             store.publish(self.index_dir, building)
         except BaseException:
@@ -136,9 +137,22 @@ class ReindexJob:
         except BaseException:
             _remove_unreferenced_files(live)
             raise
+        self._write_segment_arrays(live)
         # No shared files for the new commit here: deriving them takes seconds (7 at 20,000 posts),
         # where an update of one file takes well under one. The first server worker to open the
         # commit writes them from the copy it derives anyway, and the others take them up.
+
+    def _write_segment_arrays(self, generation: Path) -> None:
+        """Write the arrays of the segments that lack them (indexer/engine/segment_arrays.py);
+        searches read a segment's blocks when this fails, so it is logged, not raised."""
+        started = time.monotonic()
+        try:
+            written = write_missing_arrays(generation)
+        except Exception:
+            logger.warning("Could not write the arrays of the index's new segments", exc_info=True)
+        else:
+            if written:
+                logger.info("Wrote the arrays of %d segments in %.1f s", written, time.monotonic() - started)
 
     def _derive(self, generation: Path) -> None:
         """Write the generation's shared files; servers derive their own copies when it fails."""

@@ -63,6 +63,8 @@ def service(request, generation_dir):
     with SearchService(generation_dir) as service:
         gen = service._generation()
         assert gen.engine.name == request.param
+        if request.param == "fast":  # every segment read from its arrays (segment_arrays.py)
+            assert all(gen.postings.segments_read_from_arrays())
         yield service
     patch.undo()
 
