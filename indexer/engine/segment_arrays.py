@@ -51,7 +51,8 @@ STREAMED = {"terms": np.uint8, "docs": np.int32, "weights": np.float32, "counts"
 PER_TERM = {"term_ends": np.int64, "prefixes": np.uint64, "posting_ends": np.int64, "place_ends": np.int64}
 TYPES = {**STREAMED, **PER_TERM}
 PREFIX_BYTES = 8
-DECODE_EVERY = 1 << 20  # postings whose places are decoded together (a numpy call a batch, not a term)
+DECODE_EVERY = 1 << 18  # postings gathered before their weights and places are written (numpy calls
+# a batch, not a term)
 
 
 def part_name(segment_id: str, part: str) -> str:
@@ -83,8 +84,12 @@ class SegmentArraysWriter:
         self._field: str | None = None
         self._last_term: bytes | None = None
         self._totals = {"terms": 0, "postings": 0, "places": 0}
-        self._batch: list[tuple] = []  # terms of the current field whose places are not decoded yet
-        self._batch_postings = 0
+        # Gathered since the last batch was written: the postings' weights, and the encoded
+        # places, their lengths and each term's number of postings, of terms that keep places.
+        self._weights = array("d")
+        self._values: list[bytes] = []
+        self._lengths = array("I")
+        self._batch_terms: list[int] = []
         self._decode = None
 
     def _path(self, part: str) -> Path:
@@ -100,9 +105,10 @@ class SegmentArraysWriter:
         self._fields[field_name] = {"first": number, "end": number, "places": decode is not None}
 
     def add(self, term: bytes, docs, weights, values: bytes = b"", lengths=None) -> None:
-        """One term of the current field: its document numbers (ascending, as array('I'/'i') or
-        int32 numbers), weights (float64 numbers) and, in a field that keeps places, each
-        posting's encoded places joined and their lengths."""
+        """One term of the current field: its document numbers (ascending, as array('I') or
+        int32 numbers), weights (float64, as array('d') or numbers) and, in a field that keeps
+        places, each posting's encoded places joined and their lengths (array('I') or numbers).
+        Most terms have a posting or two, so the work a term is kept to appending to buffers."""
         if self._last_term is not None and term <= self._last_term:
             raise ValueError("terms must be added in ascending order")
         self._last_term = term
@@ -110,34 +116,39 @@ class SegmentArraysWriter:
         self._totals["terms"] += len(term)
         self._per_term["term_ends"].append(self._totals["terms"])
         self._prefixes.append(prefix_of(term))
-        docs = np.asarray(docs, dtype=np.int32)
-        self._out["docs"].write(docs.tobytes())
-        self._out["weights"].write(np.asarray(weights, dtype=np.float64).astype(np.float32).tobytes())
-        self._totals["postings"] += len(docs)
+        self._out["docs"].write(docs if _is_array(docs, "I") else np.asarray(docs, dtype=np.int32).tobytes())
+        self._weights.extend(
+            weights if _is_array(weights, "d") else array("d", np.asarray(weights, dtype=np.float64).tobytes())
+        )
+        count = len(docs)
+        self._totals["postings"] += count
         self._per_term["posting_ends"].append(self._totals["postings"])
         self._fields[self._field]["end"] = len(self._prefixes)
         if self._decode is None:
-            self._out["counts"].write(bytes(4 * len(docs)))
+            self._out["counts"].write(bytes(4 * count))
             self._per_term["place_ends"].append(self._totals["places"])
-            return
-        self._batch.append((values, np.asarray(lengths, dtype=np.int64)))
-        self._batch_postings += len(docs)
-        if self._batch_postings >= DECODE_EVERY:
+        else:
+            self._values.append(values)
+            self._lengths.extend(lengths if _is_array(lengths, "I") else array("I", lengths))
+            self._batch_terms.append(count)
+        if len(self._weights) >= DECODE_EVERY:
             self._decode_batch()
 
     def _decode_batch(self) -> None:
-        if not self._batch:
+        """Write the weights gathered so far, and decode and write the places gathered."""
+        self._out["weights"].write(np.frombuffer(self._weights, dtype=np.float64).astype(np.float32).tobytes())
+        self._weights = array("d")
+        if not self._batch_terms:
             return
-        joined = b"".join(values for values, _ in self._batch)
-        lengths = np.concatenate([lengths for _, lengths in self._batch])
-        counts, places = self._decode(joined, lengths)
+        lengths = np.frombuffer(self._lengths, dtype=np.uint32).astype(np.int64)
+        counts, places = self._decode(b"".join(self._values), lengths)
         self._out["counts"].write(np.asarray(counts, dtype=np.uint32).tobytes())
         self._out["places"].write(np.asarray(places, dtype=np.uint32).tobytes())
-        firsts = np.cumsum([0] + [len(lengths) for _, lengths in self._batch[:-1]])
+        firsts = np.cumsum(self._batch_terms) - self._batch_terms
         ends = np.cumsum(np.add.reduceat(np.asarray(counts, dtype=np.int64), firsts)) + self._totals["places"]
         self._per_term["place_ends"].extend(ends.tolist())
         self._totals["places"] = int(ends[-1])
-        self._batch, self._batch_postings = [], 0
+        self._values, self._lengths, self._batch_terms = [], array("I"), []
 
     def finish(self, doc_count: int) -> None:
         """Put the files in place under the segment's name, the manifest last."""
@@ -304,3 +315,7 @@ def write_from_blocks(folder: Path, leaf, read_blocks, places_decoder) -> None:
     except BaseException:
         writer.abandon()
         raise
+
+
+def _is_array(numbers, typecode: str) -> bool:
+    return isinstance(numbers, array) and numbers.typecode == typecode
