@@ -69,7 +69,7 @@ MINOR_WORDS = frozenset("of and & for the in on upon with to at by a an nan de".
 # Generic words a writer may leave lower case inside a name ("Devon county council").
 LOWER_CASE_OK = frozenset(
     """council county city borough district university uni college school combined mayoral authority police
-    constabulary tribunal""".split()
+    constabulary tribunal government embassy""".split()
 )
 
 
@@ -107,9 +107,27 @@ def _spellings(alias: str) -> set[str]:
 _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 
 
+def _slips(spelling: str) -> set[str]:
+    """ "Department for Health and Social Care", "Ministry for Housing, Communities, and Local
+    Government": writers swap a department's "of" and "for", and put a comma before its last "and".
+    Matched only where no body is named so ("Department of Education" in Northern Ireland)."""
+    out = set()
+    if spelling.startswith("HM "):  # "His Majesty's Courts and Tribunals Service"
+        out |= {spelling.replace("HM ", f"{whose} Majesty's ", 1) for whose in ("His", "Her")}
+    if _OF_FOR.match(spelling):
+        out.add(_OF_FOR.sub(lambda m: m[1] + _SWAP[m[2]], spelling, count=1))
+    out |= {s.replace(" and ", ", and ") for s in (spelling, *out) if ", " in s and " and " in s}
+    return out
+
+
+_OF_FOR = re.compile(r"((?:Department|Ministry) )(of|for)(?= )")
+_SWAP = {"of": "for", "for": "of"}
+
+
 @functools.cache
 def _gazetteer() -> _Gazetteer:
     gaz = _Gazetteer()
+    slips: list[tuple[str, str]] = []
     source = resources.files("indexer").joinpath("data/organisations.csv")
     with source.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -126,6 +144,11 @@ def _gazetteer() -> _Gazetteer:
                 for spelling in _spellings(alias):
                     gaz.names.add_word(spelling.lower(), (name, spelling))
                     gaz.folded[spelling.casefold()] = name
+                    slips += [(name, slip) for slip in _slips(spelling)]
+    for name, slip in slips:
+        if not gaz.names.exists(slip.lower()):
+            gaz.names.add_word(slip.lower(), (name, slip))
+            gaz.folded.setdefault(slip.casefold(), name)
     gaz.names.make_automaton()
     gaz.acronyms.make_automaton()
     gaz.councils = council_places(gaz.kinds, gaz.aliases)
@@ -183,7 +206,7 @@ _BRANCH_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)")
 _NOT_PLACES = STOP_WORDS | GENERIC_WORDS | ROLE_WORDS | {"uk", "england", "chief", "ceo", "trustee"}
 _DEFINITION = re.compile(r"[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
 # Bodies named by one everyday word, which also opens sentences as a verb.
-COMMON_WORD_NAMES = frozenset({"Become", "Contact", "Mind", "Relate", "Sustain"})
+COMMON_WORD_NAMES = frozenset({"Become", "Contact", "Mind", "Relate", "Sustain", "Treasury"})
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[a-z]+)\b")
 _WORD_BEFORE = re.compile(r"(\S+)[ \t\u00a0]+$")
 _WORD_AFTER = re.compile(r"[ \t\u00a0]+[A-ZÀ-ÖØ-Þ]")
@@ -250,6 +273,10 @@ _NHS_KIND = re.compile(
 )
 
 
+# "the NHS Volunteering website", "NHS Healthy Start": "NHS" opening a longer name is not the NHS.
+_NHS_NAME = re.compile(r"[ \t\u00a0]+[A-Z][a-z]")
+
+
 def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
     gaz = _gazetteer()
     spans = []
@@ -265,11 +292,12 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
             and not _LAW_AFTER.match(text, end + 1)
         ):
             spans.append((start, end + 1, name))
+    spans += _inner_acronym_spans(text, lowered)
     for end, (name, spelling) in gaz.acronyms.iter(text):
         start = end - len(spelling) + 1
         if (
             _at_word_boundary(text, start, end + 1)
-            and not (spelling == "NHS" and _NHS_KIND.match(text, end + 1))
+            and not (spelling == "NHS" and (_NHS_KIND.match(text, end + 1) or _NHS_NAME.match(text, end + 1)))
             and not _LAW_AFTER.match(text, end + 1)
         ):
             spans.append((start, end + 1, name))
@@ -333,6 +361,99 @@ def _chief_constable_spans(text: str) -> list[tuple[int, int, str]]:
                 if text[match.end() : end] == " ".join(parts[:count]):
                     spans.append((match.end(), end, force))
                 break
+    return spans
+
+
+_BRITISH_MISSION = re.compile(
+    r"British[ \t\u00a0]+(?P<kind>Embassy|High[ \t\u00a0]+Commission|Consulate(?:[ -]General)?)"
+    r"(?:[ \t\u00a0]+in)?[ \t\u00a0]+(?P<city>[A-Z][\w'-]+(?:[ \t\u00a0]+[A-Z][\w'-]+)?)"
+)
+_IN_CITY = re.compile(r"[ \t\u00a0]+in[ \t\u00a0]+(?P<city>[A-Z][\w'-]+(?:[ \t\u00a0]+[A-Z][\w'-]+)?)")
+
+
+def _city(text: str, match: re.Match) -> tuple[str, int] | None:
+    """The city a mission is in ("Rome", "Kuala Lumpur"), and where it ends; None if it is no city."""
+    words = match["city"].split()
+    while words and (words[-1].casefold() in STOP_WORDS or words[-1].casefold() in GENERIC_WORDS):
+        words.pop()  # "British Embassy Rome The", "in London Council"
+    if not words or words[0].casefold() in STOP_WORDS | GENERIC_WORDS:
+        return None
+    city = " ".join(words)
+    return city, match.start("city") + len(match["city"].split(words[-1], 1)[0]) + len(words[-1])
+
+
+def _mission_spans(text: str) -> list[tuple[int, int, str]]:
+    """ "British Embassy Rome", "the British High Commission in Nairobi": the UK's missions abroad,
+    each named for its city, as the Foreign Office names them."""
+    spans = []
+    for match in _BRITISH_MISSION.finditer(text) if "British" in text else ():
+        city = _city(text, match)
+        if city:
+            kind = " ".join(match["kind"].split())
+            spans.append((match.start(), city[1], f"British {kind} {city[0]}"))
+    return spans
+
+
+def _in_city(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """ "the Embassy of Italy in London": a foreign embassy named with its city is that embassy."""
+    out = []
+    for start, end, name in spans:
+        if name.startswith("Embassy of "):
+            match = _IN_CITY.match(text, end)
+            city = _city(text, match) if match else None
+            if city:
+                out.append((start, city[1], f"{name} in {city[0]}"))
+                continue
+        out.append((start, end, name))
+    return out
+
+
+_COMBINED = re.compile(r"combined[ \t\u00a0]+(?:county[ \t\u00a0]+)?authority(?![\w-])")
+_PLACE_WORD = re.compile(r"(?:[A-Z][\w'-]*|and|&|of|upon|on|the)$")
+
+
+def _combined_authority_spans(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+    """ "the Cheshire and Warrington combined authority": places a council serves, then the body's
+    kind in lower case, name a combined authority no list may hold yet."""
+    spans = []
+    for match in _COMBINED.finditer(text) if "combined" in text else ():
+        words = text[max(0, match.start() - 80) : match.start()].split()
+        if not text[: match.start()].endswith((" ", "\t", "\u00a0")):
+            continue
+        run: list[str] = []
+        for word in reversed(words):
+            if not _PLACE_WORD.match(word) or len(run) >= 6:
+                break
+            run.insert(0, word)
+        while run and not run[0][:1].isupper():
+            run.pop(0)
+        parts = re.split(r",? (?:and|&) |, ", " ".join(run)) if run else []
+        if not parts or any(part.casefold() not in places for part in parts):
+            continue
+        start = match.start() - len(" ".join(run)) - 1
+        kind = "Combined County Authority" if "county" in match.group() else "Combined Authority"
+        spans.append((start, match.end(), f"{' '.join(run)} {kind}"))
+    return spans
+
+
+_INNER_ACRONYM = re.compile(r"[ \t\u00a0]\([A-Z][A-Za-z&]{1,9}\)(?=[ \t\u00a0]+[A-Z])")
+
+
+def _inner_acronym_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
+    """ "the Special Educational Needs and Disability (SEND) Tribunal": a listed name with its
+    acronym written inside it. Each bracket is read in a window of bounded size around it."""
+    gaz = _gazetteer()
+    spans = []
+    for match in _INNER_ACRONYM.finditer(text) if "(" in text else ():
+        lo, cut, hi = max(0, match.start() - 150), match.start(), match.end()
+        window = lowered[lo:cut] + lowered[hi : min(len(text), hi + 80)]
+        original = text[lo:cut] + text[hi : min(len(text), hi + 80)]
+        for last, (name, spelling) in gaz.names.iter(window):
+            start = last - len(spelling) + 1
+            if not (start < cut - lo < last + 1) or not _at_word_boundary(original, start, last + 1):
+                continue
+            if _looks_like_name(original[start : last + 1], spelling):
+                spans.append((lo + start, lo + last + 1 + (hi - cut), name))
     return spans
 
 
@@ -412,9 +533,10 @@ def _longest_first(spans: list[tuple[int, int, str]], length: int) -> list[tuple
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Every body named in `text`, as (start, end, canonical name), overlaps resolved."""
     councils = _gazetteer().councils
-    known = _gazetteer_spans(text) + place_council_spans(text, councils)
+    known = _in_city(text, _gazetteer_spans(text)) + place_council_spans(text, councils)
     known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
-    known += _chief_constable_spans(text)
+    known += _chief_constable_spans(text) + _mission_spans(text)
+    known += [(s, e, _listed_name(_gazetteer(), n)) for s, e, n in _combined_authority_spans(text, _gazetteer().places)]
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
     return _with_branches(text, spans)
 
