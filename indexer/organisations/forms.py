@@ -27,7 +27,7 @@ STRONG_HEADS = frozenset(
     Institution Federation Confederation Agency Authority Inquiry Secretariat Corporation""".split()
 )
 # Heads that end many a committee or meeting too: the name needs two capitalised words.
-WEAK_HEADS = frozenset({"Panel", "Forum", "Group"})
+WEAK_HEADS = frozenset({"Panel", "Forum", "Group", "Organisation", "Organization"})
 COMPANY_HEADS = frozenset({"Ltd", "Limited", "plc", "PLC", "Plc", "LLP", "CIC"})
 # Heads that make a body only with its own acronym after it: "Youth Justice Board (YJB)".
 ACRONYM_HEADS = frozenset({"Board", "Company", "Collaborative", "Service"})
@@ -45,7 +45,9 @@ SPORTS = frozenset(
     """Rugby Football Cricket Golf Tennis Hockey Netball Basketball Athletic Athletics Rowing Swimming Boxing
     Sports Sporting Bowls Cycling Sailing Yacht""".split()
 )
-_ALL_HEADS = STRONG_HEADS | WEAK_HEADS | COMPANY_HEADS | ACRONYM_HEADS | OF_ONLY_HEADS | {"UK", "Club"}
+# A nation ending a name makes it a body as "UK" does: "Trading Standards Scotland", "Careers Wales".
+NATION_HEADS = frozenset({"England", "Scotland", "Wales", "Cymru", "Northern Ireland"})
+_ALL_HEADS = STRONG_HEADS | WEAK_HEADS | COMPANY_HEADS | ACRONYM_HEADS | OF_ONLY_HEADS | NATION_HEADS | {"UK", "Club"}
 # Words that say what a body does, not which one it is: "the Local Housing Authority" names none.
 FORM_GENERIC = GENERIC_WORDS | frozenset(
     """housing planning highways highway transport waste licensing adoption fostering safeguarding
@@ -105,6 +107,8 @@ _ARTICLE_LEAD = re.compile(
     rf"(?<![\w-])(?:(?:the|a|an|our|local)[ \t\u00a0]+{_DESCRIBING}{{0,2}}|(?:with|by|from|to|and)[ \t\u00a0]+{_DESCRIBING}{{0,2}})$"
 )
 _NAME_AHEAD = re.compile(rf"[ \t\u00a0]+(?:(?:called|named)[ \t\u00a0]+)?(?=[{_CAPS}])")
+_JOINED = re.compile(r"[a-z]{2}[A-Z][a-z]{2}")  # two words a copy ran together: "EnglandHomes"
+_OF_BEFORE = re.compile(r"(?:^|\s)(?:of|for|and|&)[ \t\u00a0]+$")
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:in|at|from|near|outside|around|across|to|into)[ \t\u00a0]+$", re.I)
 
 
@@ -289,9 +293,10 @@ _WATCHED = _ALL_HEADS | _NOUNS  # every word a form rule starts from, found in o
 
 # "investors including Schroders, Man Group and M&G": what the bodies are, then a list of their names.
 _LIST_LEAD = re.compile(
-    r"(?<![\w-])(?:companies|firms|investors|banks|lenders|insurers|developers|housebuilders|contractors|"
-    r"consultants|consultancies|suppliers|charities|asset managers|fund managers|retailers|supermarkets|"
-    r"manufacturers|operators)(?: and [a-z]+)?,?[ \t\u00a0]+(?:including|such as|like)[ \t\u00a0]+"
+    r"(?<![\w-])(?:[Cc]ompanies|[Ff]irms|[Ii]nvestors|[Bb]anks|[Ll]enders|[Ii]nsurers|[Dd]evelopers|[Hh]ousebuilders|"
+    r"[Cc]ontractors|[Cc]onsultants|[Cc]onsultancies|[Ss]uppliers|[Cc]harities|[Aa]sset managers|[Ff]und managers|"
+    r"[Rr]etailers|[Ss]upermarkets|[Mm]anufacturers|[Oo]perators)(?: and [a-z]+)?,?[ \t\u00a0]+"
+    r"(?:including|include|includes|included|such as|like)[ \t\u00a0]+"
 )
 _LIST_ITEM = re.compile(
     rf"[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|and|&|for)){{0,4}}?"
@@ -304,7 +309,7 @@ def _listed_names(text: str, places: frozenset[str]) -> list[tuple[int, int, str
     """ "contractors including Walters Group, Atkins, Arcadis and Mott MacDonald": each name in a list
     that says what its members are. The list is read for at most a few hundred characters."""
     spans = []
-    for lead in _LIST_LEAD.finditer(text) if "includ" in text or "such as" in text or " like " in text else ():
+    for lead in _LIST_LEAD.finditer(text) if "nclud" in text or "such as" in text or " like " in text else ():
         position, limit = lead.end(), min(len(text), lead.end() + 300)
         for _ in range(12):
             item = _LIST_ITEM.match(text, position, limit)
@@ -343,6 +348,8 @@ def _head_span(
     """The name a head word ends ("Food for Life Partnership") or starts ("Institute for Fiscal
     Studies"), or that its acronym after it defines; None where the words name no one body."""
     acronym = _ACRONYM_AHEAD.match(text, end)
+    if acronym and sum(c.isupper() for c in acronym["abbr"]) < 2:
+        acronym = None  # "National Careers Service (England)": a place in brackets, not an acronym
     of = (_INTO_AHEAD if word == "Inquiry" else _OF_AHEAD).match(text, end) if word in OF_HEADS else None
     if of and word in OF_ONLY_HEADS:
         named = _named_by_acronym_after(text, start, end, word, of.end())
@@ -379,11 +386,23 @@ def _head_span(
     ahead = _CAPITAL_AHEAD.match(text, end)
     if ahead and ahead["word"].casefold() not in _ROLE_LIKE:
         return None  # the name goes on ("Trust Fund", "Panel Meeting") or a heading in capitals
-    if word in COMPANY_HEADS or word == "UK":
+    if word in NATION_HEADS and (
+        not _specific_words(text, run, everyday)
+        or any(w in ("in", "on", "upon") or _JOINED.search(w) for _, _, w in run)
+    ):
+        return None  # "Strengthening Scotland's place", "Onllwyn Washery in South Wales"
+    if word in COMPANY_HEADS or word == "UK" or word in NATION_HEADS:
         if not _specific_words(text, run, True):
             return None
-        if word == "UK" and all(_bare(w).casefold() in places or _bare(w).casefold() in FORM_GENERIC for *_, w in run):
-            return None  # "London UK" is a place
+        if word in NATION_HEADS and (
+            _PREPOSITION_BEFORE.search(text[max(0, start - 12) : start])
+            or _OF_BEFORE.search(text[max(0, start - 6) : start])
+        ):
+            return None  # "Made in Scotland", "Church of Scotland", "across Wales"
+        if word in NATION_HEADS | {"UK"} and all(
+            _bare(w).casefold() in places or _bare(w).casefold() in FORM_GENERIC for *_, w in run
+        ):
+            return None  # "London UK", "North Wales" are places
     elif word in WEAK_HEADS and len(run) < 2:
         return None
     elif word == "Club":
@@ -446,7 +465,7 @@ def _is_place(run: list[tuple[int, int, str]], places: frozenset[str]) -> bool:
 
 
 _KIND_BY_HEAD = (
-    (COMPANY_HEADS, "company"),
+    (COMPANY_HEADS | {"Bank"}, "company"),
     (frozenset({"UK", "Foundation", "Charity"}), "charity"),
     (
         frozenset(

@@ -538,7 +538,59 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     known += _chief_constable_spans(text) + _mission_spans(text)
     known += [(s, e, _listed_name(_gazetteer(), n)) for s, e, n in _combined_authority_spans(text, _gazetteer().places)]
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
+    spans = _longest_first(spans + _coordinated_spans(text, spans), len(text))
     return _with_branches(text, spans)
+
+
+_ITEM_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w&'-]*[ \t\u00a0]){0,3}[A-ZÀ-ÖØ-Þ][\w&'-]*$")
+_ITEM_AFTER = re.compile(r"[A-ZÀ-ÖØ-Þ][\w&'-]*(?:[ \t\u00a0][A-ZÀ-ÖØ-Þ][\w&'-]*){0,3}")
+_SEPARATOR_BEFORE = re.compile(r"(?:,[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)$")
+_SEPARATOR_AFTER = re.compile(r",[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+")
+
+
+def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """ "Schroders, Man Group, M&G, Bank of America and Barclays": in a list of three or more names
+    that holds a company, the other names are companies too. Each list is read a dozen items either
+    side at most."""
+    gaz = _gazetteer()
+    by_start = {start: end for start, end, _ in spans}
+    found = []
+    for start, end, name in spans:
+        if (gaz.kinds.get(name) or kind_by_form(name)) != "company":
+            continue
+        items: list[tuple[int, int]] = []
+        position = start
+        for _ in range(12):  # the names before it
+            separator = _SEPARATOR_BEFORE.search(text, max(0, position - 8), position)
+            item = separator and _ITEM_BEFORE.search(text, max(0, separator.start() - 80), separator.start())
+            if not item:
+                break
+            items.append((item.start(), item.end()))
+            position = item.start()
+        position = end
+        for _ in range(12):  # and after it
+            separator = _SEPARATOR_AFTER.match(text, position)
+            item = separator and _ITEM_AFTER.match(text, separator.end())
+            if not item:
+                break
+            items.append((item.start(), by_start.get(item.start(), item.end())))
+            position = items[-1][1]
+        if len(items) < 2 or not any("," in text[a:b] for a, b in _gaps(start, end, items)):
+            continue
+        for item_start, item_end in items:
+            words = text[item_start:item_end].split()
+            if item_start in by_start or words[0].casefold() in STOP_WORDS or sentence_start(text, item_start):
+                continue
+            if all(w.casefold() in GENERIC_WORDS for w in words) or " ".join(words).casefold() in gaz.places:
+                continue
+            found.append((item_start, item_end, normalise(text[item_start:item_end])))
+    return found
+
+
+def _gaps(start: int, end: int, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches between a list's names, where its commas are."""
+    bounds = sorted([(start, end), *items])
+    return [(a[1], b[0]) for a, b in zip(bounds, bounds[1:])]
 
 
 def _with_branches(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
