@@ -425,7 +425,7 @@ def _combined_authority_spans(text: str, places: frozenset[str]) -> list[tuple[i
             if not _PLACE_WORD.match(word) or len(run) >= 6:
                 break
             run.insert(0, word)
-        while run and not run[0][:1].isupper():
+        while run and (not run[0][:1].isupper() or run[0].casefold() in STOP_WORDS):
             run.pop(0)
         parts = re.split(r",? (?:and|&) |, ", " ".join(run)) if run else []
         if not parts or any(part.casefold() not in places for part in parts):
