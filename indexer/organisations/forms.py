@@ -97,7 +97,7 @@ _CLAUSE_LEAD = re.compile(rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+{_DESCRIBING}{
 _CLAUSE_END = re.compile(
     r"(?=[ \t\u00a0]*(?:[,.;:)!?\n]|$)|[ \t\u00a0]+(?:that|which|who|whose|for|working|based|in|set|founded|run|led|"
     r"with|supporting|helping|providing|dedicated|focused|from|of|on|at|to|and|specialising|specializing|owned|"
-    r"funded|backed|behind|bringing|campaigning)\b)"
+    r"funded|backed|behind|bringing|campaigning|offering|delivering|giving|running)\b)"
 )
 # For the recogniser's everyday words: "Contact, the charity for ..." (matched where the word ends).
 DEFINING_CLAUSE = re.compile(
@@ -112,6 +112,7 @@ _OF_BEFORE = re.compile(r"(?:^|\s)(?:of|for|and|&)[ \t\u00a0]+$")
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:in|at|from|near|outside|around|across|to|into)[ \t\u00a0]+$", re.I)
 
 
+_LISTED_WORD = re.compile(rf"[{_CAPS}][\w'-]*,$")
 _SLASHED = re.compile(r".*/[A-Z][\w'-]*$")
 
 
@@ -136,6 +137,13 @@ def _run_before(text: str, end: int, touching: bool = False) -> list[tuple[int, 
         if not (CAPITALISED.match(word) or (word in CONNECTORS and run)):
             if _SLASHED.match(word):
                 return []  # "Maze/Long Kesh Development Corporation": a name this cannot read whole
+            if (
+                run
+                and _LISTED_WORD.match(word)
+                and run[0][2][0].isupper()
+                and any(w in ("and", "&") for _, _, w in run)
+            ):
+                return []  # "Information, Advice and Support Service Network": the name began before the comma
             break
         run.insert(0, (token_start, token_end, word))
         boundary = token_start
