@@ -396,6 +396,7 @@ def _head_span(
         return None  # the name goes on ("Trust Fund", "Panel Meeting") or a heading in capitals
     if word in NATION_HEADS and (
         not _specific_words(text, run, everyday)
+        or (len(run) == 1 and sentence_start(text, run[0][0]))  # "Discover Scotland with us"
         or any(w in ("in", "on", "upon") or _JOINED.search(w) for _, _, w in run)
     ):
         return None  # "Strengthening Scotland's place", "Onllwyn Washery in South Wales"
@@ -470,6 +471,11 @@ def _defined_before(text: str, start: int, end: int, places: frozenset[str]) -> 
 
 def _is_place(run: list[tuple[int, int, str]], places: frozenset[str]) -> bool:
     return " ".join(w for _, _, w in run).casefold() in places
+
+
+def is_head_word(word: str) -> bool:
+    """Whether a word ends or starts a body's name ("Group", "Trust", "Council")."""
+    return word in _ALL_HEADS or word.casefold() in HEAD_WORDS
 
 
 _KIND_BY_HEAD = (

@@ -19,7 +19,7 @@ from importlib import resources
 
 import ahocorasick
 
-from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, kind_by_form
+from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, is_head_word, kind_by_form
 from indexer.organisations.places import (
     PRINCIPAL_COUNCIL_KINDS,
     REGIONS,
@@ -548,6 +548,9 @@ _SEPARATOR_BEFORE = re.compile(r"(?:,[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0
 _SEPARATOR_AFTER = re.compile(r",[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+")
 
 
+_PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
+
+
 def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """ "Schroders, Man Group, M&G, Bank of America and Barclays": in a list of three or more names
     that holds a company, the other names are companies too. Each list is read a dozen items either
@@ -583,6 +586,8 @@ def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tup
                 continue
             if all(w.casefold() in GENERIC_WORDS for w in words) or " ".join(words).casefold() in gaz.places:
                 continue
+            if len(words) == 2 and all(_PLAIN_WORD.fullmatch(w) for w in words) and not is_head_word(words[1]):
+                continue  # "Sadiq Khan": two plain words are most often a person's name
             found.append((item_start, item_end, normalise(text[item_start:item_end])))
     return found
 
