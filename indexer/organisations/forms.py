@@ -336,9 +336,41 @@ def _listed_names(text: str, places: frozenset[str]) -> list[tuple[int, int, str
     return spans
 
 
+# "check they're from one of the following companies:" and a bulleted list of their names.
+_BULLETED_LEAD = re.compile(
+    r"(?<![\w-])following (?:companies|firms|organisations|organizations|bodies|charities|agencies|providers|"
+    r"suppliers|insurers|lenders|banks)(?:[ \t\u00a0]+[a-z]+){0,3}[ \t\u00a0]*:[ \t\u00a0]*\n"
+)
+_BULLETED_ITEM = re.compile(
+    rf"(?:[ \t\u00a0]*\n)*[ \t\u00a0]*[-*•+][ \t\u00a0]+(?P<name>[{_CAPS}][^\n:;]{{0,80}}?)[ \t\u00a0]*[,.;]?[ \t\u00a0]*(?=\n|$)"
+)
+
+
+def _bulleted_names(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+    """ "one of the following companies:" then "* Jacobs Enforcement" on each line: each item that
+    reads as a name is a body. Twenty lines at most are read."""
+    spans = []
+    for lead in _BULLETED_LEAD.finditer(text) if "following" in text else ():
+        position = lead.end() - 1
+        for _ in range(20):
+            item = _BULLETED_ITEM.match(text, position)
+            if not item:
+                break
+            position = item.end()
+            words = [
+                (m.start() + item.start("name"), m.end() + item.start("name"), m.group())
+                for m in _TOKEN.finditer(item["name"])
+            ]
+            if len(words) > 8 or any(w.casefold() in STOP_WORDS - CONNECTORS for _, _, w in words[1:]):
+                continue  # a sentence, not a name
+            if _specific_words(text, words, True) and not _is_place(words, places):
+                spans.append((words[0][0], words[-1][1], _name(text, words[0][0], words[-1][1])))
+    return spans
+
+
 def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Names found by their form, as (start, end, name): the recogniser decides overlaps."""
-    spans = _listed_names(text, places)
+    spans = _listed_names(text, places) + _bulleted_names(text, places)
     everyday = _EverydayWords(text)
     for start, end, word in _whole_words(text, _WATCHED):
         if word in _ALL_HEADS:
