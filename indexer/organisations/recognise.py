@@ -396,6 +396,8 @@ def _mission_spans(text: str) -> list[tuple[int, int, str]]:
 
 def _in_city(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """ "the Embassy of Italy in London": a foreign embassy named with its city is that embassy."""
+    if "mbassy" not in text:
+        return spans
     out = []
     for start, end, name in spans:
         if name.startswith("Embassy of "):
@@ -538,7 +540,9 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     known += _chief_constable_spans(text) + _mission_spans(text)
     known += [(s, e, _listed_name(_gazetteer(), n)) for s, e, n in _combined_authority_spans(text, _gazetteer().places)]
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
-    spans = _longest_first(spans + _coordinated_spans(text, spans), len(text))
+    coordinated = _coordinated_spans(text, spans)
+    if coordinated:
+        spans = _longest_first(spans + coordinated, len(text))
     return _with_branches(text, spans)
 
 
@@ -556,11 +560,12 @@ def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tup
     that holds a company, the other names are companies too. Each list is read a dozen items either
     side at most."""
     gaz = _gazetteer()
+    companies = [(start, end) for start, end, name in spans if (gaz.kinds.get(name) or kind_by_form(name)) == "company"]
+    if not companies:
+        return []
     by_start = {start: end for start, end, _ in spans}
     found = []
-    for start, end, name in spans:
-        if (gaz.kinds.get(name) or kind_by_form(name)) != "company":
-            continue
+    for start, end in companies:
         items: list[tuple[int, int]] = []
         position = start
         for _ in range(12):  # the names before it
