@@ -420,7 +420,7 @@ def _combined_authority_spans(text: str, places: frozenset[str]) -> list[tuple[i
     spans = []
     for match in _COMBINED.finditer(text) if "combined" in text else ():
         words = text[max(0, match.start() - 80) : match.start()].split()
-        if not text[: match.start()].endswith((" ", "\t", "\u00a0")):
+        if not match.start() or text[match.start() - 1] not in " \t\u00a0":
             continue
         run: list[str] = []
         for word in reversed(words):
