@@ -324,6 +324,22 @@ def test_places_acting_as_bodies_and_the_tuned_forms_are_read_in_linear_time():
     assert 1.9 <= two / one <= 2.1, (one, two)
 
 
+@pytest.mark.slow  # recognises posts of 0.25 and 0.5 MB
+def test_the_recall_forms_are_read_in_linear_time():
+    """Issue 27's recall rules: lists, governments, missions, nations, acronyms inside names."""
+    line = (
+        "The Irish government and the British Embassy in Rome met the Embassy of Italy in London. "
+        "It follows investment from Schroders, Man Group, Bank of America, M&G and BlackRock, and "
+        "contractors including Walters Group, Atkins and Arcadis. The Cheshire and Warrington combined "
+        "authority, the Special Educational Needs and Disability (SEND) Tribunal, Trading Standards "
+        "Scotland, the National Careers Service and Saracens Rugby Club. The following companies:\n"
+        "  * Jacobs Enforcement\n  * Swift Credit Services Limited\n\n"
+    )
+    find_organisations(line)
+    one, two = count_steps(long_post(0.25, line)), count_steps(long_post(0.5, line))
+    assert 1.9 <= two / one <= 2.1, (one, two)
+
+
 def test_gazetteer_holds_all_42_integrated_care_boards_each_with_its_short_form():
     boards = [row for row in gazetteer_rows() if row["canonical"].endswith("Integrated Care Board")]
     assert len(boards) == 42

@@ -5,7 +5,8 @@ Hand-kept, and first: the ONS council list (Open Government Licence v3.0, via th
 into the councils' usual names ("Cambridgeshire County Council"), and `organisations_extra.csv`
 (bodies no list holds, and the names and kinds we choose where a list differs). Then the published
 lists read by `indexer/data/lists/` (GOV.UK's organisations, every UK council, NHS trusts and
-integrated care boards, police forces and commissioners, universities: see `sources/README.md`). A list's body that is already known under
+integrated care boards, police forces and commissioners, universities, Scotland's listed public
+bodies, foreign governments and embassies: see `sources/README.md`). A list's body that is already known under
 any of its names joins that body; a list's alias that the hand-kept lists give another body, or that
 two lists' bodies claim, or that `list_exclusions.csv` names, is dropped.
 
@@ -21,9 +22,11 @@ from pathlib import Path
 
 from indexer.data.lists.body import Body, jargon_acronyms, load_exclusions, name_key, spelling_key
 from indexer.data.lists.councils import council_bodies
+from indexer.data.lists.countries import country_bodies
 from indexer.data.lists.govuk import govuk_bodies
 from indexer.data.lists.nhs import nhs_bodies
 from indexer.data.lists.police import police_bodies
+from indexer.data.lists.scotland import scottish_bodies
 from indexer.data.lists.universities import university_bodies
 from indexer.organisations import KINDS
 
@@ -366,7 +369,15 @@ def merge(rows: list[tuple[str, str, list[str]]]) -> dict[str, tuple[str, list[s
 def list_bodies() -> list[Body]:
     """Every body the published lists hold, in a fixed order."""
     jargon = jargon_acronyms()
-    return council_bodies() + govuk_bodies(jargon) + nhs_bodies() + police_bodies() + university_bodies(jargon)
+    return (
+        council_bodies()
+        + govuk_bodies(jargon)
+        + nhs_bodies()
+        + police_bodies()
+        + university_bodies(jargon)
+        + scottish_bodies()
+        + country_bodies()
+    )
 
 
 def join_lists(known: list[tuple[str, str, list[str]]], listed: list[Body]) -> list[tuple[str, str, list[str]]]:

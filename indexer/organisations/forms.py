@@ -24,22 +24,30 @@ CONNECTORS = frozenset({"of", "for", "and", "&", "the", "on", "upon", "in", "de"
 # Heads that end a name and make it a body wherever a specific word comes before them.
 STRONG_HEADS = frozenset(
     """Partnership Commission Trust Foundation Charity Association Society Network Alliance Institute
-    Institution Federation Confederation Agency Authority Inquiry Secretariat""".split()
+    Institution Federation Confederation Agency Authority Inquiry Secretariat Corporation""".split()
 )
 # Heads that end many a committee or meeting too: the name needs two capitalised words.
-WEAK_HEADS = frozenset({"Panel", "Forum", "Group"})
+WEAK_HEADS = frozenset({"Panel", "Forum", "Group", "Organisation", "Organization"})
 COMPANY_HEADS = frozenset({"Ltd", "Limited", "plc", "PLC", "Plc", "LLP", "CIC"})
 # Heads that make a body only with its own acronym after it: "Youth Justice Board (YJB)".
-ACRONYM_HEADS = frozenset({"Board", "Company", "Collaborative"})
+ACRONYM_HEADS = frozenset({"Board", "Company", "Collaborative", "Service"})
 # Heads a name may go on from with of/for/on: "Institute for Fiscal Studies".
 OF_HEADS = frozenset(
     """Association Society Institute Institution Commission Foundation Alliance Federation Confederation
-    Trust Office Centre Inquiry Secretariat""".split()
+    Trust Office Centre Inquiry Secretariat Bank Chamber Group""".split()
 )
 # Heads that name a body only with of/for after them: "Office for Veterans' Affairs", not "Back Office";
-# "Centre for Cities", not "Civic Centre".
-OF_ONLY_HEADS = frozenset({"Office", "Centre"})
-_ALL_HEADS = STRONG_HEADS | WEAK_HEADS | COMPANY_HEADS | ACRONYM_HEADS | OF_ONLY_HEADS | {"UK"}
+# "Centre for Cities", not "Civic Centre"; "Bank of America", not "Food Bank"; "Sheffield Chamber of
+# Commerce", not "Council Chamber".
+OF_ONLY_HEADS = frozenset({"Office", "Centre", "Bank", "Chamber"})
+# A club is a body where a sport names it: "Saracens Rugby Club", not "Breakfast Club".
+SPORTS = frozenset(
+    """Rugby Football Cricket Golf Tennis Hockey Netball Basketball Athletic Athletics Rowing Swimming Boxing
+    Sports Sporting Bowls Cycling Sailing Yacht""".split()
+)
+# A nation ending a name makes it a body as "UK" does: "Trading Standards Scotland", "Careers Wales".
+NATION_HEADS = frozenset({"England", "Scotland", "Wales", "Cymru", "Northern Ireland"})
+_ALL_HEADS = STRONG_HEADS | WEAK_HEADS | COMPANY_HEADS | ACRONYM_HEADS | OF_ONLY_HEADS | NATION_HEADS | {"UK", "Club"}
 # Words that say what a body does, not which one it is: "the Local Housing Authority" names none.
 FORM_GENERIC = GENERIC_WORDS | frozenset(
     """housing planning highways highway transport waste licensing adoption fostering safeguarding
@@ -89,17 +97,23 @@ _CLAUSE_LEAD = re.compile(rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+{_DESCRIBING}{
 _CLAUSE_END = re.compile(
     r"(?=[ \t\u00a0]*(?:[,.;:)!?\n]|$)|[ \t\u00a0]+(?:that|which|who|whose|for|working|based|in|set|founded|run|led|"
     r"with|supporting|helping|providing|dedicated|focused|from|of|on|at|to|and|specialising|specializing|owned|"
-    r"funded|backed|behind|bringing|campaigning)\b)"
+    r"funded|backed|behind|bringing|campaigning|offering|delivering|giving|running)\b)"
 )
 # For the recogniser's everyday words: "Contact, the charity for ..." (matched where the word ends).
 DEFINING_CLAUSE = re.compile(
     rf",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+{_DESCRIBING}{{0,3}}?{_DEFINED_NOUN}{_CLAUSE_END.pattern}"
 )
 _ARTICLE_LEAD = re.compile(
-    rf"(?<![\w-])(?:(?:the|a|an|our|local)[ \t\u00a0]+{_DESCRIBING}{{0,2}}|(?:with|by|from|to|and)[ \t\u00a0]+)$"
+    rf"(?<![\w-])(?:(?:the|a|an|our|local)[ \t\u00a0]+{_DESCRIBING}{{0,2}}|(?:with|by|from|to|and)[ \t\u00a0]+{_DESCRIBING}{{0,2}})$"
 )
 _NAME_AHEAD = re.compile(rf"[ \t\u00a0]+(?:(?:called|named)[ \t\u00a0]+)?(?=[{_CAPS}])")
+_JOINED = re.compile(r"[a-z]{2}[A-Z][a-z]{2}")  # two words a copy ran together: "EnglandHomes"
+_OF_BEFORE = re.compile(r"(?:^|\s)(?:of|for|and|&)[ \t\u00a0]+$")
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:in|at|from|near|outside|around|across|to|into)[ \t\u00a0]+$", re.I)
+
+
+_LISTED_WORD = re.compile(rf"[{_CAPS}][\w'-]*,$")
+_SLASHED = re.compile(r".*/[A-Z][\w'-]*$")
 
 
 def _run_before(text: str, end: int, touching: bool = False) -> list[tuple[int, int, str]]:
@@ -121,6 +135,15 @@ def _run_before(text: str, end: int, touching: bool = False) -> list[tuple[int, 
             break
         word = token.group()
         if not (CAPITALISED.match(word) or (word in CONNECTORS and run)):
+            if _SLASHED.match(word):
+                return []  # "Maze/Long Kesh Development Corporation": a name this cannot read whole
+            if (
+                run
+                and _LISTED_WORD.match(word)
+                and run[0][2][0].isupper()
+                and any(w in ("and", "&") for _, _, w in run)
+            ):
+                return []  # "Information, Advice and Support Service Network": the name began before the comma
             break
         run.insert(0, (token_start, token_end, word))
         boundary = token_start
@@ -150,6 +173,11 @@ def _run_after(text: str, start: int) -> list[tuple[int, int, str]]:
         if run and run[-1][2] in ("and", "&") and len(bare) > 1 and bare.isupper():
             run.pop()  # "... of Voluntary Organisations and NAVCA": an acronym after "and" is another body
             break
+        if bare in _ALL_HEADS or bare.casefold() in HEAD_WORDS:
+            joined = [i for i, (_, _, w) in enumerate(run) if w in ("and", "&")]
+            if joined:
+                run = run[: joined[-1]]  # "Bank of America and Man Group": the head starts another name
+                break
         run.append((token_start, token_start + len(bare), bare))
         position = token_end
         if bare != word or len(run) >= 10:
@@ -159,19 +187,24 @@ def _run_after(text: str, start: int) -> list[tuple[int, int, str]]:
     return run
 
 
+_DESCRIPTION = re.compile(r"-(?:based|led|owned|funded|backed|run|born)$")
+
+
 def _trim(text: str, run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Cut a run back to where a name can start: after "At", "Our", a role ("Chief Executive of")."""
     keep = 0
     for i, (start, _, word) in enumerate(run):
         folded = word.casefold()
-        if word == "The" and i == 0 and not sentence_start(text, start):
+        if _DESCRIPTION.search(word):
+            keep = i + 1  # "Hirwaun-based Walters Group": the description is no part of the name
+        elif word == "The" and i == 0 and not sentence_start(text, start):
             keep = i  # "at The Bemrose School": the writer's capital makes it part of the name
         elif word[0].isupper() and folded in STOP_WORDS and folded != "and":
             keep = i + 1
         elif folded in ("of", "for") and i and run[i - 1][2].casefold() in _ROLE_LIKE:
             keep = i + 1
-        elif folded in ("and", "&") and i and (run[i - 1][2] in _ALL_HEADS or run[i - 1][2].casefold() in HEAD_WORDS):
-            keep = i + 1  # "Exeter Consortium and Teaching Schools Alliance": two names
+        elif folded in ("and", "&") and any(w in _ALL_HEADS or w.casefold() in HEAD_WORDS for _, _, w in run[keep:i]):
+            keep = i + 1  # "Exeter Consortium and Teaching Schools Alliance", "Bank of America and Man Group"
     run = run[keep:]
     while run and run[0][2] in CONNECTORS:
         run = run[1:]
@@ -266,9 +299,78 @@ _NOUNS = frozenset(f"{CHARITY_NOUNS}|{COMPANY_NOUNS}|{OTHER_NOUNS}".split("|"))
 _WATCHED = _ALL_HEADS | _NOUNS  # every word a form rule starts from, found in one pass
 
 
+# "investors including Schroders, Man Group and M&G": what the bodies are, then a list of their names.
+_LIST_LEAD = re.compile(
+    r"(?<![\w-])(?:[Cc]ompanies|[Ff]irms|[Ii]nvestors|[Bb]anks|[Ll]enders|[Ii]nsurers|[Dd]evelopers|[Hh]ousebuilders|"
+    r"[Cc]ontractors|[Cc]onsultants|[Cc]onsultancies|[Ss]uppliers|[Cc]harities|[Aa]sset managers|[Ff]und managers|"
+    r"[Rr]etailers|[Ss]upermarkets|[Mm]anufacturers|[Oo]perators)(?: and [a-z]+)?,?[ \t\u00a0]+"
+    r"(?:including|include|includes|included|such as|like)[ \t\u00a0]+"
+)
+_LIST_ITEM = re.compile(
+    rf"[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|and|&|for)){{0,4}}?"
+    r"(?=,[ \t\u00a0]|[ \t\u00a0]+(?:and|&)[ \t\u00a0]|[ \t\u00a0]*[.;:)\n]|[ \t\u00a0]+(?:are|were|have|has|to|in|on|who|which|that)\b|$)"
+)
+_LIST_JOIN = re.compile(r",?[ \t\u00a0]+(?:and|&)[ \t\u00a0]+|,[ \t\u00a0]+")
+
+
+def _listed_names(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+    """ "contractors including Walters Group, Atkins, Arcadis and Mott MacDonald": each name in a list
+    that says what its members are. The list is read for at most a few hundred characters."""
+    spans = []
+    for lead in _LIST_LEAD.finditer(text) if "nclud" in text or "such as" in text or " like " in text else ():
+        position, limit = lead.end(), min(len(text), lead.end() + 300)
+        for _ in range(12):
+            item = _LIST_ITEM.match(text, position, limit)
+            if not item:
+                break
+            words = [
+                (m.start() + item.start(), m.end() + item.start(), m.group()) for m in _TOKEN.finditer(item.group())
+            ]
+            words = _trim(text, words)
+            if words and _specific_words(text, words, True) and not _is_place(words, places):
+                spans.append((words[0][0], words[-1][1], _name(text, words[0][0], words[-1][1])))
+            joined = _LIST_JOIN.match(text, item.end())
+            if not joined:
+                break
+            position = joined.end()
+    return spans
+
+
+# "check they're from one of the following companies:" and a bulleted list of their names.
+_BULLETED_LEAD = re.compile(
+    r"(?<![\w-])following (?:companies|firms|organisations|organizations|bodies|charities|agencies|providers|"
+    r"suppliers|insurers|lenders|banks)(?:[ \t\u00a0]+[a-z]+){0,3}[ \t\u00a0]*:[ \t\u00a0]*\n"
+)
+_BULLETED_ITEM = re.compile(
+    rf"(?:[ \t\u00a0]*\n)*[ \t\u00a0]*[-*•+][ \t\u00a0]+(?P<name>[{_CAPS}][^\n:;]{{0,80}}?)[ \t\u00a0]*[,.;]?[ \t\u00a0]*(?=\n|$)"
+)
+
+
+def _bulleted_names(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+    """ "one of the following companies:" then "* Jacobs Enforcement" on each line: each item that
+    reads as a name is a body. Twenty lines at most are read."""
+    spans = []
+    for lead in _BULLETED_LEAD.finditer(text) if "following" in text else ():
+        position = lead.end() - 1
+        for _ in range(20):
+            item = _BULLETED_ITEM.match(text, position)
+            if not item:
+                break
+            position = item.end()
+            words = [
+                (m.start() + item.start("name"), m.end() + item.start("name"), m.group())
+                for m in _TOKEN.finditer(item["name"])
+            ]
+            if len(words) > 8 or any(w.casefold() in STOP_WORDS - CONNECTORS for _, _, w in words[1:]):
+                continue  # a sentence, not a name
+            if _specific_words(text, words, True) and not _is_place(words, places):
+                spans.append((words[0][0], words[-1][1], _name(text, words[0][0], words[-1][1])))
+    return spans
+
+
 def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Names found by their form, as (start, end, name): the recogniser decides overlaps."""
-    spans = []
+    spans = _listed_names(text, places) + _bulleted_names(text, places)
     everyday = _EverydayWords(text)
     for start, end, word in _whole_words(text, _WATCHED):
         if word in _ALL_HEADS:
@@ -286,12 +388,31 @@ def _head_span(
     """The name a head word ends ("Food for Life Partnership") or starts ("Institute for Fiscal
     Studies"), or that its acronym after it defines; None where the words name no one body."""
     acronym = _ACRONYM_AHEAD.match(text, end)
+    if acronym and sum(c.isupper() for c in acronym["abbr"]) < 2:
+        acronym = None  # "National Careers Service (England)": a place in brackets, not an acronym
     of = (_INTO_AHEAD if word == "Inquiry" else _OF_AHEAD).match(text, end) if word in OF_HEADS else None
+    if of and word in OF_ONLY_HEADS:
+        named = _named_by_acronym_after(text, start, end, word, of.end())
+        if named:
+            return named
     if of and word == "Centre" and "for" not in of.group():
         of = None  # "Centre for Cities" is a body, a "Centre of Excellence" is not
-    if not acronym and not of and (word in ACRONYM_HEADS or word in OF_ONLY_HEADS):
+    if of and word == "Chamber" and not text.startswith("Commerce", of.end()):
+        of = None  # "Chamber of Commerce" is a body, the "Chamber of the House" is not
+    if not acronym and not of and (word in ACRONYM_HEADS or word in OF_ONLY_HEADS) and word != "Service":
         return None  # "County Council", "Back Office": the commonest heads, settled without looking back
     run = _run_before(text, start)
+    if word == "Service" and not acronym:
+        # "National Careers Service", "Paladin National Stalking Advocacy Service": a national service
+        # names a body; a council's "Family Information Service" is one of its teams.
+        national = next((i for i, (_, _, w) in enumerate(run) if w == "National"), None)
+        ahead = _CAPITAL_AHEAD.match(text, end)
+        if national is None or not _specific_words(text, run[national + 1 :], True) or ahead:
+            return None
+        first = national
+        while first and run[first - 1][2] not in CONNECTORS and _specific_words(text, [run[first - 1]], everyday):
+            first -= 1  # "Paladin National Stalking Advocacy Service", not "Call the National ..."
+        return run[first][0], end, _name(text, run[first][0], end)
     if acronym:
         named = _initials_match([*run, (start, end, word)], acronym["abbr"])
         if named and any(_bare(w).casefold() not in GENERIC_WORDS for _, _, w in named):
@@ -305,19 +426,50 @@ def _head_span(
     ahead = _CAPITAL_AHEAD.match(text, end)
     if ahead and ahead["word"].casefold() not in _ROLE_LIKE:
         return None  # the name goes on ("Trust Fund", "Panel Meeting") or a heading in capitals
-    if word in COMPANY_HEADS or word == "UK":
+    if word in NATION_HEADS and (
+        not _specific_words(text, run, everyday)
+        or (len(run) == 1 and sentence_start(text, run[0][0]))  # "Discover Scotland with us"
+        or any(w in ("in", "on", "upon") or _JOINED.search(w) for _, _, w in run)
+    ):
+        return None  # "Strengthening Scotland's place", "Onllwyn Washery in South Wales"
+    if word in COMPANY_HEADS or word == "UK" or word in NATION_HEADS:
         if not _specific_words(text, run, True):
             return None
-        if word == "UK" and all(_bare(w).casefold() in places or _bare(w).casefold() in FORM_GENERIC for *_, w in run):
-            return None  # "London UK" is a place
+        if word in NATION_HEADS and (
+            _PREPOSITION_BEFORE.search(text[max(0, start - 12) : start])
+            or _OF_BEFORE.search(text[max(0, start - 6) : start])
+        ):
+            return None  # "Made in Scotland", "Church of Scotland", "across Wales"
+        if word in NATION_HEADS | {"UK"} and all(
+            _bare(w).casefold() in places or _bare(w).casefold() in FORM_GENERIC for *_, w in run
+        ):
+            return None  # "London UK", "North Wales" are places
     elif word in WEAK_HEADS and len(run) < 2:
         return None
+    elif word == "Club":
+        if len(run) < 2 or run[-1][2] not in SPORTS or not _specific_words(text, run[:-1], True):
+            return None
     elif not _specific_words(text, run, False):
         # Only a sentence's first word says which body: "Peabody Trust has ...", but not "Open
         # Partnership working is key" or "Good Partnership work takes time".
         if not _specific_words(text, run, everyday) or _COMPOUND_AHEAD.match(text, end):
             return None
     return run[0][0], end, _name(text, run[0][0], end)
+
+
+def _named_by_acronym_after(
+    text: str, start: int, end: int, word: str, after_start: int
+) -> tuple[int, int, str] | None:
+    """ "Global Centre of Rail Excellence (GCRE)": a name its own acronym follows is a body, even with
+    a head that alone names none."""
+    after = _run_after(text, after_start)
+    acronym = _ACRONYM_AHEAD.match(text, after[-1][1]) if after else None
+    if not acronym:
+        return None
+    named = _initials_match([*_run_before(text, start), (start, end, word), *after], acronym["abbr"])
+    if not named or named[0][0] >= start or not _specific_words(text, named, True):
+        return None  # "Centre of Excellence (CoE)" names no one body
+    return named[0][0], after[-1][1], _name(text, named[0][0], after[-1][1])
 
 
 def _defined_after(text: str, start: int, end: int, places: frozenset[str]) -> tuple[int, int, str] | None:
@@ -353,8 +505,13 @@ def _is_place(run: list[tuple[int, int, str]], places: frozenset[str]) -> bool:
     return " ".join(w for _, _, w in run).casefold() in places
 
 
+def is_head_word(word: str) -> bool:
+    """Whether a word ends or starts a body's name ("Group", "Trust", "Council")."""
+    return word in _ALL_HEADS or word.casefold() in HEAD_WORDS
+
+
 _KIND_BY_HEAD = (
-    (COMPANY_HEADS, "company"),
+    (COMPANY_HEADS | {"Bank"}, "company"),
     (frozenset({"UK", "Foundation", "Charity"}), "charity"),
     (
         frozenset(
@@ -368,8 +525,13 @@ _SCHOOL_TRUST = re.compile(r"\b(?:Academy|Academies|Learning|Education|Schools?)
 _HEALTH_TRUST = re.compile(r"\b(?:NHS|Health|Healthcare|Hospitals?|Ambulance|Care)\b")
 
 
+_MISSION = re.compile(r"(?:British (?:Embassy|High Commission|Consulate)|Embassy of|Government of) ")
+
+
 def kind_by_form(name: str) -> str | None:
     """What sort of body a name found by its form is, from its head word; None where it does not say."""
+    if _MISSION.match(name):
+        return "international"
     words = name.split()
     for word in reversed(words):
         if word == "Trust":

@@ -19,7 +19,7 @@ from importlib import resources
 
 import ahocorasick
 
-from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, kind_by_form
+from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, is_head_word, kind_by_form
 from indexer.organisations.places import (
     PRINCIPAL_COUNCIL_KINDS,
     REGIONS,
@@ -69,7 +69,7 @@ MINOR_WORDS = frozenset("of and & for the in on upon with to at by a an nan de".
 # Generic words a writer may leave lower case inside a name ("Devon county council").
 LOWER_CASE_OK = frozenset(
     """council county city borough district university uni college school combined mayoral authority police
-    constabulary tribunal""".split()
+    constabulary tribunal government embassy""".split()
 )
 
 
@@ -107,9 +107,27 @@ def _spellings(alias: str) -> set[str]:
 _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 
 
+def _slips(spelling: str) -> set[str]:
+    """ "Department for Health and Social Care", "Ministry for Housing, Communities, and Local
+    Government": writers swap a department's "of" and "for", and put a comma before its last "and".
+    Matched only where no body is named so ("Department of Education" in Northern Ireland)."""
+    out = set()
+    if spelling.startswith("HM "):  # "His Majesty's Courts and Tribunals Service"
+        out |= {spelling.replace("HM ", f"{whose} Majesty's ", 1) for whose in ("His", "Her")}
+    if _OF_FOR.match(spelling):
+        out.add(_OF_FOR.sub(lambda m: m[1] + _SWAP[m[2]], spelling, count=1))
+    out |= {s.replace(" and ", ", and ") for s in (spelling, *out) if ", " in s and " and " in s}
+    return out
+
+
+_OF_FOR = re.compile(r"((?:Department|Ministry) )(of|for)(?= )")
+_SWAP = {"of": "for", "for": "of"}
+
+
 @functools.cache
 def _gazetteer() -> _Gazetteer:
     gaz = _Gazetteer()
+    slips: list[tuple[str, str]] = []
     source = resources.files("indexer").joinpath("data/organisations.csv")
     with source.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -126,6 +144,11 @@ def _gazetteer() -> _Gazetteer:
                 for spelling in _spellings(alias):
                     gaz.names.add_word(spelling.lower(), (name, spelling))
                     gaz.folded[spelling.casefold()] = name
+                    slips += [(name, slip) for slip in _slips(spelling)]
+    for name, slip in slips:
+        if not gaz.names.exists(slip.lower()):
+            gaz.names.add_word(slip.lower(), (name, slip))
+            gaz.folded.setdefault(slip.casefold(), name)
     gaz.names.make_automaton()
     gaz.acronyms.make_automaton()
     gaz.councils = council_places(gaz.kinds, gaz.aliases)
@@ -183,7 +206,7 @@ _BRANCH_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)")
 _NOT_PLACES = STOP_WORDS | GENERIC_WORDS | ROLE_WORDS | {"uk", "england", "chief", "ceo", "trustee"}
 _DEFINITION = re.compile(r"[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
 # Bodies named by one everyday word, which also opens sentences as a verb.
-COMMON_WORD_NAMES = frozenset({"Become", "Contact", "Mind", "Relate", "Sustain"})
+COMMON_WORD_NAMES = frozenset({"Become", "Contact", "Mind", "Relate", "Sustain", "Treasury"})
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+(?P<word>[a-z]+)\b")
 _WORD_BEFORE = re.compile(r"(\S+)[ \t\u00a0]+$")
 _WORD_AFTER = re.compile(r"[ \t\u00a0]+[A-ZÀ-ÖØ-Þ]")
@@ -250,6 +273,10 @@ _NHS_KIND = re.compile(
 )
 
 
+# "the NHS Volunteering website", "NHS Healthy Start": "NHS" opening a longer name is not the NHS.
+_NHS_NAME = re.compile(r"[ \t\u00a0]+[A-Z][a-z]")
+
+
 def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
     gaz = _gazetteer()
     spans = []
@@ -265,11 +292,12 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
             and not _LAW_AFTER.match(text, end + 1)
         ):
             spans.append((start, end + 1, name))
+    spans += _inner_acronym_spans(text, lowered)
     for end, (name, spelling) in gaz.acronyms.iter(text):
         start = end - len(spelling) + 1
         if (
             _at_word_boundary(text, start, end + 1)
-            and not (spelling == "NHS" and _NHS_KIND.match(text, end + 1))
+            and not (spelling == "NHS" and (_NHS_KIND.match(text, end + 1) or _NHS_NAME.match(text, end + 1)))
             and not _LAW_AFTER.match(text, end + 1)
         ):
             spans.append((start, end + 1, name))
@@ -333,6 +361,101 @@ def _chief_constable_spans(text: str) -> list[tuple[int, int, str]]:
                 if text[match.end() : end] == " ".join(parts[:count]):
                     spans.append((match.end(), end, force))
                 break
+    return spans
+
+
+_BRITISH_MISSION = re.compile(
+    r"British[ \t\u00a0]+(?P<kind>Embassy|High[ \t\u00a0]+Commission|Consulate(?:[ -]General)?)"
+    r"(?:[ \t\u00a0]+in)?[ \t\u00a0]+(?P<city>[A-Z][\w'-]+(?:[ \t\u00a0]+[A-Z][\w'-]+)?)"
+)
+_IN_CITY = re.compile(r"[ \t\u00a0]+in[ \t\u00a0]+(?P<city>[A-Z][\w'-]+(?:[ \t\u00a0]+[A-Z][\w'-]+)?)")
+
+
+def _city(text: str, match: re.Match) -> tuple[str, int] | None:
+    """The city a mission is in ("Rome", "Kuala Lumpur"), and where it ends; None if it is no city."""
+    words = match["city"].split()
+    while words and (words[-1].casefold() in STOP_WORDS or words[-1].casefold() in GENERIC_WORDS):
+        words.pop()  # "British Embassy Rome The", "in London Council"
+    if not words or words[0].casefold() in STOP_WORDS | GENERIC_WORDS:
+        return None
+    city = " ".join(words)
+    return city, match.start("city") + len(match["city"].split(words[-1], 1)[0]) + len(words[-1])
+
+
+def _mission_spans(text: str) -> list[tuple[int, int, str]]:
+    """ "British Embassy Rome", "the British High Commission in Nairobi": the UK's missions abroad,
+    each named for its city, as the Foreign Office names them."""
+    spans = []
+    for match in _BRITISH_MISSION.finditer(text) if "British" in text else ():
+        city = _city(text, match)
+        if city:
+            kind = " ".join(match["kind"].split())
+            spans.append((match.start(), city[1], f"British {kind} {city[0]}"))
+    return spans
+
+
+def _in_city(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """ "the Embassy of Italy in London": a foreign embassy named with its city is that embassy."""
+    if "mbassy" not in text:
+        return spans
+    out = []
+    for start, end, name in spans:
+        if name.startswith("Embassy of "):
+            match = _IN_CITY.match(text, end)
+            city = _city(text, match) if match else None
+            if city:
+                out.append((start, city[1], f"{name} in {city[0]}"))
+                continue
+        out.append((start, end, name))
+    return out
+
+
+_COMBINED = re.compile(r"combined[ \t\u00a0]+(?:county[ \t\u00a0]+)?authority(?![\w-])")
+_PLACE_WORD = re.compile(r"(?:[A-Z][\w'-]*|and|&|of|upon|on|the)$")
+
+
+def _combined_authority_spans(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+    """ "the Cheshire and Warrington combined authority": places a council serves, then the body's
+    kind in lower case, name a combined authority no list may hold yet."""
+    spans = []
+    for match in _COMBINED.finditer(text) if "combined" in text else ():
+        words = text[max(0, match.start() - 80) : match.start()].split()
+        if not match.start() or text[match.start() - 1] not in " \t\u00a0":
+            continue
+        run: list[str] = []
+        for word in reversed(words):
+            if not _PLACE_WORD.match(word) or len(run) >= 6:
+                break
+            run.insert(0, word)
+        while run and (not run[0][:1].isupper() or run[0].casefold() in STOP_WORDS):
+            run.pop(0)
+        parts = re.split(r",? (?:and|&) |, ", " ".join(run)) if run else []
+        if not parts or any(part.casefold() not in places for part in parts):
+            continue
+        start = match.start() - len(" ".join(run)) - 1
+        kind = "Combined County Authority" if "county" in match.group() else "Combined Authority"
+        spans.append((start, match.end(), f"{' '.join(run)} {kind}"))
+    return spans
+
+
+_INNER_ACRONYM = re.compile(r"[ \t\u00a0]\([A-Z][A-Za-z&]{1,9}\)(?=[ \t\u00a0]+[A-Z])")
+
+
+def _inner_acronym_spans(text: str, lowered: str) -> list[tuple[int, int, str]]:
+    """ "the Special Educational Needs and Disability (SEND) Tribunal": a listed name with its
+    acronym written inside it. Each bracket is read in a window of bounded size around it."""
+    gaz = _gazetteer()
+    spans = []
+    for match in _INNER_ACRONYM.finditer(text) if "(" in text else ():
+        lo, cut, hi = max(0, match.start() - 150), match.start(), match.end()
+        window = lowered[lo:cut] + lowered[hi : min(len(text), hi + 80)]
+        original = text[lo:cut] + text[hi : min(len(text), hi + 80)]
+        for last, (name, spelling) in gaz.names.iter(window):
+            start = last - len(spelling) + 1
+            if not (start < cut - lo < last + 1) or not _at_word_boundary(original, start, last + 1):
+                continue
+            if _looks_like_name(original[start : last + 1], spelling):
+                spans.append((lo + start, lo + last + 1 + (hi - cut), name))
     return spans
 
 
@@ -412,11 +535,72 @@ def _longest_first(spans: list[tuple[int, int, str]], length: int) -> list[tuple
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Every body named in `text`, as (start, end, canonical name), overlaps resolved."""
     councils = _gazetteer().councils
-    known = _gazetteer_spans(text) + place_council_spans(text, councils)
+    known = _in_city(text, _gazetteer_spans(text)) + place_council_spans(text, councils)
     known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
-    known += _chief_constable_spans(text)
+    known += _chief_constable_spans(text) + _mission_spans(text)
+    known += [(s, e, _listed_name(_gazetteer(), n)) for s, e, n in _combined_authority_spans(text, _gazetteer().places)]
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
+    coordinated = _coordinated_spans(text, spans)
+    if coordinated:
+        spans = _longest_first(spans + coordinated, len(text))
     return _with_branches(text, spans)
+
+
+_ITEM_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w&'-]*[ \t\u00a0]){0,3}[A-ZÀ-ÖØ-Þ][\w&'-]*$")
+_ITEM_AFTER = re.compile(r"[A-ZÀ-ÖØ-Þ][\w&'-]*(?:[ \t\u00a0][A-ZÀ-ÖØ-Þ][\w&'-]*){0,3}")
+_SEPARATOR_BEFORE = re.compile(r"(?:,[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)$")
+_SEPARATOR_AFTER = re.compile(r",[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+")
+
+
+_PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
+
+
+def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """ "Schroders, Man Group, M&G, Bank of America and Barclays": in a list of three or more names
+    that holds a company, the other names are companies too. Each list is read a dozen items either
+    side at most."""
+    gaz = _gazetteer()
+    companies = [(start, end) for start, end, name in spans if (gaz.kinds.get(name) or kind_by_form(name)) == "company"]
+    if not companies:
+        return []
+    by_start = {start: end for start, end, _ in spans}
+    found = []
+    for start, end in companies:
+        items: list[tuple[int, int]] = []
+        position = start
+        for _ in range(12):  # the names before it
+            separator = _SEPARATOR_BEFORE.search(text, max(0, position - 8), position)
+            item = separator and _ITEM_BEFORE.search(text, max(0, separator.start() - 80), separator.start())
+            if not item:
+                break
+            items.append((item.start(), item.end()))
+            position = item.start()
+        position = end
+        for _ in range(12):  # and after it
+            separator = _SEPARATOR_AFTER.match(text, position)
+            item = separator and _ITEM_AFTER.match(text, separator.end())
+            if not item:
+                break
+            items.append((item.start(), by_start.get(item.start(), item.end())))
+            position = items[-1][1]
+        if len(items) < 2 or not any("," in text[a:b] for a, b in _gaps(start, end, items)):
+            continue
+        for item_start, item_end in items:
+            words = text[item_start:item_end].split()
+            if item_start in by_start or words[0].casefold() in STOP_WORDS or sentence_start(text, item_start):
+                continue
+            if all(w.casefold() in GENERIC_WORDS for w in words) or " ".join(words).casefold() in gaz.places:
+                continue
+            if len(words) == 2 and all(_PLAIN_WORD.fullmatch(w) for w in words) and not is_head_word(words[1]):
+                continue  # "Sadiq Khan": two plain words are most often a person's name
+            found.append((item_start, item_end, normalise(text[item_start:item_end])))
+    return found
+
+
+def _gaps(start: int, end: int, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches between a list's names, where its commas are."""
+    bounds = sorted([(start, end), *items])
+    return [(a[1], b[0]) for a, b in zip(bounds, bounds[1:])]
 
 
 def _with_branches(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

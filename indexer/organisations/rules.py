@@ -158,6 +158,10 @@ def _suffix_automaton() -> ahocorasick.Automaton:
     return automaton
 
 
+# Words that end a school's name, which may go on with its place: "Reach Academy Feltham".
+_SCHOOL_HEADS = frozenset({"Academy", "School", "College", "UTC"})
+
+
 def _trim_run(tokens: list[re.Match]) -> list[re.Match]:
     """Cut a run of capitalised words back to the part that can be a name's beginning."""
     keep_from = 0
@@ -169,6 +173,8 @@ def _trim_run(tokens: list[re.Match]) -> list[re.Match]:
             keep_from = i + 1
         elif word in ("and", "&") and i and tokens[i - 1].group().casefold() in HEAD_WORDS:
             keep_from = i + 1
+        elif word in ("and", "&") and any(t.group() in _SCHOOL_HEADS for t in tokens[keep_from + 1 : i]):
+            keep_from = i + 1  # "Reach Academy Feltham and Dixons Trinity Academy": two schools
     tokens = tokens[keep_from:]
     while tokens and not WORD.match(tokens[0].group().rstrip(",")):
         tokens = tokens[1:]

@@ -61,6 +61,22 @@ def safe_acronym(alias: str, jargon: frozenset[str]) -> bool:
     return bool(_ACRONYM.fullmatch(alias)) and sum(c.isupper() for c in alias) >= 2 and alias not in jargon
 
 
+_TITLE_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_MINOR = frozenset({"of", "and", "for", "the", "on", "in"})
+
+
+def is_initialism(alias: str, title: str) -> bool:
+    """Whether a one-capital abbreviation is its title's initials written as a word: "Acas" for the
+    Advisory, Conciliation and Arbitration Service, "Dstl", "Cefas"; not "Tate" or "Monitor", which
+    are words. Such an abbreviation is matched capitalised, as writers use it."""
+    initials = "".join(w[0] for w in _TITLE_WORD.findall(title) if w.casefold() not in _MINOR)
+    return (
+        bool(re.fullmatch(r"[A-Z][a-z]{2,7}", alias))
+        and alias.casefold() != title.casefold()
+        and initials.casefold().startswith(alias.casefold())
+    )
+
+
 def read_csv(name: str, delimiter: str = ",") -> list[dict[str, str]]:
     with (SOURCES / name).open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle, delimiter=delimiter))

@@ -2,10 +2,16 @@
 
 From mySociety's UK local authority names and codes (CC BY 4.0): "Rotherham Metropolitan Borough
 Council" is also "Rotherham Council". A bare place ("Rotherham", "Kingston upon Thames") is never an
-alias: it names the place far more often than the council.
+alias: it names the place far more often than the council. The councils abolished in April 2009
+(Bedfordshire, Cheshire, Cornwall, Durham, Northumberland, Shropshire, Wiltshire), which that list
+starts too late to hold, come from `councils_abolished_2009.csv` under their official names only; one
+whose place a current council also serves ("Durham City Council") is left out, so that "Durham
+council" still names today's council.
 """
 
 from __future__ import annotations
+
+import re
 
 from indexer.data.lists.body import Body, clean, read_csv
 
@@ -45,6 +51,29 @@ def council_body(row: dict[str, str]) -> Body:
 
 
 def council_bodies() -> list[Body]:
-    """Current councils, and those abolished in the reorganisations since 2019 that recent posts name."""
+    """Current councils, those abolished in the reorganisations since 2019 that recent posts name, and
+    those abolished in 2009."""
     rows = read_csv("uk_local_authorities.csv")
-    return [council_body(row) for row in rows if row["current-authority"] == "True" or row["end-date"] >= FORMER_SINCE]
+    bodies = [
+        council_body(row) for row in rows if row["current-authority"] == "True" or row["end-date"] >= FORMER_SINCE
+    ]
+    return bodies + abolished_2009(bodies)
+
+
+_PLACE = re.compile(r"^(?:City of )?(?P<place>.+?) (?:City|County|Borough|District) Council$")
+
+
+def abolished_2009(current: list[Body]) -> list[Body]:
+    """The councils the 2009 reorganisation abolished, each under its official name."""
+    taken = {_place(alias) for body in current for alias in (body.name, *body.aliases)}
+    bodies = []
+    for row in read_csv("councils_abolished_2009.csv"):
+        name = clean(row["official-name"])
+        if _place(name) not in taken:
+            bodies.append(Body(name, TYPE_KINDS[row["local-authority-type"]]))
+    return bodies
+
+
+def _place(name: str) -> str:
+    match = _PLACE.match(name)
+    return (match["place"] if match else name.removesuffix(" Council")).casefold()

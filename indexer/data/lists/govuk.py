@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.data.lists.body import Body, clean, read_csv, safe_acronym
+from indexer.data.lists.body import Body, clean, is_initialism, read_csv, safe_acronym
 
 # Types whose superseded bodies moved elsewhere rather than being renamed or merged.
 NOT_SUCCESSORS = {"Devolved government", "Executive office"}
@@ -51,7 +51,9 @@ def govuk_bodies(jargon: frozenset[str]) -> list[Body]:
     live = {row["slug"] for row in current}
     bodies = []
     for row in current:
-        aliases = [row["abbreviation"]] if safe_acronym(row["abbreviation"], jargon) else []
+        abbreviation = row["abbreviation"]
+        safe = safe_acronym(abbreviation, jargon) or is_initialism(abbreviation, clean(row["title"]))
+        aliases = [abbreviation] if safe else []
         former_names = []
         for slug in row["superseded"].split("|") if row["format"] not in NOT_SUCCESSORS else ():
             named_former = named.get(slug)
