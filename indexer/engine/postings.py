@@ -48,6 +48,11 @@ KEEP_POSITIONS = 40_000_000  # places kept for phrases, over all terms, with eac
 KEEP_NEAR_POSITIONS = 8_000_000  # and for nearness scores alone (~64 MB at most), apart, so that
 # the many words searched for do not push out the common words phrases need
 LOOK_AGAIN = 2.0  # seconds between looks for the arrays of segments that had none
+# What a worker keeps of its own beside the shared files when every segment has its arrays
+# (segment_arrays.py): a word's places are then made again from them by numpy alone, where
+# without them they are unpickled from Whoosh's blocks, so a worker keeps a fifth as many.
+KEEP_OWN_POSITIONS = 8_000_000  # ~64 MB at most
+KEEP_OWN_NEAR_POSITIONS = 2_000_000  # ~16 MB at most
 DOC_SHIFT = 32  # a position key is the document number shifted up this far, plus the position
 POSITION_BITS = (1 << DOC_SHIFT) - 1
 MERGE_FROM = 8  # compare two arrays of places by merging once the shorter is an eighth as long
@@ -135,9 +140,13 @@ class Postings:
         self.shared_places, self.shared_arrays = places, arrays
         held_places = sum(kept.size() for kept in places.values())
         held_arrays = sum(len(docs) for docs, _ in arrays.values())
-        self._keys = _Kept(max(KEEP_POSITIONS // 4, KEEP_POSITIONS - held_places))
+        if all(self._files):  # a word's places are made from its segments' arrays in C: keep fewer
+            self._keys = _Kept(KEEP_OWN_POSITIONS)
+            self._near_keys = _Kept(KEEP_OWN_NEAR_POSITIONS)
+        else:
+            self._keys = _Kept(max(KEEP_POSITIONS // 4, KEEP_POSITIONS - held_places))
+            self._near_keys = _Kept(KEEP_NEAR_POSITIONS)
         self._arrays = _Kept(max(KEEP_ARRAYS // 4, KEEP_ARRAYS - held_arrays))
-        self._near_keys = _Kept(KEEP_NEAR_POSITIONS)
         self._terms = _Kept(self._terms.bound)
 
     def kept_words(self) -> tuple[dict, dict]:
