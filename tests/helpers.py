@@ -7,7 +7,10 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from indexer.reindex import reindex
+import pytest
+
+from indexer import reindex as build
+from indexer.reindex import reindex, writers
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = REPO_ROOT / "seeds"
@@ -27,6 +30,16 @@ def index_in_segments(root: Path, judged_corpus: Path, **reindex_options) -> Pat
         (corpus / post.name).unlink()
     reindex([corpus], index_dir, **reindex_options)
     return index_dir
+
+
+def rebuilt(folder: Path, index_dir: Path, parallel: bool, runs: bool = False):
+    """A rebuild of the folder, through writer processes (each its own segment) or one writer;
+    with `runs`, every post's postings go to a run on disk first. Returns the report."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "PARALLEL_BUILD_THRESHOLD", 2 if parallel else 10**9)
+        if runs:
+            patch.setattr(writers, "POOL_LIMIT_MB", 0)
+        return reindex([folder], index_dir, rebuild=True)
 
 
 def write_post(folder: Path, name: str, title: str, body: str, **meta) -> Path:

@@ -15,9 +15,8 @@ import pytest
 from whoosh import index as whoosh_index
 
 from bench.corpus import WORDS, write_corpus
-from helpers import CORPUS, SEEDS, write_post
-from indexer import reindex as build, store
-from indexer.reindex import reindex, writers
+from helpers import CORPUS, SEEDS, rebuilt, write_post
+from indexer import store
 from indexer.query import SearchRequest, SearchService
 
 pytestmark = pytest.mark.slow  # builds the same corpus both ways, in writer processes
@@ -63,11 +62,7 @@ def posts(tmp_path_factory) -> Path:
 
 
 def built(folder: Path, index_dir: Path, fast: bool, runs: bool = False) -> Path:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build, "PARALLEL_BUILD_THRESHOLD", 2 if fast else 10**9)
-        if runs:
-            patch.setattr(writers, "POOL_LIMIT_MB", 0)  # every post's postings go to a run on disk
-        report = reindex([folder], index_dir, rebuild=True)
+    report = rebuilt(folder, index_dir, parallel=fast, runs=runs)
     assert report.rejected == [] and report.documents == SYNTHETIC_POSTS + len(CORPUS) + 5
     return index_dir
 

@@ -18,13 +18,13 @@ import pytest
 from whoosh import index as whoosh_index
 
 from bench.corpus import write_corpus
-from helpers import write_post
+from helpers import rebuilt, write_post
 from indexer import reindex as build, store
 from indexer.engine import ENGINE_VARIABLE, postings as postings_module
 from indexer.engine.postings import TermPostings, leaf_blocks, places_reader
 from indexer.engine.segment_arrays import MANIFEST, TYPES, SegmentArrays, part_name, write_from_blocks
 from indexer.query import SearchRequest, SearchService
-from indexer.reindex import reindex, writers
+from indexer.reindex import reindex
 
 pytestmark = pytest.mark.slow  # builds indexes in writer processes
 
@@ -41,12 +41,7 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def _built(corpus: Path, index_dir: Path, parallel: bool, runs: bool = False) -> Path:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build, "PARALLEL_BUILD_THRESHOLD", 2 if parallel else 10**9)
-        if runs:
-            patch.setattr(writers, "POOL_LIMIT_MB", 0)  # every post's postings go to a run on disk
-        report = reindex([corpus], index_dir, rebuild=True)
-    assert report.documents == POSTS
+    assert rebuilt(corpus, index_dir, parallel, runs).documents == POSTS
     return store.live_generation(index_dir)
 
 
