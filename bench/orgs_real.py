@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 SET_DIR = Path(__file__).resolve().parent.parent / "tests" / "orgs_real"
-SPLITS = ("test", "dev")
+SPLITS = ("holdout", "test", "dev")
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
