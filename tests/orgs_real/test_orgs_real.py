@@ -1,10 +1,14 @@
 """The organisation recogniser on real documents, against the bodies a careful reader listed (issue 27).
 
-README.md beside this file says how the 106 documents and their lists were made. Issue 27 asks for
-a test that fails below 0.90 F1 over (document, body) pairs on the test split; the recogniser
-reaches 0.90 (precision 1.00, recall 0.82, on 2026-12-07), so the test fails below 0.90 F1 or below
-0.97 precision. The scores, and every wrong find and miss by document, are printed whatever the
-outcome (`python -m bench.orgs_real` prints dev too).
+README.md beside this file says how the 171 documents and their lists were made. Issue 27 asks for
+a test that fails below 0.90 F1 over (document, body) pairs on real documents whose bodies were
+listed before the recogniser was run on them. The held-out split (65 documents, batch 4) is that
+set now: nothing was tuned on it. The recogniser reaches F1 0.78 there (precision 0.91, recall 0.68,
+2026-12-07), short of the issue's 0.90, so its test fails below what is reached, and
+ISSUE_TARGET_F1 says what it must become. The test split (69 documents) was looked at while the
+rules were tuned in the recall round, so it is held to 0.90 as a guard against going back, not as
+the issue's measure. The scores, and every wrong find and miss by document, are printed whatever
+the outcome (`python -m bench.orgs_real` prints every split).
 The first tests check the set and the scorer itself, so that a broken scorer cannot pass.
 """
 
@@ -24,6 +28,7 @@ from bench.orgs_real import (
 )
 
 DOCUMENTS = load_documents()
+HELD_OUT = [d for d in DOCUMENTS if d.split == "holdout"]
 TEST = [d for d in DOCUMENTS if d.split == "test"]
 DEV = [d for d in DOCUMENTS if d.split == "dev"]
 OPEN_LICENCES = {"OGL-3.0", "Open Parliament Licence v3.0", "CC BY-SA 4.0", "CC BY-SA 3.0", "MIT"}
@@ -32,7 +37,7 @@ OUTSIDE_CHECK = ("govuk-content-schemas", "publishing-api", "openreferraluk", "u
 
 
 def test_the_set_has_enough_documents_each_open_and_with_its_text():
-    assert len(TEST) >= 60 and len(DEV) >= 10
+    assert len(HELD_OUT) >= 60 and len(TEST) >= 60 and len(DEV) >= 10
     assert len({d.id for d in DOCUMENTS}) == len(DOCUMENTS)
     for doc in DOCUMENTS:
         assert doc.licence in OPEN_LICENCES, doc.id
@@ -96,27 +101,39 @@ def _gold_finds(text: str) -> list[str]:
     return [body.name for body in doc.bodies]
 
 
-@pytest.fixture(scope="module")
-def test_scores(pytestconfig: pytest.Config):
-    """The recogniser run once on every test document; the scores go to the terminal."""
-    scores = score_documents(TEST)
+def _scored(pytestconfig: pytest.Config, name: str, documents: list) -> list:
+    """The recogniser run once on every document of a split; the scores go to the terminal."""
+    scores = score_documents(documents)
     capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
     with capture.global_and_fixture_disabled():
-        print("\n\nOrganisations in real documents (tests/orgs_real), against the bodies a reader listed:\n")
-        print(summary("test", Totals.of(scores), len(TEST)))
+        print(
+            f"\n\nOrganisations in real documents (tests/orgs_real, {name} split), against the bodies a reader listed:\n"
+        )
+        print(summary(name, Totals.of(scores), len(documents)))
         print(table(scores))
     return scores
 
 
-ISSUE_TARGET_F1 = 0.90
-F1_AT_LEAST = ISSUE_TARGET_F1  # 0.904 reached on 2026-12-07 (160 right, 0 wrong, 34 missed of 194)
-PRECISION_AT_LEAST = 0.97  # 1.00 reached: recall must not be bought with wrong finds
+ISSUE_TARGET_F1 = 0.90  # on documents nothing was tuned on: not reached yet on the held-out split
+HELD_OUT_F1_AT_LEAST = 0.77  # 0.777 reached on 2026-12-07 (157 right, 16 wrong, 74 missed of 231)
+HELD_OUT_PRECISION_AT_LEAST = 0.90  # 0.91 reached
+TEST_F1_AT_LEAST = ISSUE_TARGET_F1  # 0.904 reached (160 right, 0 wrong, 34 missed of 194), tuned while looked at
+PRECISION_AT_LEAST = 0.97  # 1.00 reached on the test split: recall must not be bought with wrong finds
 
 
-def test_the_recogniser_finds_the_bodies_a_careful_reader_lists(test_scores):
-    totals = Totals.of(test_scores)
-    assert totals.f1 >= F1_AT_LEAST and totals.precision >= PRECISION_AT_LEAST, (
-        f"F1 {totals.f1:.3f} on {len(TEST)} real documents is below {F1_AT_LEAST} (issue 27's target), or "
-        f"precision {totals.precision:.2f} below {PRECISION_AT_LEAST}: recall "
-        f"{totals.recall:.2f} ({totals.wrong} wrong, {totals.missed} missed); the table above lists them"
+def _held_to(totals: Totals, documents: list, f1: float, precision: float) -> None:
+    assert totals.f1 >= f1 and totals.precision >= precision, (
+        f"F1 {totals.f1:.3f} on {len(documents)} real documents is below {f1}, or precision "
+        f"{totals.precision:.2f} below {precision}: recall {totals.recall:.2f} ({totals.wrong} wrong, "
+        f"{totals.missed} missed); the table above lists them"
     )
+
+
+def test_the_recogniser_finds_the_bodies_a_careful_reader_lists_in_documents_it_was_not_tuned_on(pytestconfig):
+    totals = Totals.of(_scored(pytestconfig, "holdout", HELD_OUT))
+    _held_to(totals, HELD_OUT, HELD_OUT_F1_AT_LEAST, HELD_OUT_PRECISION_AT_LEAST)
+
+
+def test_the_recogniser_keeps_what_it_finds_in_the_test_split(pytestconfig):
+    totals = Totals.of(_scored(pytestconfig, "test", TEST))
+    _held_to(totals, TEST, TEST_F1_AT_LEAST, PRECISION_AT_LEAST)
