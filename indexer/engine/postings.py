@@ -242,7 +242,7 @@ class Postings:
                 continue
             term = text if isinstance(text, bytes) else self.reader.schema[field_name].to_bytes(text)
             number = files.find(field_name, term)
-            if number is None or files.count(number) != info.doc_frequency():
+            if number is None or files.count(number) != info.doc_frequency() or not files.in_segment(number):
                 logger.warning(
                     "The arrays of segment %s do not match its postings; reading its blocks instead",
                     leaf.segment().segment_id(),

@@ -180,9 +180,10 @@ class SegmentArrays:
     """One segment's arrays, mapped read-only. `find` gives a term's number, `postings` and
     `places` its numbers as views of the maps (document numbers within the segment)."""
 
-    def __init__(self, fields: dict, parts: dict[str, np.ndarray]):
+    def __init__(self, fields: dict, parts: dict[str, np.ndarray], doc_count: int):
         self.fields = fields
         self.parts = parts
+        self.doc_count = doc_count
         self._terms = parts["terms"]
         self._term_ends = parts["term_ends"]
         self._prefixes = parts["prefixes"]
@@ -239,15 +240,13 @@ class SegmentArrays:
             ends = parts[part]
             if terms and (ends[-1] != end or ends[0] < 0 or (np.diff(ends) < 0).any()):
                 raise ValueError(f"{part} does not fit")
-        if postings and (parts["docs"].min() < 0 or parts["docs"].max() >= doc_count):
-            raise ValueError("a document number is out of the segment")
         fields = manifest["fields"]
         spans = sorted((field["first"], field["end"]) for field in fields.values())
         if any(not 0 <= first <= end <= terms for first, end in spans) or any(
             end > first for (_, end), (first, _) in zip(spans, spans[1:])
         ):
             raise ValueError("the fields' terms overlap")
-        return cls(fields, parts)
+        return cls(fields, parts, doc_count)
 
     def find(self, field_name: str, term: bytes) -> int | None:
         """The term's number, or None when the segment's field has no such term."""
@@ -275,6 +274,14 @@ class SegmentArrays:
         """The term's document numbers within the segment (int32) and weights (float32)."""
         start, end = self._span(self._posting_ends, number)
         return self.parts["docs"][start:end], self.parts["weights"][start:end]
+
+    def in_segment(self, number: int) -> bool:
+        """Whether the term's first and last document numbers lie within the segment: checked
+        a term at a time, as it is read, since checking every number when the files open would
+        read them all from disk."""
+        start, end = self._span(self._posting_ends, number)
+        docs = self.parts["docs"]
+        return end == start or (0 <= docs[start] and docs[end - 1] < self.doc_count)
 
     def places(self, field_name: str, number: int) -> tuple[np.ndarray, np.ndarray] | None:
         """How many places each of the term's postings has, and the places, posting after

@@ -169,6 +169,18 @@ def test_arrays_that_disagree_with_the_postings_are_dropped(parallel, tmp_path, 
     assert "do not match its postings" in caplog.text
 
 
+def test_arrays_whose_numbers_fall_outside_the_segment_are_dropped(parallel, tmp_path, caplog):
+    expected = _answers(parallel.parent)
+    generation = _copy_of(parallel, tmp_path)
+    segment_id = _segments(generation)[0]
+    documents = json.loads((generation / part_name(segment_id, MANIFEST)).read_text())["documents"]
+    docs = generation / part_name(segment_id, "docs")
+    docs.write_bytes(np.full(len(docs.read_bytes()) // 4, documents, dtype=np.int32).tobytes())
+    with caplog.at_level(logging.WARNING):
+        assert _answers(generation.parent) == expected
+    assert "do not match its postings" in caplog.text
+
+
 def test_an_update_writes_the_arrays_of_its_segment_and_servers_take_them_up(corpus, tmp_path, monkeypatch):
     """A server follows an update's commit at once; the arrays come just after it, and the
     server reads them from then on."""
