@@ -19,7 +19,9 @@ from importlib import resources
 
 import ahocorasick
 
+from indexer.organisations.devolved import bare_names, northern_ireland_spans
 from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, is_head_word, kind_by_form
+from indexer.organisations.longer import longer_spans
 from indexer.organisations.places import (
     PRINCIPAL_COUNCIL_KINDS,
     REGIONS,
@@ -83,6 +85,7 @@ class _Gazetteer:
     acronyms: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
     councils: dict[str, str] = field(default_factory=dict)  # place, folded -> its council
     places: frozenset[str] = frozenset()  # every place a council or a region is named for, folded
+    northern_ireland: dict[str, str] = field(default_factory=dict)  # "department of health" -> NI's
 
 
 def _is_acronym(alias: str) -> bool:
@@ -153,6 +156,7 @@ def _gazetteer() -> _Gazetteer:
     gaz.acronyms.make_automaton()
     gaz.councils = council_places(gaz.kinds, gaz.aliases)
     gaz.places = frozenset(gaz.councils) | REGIONS
+    gaz.northern_ireland = bare_names(list(gaz.kinds))
     logger.debug("gazetteer loaded: %d organisations", len(gaz.kinds))
     return gaz
 
@@ -539,7 +543,9 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
     known += _chief_constable_spans(text) + _mission_spans(text)
     known += [(s, e, _listed_name(_gazetteer(), n)) for s, e, n in _combined_authority_spans(text, _gazetteer().places)]
+    gaz = _gazetteer()
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
+    spans = northern_ireland_spans(text, longer_spans(text, spans, gaz.kinds, gaz.folded), gaz.northern_ireland)
     coordinated = _coordinated_spans(text, spans)
     if coordinated:
         spans = _longest_first(spans + coordinated, len(text))

@@ -1,0 +1,43 @@
+"""Northern Ireland's departments, named as their writers name them in a Northern Ireland text.
+
+GOV.UK's list holds each Northern Ireland department as "Department of Health (Northern Ireland)";
+its own writers call it "the Department of Health", the name DHSC once had. Where a post is about
+Northern Ireland (it names Northern Ireland, Stormont or its Executive), a department written by
+the bare name of a Northern Ireland department is that department.
+"""
+
+from __future__ import annotations
+
+import re
+
+from indexer.organisations.rules import normalise
+
+_SUFFIX = " (Northern Ireland)"
+# "the Executive" with a capital, mid-sentence, is a devolved government's; a council's Executive is
+# its "Executive member", "Executive Board" or "Executive Director".
+_CONTEXT = re.compile(
+    r"Northern[ \t\u00a0]+Ireland(?![ \t\u00a0]+Office)|Stormont|\bNI[ \t\u00a0]+Executive|"
+    r"\bthe[ \t\u00a0]+Executive(?![ \t\u00a0]+(?:[A-Z]|member|members|director|directors|board|team|committee|officer))"
+)
+
+
+def bare_names(names: list[str]) -> dict[str, str]:
+    """Each Northern Ireland department's bare name, folded, and the department."""
+    return {
+        name.removesuffix(_SUFFIX).casefold(): name
+        for name in names
+        if name.endswith(_SUFFIX) and name.startswith("Department")
+    }
+
+
+def northern_ireland_spans(
+    text: str, spans: list[tuple[int, int, str]], bare: dict[str, str]
+) -> list[tuple[int, int, str]]:
+    """The spans, with a department named by a Northern Ireland department's bare name read as it
+    where the post is about Northern Ireland."""
+    if not spans or not _CONTEXT.search(text):
+        return spans
+    out = []
+    for start, end, name in spans:
+        out.append((start, end, bare.get(normalise(text[start:end]).casefold(), name)))
+    return out
