@@ -8,6 +8,7 @@ the bare name of a Northern Ireland department is that department.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from indexer.organisations.rules import normalise
@@ -35,9 +36,26 @@ def northern_ireland_spans(
 ) -> list[tuple[int, int, str]]:
     """The spans, with a department named by a Northern Ireland department's bare name read as it
     where the post is about Northern Ireland."""
-    if not spans or not _CONTEXT.search(text):
+    if not bare or not any(word in text for word in ("Ireland", "Stormont", "Executive")) or not _CONTEXT.search(text):
         return spans
-    out = []
-    for start, end, name in spans:
-        out.append((start, end, bare.get(normalise(text[start:end]).casefold(), name)))
-    return out
+    out = [(start, end, bare.get(normalise(text[start:end]).casefold(), name)) for start, end, name in spans]
+    taken = bytearray(len(text))
+    for start, end, _ in spans:
+        taken[start:end] = b"\x01" * (end - start)
+    for match in _pattern(tuple(sorted(bare))).finditer(text) if "Department" in text else ():
+        name = bare.get(normalise(match.group()).casefold())
+        if name and taken.find(1, match.start(), match.end()) == -1:
+            out.append((match.start(), match.end(), name))
+    return sorted(out)
+
+
+@functools.cache
+def _pattern(folded: tuple[str, ...]) -> re.Pattern:
+    """The bare names as written, capitalised, each word apart by any space: one pass over a post."""
+    spelled = [r"[ \t\u00a0]+".join(map(re.escape, _capitalised(name).split())) for name in folded]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(spelled, key=len, reverse=True)) + r")(?![\w-])")
+
+
+def _capitalised(folded: str) -> str:
+    minor = {"of", "for", "and", "the"}
+    return " ".join(w if w in minor else w[:1].upper() + w[1:] for w in folded.split())

@@ -26,8 +26,10 @@ _NATION_IN_NAME = re.compile(r"\b(?:Scotland|Scottish|Wales|Welsh|Cymru|Northern
 _HEADED = re.compile(r"(?:Council|Commission|Authority|Board|Committee|Agency|Association|Society|Institute)$")
 # "Scottish Council of Deans of Education": of/for and capitalised words (with of/and/for inside).
 _OF_RUN = re.compile(
-    r"[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?P<run>[A-Z][\w'-]*(?:[ \t\u00a0]+(?:(?:of|and|for|&)[ \t\u00a0]+)?[A-Z][\w'-]*){0,5})"
+    r"[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<run>[A-Z][\w'-]*(?:[ \t\u00a0]+(?:(?:of|and|for|&)[ \t\u00a0]+)?[A-Z][\w'-]*){0,5})"
 )
+# Heads a listed name may go on from: "Royal Society of Arts", "Royal Society for the Protection of Birds".
+_OF_HEADS = re.compile(r"(?:Society|Institute|Institution|Federation|Confederation)$")
 _ADJECTIVE_BEFORE = re.compile(r"(?:^|(?<=[^\w'-]))(?P<nation>Welsh|Scottish)[ \t\u00a0]+$")
 _NATION_KINDS = frozenset({"sector body", "charity", "think tank", "nhs body"})
 
@@ -58,7 +60,7 @@ def _longer(text: str, start: int, end: int, name: str, written: str, kinds: dic
         nation = _FOR_NATION.match(text, end)
         if nation:
             return start, nation.end()
-    if name not in kinds and written.endswith("Council"):
+    if (name not in kinds and written.endswith("Council")) or _OF_HEADS.search(written):
         run = _OF_RUN.match(text, end)
         if run and run["run"].split()[0].casefold() not in STOP_WORDS:
             return start, run.end()
