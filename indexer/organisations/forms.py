@@ -203,6 +203,8 @@ def _trim(text: str, run: list[tuple[int, int, str]]) -> list[tuple[int, int, st
             keep = i + 1
         elif folded in ("of", "for") and i and run[i - 1][2].casefold() in _ROLE_LIKE:
             keep = i + 1
+        elif folded in ("and", "&") and i and len(run[i - 1][2]) > 1 and run[i - 1][2].isupper():
+            keep = i + 1  # "DWP and Social Security Scotland": an acronym is a whole name of its own
         elif folded in ("and", "&") and any(w in _ALL_HEADS or w.casefold() in HEAD_WORDS for _, _, w in run[keep:i]):
             keep = i + 1  # "Exeter Consortium and Teaching Schools Alliance", "Bank of America and Man Group"
     run = run[keep:]
