@@ -1,7 +1,7 @@
 """Names that run on past where a list or a rule ended them.
 
 A body's name followed at once by a word that heads a body ("Catholic Poor School Committee"), by
-"for" and a nation ("General Teaching Council for Scotland"), or a council found by its form by
+"for" and a nation ("General Teaching Council for Scotland"; an inspectorate "in" one too), or a council found by its form by
 "of"/"for" and capitalised words ("Scottish Council of Deans of Education") is the longer name; a
 body of the whole UK named with a nation's adjective before it ("Welsh NHS Confederation") is that
 nation's own body. Each span looks only a few words either side of itself, so this is linear.
@@ -22,6 +22,8 @@ _HEAD_AFTER = re.compile(
 _ENDS_IN_HEAD = re.compile(r"(?:Council|Authority|Committee|Commission|Association|Agency|Society|Institute)$")
 _NATIONS = r"(?:Scotland|Wales|Northern[ \t\u00a0]+Ireland|England)"
 _FOR_NATION = re.compile(rf"[ \t\u00a0]+for[ \t\u00a0]+{_NATIONS}(?![\w'-])")
+# "HM Inspectorate of Constabulary in Scotland": an inspectorate is named for where it inspects.
+_IN_NATION = re.compile(rf"[ \t\u00a0]+(?:for|in)[ \t\u00a0]+{_NATIONS}(?![\w'-])")
 _NATION_IN_NAME = re.compile(r"\b(?:Scotland|Scottish|Wales|Welsh|Cymru|Northern Ireland|England|English)\b")
 _HEADED = re.compile(r"(?:Council|Commission|Authority|Board|Committee|Agency|Association|Society|Institute)$")
 # "Scottish Council of Deans of Education": of/for and capitalised words (with of/and/for inside).
@@ -31,6 +33,7 @@ _OF_RUN = re.compile(
 # Heads a listed name may go on from: "Royal Society of Arts", "Royal Society for the Protection of Birds".
 _OF_HEADS = re.compile(r"(?:Society|Institute|Institution|Federation|Confederation)$")
 _ADJECTIVE_BEFORE = re.compile(r"(?:^|(?<=[^\w'-]))(?P<nation>Welsh|Scottish)[ \t\u00a0]+$")
+_MAJESTY = re.compile(r"^(?:Her|His) Majesty's ")
 _NATION_KINDS = frozenset({"sector body", "charity", "think tank", "nhs body"})
 
 
@@ -46,7 +49,7 @@ def longer_spans(
         longer = _longer(text, start, end, name, written, kinds)
         if longer:
             start, end = longer
-            whole = normalise(text[start:end].replace(" & ", " and "))
+            whole = _MAJESTY.sub("HM ", normalise(text[start:end].replace(" & ", " and ")))
             name = folded.get(whole.casefold(), whole)
         out.append((start, end, name))
     return out
@@ -56,8 +59,8 @@ def _longer(text: str, start: int, end: int, name: str, written: str, kinds: dic
     head = _HEAD_AFTER.match(text, end)
     if head and " " in written.strip() and not _ENDS_IN_HEAD.search(written):
         return start, head.end()
-    if _HEADED.search(written) and not _NATION_IN_NAME.search(written):
-        nation = _FOR_NATION.match(text, end)
+    if (_HEADED.search(written) or "Inspectorate" in written) and not _NATION_IN_NAME.search(written):
+        nation = (_IN_NATION if "Inspectorate" in written else _FOR_NATION).match(text, end)
         if nation:
             return start, nation.end()
     if (name not in kinds and written.endswith("Council")) or _OF_HEADS.search(written):

@@ -311,12 +311,14 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
 _PARLIAMENT = re.compile(r"(?<![\w-])Parliament(?![\w-])")
 _OTHER_PARLIAMENTS = re.compile(
     r"\b(?:Scottish|Welsh|European|Youth|Irish) Parliament\b|\bSenedd\b|\bNorthern Ireland Assembly\b|\bHolyrood\b"
+    # A devolved government's own text: its "Parliament" is its own.
+    r"|\b(?:Scottish|Welsh) Government\b|\bNorthern Ireland Executive\b"
 )
 
 
 def _parliament_spans(text: str) -> list[tuple[int, int, str]]:
     """ "laid in Parliament": "Parliament" on its own, capitalised, is the UK Parliament, unless the
-    post names another parliament ("the Scottish Parliament"), or a word of a longer name stands
+    post names another parliament ("the Scottish Parliament") or a devolved government, or a word of a longer name stands
     either side of it ("Parliament Square", "the Youth Parliament", "Parliament Act")."""
     if "Parliament" not in text or _OTHER_PARLIAMENTS.search(text):
         return []
