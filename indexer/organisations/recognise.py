@@ -548,10 +548,47 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     gaz = _gazetteer()
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
     spans = northern_ireland_spans(text, longer_spans(text, spans, gaz.kinds, gaz.folded), gaz.northern_ireland)
+    spans += _listed_trust_spans(text, spans, gaz)
     coordinated = _coordinated_spans(text, spans)
     if coordinated:
         spans = _longest_first(spans + coordinated, len(text))
     return _with_branches(text, spans)
+
+
+_BULLET_LINE = re.compile(r"^[ \t\u00a0]*[-*•+][ \t\u00a0]+(?P<item>[^\n]*?)[ \t\u00a0]*$", re.M)
+_TRUST_ENDINGS = (" NHS Foundation Trust", " NHS Trust")
+
+
+def _listed_trust_spans(text: str, spans: list[tuple[int, int, str]], gaz: _Gazetteer) -> list[tuple[int, int, str]]:
+    """ "- Ealing Hospital NHS Trust / - Leeds Community Healthcare": in a bulleted list of NHS trusts
+    (two or more named whole), an item the list writes without "NHS Trust" is the trust it names."""
+    if "NHS" not in text or not any(name.endswith(_TRUST_ENDINGS) for _, _, name in spans):
+        return []
+    starts = sorted(start for start, _, _ in spans)
+    trusts = sorted(start for start, _, name in spans if name.endswith(_TRUST_ENDINGS))
+    found, group, named = [], [], 0
+    position = -1
+    for line in _BULLET_LINE.finditer(text):
+        if line.start() != position + 1:  # a new list
+            found += group if named >= 2 else []
+            group, named = [], 0
+        position = line.end()
+        start, end = line.start("item"), line.end("item")
+        if _count_in(trusts, start, end):
+            named += 1
+        elif not _count_in(starts, start, end):
+            written = normalise(line["item"]).casefold()
+            listed = next(
+                (gaz.folded[written + e.casefold()] for e in _TRUST_ENDINGS if written + e.casefold() in gaz.folded),
+                None,
+            )
+            if listed:
+                group.append((start, end, listed))
+    return found + (group if named >= 2 else [])
+
+
+def _count_in(sorted_starts: list[int], start: int, end: int) -> int:
+    return bisect.bisect_left(sorted_starts, end) - bisect.bisect_left(sorted_starts, start)
 
 
 _ITEM_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w&'-]*[ \t\u00a0]){0,3}[A-ZÀ-ÖØ-Þ][\w&'-]*$")
