@@ -315,12 +315,28 @@ _LIST_ITEM = re.compile(
 _LIST_JOIN = re.compile(r",?[ \t\u00a0]+(?:and|&)[ \t\u00a0]+|,[ \t\u00a0]+")
 
 
+# "private investors EDF, Centrica, La Caisse and Amber Infrastructure": the plural noun right before
+# a list of three or more names, with no "including", written in lower case mid-sentence.
+_BARE_LIST_LEAD = re.compile(
+    r"(?<=[a-z,][ \t\u00a0])(?:companies|firms|investors|banks|lenders|insurers|developers|housebuilders|contractors|"
+    r"consultancies|suppliers|charities|retailers|supermarkets|manufacturers|operators|housing associations)"
+    r"[ \t\u00a0]+(?=[A-Z])"
+)
+
+
 def _listed_names(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
     """ "contractors including Walters Group, Atkins, Arcadis and Mott MacDonald": each name in a list
     that says what its members are. The list is read for at most a few hundred characters."""
     spans = []
-    for lead in _LIST_LEAD.finditer(text) if "nclud" in text or "such as" in text or " like " in text else ():
+    leads = (
+        [(lead, 1) for lead in _LIST_LEAD.finditer(text)]
+        if "nclud" in text or "such as" in text or " like " in text
+        else []
+    )
+    leads += [(lead, 3) for lead in _BARE_LIST_LEAD.finditer(text)]
+    for lead, fewest in leads:
         position, limit = lead.end(), min(len(text), lead.end() + 300)
+        before = len(spans)
         for _ in range(12):
             item = _LIST_ITEM.match(text, position, limit)
             if not item:
@@ -335,6 +351,8 @@ def _listed_names(text: str, places: frozenset[str]) -> list[tuple[int, int, str
             if not joined:
                 break
             position = joined.end()
+        if len(spans) - before < fewest:
+            del spans[before:]
     return spans
 
 
