@@ -1,6 +1,7 @@
 """Names that run on past where a list or a rule ended them.
 
-A body's name followed at once by a word that heads a body ("Catholic Poor School Committee"), by
+A body's name followed at once by a word that heads a body ("Catholic Poor School Committee",
+"NHS Wales Executive"; not a role, "Homes England Executive Director"), by
 "for" and a nation ("General Teaching Council for Scotland"; an inspectorate "in" one too), or a council found by its form by
 "of"/"for" and capitalised words ("Scottish Council of Deans of Education") is the longer name; a
 body of the whole UK named with a nation's adjective before it ("Welsh NHS Confederation") is that
@@ -16,8 +17,11 @@ from indexer.organisations.rules import STOP_WORDS, normalise
 # Words that head a body and so make a longer name of the body's name before them.
 _HEAD_AFTER = re.compile(
     r"[ \t\u00a0]+(?:Committee|Council|Commission|Authority|Association|Confederation|Federation|Society|Agency|"
-    r"Institute)(?![\w'-])"
+    r"Institute|Executive)(?![\w'-])"
 )
+# An executive is a body after a nation's NHS ("NHS Wales Executive"); after most names it is their board.
+_NHS_NATION = re.compile(r"^NHS (?:Wales|Scotland|England|Cymru)$")
+_CAPITAL_AHEAD = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-ÖØ-Þ][\w'-]*)")
 # Bodies whose own committees and councils follow their name: "Kent County Council Committee".
 _ENDS_IN_HEAD = re.compile(r"(?:Council|Authority|Committee|Commission|Association|Agency|Society|Institute)$")
 _NATIONS = r"(?:Scotland|Wales|Northern[ \t\u00a0]+Ireland|England)"
@@ -58,7 +62,10 @@ def longer_spans(
 def _longer(text: str, start: int, end: int, name: str, written: str, kinds: dict[str, str]) -> tuple[int, int] | None:
     head = _HEAD_AFTER.match(text, end)
     if head and " " in written.strip() and not _ENDS_IN_HEAD.search(written):
-        return start, head.end()
+        ahead = _CAPITAL_AHEAD.match(text, head.end())
+        executive = head.group().strip() == "Executive"
+        if (not ahead or ahead["word"].casefold() in STOP_WORDS) and (not executive or _NHS_NATION.search(written)):
+            return start, head.end()  # "Homes England Executive Director" is a role
     if (_HEADED.search(written) or "Inspectorate" in written) and not _NATION_IN_NAME.search(written):
         nation = (_IN_NATION if "Inspectorate" in written else _FOR_NATION).match(text, end)
         if nation:
