@@ -388,9 +388,42 @@ def _bulleted_names(text: str, places: frozenset[str]) -> list[tuple[int, int, s
     return spans
 
 
+# "Jim Reid - General Secretary, Teachers Union Scotland": a list of who came, each line a person, a
+# dash, their role and, after a comma, the body they came from.
+_ATTENDEE = re.compile(
+    rf"^[ \t\u00a0]*[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{1,3}},?(?:[ \t\u00a0]+MSP|[ \t\u00a0]+MP)?"
+    r"[ \t\u00a0]+[-–—][ \t\u00a0]+(?P<role>[^,\n]{2,60}),[ \t\u00a0]+"
+    rf"(?P<body>[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|for|and|the|in|&)){{0,8}})"
+    r"(?:[ \t\u00a0]+\([A-Z][A-Za-z&]{1,9}\))?[ \t\u00a0]*$",
+    re.M,
+)
+_ROLE_IN_LIST = re.compile(
+    r"\b(?:[Cc]hief|[Ee]xecutive|[Dd]irector|[Cc]hair|[Cc]hairman|[Cc]hairwoman|[Ss]ecretary|[Pp]resident|[Ll]ead|"
+    r"[Ll]eader|[Hh]ead|[Mm]anager|[Oo]fficer|[Cc]onvener|[Ss]pokesperson|[Rr]epresentative|CEO|[Tt]rustee|"
+    r"[Cc]ommissioner|[Pp]rincipal|[Pp]rofessor)\b"
+)
+
+
+def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+    """The bodies in a list of who came to a meeting, one person a line (each line read once)."""
+    spans = []
+    for line in _ATTENDEE.finditer(text) if " - " in text or "–" in text or "—" in text else ():
+        if not _ROLE_IN_LIST.search(line["role"]):
+            continue
+        words = [
+            (m.start() + line.start("body"), m.end() + line.start("body"), m.group())
+            for m in _TOKEN.finditer(line["body"])
+        ]
+        while words and words[-1][2] in CONNECTORS:
+            words.pop()
+        if words and _specific_words(text, words, True) and not _is_place(words, places):
+            spans.append((words[0][0], words[-1][1], _name(text, words[0][0], words[-1][1])))
+    return spans
+
+
 def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Names found by their form, as (start, end, name): the recogniser decides overlaps."""
-    spans = _listed_names(text, places) + _bulleted_names(text, places)
+    spans = _listed_names(text, places) + _bulleted_names(text, places) + _attendee_bodies(text, places)
     everyday = _EverydayWords(text)
     for start, end, word in _whole_words(text, _WATCHED):
         if word in _ALL_HEADS:
