@@ -433,7 +433,11 @@ def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[in
         if word in _ALL_HEADS:
             span = _head_span(text, start, end, word, places, everyday)
         else:
-            span = _defined_after(text, start, end, places) or _defined_before(text, start, end, places)
+            span = (
+                _defined_after(text, start, end, places)
+                or _defined_before(text, start, end, places)
+                or _named_before_noun(text, start, end, word, places)
+            )
         if span:
             spans.append(span)
     return spans
@@ -554,6 +558,32 @@ def _defined_before(text: str, start: int, end: int, places: frozenset[str]) -> 
     if run and _bare(run[0][2]).casefold() in _ROLE_LIKE:
         return None  # "the charity Chief Executive Jane Smith" names a person
     if not run or len(run) > 5 or not _specific_words(text, run, True) or _is_place(run, places):
+        return None
+    return run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])
+
+
+# "the successful Booktrust charity with ...": a name between "the" and what it is, the noun ending
+# the phrase (not "the Oxfam charity shop").
+_NOUN_AFTER_NAME = frozenset({"charity", "social enterprise", "housebuilder", "think tank", "consultancy"})
+_OCCASIONS = frozenset({"christmas", "easter", "diwali", "eid", "ramadan", "jubilee", "coronation", "remembrance"})
+_THE_LEAD = re.compile(rf"(?<![\w-])the[ \t\u00a0]+{_DESCRIBING}{{0,2}}$")
+_PHRASE_END = re.compile(
+    r"[ \t\u00a0]*(?:[,.;:)!?\n]|$)|[ \t\u00a0]+(?:with|will|has|had|have|is|was|which|that|who|to|in|for|and|said|says|"
+    r"runs|ran|said|provides|offers|works|worked|led|leads)\b"
+)
+
+
+def _named_before_noun(
+    text: str, start: int, end: int, word: str, places: frozenset[str]
+) -> tuple[int, int, str] | None:
+    if word not in _NOUN_AFTER_NAME or not _PHRASE_END.match(text, end) or start < 2 or text[start - 1] != " ":
+        return None
+    run = _run_before(text, start - 1, touching=True)
+    if not run or len(run) > 4 or not _specific_words(text, run, True) or _is_place(run, places):
+        return None
+    if any(_bare(w).casefold() in _OCCASIONS for _, _, w in run):
+        return None  # "the Christmas charity" is an occasion's giving
+    if not _THE_LEAD.search(text, max(0, run[0][0] - 40), run[0][0]):
         return None
     return run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])
 
