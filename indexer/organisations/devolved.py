@@ -36,7 +36,12 @@ def northern_ireland_spans(
 ) -> list[tuple[int, int, str]]:
     """The spans, with a department named by a Northern Ireland department's bare name read as it
     where the post is about Northern Ireland."""
-    if not bare or not any(word in text for word in ("Ireland", "Stormont", "Executive")) or not _CONTEXT.search(text):
+    if (
+        not bare
+        or "Department" not in text
+        or not any(word in text for word in ("Ireland", "Stormont", "Executive"))
+        or not _CONTEXT.search(text)
+    ):
         return spans
     out = [(start, end, bare.get(normalise(text[start:end]).casefold(), name)) for start, end, name in spans]
     taken = bytearray(len(text))

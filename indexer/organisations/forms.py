@@ -321,11 +321,14 @@ _BARE_LIST_NOUNS = frozenset(
     """companies firms investors banks lenders insurers developers housebuilders contractors consultancies
     suppliers charities retailers supermarkets manufacturers operators""".split()
 ) | {"housing associations"}
+_WATCHED_AND_LEADS = _WATCHED | _BARE_LIST_NOUNS
 _LOWER_BEFORE = re.compile(r"[a-z,][ \t\u00a0]$")
 _CAPITAL_NEXT = re.compile(r"[ \t\u00a0]+(?=[A-Z])")
 
 
-def _listed_names(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+def _listed_names(
+    text: str, places: frozenset[str], bare_leads: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
     """ "contractors including Walters Group, Atkins, Arcadis and Mott MacDonald": each name in a list
     that says what its members are. The list is read for at most a few hundred characters."""
     spans = []
@@ -334,7 +337,7 @@ def _listed_names(text: str, places: frozenset[str]) -> list[tuple[int, int, str
         if "nclud" in text or "such as" in text or " like " in text
         else []
     )
-    for start, end, _ in _whole_words(text, _BARE_LIST_NOUNS):  # one pass, not a regex tried at each place
+    for start, end, _ in bare_leads:
         lead = _CAPITAL_NEXT.match(text, end)
         if lead and _LOWER_BEFORE.search(text, max(0, start - 2), start):
             leads.append((lead, 3))
@@ -427,9 +430,13 @@ def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, 
 
 def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Names found by their form, as (start, end, name): the recogniser decides overlaps."""
-    spans = _listed_names(text, places) + _bulleted_names(text, places) + _attendee_bodies(text, places)
+    hits = _whole_words(text, _WATCHED_AND_LEADS)  # one pass, not a regex tried at each place
+    bare_leads = [hit for hit in hits if hit[2] in _BARE_LIST_NOUNS]
+    spans = _listed_names(text, places, bare_leads) + _bulleted_names(text, places) + _attendee_bodies(text, places)
     everyday = _EverydayWords(text)
-    for start, end, word in _whole_words(text, _WATCHED):
+    for start, end, word in hits:
+        if word not in _WATCHED:
+            continue
         if word in _ALL_HEADS:
             span = _head_span(text, start, end, word, places, everyday)
         else:

@@ -49,7 +49,8 @@ def council_places(kinds: dict[str, str], aliases: dict[str, list[str]]) -> dict
 # Places with many councils: "a London council" is any one of them.
 REGIONS = frozenset({"london", "england", "wales", "scotland", "northern ireland", "city"})
 # "Kingston and Sutton councils", "Bristol council": places, then the everyday word for their councils.
-_COUNCIL_WORD = re.compile(r"ouncil|uthorities")  # literals, which the regex engine finds fast
+_COUNCIL_WORD = re.compile(r"ouncil")  # a literal, which the regex engine finds fast
+_AUTHORITIES_WORD = re.compile(r"uthorities")
 _COUNCIL_USE = re.compile(r"(?:councils?|Councils|authorities)(?![\w-])")
 _WORDS = re.compile(r"\S+")
 _PLACE_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'-]*,?|and|&|upon|on|the")
@@ -68,7 +69,8 @@ def place_council_spans(text: str, councils: dict[str, str]) -> list[tuple[int, 
     in Devon) names no one body. Each match looks at most a dozen words away. `councils` is what
     `council_places` makes of the gazetteer."""
     spans = []
-    for literal in _COUNCIL_WORD.finditer(text):
+    triggers = [*_COUNCIL_WORD.finditer(text), *(_AUTHORITIES_WORD.finditer(text) if "authorities" in text else ())]
+    for literal in triggers:
         first = literal.start() - 1
         if first < 0 or text[first] == "C" and text[literal.end() : literal.end() + 1] != "s":
             continue  # "Council" alone is the rules' ("Bristol Council")
