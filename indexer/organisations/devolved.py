@@ -1,9 +1,10 @@
 """Northern Ireland's departments, named as their writers name them in a Northern Ireland text.
 
 GOV.UK's list holds each Northern Ireland department as "Department of Health (Northern Ireland)";
-its own writers call it "the Department of Health", the name DHSC once had. Where a post is about
-Northern Ireland (it names Northern Ireland, Stormont or its Executive), a department written by
-the bare name of a Northern Ireland department is that department.
+its own writers call it "the Department of Health", the name DHSC once had. Where a post is written
+from inside Northern Ireland's government (it names Stormont, the Executive, the Assembly or MLAs;
+a UK-wide page that only names Northern Ireland is not), a department written by the bare name of
+a Northern Ireland department is that department.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _SUFFIX = " (Northern Ireland)"
 # "the Executive" with a capital, mid-sentence, is a devolved government's; a council's Executive is
 # its "Executive member", "Executive Board" or "Executive Director".
 _CONTEXT = re.compile(
-    r"Northern[ \t\u00a0]+Ireland(?![ \t\u00a0]+Office)|Stormont|\bNI[ \t\u00a0]+Executive|"
+    r"Stormont|\b(?:NI|Northern[ \t\u00a0]+Ireland)[ \t\u00a0]+(?:Executive|Assembly)|\bMLAs?\b|"
     r"\bthe[ \t\u00a0]+Executive(?![ \t\u00a0]+(?:[A-Z]|member|members|director|directors|board|team|committee|officer))"
 )
 
@@ -39,7 +40,7 @@ def northern_ireland_spans(
     if (
         not bare
         or "Department" not in text
-        or not any(word in text for word in ("Ireland", "Stormont", "Executive"))
+        or not any(word in text for word in ("Stormont", "Executive", "Assembly", "MLA"))
         or not _CONTEXT.search(text)
     ):
         return spans
