@@ -203,6 +203,8 @@ def _trim(text: str, run: list[tuple[int, int, str]]) -> list[tuple[int, int, st
             keep = i + 1
         elif folded in ("of", "for") and i and run[i - 1][2].casefold() in _ROLE_LIKE:
             keep = i + 1
+        elif folded in ("and", "&") and i and len(run[i - 1][2]) > 1 and run[i - 1][2].isupper():
+            keep = i + 1  # "DWP and Social Security Scotland": an acronym is a whole name of its own
         elif folded in ("and", "&") and any(w in _ALL_HEADS or w.casefold() in HEAD_WORDS for _, _, w in run[keep:i]):
             keep = i + 1  # "Exeter Consortium and Teaching Schools Alliance", "Bank of America and Man Group"
     run = run[keep:]
@@ -313,12 +315,35 @@ _LIST_ITEM = re.compile(
 _LIST_JOIN = re.compile(r",?[ \t\u00a0]+(?:and|&)[ \t\u00a0]+|,[ \t\u00a0]+")
 
 
-def _listed_names(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+# "private investors EDF, Centrica, La Caisse and Amber Infrastructure": the plural noun right before
+# a list of three or more names, with no "including", written in lower case mid-sentence.
+_BARE_LIST_NOUNS = frozenset(
+    """companies firms investors banks lenders insurers developers housebuilders contractors consultancies
+    suppliers charities retailers supermarkets manufacturers operators""".split()
+) | {"housing associations"}
+_WATCHED_AND_LEADS = _WATCHED | _BARE_LIST_NOUNS
+_LOWER_BEFORE = re.compile(r"[a-z,][ \t\u00a0]$")
+_CAPITAL_NEXT = re.compile(r"[ \t\u00a0]+(?=[A-Z])")
+
+
+def _listed_names(
+    text: str, places: frozenset[str], bare_leads: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
     """ "contractors including Walters Group, Atkins, Arcadis and Mott MacDonald": each name in a list
     that says what its members are. The list is read for at most a few hundred characters."""
     spans = []
-    for lead in _LIST_LEAD.finditer(text) if "nclud" in text or "such as" in text or " like " in text else ():
+    leads = (
+        [(lead, 1) for lead in _LIST_LEAD.finditer(text)]
+        if "nclud" in text or "such as" in text or " like " in text
+        else []
+    )
+    for start, end, _ in bare_leads:
+        lead = _CAPITAL_NEXT.match(text, end)
+        if lead and _LOWER_BEFORE.search(text, max(0, start - 2), start):
+            leads.append((lead, 3))
+    for lead, fewest in leads:
         position, limit = lead.end(), min(len(text), lead.end() + 300)
+        before = len(spans)
         for _ in range(12):
             item = _LIST_ITEM.match(text, position, limit)
             if not item:
@@ -333,6 +358,8 @@ def _listed_names(text: str, places: frozenset[str]) -> list[tuple[int, int, str
             if not joined:
                 break
             position = joined.end()
+        if len(spans) - before < fewest:
+            del spans[before:]
     return spans
 
 
@@ -368,15 +395,56 @@ def _bulleted_names(text: str, places: frozenset[str]) -> list[tuple[int, int, s
     return spans
 
 
+# "Jim Reid - General Secretary, Teachers Union Scotland": a list of who came, each line a person, a
+# dash, their role and, after a comma, the body they came from.
+_ATTENDEE = re.compile(
+    rf"^[ \t\u00a0]*[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{1,3}},?(?:[ \t\u00a0]+MSP|[ \t\u00a0]+MP)?"
+    r"[ \t\u00a0]+[-–—][ \t\u00a0]+(?P<role>[^,\n]{2,60}),[ \t\u00a0]+"
+    rf"(?P<body>[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|for|and|the|in|&)){{0,8}})"
+    r"(?:[ \t\u00a0]+\([A-Z][A-Za-z&]{1,9}\))?[ \t\u00a0]*$",
+    re.M,
+)
+_ROLE_IN_LIST = re.compile(
+    r"\b(?:[Cc]hief|[Ee]xecutive|[Dd]irector|[Cc]hair|[Cc]hairman|[Cc]hairwoman|[Ss]ecretary|[Pp]resident|[Ll]ead|"
+    r"[Ll]eader|[Hh]ead|[Mm]anager|[Oo]fficer|[Cc]onvener|[Ss]pokesperson|[Rr]epresentative|CEO|[Tt]rustee|"
+    r"[Cc]ommissioner|[Pp]rincipal|[Pp]rofessor)\b"
+)
+
+
+def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+    """The bodies in a list of who came to a meeting, one person a line (each line read once)."""
+    spans = []
+    for line in _ATTENDEE.finditer(text) if " - " in text or "–" in text or "—" in text else ():
+        if not _ROLE_IN_LIST.search(line["role"]):
+            continue
+        words = [
+            (m.start() + line.start("body"), m.end() + line.start("body"), m.group())
+            for m in _TOKEN.finditer(line["body"])
+        ]
+        while words and words[-1][2] in CONNECTORS:
+            words.pop()
+        if words and _specific_words(text, words, True) and not _is_place(words, places):
+            spans.append((words[0][0], words[-1][1], _name(text, words[0][0], words[-1][1])))
+    return spans
+
+
 def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Names found by their form, as (start, end, name): the recogniser decides overlaps."""
-    spans = _listed_names(text, places) + _bulleted_names(text, places)
+    hits = _whole_words(text, _WATCHED_AND_LEADS)  # one pass, not a regex tried at each place
+    bare_leads = [hit for hit in hits if hit[2] in _BARE_LIST_NOUNS]
+    spans = _listed_names(text, places, bare_leads) + _bulleted_names(text, places) + _attendee_bodies(text, places)
     everyday = _EverydayWords(text)
-    for start, end, word in _whole_words(text, _WATCHED):
+    for start, end, word in hits:
+        if word not in _WATCHED:
+            continue
         if word in _ALL_HEADS:
             span = _head_span(text, start, end, word, places, everyday)
         else:
-            span = _defined_after(text, start, end, places) or _defined_before(text, start, end, places)
+            span = (
+                _defined_after(text, start, end, places)
+                or _defined_before(text, start, end, places)
+                or _named_before_noun(text, start, end, word, places)
+            )
         if span:
             spans.append(span)
     return spans
@@ -497,6 +565,32 @@ def _defined_before(text: str, start: int, end: int, places: frozenset[str]) -> 
     if run and _bare(run[0][2]).casefold() in _ROLE_LIKE:
         return None  # "the charity Chief Executive Jane Smith" names a person
     if not run or len(run) > 5 or not _specific_words(text, run, True) or _is_place(run, places):
+        return None
+    return run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])
+
+
+# "the successful Booktrust charity with ...": a name between "the" and what it is, the noun ending
+# the phrase (not "the Oxfam charity shop").
+_NOUN_AFTER_NAME = frozenset({"charity", "social enterprise", "housebuilder", "think tank", "consultancy"})
+_OCCASIONS = frozenset({"christmas", "easter", "diwali", "eid", "ramadan", "jubilee", "coronation", "remembrance"})
+_THE_LEAD = re.compile(rf"(?<![\w-])the[ \t\u00a0]+{_DESCRIBING}{{0,2}}$")
+_PHRASE_END = re.compile(
+    r"[ \t\u00a0]*(?:[,.;:)!?\n]|$)|[ \t\u00a0]+(?:with|will|has|had|have|is|was|which|that|who|to|in|for|and|said|says|"
+    r"runs|ran|said|provides|offers|works|worked|led|leads)\b"
+)
+
+
+def _named_before_noun(
+    text: str, start: int, end: int, word: str, places: frozenset[str]
+) -> tuple[int, int, str] | None:
+    if word not in _NOUN_AFTER_NAME or not _PHRASE_END.match(text, end) or start < 2 or text[start - 1] != " ":
+        return None
+    run = _run_before(text, start - 1, touching=True)
+    if not run or len(run) > 4 or not _specific_words(text, run, True) or _is_place(run, places):
+        return None
+    if any(_bare(w).casefold() in _OCCASIONS for _, _, w in run):
+        return None  # "the Christmas charity" is an occasion's giving
+    if not _THE_LEAD.search(text, max(0, run[0][0] - 40), run[0][0]):
         return None
     return run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])
 

@@ -50,7 +50,8 @@ def council_places(kinds: dict[str, str], aliases: dict[str, list[str]]) -> dict
 REGIONS = frozenset({"london", "england", "wales", "scotland", "northern ireland", "city"})
 # "Kingston and Sutton councils", "Bristol council": places, then the everyday word for their councils.
 _COUNCIL_WORD = re.compile(r"ouncil")  # a literal, which the regex engine finds fast
-_COUNCIL_USE = re.compile(r"(?:councils?|Councils)(?![\w-])")
+_AUTHORITIES_WORD = re.compile(r"uthorities")
+_COUNCIL_USE = re.compile(r"(?:councils?|Councils|authorities)(?![\w-])")
 _WORDS = re.compile(r"\S+")
 _PLACE_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'-]*,?|and|&|upon|on|the")
 
@@ -61,13 +62,15 @@ def _joins_word(char: str) -> bool:
 
 def place_council_spans(text: str, councils: dict[str, str]) -> list[tuple[int, int, str]]:
     """ "Bristol council" is Bristol City Council; "Kingston and Sutton councils" are both councils,
-    and so are "4 local councils, East Sussex, Eastbourne, Rother and Wealden".
+    and so are "4 local councils, East Sussex, Eastbourne, Rother and Wealden" and "the four
+    authorities – Torfaen, Monmouthshire and Newport" (every place in the list a council's).
 
     Only places the gazetteer knows one council of; a lone place before "councils" (the councils
     in Devon) names no one body. Each match looks at most a dozen words away. `councils` is what
     `council_places` makes of the gazetteer."""
     spans = []
-    for literal in _COUNCIL_WORD.finditer(text):
+    triggers = [*_COUNCIL_WORD.finditer(text), *(_AUTHORITIES_WORD.finditer(text) if "authorities" in text else ())]
+    for literal in triggers:
         first = literal.start() - 1
         if first < 0 or text[first] == "C" and text[literal.end() : literal.end() + 1] != "s":
             continue  # "Council" alone is the rules' ("Bristol Council")
@@ -76,6 +79,8 @@ def place_council_spans(text: str, councils: dict[str, str]) -> list[tuple[int, 
             continue
         plural = match.group().endswith("s")
         listed = _LIST_AFTER.match(text, match.end()) if plural else None
+        if match.group() == "authorities" and not listed:
+            continue  # "the Devon authorities" may be any bodies; a list of council places after it is not
         if listed:
             places = _place_groups(list(_words_after(text, listed.end())))
             found = [_council_of(councils, place, whole=True) for place in places]
@@ -101,7 +106,7 @@ def place_council_spans(text: str, councils: dict[str, str]) -> list[tuple[int, 
     return spans
 
 
-_LIST_AFTER = re.compile(r"[ \t\u00a0]*[,:(][ \t\u00a0]*")
+_LIST_AFTER = re.compile(r"[ \t\u00a0]*(?:[,:(]|[ \t\u00a0][-–—])[ \t\u00a0]*")
 
 
 def _words_before(text: str, end: int, adjoining: bool = False) -> list[re.Match]:

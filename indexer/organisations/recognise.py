@@ -19,7 +19,9 @@ from importlib import resources
 
 import ahocorasick
 
+from indexer.organisations.devolved import bare_names, northern_ireland_spans
 from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, is_head_word, kind_by_form
+from indexer.organisations.longer import longer_spans
 from indexer.organisations.places import (
     PRINCIPAL_COUNCIL_KINDS,
     REGIONS,
@@ -83,6 +85,7 @@ class _Gazetteer:
     acronyms: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
     councils: dict[str, str] = field(default_factory=dict)  # place, folded -> its council
     places: frozenset[str] = frozenset()  # every place a council or a region is named for, folded
+    northern_ireland: dict[str, str] = field(default_factory=dict)  # "department of health" -> NI's
 
 
 def _is_acronym(alias: str) -> bool:
@@ -153,6 +156,7 @@ def _gazetteer() -> _Gazetteer:
     gaz.acronyms.make_automaton()
     gaz.councils = council_places(gaz.kinds, gaz.aliases)
     gaz.places = frozenset(gaz.councils) | REGIONS
+    gaz.northern_ireland = bare_names(list(gaz.kinds))
     logger.debug("gazetteer loaded: %d organisations", len(gaz.kinds))
     return gaz
 
@@ -307,12 +311,14 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
 _PARLIAMENT = re.compile(r"(?<![\w-])Parliament(?![\w-])")
 _OTHER_PARLIAMENTS = re.compile(
     r"\b(?:Scottish|Welsh|European|Youth|Irish) Parliament\b|\bSenedd\b|\bNorthern Ireland Assembly\b|\bHolyrood\b"
+    # A devolved government's own text: its "Parliament" is its own.
+    r"|\b(?:Scottish|Welsh) Government\b|\bNorthern Ireland Executive\b"
 )
 
 
 def _parliament_spans(text: str) -> list[tuple[int, int, str]]:
     """ "laid in Parliament": "Parliament" on its own, capitalised, is the UK Parliament, unless the
-    post names another parliament ("the Scottish Parliament"), or a word of a longer name stands
+    post names another parliament ("the Scottish Parliament") or a devolved government, or a word of a longer name stands
     either side of it ("Parliament Square", "the Youth Parliament", "Parliament Act")."""
     if "Parliament" not in text or _OTHER_PARLIAMENTS.search(text):
         return []
@@ -539,11 +545,50 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
     known += _chief_constable_spans(text) + _mission_spans(text)
     known += [(s, e, _listed_name(_gazetteer(), n)) for s, e, n in _combined_authority_spans(text, _gazetteer().places)]
+    gaz = _gazetteer()
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
+    spans = northern_ireland_spans(text, longer_spans(text, spans, gaz.kinds, gaz.folded), gaz.northern_ireland)
+    spans += _listed_trust_spans(text, spans, gaz)
     coordinated = _coordinated_spans(text, spans)
     if coordinated:
         spans = _longest_first(spans + coordinated, len(text))
     return _with_branches(text, spans)
+
+
+_BULLET_LINE = re.compile(r"^[ \t\u00a0]*[-*•+][ \t\u00a0]+(?P<item>[^\n]*?)[ \t\u00a0]*$", re.M)
+_TRUST_ENDINGS = (" NHS Foundation Trust", " NHS Trust")
+
+
+def _listed_trust_spans(text: str, spans: list[tuple[int, int, str]], gaz: _Gazetteer) -> list[tuple[int, int, str]]:
+    """ "- Ealing Hospital NHS Trust / - Leeds Community Healthcare": in a bulleted list of NHS trusts
+    (two or more named whole), an item the list writes without "NHS Trust" is the trust it names."""
+    if "NHS" not in text or not any(name.endswith(_TRUST_ENDINGS) for _, _, name in spans):
+        return []
+    starts = sorted(start for start, _, _ in spans)
+    trusts = sorted(start for start, _, name in spans if name.endswith(_TRUST_ENDINGS))
+    found, group, named = [], [], 0
+    position = -1
+    for line in _BULLET_LINE.finditer(text):
+        if line.start() != position + 1:  # a new list
+            found += group if named >= 2 else []
+            group, named = [], 0
+        position = line.end()
+        start, end = line.start("item"), line.end("item")
+        if _count_in(trusts, start, end):
+            named += 1
+        elif not _count_in(starts, start, end):
+            written = normalise(line["item"]).casefold()
+            listed = next(
+                (gaz.folded[written + e.casefold()] for e in _TRUST_ENDINGS if written + e.casefold() in gaz.folded),
+                None,
+            )
+            if listed:
+                group.append((start, end, listed))
+    return found + (group if named >= 2 else [])
+
+
+def _count_in(sorted_starts: list[int], start: int, end: int) -> int:
+    return bisect.bisect_left(sorted_starts, end) - bisect.bisect_left(sorted_starts, start)
 
 
 _ITEM_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w&'-]*[ \t\u00a0]){0,3}[A-ZÀ-ÖØ-Þ][\w&'-]*$")

@@ -162,8 +162,11 @@ def _suffix_automaton() -> ahocorasick.Automaton:
 _SCHOOL_HEADS = frozenset({"Academy", "School", "College", "UTC"})
 
 
-def _trim_run(tokens: list[re.Match]) -> list[re.Match]:
-    """Cut a run of capitalised words back to the part that can be a name's beginning."""
+def _trim_run(tokens: list[re.Match], school_suffix: bool = True) -> list[re.Match]:
+    """Cut a run of capitalised words back to the part that can be a name's beginning.
+
+    Two schools joined by "and" are cut apart only before a school's own suffix: before "Council",
+    "Northern Ireland School Examinations and Assessment" is one name."""
     keep_from = 0
     for i, token in enumerate(tokens):
         word = token.group().casefold()
@@ -173,7 +176,11 @@ def _trim_run(tokens: list[re.Match]) -> list[re.Match]:
             keep_from = i + 1
         elif word in ("and", "&") and i and tokens[i - 1].group().casefold() in HEAD_WORDS:
             keep_from = i + 1
-        elif word in ("and", "&") and any(t.group() in _SCHOOL_HEADS for t in tokens[keep_from + 1 : i]):
+        elif (
+            school_suffix
+            and word in ("and", "&")
+            and any(t.group() in _SCHOOL_HEADS for t in tokens[keep_from + 1 : i])
+        ):
             keep_from = i + 1  # "Reach Academy Feltham and Dixons Trinity Academy": two schools
     tokens = tokens[keep_from:]
     while tokens and not WORD.match(tokens[0].group().rstrip(",")):
@@ -208,7 +215,7 @@ def _barrier(text: str, stops: list[int], lo: int, end: int) -> int:
     return lo
 
 
-def _run_before(text: str, end: int, stops: list[int], commas: bool) -> list[re.Match]:
+def _run_before(text: str, end: int, stops: list[int], commas: bool, school_suffix: bool = True) -> list[re.Match]:
     """The capitalised words (joined by of/and/&/upon) that end just before `end`, on one line.
 
     With `commas`, places may be listed: "Barking, Havering and Redbridge University Hospitals".
@@ -227,7 +234,7 @@ def _run_before(text: str, end: int, stops: list[int], commas: bool) -> list[re.
             break
         run.insert(0, token)
         boundary = token.start()
-    return _trim_run(run)
+    return _trim_run(run, school_suffix)
 
 
 def _run_after(text: str, start: int) -> tuple[str, int]:
@@ -285,7 +292,7 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
     stops = sorted(stop for _, stop, _ in known)
     starts = {start for start, _, _ in known}
     for start, stop, suffix in _suffixes(text):
-        run = _run_before(text, start, stops, commas=suffix in _LISTING_SUFFIXES)
+        run = _run_before(text, start, stops, commas=suffix in _LISTING_SUFFIXES, school_suffix=suffix in _SCHOOL_HEADS)
         first = _conjoined_first(text, run[0].start() if run else start)
         if first and run and not _is_specific(run):
             # "Exeter Consortium and Teaching Schools Alliance": two bodies, the second of the same place.

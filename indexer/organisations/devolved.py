@@ -1,0 +1,67 @@
+"""Northern Ireland's departments, named as their writers name them in a Northern Ireland text.
+
+GOV.UK's list holds each Northern Ireland department as "Department of Health (Northern Ireland)";
+its own writers call it "the Department of Health", the name DHSC once had. Where a post is written
+from inside Northern Ireland's government (it names Stormont, the Executive, the Assembly or MLAs;
+a UK-wide page that only names Northern Ireland is not), a department written by the bare name of
+a Northern Ireland department is that department.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from indexer.organisations.rules import normalise
+
+_SUFFIX = " (Northern Ireland)"
+# "the Executive" with a capital, mid-sentence, is a devolved government's; a council's Executive is
+# its "Executive member", "Executive Board" or "Executive Director".
+_CONTEXT = re.compile(
+    r"Stormont|\b(?:NI|Northern[ \t\u00a0]+Ireland)[ \t\u00a0]+(?:Executive|Assembly)|\bMLAs?\b|"
+    r"\bthe[ \t\u00a0]+Executive(?![ \t\u00a0]+(?:[A-Z]|member|members|director|directors|board|team|committee|officer))"
+)
+
+
+def bare_names(names: list[str]) -> dict[str, str]:
+    """Each Northern Ireland department's bare name, folded, and the department."""
+    return {
+        name.removesuffix(_SUFFIX).casefold(): name
+        for name in names
+        if name.endswith(_SUFFIX) and name.startswith("Department")
+    }
+
+
+def northern_ireland_spans(
+    text: str, spans: list[tuple[int, int, str]], bare: dict[str, str]
+) -> list[tuple[int, int, str]]:
+    """The spans, with a department named by a Northern Ireland department's bare name read as it
+    where the post is about Northern Ireland."""
+    if (
+        not bare
+        or "Department" not in text
+        or not any(word in text for word in ("Stormont", "Executive", "Assembly", "MLA"))
+        or not _CONTEXT.search(text)
+    ):
+        return spans
+    out = [(start, end, bare.get(normalise(text[start:end]).casefold(), name)) for start, end, name in spans]
+    taken = bytearray(len(text))
+    for start, end, _ in spans:
+        taken[start:end] = b"\x01" * (end - start)
+    for match in _pattern(tuple(sorted(bare))).finditer(text) if "Department" in text else ():
+        name = bare.get(normalise(match.group()).casefold())
+        if name and taken.find(1, match.start(), match.end()) == -1:
+            out.append((match.start(), match.end(), name))
+    return sorted(out)
+
+
+@functools.cache
+def _pattern(folded: tuple[str, ...]) -> re.Pattern:
+    """The bare names as written, capitalised, each word apart by any space: one pass over a post."""
+    spelled = [r"[ \t\u00a0]+".join(map(re.escape, _capitalised(name).split())) for name in folded]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(spelled, key=len, reverse=True)) + r")(?![\w-])")
+
+
+def _capitalised(folded: str) -> str:
+    minor = {"of", "for", "and", "the"}
+    return " ".join(w if w in minor else w[:1].upper() + w[1:] for w in folded.split())
