@@ -1,14 +1,13 @@
 """The organisation recogniser on real documents, against the bodies a careful reader listed (issue 27).
 
-README.md beside this file says how the 171 documents and their lists were made. Issue 27 asks for
+README.md beside this file says how the 231 documents and their lists were made. Issue 27 asks for
 a test that fails below 0.90 F1 over (document, body) pairs on real documents whose bodies were
-listed before the recogniser was run on them. The held-out split (65 documents, batch 4) is that
-set now: nothing was tuned on it. The recogniser reaches F1 0.78 there (precision 0.91, recall 0.68,
-2026-12-07), short of the issue's 0.90, so its test fails below what is reached, and
+listed before the recogniser was run on them. The held-out split (60 documents, batch 5) is that
+set now: nothing was tuned on it. The recogniser reaches F1 0.81 there (precision 0.88, recall
+0.75, 2026-12-07), short of the issue's 0.90, so its test fails below what is reached, and
 ISSUE_TARGET_F1 says what it must become. The test split (69 documents) was looked at while the
-rules were tuned in the recall round, so it is held to 0.90 as a guard against going back, not as
-the issue's measure. The scores, and every wrong find and miss by document, are printed whatever
-the outcome (`python -m bench.orgs_real` prints every split).
+rules were tuned, so it is held to 0.90 as a guard against going back, not as the issue's measure.
+The scores, and every wrong find and miss by document, are printed whatever the outcome.
 The first tests check the set and the scorer itself, so that a broken scorer cannot pass.
 """
 
@@ -115,8 +114,8 @@ def _scored(pytestconfig: pytest.Config, name: str, documents: list) -> list:
 
 
 ISSUE_TARGET_F1 = 0.90  # on documents nothing was tuned on: not reached yet on the held-out split
-HELD_OUT_F1_AT_LEAST = 0.77  # 0.777 reached on 2026-12-07 (157 right, 16 wrong, 74 missed of 231)
-HELD_OUT_PRECISION_AT_LEAST = 0.90  # 0.91 reached
+HELD_OUT_F1_AT_LEAST = 0.81  # 0.813 reached on 2026-12-07 (115 right, 15 wrong, 38 missed of 153)
+HELD_OUT_PRECISION_AT_LEAST = 0.88  # 0.885 reached
 TEST_F1_AT_LEAST = ISSUE_TARGET_F1  # 0.904 reached (160 right, 0 wrong, 34 missed of 194), tuned while looked at
 PRECISION_AT_LEAST = 0.97  # 1.00 reached on the test split: recall must not be bought with wrong finds
 
