@@ -80,12 +80,20 @@ class TermPostings:
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (ascending, deleted posts included) and weights, as arrays."""
-        if not self.blocks:
-            return np.zeros(0, dtype=np.int32), np.zeros(0)
-        return (
-            np.concatenate([np.asarray(block.ids, dtype=np.int32) + block.base for block in self.blocks]),
-            np.concatenate([np.asarray(block.weights, dtype=np.float64) for block in self.blocks]),
+        return _joined(
+            [np.asarray(block.ids, dtype=np.int32) + block.base for block in self.blocks],
+            [np.asarray(block.weights, dtype=np.float64) for block in self.blocks],
         )
+
+
+def _joined(docs: list[np.ndarray], weights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """A term's document numbers (int32) and weights (float64) from its parts, one a segment or
+    block, in order; empty arrays of those types when there are none."""
+    if not docs:
+        return np.zeros(0, dtype=np.int32), np.zeros(0)
+    if len(docs) == 1:
+        return docs[0], weights[0]
+    return np.concatenate(docs), np.concatenate(weights)
 
 
 @dataclass
@@ -199,13 +207,16 @@ class Postings:
             if number is None:
                 leaf_docs, leaf_weights = TermPostings(list(leaf_blocks(leaf, *key, base)), None).arrays()
             else:
-                leaf_docs, leaf_weights = self._files[leaf_number].postings(number)
-                leaf_docs = leaf_docs + np.int32(base)
+                leaf_docs, leaf_weights = self._segment_postings(leaf_number, number)
             docs.append(leaf_docs)
-            weights.append(np.asarray(leaf_weights, dtype=np.float64))
-        if not docs:
-            return np.zeros(0, dtype=np.int32), np.zeros(0)
-        return (np.concatenate(docs), np.concatenate(weights)) if len(docs) > 1 else (docs[0], weights[0])
+            weights.append(leaf_weights)
+        return _joined(docs, weights)
+
+    def _segment_postings(self, leaf_number: int, number: int) -> tuple[np.ndarray, np.ndarray]:
+        """A term's document numbers (across segments) and weights, as arrays() gives them, from
+        one segment's arrays."""
+        docs, weights = self._files[leaf_number].postings(number)
+        return docs + np.int32(self._leaves[leaf_number][1]), np.asarray(weights, dtype=np.float64)
 
     def segments_read_from_arrays(self) -> list[bool]:
         """For each segment, whether its postings are read from its arrays (segment_arrays.py)."""
@@ -231,6 +242,7 @@ class Postings:
         each segment with the term. Whoosh's own term index says which segments have it and how
         many postings: arrays that disagree are not used again."""
         field_name, text = key
+        term = None  # the term as the segments' arrays hold it, made once
         for leaf_number, (leaf, _) in enumerate(self._leaves):
             try:
                 info = leaf.term_info(field_name, text)
@@ -240,7 +252,8 @@ class Postings:
             if files is None:
                 yield leaf_number, None
                 continue
-            term = text if isinstance(text, bytes) else self.reader.schema[field_name].to_bytes(text)
+            if term is None:
+                term = text if isinstance(text, bytes) else self.reader.schema[field_name].to_bytes(text)
             number = files.find(field_name, term)
             if number is None or files.count(number) != info.doc_frequency() or not files.in_segment(number):
                 logger.warning(
@@ -276,19 +289,15 @@ class Postings:
         """The term's places from its segments' arrays; None when one of them lacks them."""
         docs, weights, keys = [], [], []
         for leaf_number, number in self._numbers(key):
-            files = self._files[leaf_number]
-            kept = files.places(key[0], number) if number is not None else None
+            kept = self._files[leaf_number].places(key[0], number) if number is not None else None
             if kept is None:
                 return None
-            base = self._leaves[leaf_number][1]
-            leaf_docs, leaf_weights = files.postings(number)
+            leaf_docs, leaf_weights = self._segment_postings(leaf_number, number)
             counts, places = kept
-            docs.append(leaf_docs + np.int32(base))
-            weights.append(np.asarray(leaf_weights, dtype=np.float64))
-            keys.append((np.repeat(docs[-1].astype(np.int64), counts) << DOC_SHIFT) | places)
-        if not docs:
-            return Places(np.zeros(0, dtype=np.int64), (np.zeros(0, dtype=np.int32), np.zeros(0)))
-        return Places(np.concatenate(keys), (np.concatenate(docs), np.concatenate(weights)))
+            docs.append(leaf_docs)
+            weights.append(leaf_weights)
+            keys.append((np.repeat(leaf_docs.astype(np.int64), counts) << DOC_SHIFT) | places)
+        return Places(np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64), _joined(docs, weights))
 
     def positions(self, field_name: str, text: str, docs: list[int], limit: int | None = None) -> dict[int, list[int]]:
         """The term's positions in each of `docs` that has it, from its places. Nearness scores

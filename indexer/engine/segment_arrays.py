@@ -78,8 +78,7 @@ class SegmentArraysWriter:
         self.segment_id = segment_id
         self._temporary = f".lga-{segment_id}-{secrets.token_hex(4)}"
         self._out = {part: open(self._path(part), "wb") for part in STREAMED}
-        self._per_term = {part: array("q") for part in PER_TERM if part != "prefixes"}
-        self._prefixes = array("Q")
+        self._per_term = {part: array("Q" if part == "prefixes" else "q") for part in PER_TERM}
         self._fields: dict[str, dict] = {}
         self._field: str | None = None
         self._last_term: bytes | None = None
@@ -101,7 +100,7 @@ class SegmentArraysWriter:
         if field_name in self._fields:
             raise ValueError(f"the {field_name} field's terms were added already")
         self._field, self._last_term, self._decode = field_name, None, decode
-        number = len(self._prefixes)
+        number = len(self._per_term["term_ends"])
         self._fields[field_name] = {"first": number, "end": number, "places": decode is not None}
 
     def add(self, term: bytes, docs, weights, values: bytes = b"", lengths=None) -> None:
@@ -115,7 +114,7 @@ class SegmentArraysWriter:
         self._out["terms"].write(term)
         self._totals["terms"] += len(term)
         self._per_term["term_ends"].append(self._totals["terms"])
-        self._prefixes.append(prefix_of(term))
+        self._per_term["prefixes"].append(prefix_of(term))
         self._out["docs"].write(docs if _is_array(docs, "I") else np.asarray(docs, dtype=np.int32).tobytes())
         self._weights.extend(
             weights if _is_array(weights, "d") else array("d", np.asarray(weights, dtype=np.float64).tobytes())
@@ -123,7 +122,7 @@ class SegmentArraysWriter:
         count = len(docs)
         self._totals["postings"] += count
         self._per_term["posting_ends"].append(self._totals["postings"])
-        self._fields[self._field]["end"] = len(self._prefixes)
+        self._fields[self._field]["end"] = len(self._per_term["term_ends"])
         if self._decode is None:
             self._out["counts"].write(bytes(4 * count))
             self._per_term["place_ends"].append(self._totals["places"])
@@ -157,7 +156,6 @@ class SegmentArraysWriter:
             out.close()
         for part, numbers in self._per_term.items():
             self._path(part).write_bytes(np.asarray(numbers, dtype=TYPES[part]).tobytes())
-        self._path("prefixes").write_bytes(np.asarray(self._prefixes, dtype=np.uint64).tobytes())
         manifest = {
             "format": FORMAT,
             "segment": self.segment_id,
