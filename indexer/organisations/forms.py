@@ -29,8 +29,16 @@ STRONG_HEADS = frozenset(
 # Heads that end many a committee or meeting too: the name needs two capitalised words.
 WEAK_HEADS = frozenset({"Panel", "Forum", "Group", "Organisation", "Organization"})
 COMPANY_HEADS = frozenset({"Ltd", "Limited", "plc", "PLC", "Plc", "LLP", "CIC"})
-# Heads that make a body only with its own acronym after it: "Youth Justice Board (YJB)".
-ACRONYM_HEADS = frozenset({"Board", "Company", "Collaborative", "Service"})
+# Heads that make a body only with its own acronym after it: "Youth Justice Board (YJB)", "Police
+# Investigations and Review Commissioner (PIRC)", "Welsh Joint Examinations Committee (WJEC)".
+ACRONYM_HEADS = frozenset(
+    """Board Company Collaborative Service Commissioner Committee Council Inspectorate Unit Exams Examinations
+    International""".split()
+)
+# Of those, the heads a name may go on from with of/for when its acronym follows the whole name:
+# "Council for Catholic Maintained Schools (CCMS)", "Joint Committee for Business Studies and Public
+# Administration (JCBSPA)"; a "Council of the Isles" or "Committee of the Whole House" with none is not.
+ACRONYM_OF_HEADS = frozenset({"Board", "Commissioner", "Committee", "Council", "Unit"})
 # Heads a name may go on from with of/for/on: "Institute for Fiscal Studies".
 OF_HEADS = frozenset(
     """Association Society Institute Institution Commission Foundation Alliance Federation Confederation
@@ -116,11 +124,12 @@ _LISTED_WORD = re.compile(rf"[{_CAPS}][\w'-]*,$")
 _SLASHED = re.compile(r".*/[A-Z][\w'-]*$")
 
 
-def _run_before(text: str, end: int, touching: bool = False) -> list[tuple[int, int, str]]:
+def _run_before(text: str, end: int, touching: bool = False, whole: bool = False) -> list[tuple[int, int, str]]:
     """The capitalised words (with connectors inside) that end just before `end`, on one line, as
     (start, end, word), cut back to where a name can start.
 
-    With `touching`, the last word may end at `end` itself ("Kindred" before ", a charity")."""
+    With `touching`, the last word may end at `end` itself ("Kindred" before ", a charity"); with
+    `whole`, an "and" between two heads does not cut it (its acronym will say where it starts)."""
     start = max(0, end - _WINDOW)
     run: list[tuple[int, int, str]] = []
     boundary = end
@@ -149,7 +158,7 @@ def _run_before(text: str, end: int, touching: bool = False) -> list[tuple[int, 
         boundary = token_start
         if len(run) >= 12:
             break
-    return _trim(text, run)
+    return _trim(text, run, whole)
 
 
 def _run_after(text: str, start: int) -> list[tuple[int, int, str]]:
@@ -190,7 +199,7 @@ def _run_after(text: str, start: int) -> list[tuple[int, int, str]]:
 _DESCRIPTION = re.compile(r"-(?:based|led|owned|funded|backed|run|born)$")
 
 
-def _trim(text: str, run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _trim(text: str, run: list[tuple[int, int, str]], whole: bool = False) -> list[tuple[int, int, str]]:
     """Cut a run back to where a name can start: after "At", "Our", a role ("Chief Executive of")."""
     keep = 0
     for i, (start, _, word) in enumerate(run):
@@ -205,7 +214,7 @@ def _trim(text: str, run: list[tuple[int, int, str]]) -> list[tuple[int, int, st
             keep = i + 1
         elif folded in ("and", "&") and i and len(run[i - 1][2]) > 1 and run[i - 1][2].isupper():
             keep = i + 1  # "DWP and Social Security Scotland": an acronym is a whole name of its own
-        elif folded in ("and", "&") and any(w in _ALL_HEADS or w.casefold() in HEAD_WORDS for _, _, w in run[keep:i]):
+        elif not whole and folded in ("and", "&") and any(w in _ALL_HEADS or w.casefold() in HEAD_WORDS for _, _, w in run[keep:i]):
             keep = i + 1  # "Exeter Consortium and Teaching Schools Alliance", "Bank of America and Man Group"
     run = run[keep:]
     while run and run[0][2] in CONNECTORS:
@@ -458,6 +467,9 @@ def _head_span(
     acronym = _ACRONYM_AHEAD.match(text, end)
     if acronym and sum(c.isupper() for c in acronym["abbr"]) < 2:
         acronym = None  # "National Careers Service (England)": a place in brackets, not an acronym
+    if word in ACRONYM_OF_HEADS and not acronym:
+        of = _OF_AHEAD.match(text, end)
+        return _named_by_acronym_after(text, start, end, word, of.end(), may_open=True) if of else None
     of = (_INTO_AHEAD if word == "Inquiry" else _OF_AHEAD).match(text, end) if word in OF_HEADS else None
     if of and word in OF_ONLY_HEADS:
         named = _named_by_acronym_after(text, start, end, word, of.end())
@@ -482,7 +494,7 @@ def _head_span(
             first -= 1  # "Paladin National Stalking Advocacy Service", not "Call the National ..."
         return run[first][0], end, _name(text, run[first][0], end)
     if acronym:
-        named = _initials_match([*run, (start, end, word)], acronym["abbr"])
+        named = _initials_match([*_run_before(text, start, whole=True), (start, end, word)], acronym["abbr"])
         if named and any(_bare(w).casefold() not in GENERIC_WORDS for _, _, w in named):
             return named[0][0], end, _name(text, named[0][0], end)
     if of:
@@ -526,16 +538,17 @@ def _head_span(
 
 
 def _named_by_acronym_after(
-    text: str, start: int, end: int, word: str, after_start: int
+    text: str, start: int, end: int, word: str, after_start: int, may_open: bool = False
 ) -> tuple[int, int, str] | None:
     """ "Global Centre of Rail Excellence (GCRE)": a name its own acronym follows is a body, even with
-    a head that alone names none."""
+    a head that alone names none. With `may_open`, the head may open the name ("Council for
+    Catholic Maintained Schools (CCMS)")."""
     after = _run_after(text, after_start)
     acronym = _ACRONYM_AHEAD.match(text, after[-1][1]) if after else None
     if not acronym:
         return None
     named = _initials_match([*_run_before(text, start), (start, end, word), *after], acronym["abbr"])
-    if not named or named[0][0] >= start or not _specific_words(text, named, True):
+    if not named or (named[0][0] >= start and not may_open) or not _specific_words(text, named, True):
         return None  # "Centre of Excellence (CoE)" names no one body
     return named[0][0], after[-1][1], _name(text, named[0][0], after[-1][1])
 

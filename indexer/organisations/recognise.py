@@ -112,7 +112,8 @@ _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 
 def _slips(spelling: str) -> set[str]:
     """ "Department for Health and Social Care", "Ministry for Housing, Communities, and Local
-    Government": writers swap a department's "of" and "for", and put a comma before its last "and".
+    Government": writers swap a department's "of" and "for", put a comma before its last "and"
+    and leave its other commas out.
     Matched only where no body is named so ("Department of Education" in Northern Ireland)."""
     out = set()
     if spelling.startswith("HM "):  # "His Majesty's Courts and Tribunals Service"
@@ -120,6 +121,9 @@ def _slips(spelling: str) -> set[str]:
     if _OF_FOR.match(spelling):
         out.add(_OF_FOR.sub(lambda m: m[1] + _SWAP[m[2]], spelling, count=1))
     out |= {s.replace(" and ", ", and ") for s in (spelling, *out) if ", " in s and " and " in s}
+    # "Department for Levelling Up Housing and Communities": a department's commas left out.
+    if ", " in spelling and (_OF_FOR.match(spelling) or spelling.startswith("Foreign, ")):
+        out |= {s.replace(", ", " ") for s in (spelling, *out)}
     return out
 
 
@@ -249,6 +253,8 @@ def _reads_as_a_body(text: str, start: int, end: int) -> bool:
     ("Contact the duty team", "Contact details")."""
     if _CHARITY_BEFORE.search(text, max(0, start - 30), start) or DEFINING_CLAUSE.match(text, end):
         return True
+    if text[start:end] == "Treasury" and text[max(0, start - 7) : start] in ("to the ", "of the "):
+        return True  # "Exchequer Secretary to the Treasury David Gauke": a minister of the Treasury
     if _WORD_AFTER.match(text, end):
         return False
     before = _WORD_BEFORE.search(text, max(0, start - 40), start)
@@ -316,6 +322,14 @@ _OTHER_PARLIAMENTS = re.compile(
 )
 
 
+# "by the end of this Parliament", "the 2017 Parliament": a Parliament as a span of years, not the body.
+_PARLIAMENT_AS_TERM = re.compile(
+    r"(?:\b(?:this|next|last|previous|current|that|each|every|a|new|whole|same|following)|\b\d{4}(?:-\d{2,4})?"
+    r"|\b\d+(?:st|nd|rd|th))[ \t\u00a0]+$",
+    re.IGNORECASE,
+)
+
+
 def _parliament_spans(text: str) -> list[tuple[int, int, str]]:
     """ "laid in Parliament": "Parliament" on its own, capitalised, is the UK Parliament, unless the
     post names another parliament ("the Scottish Parliament") or a devolved government, or a word of a longer name stands
@@ -329,6 +343,8 @@ def _parliament_spans(text: str) -> list[tuple[int, int, str]]:
         if before and before[1][:1].isupper() and not sentence_start(text, before.start(1)):
             continue
         if _WORD_AFTER.match(text, end) or text.startswith(("'s Act", " Act"), end):
+            continue
+        if _PARLIAMENT_AS_TERM.search(text, max(0, start - 24), start):
             continue
         spans.append((start, end, "UK Parliament"))
     return spans
@@ -676,6 +692,9 @@ def _defined_abbreviations(text: str, spans: list[tuple[int, int, str]]) -> dict
     return defined
 
 
+_JOINT_NHS = re.compile(r"NHS England (?:and|&) NHS Improvement|\bNHSE(?:/| and | ?& ?)?I\b")
+
+
 def find_organisations(text: str) -> list[str]:
     """The canonical names of every organisation the text names, each once, sorted.
 
@@ -691,6 +710,9 @@ def find_organisations(text: str) -> list[str]:
     if defined:
         pattern = re.compile(r"(?<![\w&])(?:" + "|".join(map(re.escape, defined)) + r")(?![\w&])")
         names.update(defined[m.group()][1] for m in pattern.finditer(text) if m.start() >= defined[m.group()][0])
+    # "NHS England and NHS Improvement" (NHSE/I) was two bodies working as one: it names both.
+    if "NHS England" in names and _JOINT_NHS.search(text):
+        names.add("NHS Improvement")
     # "The Bemrose School is in Derby ... pupils at The Bemrose School": one school, under its full name.
     names -= {name[4:] for name in names if name.startswith("The ") and name[4:] not in _gazetteer().kinds}
     return sorted(names, key=lambda n: (n.casefold(), n))
