@@ -71,7 +71,9 @@ FORM_GENERIC = GENERIC_WORDS | frozenset(
     true genuine formal informal existing current previous proposed potential possible key same
     different open honest shared equal fair total overall proper lasting long short general""".split()
 )
-_ROLE_LIKE = ROLE_WORDS | {"chief", "ceo", "chairman", "chairwoman", "founder", "spokesperson", "spokesman"}
+_ROLE_LIKE = ROLE_WORDS | {
+    "chief", "ceo", "chairman", "chairwoman", "founder", "spokesperson", "spokesman", "commissioner", "commissioners"
+}
 _CAPITAL_AHEAD = re.compile(rf"[ \t\u00a0]+(?P<word>[{_CAPS}][\w'-]*)")
 _ACRONYM_AHEAD = re.compile(r"(?:'s)?[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
 # Lower-case words after a head that make it an everyday noun: "Partnership working", "Foundation year".
@@ -471,8 +473,9 @@ def _head_span(
         of = _OF_AHEAD.match(text, end)
         return _named_by_acronym_after(text, start, end, word, of.end(), may_open=True) if of else None
     of = (_INTO_AHEAD if word == "Inquiry" else _OF_AHEAD).match(text, end) if word in OF_HEADS else None
-    if of and word in OF_ONLY_HEADS:
-        named = _named_by_acronym_after(text, start, end, word, of.end())
+    if of:
+        # "Northern Ireland Commission for Catholic Education (NICCE)": the acronym says where it ends.
+        named = _named_by_acronym_after(text, start, end, word, of.end(), may_open=word not in OF_ONLY_HEADS)
         if named:
             return named
     if of and word == "Centre" and "for" not in of.group():

@@ -307,12 +307,20 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
                 begin = _the_of_the_name(text, begin)
             prefix = text[begin : run[-1].end()]
             spans.append((begin, end, _rule_name(prefix, suffix)))
+    known_starts = {start for start, _, _ in known}
     for match in _UNIVERSITY_OF.finditer(text) if "University of" in text else ():
         place, end = _run_after(text, match.end())
+        if place and match.start() in known_starts and place.split()[-1].casefold() not in _RUN_ON_HEADS:
+            continue  # a listed university: "the University of Essex Agree New ..." is a headline's capitals
         if place:
             spans.append((match.start(), end, f"University of {place}"))
     known_ends = {end for _, end, _ in known}  # "Former Cambridgeshire County Council" is the council
     return [span for span in spans if span[1] not in known_ends]
+
+
+# Words that make a longer body of a listed university's name: "University of Cambridge Local
+# Examinations Syndicate", "University of Oxford Department of Education".
+_RUN_ON_HEADS = HEAD_WORDS | frozenset({"syndicate", "press", "department", "institute", "centre", "hospital", "hospitals"})
 
 
 _THE_BEFORE = re.compile(r"(?<![\w-])The[ \t\u00a0]+$")
