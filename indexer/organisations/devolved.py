@@ -2,9 +2,9 @@
 
 GOV.UK's list holds each Northern Ireland department as "Department of Health (Northern Ireland)";
 its own writers call it "the Department of Health", the name DHSC once had. Where a post is written
-from inside Northern Ireland's government (it names Stormont, the Executive, the Assembly or MLAs;
-a UK-wide page that only names Northern Ireland is not), a department written by the bare name of
-a Northern Ireland department is that department.
+from inside Northern Ireland's government (it names Stormont, the Executive, the Assembly or MLAs)
+or names a body of Northern Ireland's own (a UK-wide page that only names Northern Ireland is not),
+a department written by the bare name of a Northern Ireland department is that department.
 """
 
 from __future__ import annotations
@@ -37,12 +37,10 @@ def northern_ireland_spans(
 ) -> list[tuple[int, int, str]]:
     """The spans, with a department named by a Northern Ireland department's bare name read as it
     where the post is about Northern Ireland."""
-    if (
-        not bare
-        or "Department" not in text
-        or not any(word in text for word in ("Stormont", "Executive", "Assembly", "MLA"))
-        or not _CONTEXT.search(text)
-    ):
+    if not bare or "Department" not in text:
+        return spans
+    words_say_so = any(word in text for word in ("Stormont", "Executive", "Assembly", "MLA")) and _CONTEXT.search(text)
+    if not words_say_so and not any(_devolved_body(name) for _, _, name in spans):
         return spans
     out = [(start, end, bare.get(normalise(text[start:end]).casefold(), name)) for start, end, name in spans]
     taken = bytearray(len(text))
@@ -53,6 +51,13 @@ def northern_ireland_spans(
         if name and taken.find(1, match.start(), match.end()) == -1:
             out.append((match.start(), match.end(), name))
     return sorted(out)
+
+
+def _devolved_body(name: str) -> bool:
+    """A body of Northern Ireland's own ("Police Service of Northern Ireland", "Northern Ireland
+    Commission for Catholic Education"), which a UK-wide page seldom names; not the UK's Northern
+    Ireland Office."""
+    return "Northern Ireland" in name and name != "Northern Ireland Office" and not name.endswith(_SUFFIX)
 
 
 @functools.cache
