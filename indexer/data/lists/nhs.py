@@ -1,7 +1,8 @@
 """NHS trusts in England and the 42 integrated care boards, from the NHS Organisation Data Service.
 
 ODS writes names in capitals ("KING'S COLLEGE HOSPITAL NHS FOUNDATION TRUST"); this module writes
-them as the trusts do ("King's College Hospital NHS Foundation Trust").
+them as the trusts do ("King's College Hospital NHS Foundation Trust"), with the everyday name of a
+trust whose name says what it runs ("London Ambulance Service").
 """
 
 from __future__ import annotations
@@ -32,7 +33,21 @@ def ods_name(name: str) -> str:
     return " ".join(_word(word, i == 0) for i, word in enumerate(name.split()))
 
 
+# What a trust is called day to day, when its name says what it runs: "London Ambulance Service",
+# "Oxford University Hospitals", "Leeds Community Healthcare". A place alone ("Bradford District
+# Care") is left to the full name.
+_EVERYDAY = re.compile(r"^(?P<name>.+ (?:Ambulance Service|Hospitals|Healthcare))(?: University)? NHS (?:Foundation )?Trust$")
+
+
+def everyday_names(name: str) -> list[str]:
+    """A trust's everyday name, where it has a safe one."""
+    match = _EVERYDAY.match(name)
+    return [match["name"]] if match and len(match["name"].split()) >= 2 else []
+
+
 def nhs_bodies() -> list[Body]:
-    trusts = [Body(ods_name(row["name"]), "nhs body") for row in read_csv("nhs_trusts.csv")]
+    trusts = [
+        Body(ods_name(row["name"]), "nhs body", everyday_names(ods_name(row["name"]))) for row in read_csv("nhs_trusts.csv")
+    ]
     boards = [Body(ods_name(row["name"]), "nhs body") for row in read_csv("nhs_integrated_care_boards.csv")]
     return trusts + boards
