@@ -287,6 +287,11 @@ _NHS_KIND = re.compile(
 _NHS_NAME = re.compile(r"[ \t\u00a0]+[A-Z][a-z]")
 
 
+_NAMED_AS = re.compile(
+    r"(?<![\w-])(?:known as|called|referred to as)[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})(?![\w&])"
+)
+
+
 def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
     gaz = _gazetteer()
     spans = []
@@ -303,10 +308,13 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
         ):
             spans.append((start, end + 1, name))
     spans += _inner_acronym_spans(text, lowered)
+    # "the NHS funding formula, known as NRAC": the post gives the letters a meaning of its own.
+    redefined = {m["abbr"] for m in _NAMED_AS.finditer(text)} if " as " in text or "called " in text else set()
     for end, (name, spelling) in gaz.acronyms.iter(text):
         start = end - len(spelling) + 1
         if (
-            _at_word_boundary(text, start, end + 1)
+            spelling not in redefined
+            and _at_word_boundary(text, start, end + 1)
             and not (spelling == "NHS" and (_NHS_KIND.match(text, end + 1) or _NHS_NAME.match(text, end + 1)))
             and not _LAW_AFTER.match(text, end + 1)
         ):

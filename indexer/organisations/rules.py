@@ -292,6 +292,8 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
     stops = sorted(stop for _, stop, _ in known)
     starts = {start for start, _, _ in known}
     for start, stop, suffix in _suffixes(text):
+        if suffix == "Police" and _WORD_AHEAD.match(text, stop):
+            continue  # "the Scottish Police Service", "Home Office Police Main Grant": the name goes on
         run = _run_before(text, start, stops, commas=suffix in _LISTING_SUFFIXES, school_suffix=suffix in _SCHOOL_HEADS)
         first = _conjoined_first(text, run[0].start() if run else start)
         if first and run and not _is_specific(run):
@@ -330,6 +332,10 @@ _SENTENCE_END = ".!?:;\n•*|#>–—"
 def sentence_start(text: str, position: int) -> bool:
     """Whether `position` opens a sentence, a line or an item, where every word has a capital."""
     head = text[max(0, position - 12) : position].rstrip(" \t\u00a0\"'“‘([")
+    if head[-1:] in ("-", "+"):  # "- Improve Scotland's capacity": a Markdown list's item
+        bullet = head[:-1].rstrip(" \t\u00a0")
+        if not bullet or bullet[-1] == "\n":
+            return True
     return not head or head[-1] in _SENTENCE_END
 
 
