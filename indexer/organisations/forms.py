@@ -406,11 +406,11 @@ def _bulleted_names(text: str, places: frozenset[str]) -> list[tuple[int, int, s
     return spans
 
 
-# "Jim Reid - General Secretary, Teachers Union Scotland": a list of who came, each line a person, a
-# dash, their role and, after a comma, the body they came from.
+# "Jim Reid - General Secretary, Teachers Union Scotland", "Adam Sampson, Chief Executive, Shelter": a
+# list of who came, each line a person, a dash or comma, their role and, after a comma, their body.
 _ATTENDEE = re.compile(
     rf"^[ \t\u00a0]*[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{1,3}},?(?:[ \t\u00a0]+MSP|[ \t\u00a0]+MP)?"
-    r"[ \t\u00a0]+[-–—][ \t\u00a0]+(?P<role>[^,\n]{2,60}),[ \t\u00a0]+"
+    r"(?:[ \t\u00a0]+[-–—][ \t\u00a0]+|,[ \t\u00a0]+)(?P<role>[^,\n]{2,60}),[ \t\u00a0]+"
     rf"(?P<body>[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|for|and|the|in|&)){{0,8}})"
     r"(?:[ \t\u00a0]+\([A-Z][A-Za-z&]{1,9}\))?[ \t\u00a0]*$",
     re.M,
@@ -425,7 +425,7 @@ _ROLE_IN_LIST = re.compile(
 def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
     """The bodies in a list of who came to a meeting, one person a line (each line read once)."""
     spans = []
-    for line in _ATTENDEE.finditer(text) if " - " in text or "–" in text or "—" in text else ():
+    for line in _ATTENDEE.finditer(text):
         if not _ROLE_IN_LIST.search(line["role"]):
             continue
         words = [
@@ -513,6 +513,7 @@ def _head_span(
         not _specific_words(text, run, everyday)
         or (len(run) == 1 and sentence_start(text, run[0][0]))  # "Discover Scotland with us"
         or any(w in ("in", "on", "upon") or _JOINED.search(w) for _, _, w in run)
+        or text[max(0, run[0][0] - 2) : run[0][0]] in ("A ", "a ")  # "A Healthier Wales": a plan's title
     ):
         return None  # "Strengthening Scotland's place", "Onllwyn Washery in South Wales"
     if word in COMPANY_HEADS or word == "UK" or word in NATION_HEADS:
