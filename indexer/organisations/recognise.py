@@ -86,6 +86,7 @@ class _Gazetteer:
     councils: dict[str, str] = field(default_factory=dict)  # place, folded -> its council
     places: frozenset[str] = frozenset()  # every place a council or a region is named for, folded
     northern_ireland: dict[str, str] = field(default_factory=dict)  # "department of health" -> NI's
+    countries: frozenset[str] = frozenset()  # every country with a government in the list, folded
 
 
 def _is_acronym(alias: str) -> bool:
@@ -161,6 +162,7 @@ def _gazetteer() -> _Gazetteer:
     gaz.councils = council_places(gaz.kinds, gaz.aliases)
     gaz.places = frozenset(gaz.councils) | REGIONS
     gaz.northern_ireland = bare_names(list(gaz.kinds))
+    gaz.countries = frozenset(n.removeprefix("Government of ").casefold() for n in gaz.kinds if n.startswith("Government of "))
     logger.debug("gazetteer loaded: %d organisations", len(gaz.kinds))
     return gaz
 
@@ -617,31 +619,43 @@ def _count_in(sorted_starts: list[int], start: int, end: int) -> int:
 
 _ITEM_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w&'-]*[ \t\u00a0]){0,3}[A-ZÀ-ÖØ-Þ][\w&'-]*$")
 _ITEM_AFTER = re.compile(r"[A-ZÀ-ÖØ-Þ][\w&'-]*(?:[ \t\u00a0][A-ZÀ-ÖØ-Þ][\w&'-]*){0,3}")
-_SEPARATOR_BEFORE = re.compile(r"(?:,[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)$")
-_SEPARATOR_AFTER = re.compile(r",[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+")
+_SEPARATOR_BEFORE = re.compile(
+    r"(?:,[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)(?:the[ \t\u00a0]+)?$"
+)
+_SEPARATOR_AFTER = re.compile(
+    r"(?:,[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)(?:the[ \t\u00a0]+)?"
+)
 
 
 _PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
+_CONNECTOR_BEFORE = re.compile(r"(?<![\w-])(?:to|of|for|on|in|de)[ \t\u00a0]+$")
 
 
 def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """ "Schroders, Man Group, M&G, Bank of America and Barclays": in a list of three or more names
-    that holds a company, the other names are companies too. Each list is read a dozen items either
-    side at most."""
+    that holds a company, the other names are companies too; "the Environment Agency, BAM Nuttall,
+    Arup and Tarmac", "Arts Council England, Libraries Connected and the Local Government
+    Association": in a list of names that holds two known bodies, or one in four names or more, the
+    other names are bodies too. A council does not count: lists of places name councils. Each list
+    is read a dozen items either side at most."""
     gaz = _gazetteer()
-    companies = [(start, end) for start, end, name in spans if (gaz.kinds.get(name) or kind_by_form(name)) == "company"]
-    if not companies:
+    anchors = []
+    for start, end, name in spans:
+        kind = gaz.kinds.get(name) or kind_by_form(name)
+        if kind and kind not in PRINCIPAL_COUNCIL_KINDS and kind != "town or parish council":
+            anchors.append((start, end, kind == "company"))
+    if not anchors:
         return []
     by_start = {start: end for start, end, _ in spans}
     found = []
-    for start, end in companies:
+    for start, end, company in anchors:
         items: list[tuple[int, int]] = []
         position = start
         for _ in range(12):  # the names before it
             separator = _SEPARATOR_BEFORE.search(text, max(0, position - 8), position)
             item = separator and _ITEM_BEFORE.search(text, max(0, separator.start() - 80), separator.start())
-            if not item:
-                break
+            if not item or _CONNECTOR_BEFORE.search(text, max(0, item.start() - 6), item.start()):
+                break  # "Data to Insight, Coram": the name began before the words read
             items.append((item.start(), item.end()))
             position = item.start()
         position = end
@@ -654,12 +668,16 @@ def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tup
             position = items[-1][1]
         if len(items) < 2 or not any("," in text[a:b] for a, b in _gaps(start, end, items)):
             continue
+        known = sum(item_start in by_start for item_start, _ in items)
+        if not company and known < 1 and len(items) < 3:
+            continue  # "Ofsted, Year 6 and Key Stage 2": one body among other capitalised words
         for item_start, item_end in items:
             words = text[item_start:item_end].split()
             if item_start in by_start or words[0].casefold() in STOP_WORDS or sentence_start(text, item_start):
                 continue
-            if all(w.casefold() in GENERIC_WORDS for w in words) or " ".join(words).casefold() in gaz.places:
-                continue
+            folded = " ".join(words).casefold()
+            if all(w.casefold() in GENERIC_WORDS for w in words) or folded in gaz.places or folded in gaz.countries:
+                continue  # "the EU, Switzerland, Norway, Iceland": countries, not their governments
             if len(words) == 2 and all(_PLAIN_WORD.fullmatch(w) for w in words) and not is_head_word(words[1]):
                 continue  # "Sadiq Khan": two plain words are most often a person's name
             found.append((item_start, item_end, normalise(text[item_start:item_end])))
