@@ -35,10 +35,12 @@ ACRONYM_HEADS = frozenset(
     """Board Company Collaborative Service Commissioner Committee Council Inspectorate Unit Exams Examinations
     International""".split()
 )
+# Of those, the heads that name a body after "National" too: "National Ambulance Resilience Unit".
+_NATIONAL_HEADS = frozenset({"Service", "Unit"})
 # Of those, the heads a name may go on from with of/for when its acronym follows the whole name:
 # "Council for Catholic Maintained Schools (CCMS)", "Joint Committee for Business Studies and Public
 # Administration (JCBSPA)"; a "Council of the Isles" or "Committee of the Whole House" with none is not.
-ACRONYM_OF_HEADS = frozenset({"Board", "Commissioner", "Committee", "Council", "Unit"})
+ACRONYM_OF_HEADS = frozenset({"Board", "Commissioner", "Committee", "Council"})
 # Heads a name may go on from with of/for/on: "Institute for Fiscal Studies".
 OF_HEADS = frozenset(
     """Association Society Institute Institution Commission Foundation Alliance Federation Confederation
@@ -482,12 +484,13 @@ def _head_span(
         of = None  # "Centre for Cities" is a body, a "Centre of Excellence" is not
     if of and word == "Chamber" and not text.startswith("Commerce", of.end()):
         of = None  # "Chamber of Commerce" is a body, the "Chamber of the House" is not
-    if not acronym and not of and (word in ACRONYM_HEADS or word in OF_ONLY_HEADS) and word != "Service":
+    if not acronym and not of and (word in ACRONYM_HEADS or word in OF_ONLY_HEADS) and word not in _NATIONAL_HEADS:
         return None  # "County Council", "Back Office": the commonest heads, settled without looking back
     run = _run_before(text, start)
-    if word == "Service" and not acronym:
-        # "National Careers Service", "Paladin National Stalking Advocacy Service": a national service
-        # names a body; a council's "Family Information Service" is one of its teams.
+    if word in _NATIONAL_HEADS and not acronym:
+        # "National Careers Service", "Paladin National Stalking Advocacy Service", "National Ambulance
+        # Resilience Unit": a national service or unit names a body; a council's "Family Information
+        # Service" is one of its teams.
         national = next((i for i, (_, _, w) in enumerate(run) if w == "National"), None)
         ahead = _CAPITAL_AHEAD.match(text, end)
         if national is None or not _specific_words(text, run[national + 1 :], True) or ahead:
