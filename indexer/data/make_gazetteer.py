@@ -24,6 +24,7 @@ from indexer.data.lists.body import Body, jargon_acronyms, load_exclusions, name
 from indexer.data.lists.councils import council_bodies
 from indexer.data.lists.countries import country_bodies
 from indexer.data.lists.govuk import govuk_bodies
+from indexer.data.lists.govuk_closed import closed_govuk_bodies
 from indexer.data.lists.nhs import nhs_bodies
 from indexer.data.lists.police import police_bodies
 from indexer.data.lists.scotland import scottish_bodies
@@ -372,6 +373,7 @@ def list_bodies() -> list[Body]:
     return (
         council_bodies()
         + govuk_bodies(jargon)
+        + closed_govuk_bodies(jargon)
         + nhs_bodies()
         + police_bodies()
         + university_bodies(jargon)
