@@ -92,6 +92,9 @@ FOUND = [
         "Secondary Legislation Scrutiny Committee",
         "parliament",
     ),
+    # a committee named only by a subject a council's committees share is known by its House
+    ("The Education Select Committee heard evidence.", "House of Commons Education Committee", "parliament"),
+    ("The Court of Session ruled on it.", "Court of Session", "court or tribunal"),
     (
         "The Public Administration Select Committee reported.",
         "Public Administration and Constitutional Affairs Committee",
@@ -119,6 +122,7 @@ def test_closed_bodies_leave_out_reviews_and_everyday_phrases():
         "The council's planning service and its roads service answered.",
         "We will monitor the results and review the plan.",
         "Contact the Rent Service or the Forest Service.",
+        "The council's Education Committee and its Transport Committee met.",
     ],
 )
 def test_everyday_phrases_are_not_public_bodies(sentence):
