@@ -163,8 +163,10 @@ def test_sheffield_hallam_university_is_not_cut_short():
 
 def test_a_former_name_claimed_by_two_successors_names_neither():
     # GOV.UK lists the Department of the Environment, Transport and the Regions as superseded by both
-    # Defra and the Department for Transport: the old name cannot say which.
-    assert find_organisations("The Department of the Environment, Transport and the Regions said so.") == []
+    # Defra and the Department for Transport: the old name cannot say which, so it is a body of its own.
+    assert find_organisations("The Department of the Environment, Transport and the Regions said so.") == [
+        "Department of the Environment, Transport and the Regions"
+    ]
 
 
 def test_a_live_body_is_not_filed_under_a_body_it_replaced():

