@@ -25,14 +25,18 @@ SET_DIR = Path(__file__).resolve().parent.parent / "tests" / "orgs_real"
 SPLITS = ("holdout", "test", "dev")
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
+# The nation lgsearch writes after a name to tell two bodies apart is no part of the body's own name.
+_NATION_QUALIFIER = re.compile(r"\s*\((?:Northern Ireland|Scotland|Wales|England)\)$")
 _SPACES = re.compile(r"\s+")
 
 
 def normalise_name(name: str) -> str:
     """The form two spellings of one canonical name share: case folded, "&" read as "and",
-    punctuation and a leading "the" dropped ("The Department for Environment, Food & Rural
-    Affairs" and "department for environment food and rural affairs" are one)."""
+    punctuation, a leading "the" and a nation in brackets after it dropped ("The Department for
+    Environment, Food & Rural Affairs" and "department for environment food and rural affairs" are
+    one; "Education Authority (Northern Ireland)" is the "Education Authority")."""
     text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("&", " and ")
+    text = _NATION_QUALIFIER.sub("", text)
     text = _PUNCTUATION.sub(" ", text.replace("'", "")).casefold()
     text = _SPACES.sub(" ", text).strip()
     return text.removeprefix("the ")
@@ -105,14 +109,26 @@ class DocumentScore:
 
 
 def score_document(
-    doc_id: str, found: Iterable[str], bodies: Iterable[Body], maybe: Iterable[Body] = ()
+    doc_id: str,
+    found: Iterable[str],
+    bodies: Iterable[Body],
+    maybe: Iterable[Body] = (),
+    canonical: Callable[[str], str | None] | None = None,
 ) -> DocumentScore:
     """Compare one document's finds with its listed bodies.
 
-    A body found under two spellings counts once; the second find is set aside, not wrong."""
+    A body found under two spellings counts once; the second find is set aside, not wrong. With
+    `canonical`, a listed name that lgsearch knows whole under another canonical name counts as
+    that name too: a reader wrote "Education Authority" before the list named it "Education
+    Authority (Northern Ireland)"."""
     bodies, maybe = list(bodies), list(maybe)
-    owner = {key: body for body in bodies for key in body.keys}
-    maybe_keys = {key for body in maybe for key in body.keys}
+
+    def keys(body: Body) -> frozenset[str]:
+        known = {canonical(n) for n in (body.name, *body.also)} if canonical else set()
+        return body.keys | {normalise_name(k) for k in known if k}
+
+    owner = {key: body for body in bodies for key in keys(body)}
+    maybe_keys = {key for body in maybe for key in keys(body)}
     score = DocumentScore(doc_id)
     matched: set[Body] = set()
     for name in dict.fromkeys(found):
@@ -166,9 +182,11 @@ def score_documents(
     documents: Iterable[Document], recognise: Callable[[str], list[str]] | None = None
 ) -> list[DocumentScore]:
     """Every document's score, the recogniser run once on each document's text."""
+    canonical = None
     if recognise is None:
+        from indexer.organisations import canonical_org as canonical
         from indexer.organisations import find_organisations as recognise
-    return [score_document(d.id, recognise(d.text()), d.bodies, d.maybe) for d in documents]
+    return [score_document(d.id, recognise(d.text()), d.bodies, d.maybe, canonical) for d in documents]
 
 
 def summary(name: str, totals: Totals, documents: int) -> str:

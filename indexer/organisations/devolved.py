@@ -1,10 +1,11 @@
-"""Northern Ireland's departments, named as their writers name them in a Northern Ireland text.
+"""Northern Ireland's departments and bodies, named as their writers name them in a Northern Ireland text.
 
 GOV.UK's list holds each Northern Ireland department as "Department of Health (Northern Ireland)";
 its own writers call it "the Department of Health", the name DHSC once had. Where a post is written
 from inside Northern Ireland's government (it names Stormont, the Executive, the Assembly or MLAs)
 or names a body of Northern Ireland's own (a UK-wide page that only names Northern Ireland is not),
-a department written by the bare name of a Northern Ireland department is that department.
+a department or body written by the bare name of a Northern Ireland one ("the Education Authority")
+is that body.
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ _CONTEXT = re.compile(
 
 
 def bare_names(names: list[str]) -> dict[str, str]:
-    """Each Northern Ireland department's bare name, folded, and the department."""
+    """Each Northern Ireland body's bare name, folded, and the body: "department of health",
+    "education authority", "public health agency" (a name of two words or more)."""
     return {
-        name.removesuffix(_SUFFIX).casefold(): name
-        for name in names
-        if name.endswith(_SUFFIX) and name.startswith("Department")
+        _bare(name).casefold(): name for name in names if name.endswith(_SUFFIX) and len(_bare(name).split()) >= 2
     }
+
+
+def _bare(name: str) -> str:
+    return name.removesuffix(_SUFFIX).removeprefix("The ")
 
 
 def northern_ireland_spans(
@@ -37,7 +41,7 @@ def northern_ireland_spans(
 ) -> list[tuple[int, int, str]]:
     """The spans, with a department named by a Northern Ireland department's bare name read as it
     where the post is about Northern Ireland."""
-    if not bare or "Department" not in text:
+    if not bare:
         return spans
     words_say_so = any(word in text for word in ("Stormont", "Executive", "Assembly", "MLA")) and _CONTEXT.search(text)
     if not words_say_so and not any(_devolved_body(name) for _, _, name in spans):
@@ -46,7 +50,7 @@ def northern_ireland_spans(
     taken = bytearray(len(text))
     for start, end, _ in spans:
         taken[start:end] = b"\x01" * (end - start)
-    for match in _pattern(tuple(sorted(bare))).finditer(text) if "Department" in text else ():
+    for match in _pattern(tuple(sorted(_bare(name) for name in bare.values()))).finditer(text):
         name = bare.get(normalise(match.group()).casefold())
         if name and taken.find(1, match.start(), match.end()) == -1:
             out.append((match.start(), match.end(), name))
@@ -61,12 +65,7 @@ def _devolved_body(name: str) -> bool:
 
 
 @functools.cache
-def _pattern(folded: tuple[str, ...]) -> re.Pattern:
-    """The bare names as written, capitalised, each word apart by any space: one pass over a post."""
-    spelled = [r"[ \t\u00a0]+".join(map(re.escape, _capitalised(name).split())) for name in folded]
+def _pattern(names: tuple[str, ...]) -> re.Pattern:
+    """The bare names as their bodies write them, each word apart by any space: one pass over a post."""
+    spelled = [r"[ \t\u00a0]+".join(map(re.escape, name.split())) for name in names]
     return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(spelled, key=len, reverse=True)) + r")(?![\w-])")
-
-
-def _capitalised(folded: str) -> str:
-    minor = {"of", "for", "and", "the"}
-    return " ".join(w if w in minor else w[:1].upper() + w[1:] for w in folded.split())
