@@ -19,6 +19,7 @@ from importlib import resources
 
 import ahocorasick
 
+from indexer.organisations.committees import bare_committees, committee_spans
 from indexer.organisations.devolved import bare_names, northern_ireland_spans
 from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, is_head_word, kind_by_form
 from indexer.organisations.longer import longer_spans
@@ -87,6 +88,7 @@ class _Gazetteer:
     places: frozenset[str] = frozenset()  # every place a council or a region is named for, folded
     northern_ireland: dict[str, str] = field(default_factory=dict)  # "department of health" -> NI's
     countries: frozenset[str] = frozenset()  # every country with a government in the list, folded
+    committees: dict[str, str] = field(default_factory=dict)  # "Education Committee" -> the Commons'
 
 
 def _is_acronym(alias: str) -> bool:
@@ -162,6 +164,7 @@ def _gazetteer() -> _Gazetteer:
     gaz.councils = council_places(gaz.kinds, gaz.aliases)
     gaz.places = frozenset(gaz.councils) | REGIONS
     gaz.northern_ireland = bare_names(list(gaz.kinds))
+    gaz.committees = bare_committees(list(gaz.kinds))
     gaz.countries = frozenset(n.removeprefix("Government of ").casefold() for n in gaz.kinds if n.startswith("Government of "))
     logger.debug("gazetteer loaded: %d organisations", len(gaz.kinds))
     return gaz
@@ -575,6 +578,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
     spans = northern_ireland_spans(text, longer_spans(text, spans, gaz.kinds, gaz.folded), gaz.northern_ireland)
     spans += _listed_trust_spans(text, spans, gaz)
+    spans += committee_spans(text, spans, gaz.committees)
     coordinated = _coordinated_spans(text, spans)
     if coordinated:
         spans = _longest_first(spans + coordinated, len(text))
