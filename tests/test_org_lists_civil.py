@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.data.lists.housing import housing_bodies, registered_provider_name
 from indexer.data.lists.international import crs_bodies, ecb_bodies, international_bodies
 from indexer.organisations import find_organisations, organisation_kind
 
@@ -65,6 +66,11 @@ FOUND = [
     ("The TUC called for a rise.", "Trades Union Congress", "sector body"),
     ("Homes were built by L&Q and Places for People.", "L&Q", "charity"),
     ("Great Places will manage the homes.", "Great Places Housing Group", "charity"),
+    # the Regulator of Social Housing's list: registered names, joined to the everyday names kept by hand
+    ("Stonewater and Incommunities signed the charter.", "Stonewater", "charity"),
+    ("Saxon Weald manages the estate.", "Saxon Weald", "charity"),
+    ("London & Quadrant Housing Trust Limited owns the block.", "L&Q", "charity"),
+    ("The Riverside Group Limited reported a surplus.", "The Riverside Group", "charity"),
 ]
 
 
@@ -82,6 +88,7 @@ NOT_FOUND = [
     "The anchor held; the persimmon tree grew by the platform.",
     "Nationwide, councils face a sovereign debt squeeze.",
     "Hyde Park was busy. We met Mr Jacobs at the Chatham House rule meeting.",
+    "Your Housing options are set out below; the Foundation year starts in May.",
 ]
 
 
@@ -104,3 +111,14 @@ def test_the_lists_name_each_international_body_once_and_drop_unsafe_acronyms():
         for name in names
         if name != "EU-Africa Infrastructure Trust Fund"
     )
+
+
+def test_the_housing_list_names_providers_as_they_write_themselves_and_leaves_out_councils_and_words():
+    assert registered_provider_name("The Riverside Group Limited") == "Riverside Group"
+    assert registered_provider_name("Stonewater (2) Limited") == "Stonewater"
+    assert registered_provider_name("Housing 21") == "Housing 21"
+    names = {body.name for body in housing_bodies()}
+    assert len(names) > 1000
+    assert "Peabody Trust" in names
+    assert not {"Foundation", "Refuge", "Turning Point", "Your Housing"} & names
+    assert not any(name.endswith(" Council") for name in names)

@@ -6,7 +6,7 @@ into the councils' usual names ("Cambridgeshire County Council"), and `organisat
 (bodies no list holds, and the names and kinds we choose where a list differs). Then the published
 lists read by `indexer/data/lists/` (GOV.UK's organisations, every UK council, NHS trusts and
 integrated care boards, police forces and commissioners, universities, Scotland's listed public
-bodies, foreign governments and embassies, international organisations: see `sources/README.md`). A list's body that is already known under
+bodies, foreign governments and embassies, international organisations, social housing providers: see `sources/README.md`). A list's body that is already known under
 any of its names joins that body; a list's alias that the hand-kept lists give another body, or that
 two lists' bodies claim, or that `list_exclusions.csv` names, is dropped.
 
@@ -24,6 +24,7 @@ from indexer.data.lists.body import Body, jargon_acronyms, load_exclusions, name
 from indexer.data.lists.councils import council_bodies
 from indexer.data.lists.countries import country_bodies
 from indexer.data.lists.govuk import govuk_bodies
+from indexer.data.lists.housing import housing_bodies
 from indexer.data.lists.international import international_bodies
 from indexer.data.lists.nhs import nhs_bodies
 from indexer.data.lists.police import police_bodies
@@ -379,6 +380,7 @@ def list_bodies() -> list[Body]:
         + scottish_bodies()
         + country_bodies()
         + international_bodies()
+        + housing_bodies()
     )
 
 
