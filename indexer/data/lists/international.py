@@ -24,10 +24,16 @@ from indexer.data.lists.body import Body, clean, name_key, read_csv
 _BRACKETED = re.compile(r"^(?P<name>.+?)\s*\[(?P<acronym>[^\]]*)\]$")
 _QUALIFIER = re.compile(r"\s+-\s+(?:WB|WG) Group$|\s*\((?:in preparation|IBRD|related to [^)]*)\)$")
 
-# Three-letter acronyms that name one international body wherever a British writer uses them.
-_SHORT_ACRONYMS = frozenset({"ECB", "EIB", "FAO", "IFC", "ILO", "IMF", "IMO", "IOM", "ITU", "UPU", "WMO", "WTO"})
+# Three-letter acronyms that name one international body wherever a British writer uses them; not ECB
+# (the England and Wales Cricket Board), FAO ("for the attention of"), IMO ("in my opinion"), IOM (the
+# Isle of Man) or ITU (an intensive therapy unit).
+_SHORT_ACRONYMS = frozenset({"EIB", "IFC", "ILO", "IMF", "UPU", "WMO", "WTO"})
 # Longer acronyms that are words, companies or British bodies' acronyms.
-_UNSAFE_ACRONYMS = frozenset({"ACER", "CERT", "EUSA", "INMARSAT", "EUTELSAT", "POEU", "SATCEN", "GLOBAL FUND"})
+# ITSO is also the UK's smart-ticketing body, WAEC the West African Examinations Council, IBEC Ireland's
+# business confederation.
+_UNSAFE_ACRONYMS = frozenset(
+    {"ACER", "CERT", "EUSA", "INMARSAT", "EUTELSAT", "POEU", "SATCEN", "GLOBAL FUND", "ITSO", "WAEC", "IBEC"}
+)
 # ECB rows that are not one body.
 _ECB_NOT_BODIES = frozenset(
     {
