@@ -89,6 +89,7 @@ class _Gazetteer:
     northern_ireland: dict[str, str] = field(default_factory=dict)  # "department of health" -> NI's
     countries: frozenset[str] = frozenset()  # every country with a government in the list, folded
     committees: dict[str, str] = field(default_factory=dict)  # "Education Committee" -> the Commons'
+    everyday: frozenset[str] = frozenset()  # names that are everyday words too: "Shelter", "Sanctuary"
 
 
 def _is_acronym(alias: str) -> bool:
@@ -155,6 +156,13 @@ def _gazetteer() -> _Gazetteer:
                     gaz.names.add_word(spelling.lower(), (name, spelling))
                     gaz.folded[spelling.casefold()] = name
                     slips += [(name, slip) for slip in _slips(spelling)]
+    everyday = resources.files("indexer").joinpath("data/everyday_names.csv")
+    with everyday.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["canonical"] in gaz.kinds]
+    for row in rows:
+        gaz.names.add_word(row["name"].lower(), (row["canonical"], row["name"]))
+        gaz.folded.setdefault(row["name"].casefold(), row["canonical"])
+    gaz.everyday = frozenset(row["name"] for row in rows)
     for name, slip in slips:
         if not gaz.names.exists(slip.lower()):
             gaz.names.add_word(slip.lower(), (name, slip))
@@ -249,13 +257,15 @@ _COMPOUND_AFTER = frozenset(
 _CHARITY_BEFORE = re.compile(r"(?<![\w-])(?:the|a)[ \t\u00a0]+(?:national[ \t\u00a0]+)?charity[ \t\u00a0]+$", re.I)
 
 
-def _reads_as_a_body(text: str, start: int, end: int) -> bool:
+def _reads_as_a_body(text: str, start: int, end: int, strict: bool = False) -> bool:
     """An everyday word ("Contact", "Become", "Relate") is the body only where it reads as one.
 
     Defined ("Contact, the charity for ...") or after "the charity" it is; in a longer name or a
     heading in capitals ("Contact Us", "Single Point of Contact") it is not; opening a sentence it
     is only before a verb of its own ("Relate counsellors", "Become ran"), not as a verb or a noun
-    ("Contact the duty team", "Contact details")."""
+    ("Contact the duty team", "Contact details"). With `strict` (the names in
+    `everyday_names.csv`: "Crisis", "Sanctuary"), a sentence's first word is the body only before
+    a verb that says what a body did ("Crisis said", not "Crisis talks")."""
     if _CHARITY_BEFORE.search(text, max(0, start - 30), start) or DEFINING_CLAUSE.match(text, end):
         return True
     if text[start:end] == "Treasury" and text[max(0, start - 7) : start] in ("to the ", "of the "):
@@ -273,10 +283,22 @@ def _reads_as_a_body(text: str, start: int, end: int) -> bool:
             previous = _WORD_BEFORE.search(text, max(0, before.start(1) - 40), before.start(1))
             if previous and WORD.match(previous[1]):
                 return False  # "Point of Contact"
+    if strict and text[start - 1 : start] in ('"', "“", "‘", "'"):
+        return False  # the Deficit "Crisis": a word in quotation marks
     if sentence_start(text, start):
         after = _NEXT_WORD.match(text, end)
+        if strict:
+            return bool(after) and after["word"] in _BODY_VERBS
         return bool(after) and after["word"] not in STOP_WORDS and after["word"] not in _COMPOUND_AFTER
     return True
+
+
+# What a body does, after its name opens a sentence: "Shelter said", "Sanctuary has".
+_BODY_VERBS = frozenset(
+    """said says warned warns found finds called calls published publishes
+    welcomed welcomes runs provides provided told argued argues added estimates estimated supports
+    supported works worked helps helped launched launches announced announces wrote writes""".split()
+)
 
 
 # "the National Health Service Act 2006", "the Greater London Authority Act": a law, not the body.
@@ -309,6 +331,7 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
             and _looks_like_name(text[start : end + 1], spelling)
             and not (" " in spelling and _inside_longer_name(text, start, end + 1))
             and not (spelling in COMMON_WORD_NAMES and not _reads_as_a_body(text, start, end + 1))
+            and not (spelling in gaz.everyday and not _reads_as_a_body(text, start, end + 1, strict=True))
             and not _LAW_AFTER.match(text, end + 1)
         ):
             spans.append((start, end + 1, name))
@@ -631,7 +654,7 @@ _SEPARATOR_AFTER = re.compile(
 )
 
 
-_PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
+_PLAIN_WORD = re.compile(r"[A-Z](?:[a-z]+|[a-z]*['-][A-Z]?[a-z]+)")  # "Tim", "O'Reilly", "Ka-Ping"
 _CONNECTOR_BEFORE = re.compile(r"(?<![\w-])(?:to|of|for|on|in|de)[ \t\u00a0]+$")
 
 
@@ -683,7 +706,7 @@ def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tup
             if all(w.casefold() in GENERIC_WORDS for w in words) or folded in gaz.places or folded in gaz.countries:
                 continue  # "the EU, Switzerland, Norway, Iceland": countries, not their governments
             if len(words) == 2 and all(_PLAIN_WORD.fullmatch(w) for w in words) and not is_head_word(words[1]):
-                continue  # "Sadiq Khan": two plain words are most often a person's name
+                continue  # "Sadiq Khan", "Tim O'Reilly": two plain words are most often a person's name
             found.append((item_start, item_end, normalise(text[item_start:item_end])))
     return found
 
