@@ -317,3 +317,77 @@ def _places_before(text: str, end: int, councils: dict[str, str], every: bool) -
     if not all(found):
         return []
     return [(place[-len(council[1])].start(), place[-1].end(), council[0]) for place, council in zip(chosen, found)]
+
+
+# "Brighton and Hove, Sunderland and Gateshead have been chosen to deliver ...": three places or more
+# that open a sentence as who acts are their councils. A verb must follow the list at once.
+_SUBJECT_VERB = re.compile(
+    r"[ \t\u00a0]+(?:are|were|have|has|will|would|received|receive|signed|joined|agreed|bid|won|led)(?![\w-])"
+)
+_PLACE_SEPARATOR = re.compile(r",[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+")
+# Where a sentence starts, and a word that may open it before its subject: "Separately, ...".
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)")
+_OPENING_WORD = re.compile(r"[A-Z][a-z]+,[ \t\u00a0]+")
+_LIST_WINDOW = 300  # characters read back from the verb: what keeps this linear
+_PLACE_WORD = re.compile(r"[\w'&.-]+")
+
+
+def subject_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Councils named by their places as a sentence's subject: "Dorset, Lincolnshire and
+    Wolverhampton are the first 3 areas to ...". Not "sites in Plymouth, Crawley and Reading will
+    ...": the list must open its sentence (after one opening word at most: "Separately, ..."), and
+    every item must be a council's place."""
+    spans: list[tuple[int, int, str]] = []
+    last_words = _last_words(councils)
+    for verb in _SUBJECT_VERB.finditer(text) if ", " in text else ():
+        end = verb.start()
+        word_before = _LAST_WORD.search(text, max(0, end - 30), end)
+        if not word_before or word_before.group().casefold() not in last_words:
+            continue  # the word before the verb ends no council's place: most verbs are read no further
+        window = max(0, end - _LIST_WINDOW)
+        opening = None
+        for opening in _SENTENCE_START.finditer(text, window, end):
+            pass  # the last sentence start before the verb
+        if opening is None or (opening.end() == 0 and window > 0):
+            continue
+        start = opening.end()
+        word = _OPENING_WORD.match(text, start)
+        found = _parse_places(text, start, end, councils) or (word and _parse_places(text, word.end(), end, councils))
+        if found and len(found) >= 3:
+            spans += found
+    return spans
+
+
+_LAST_WORD = re.compile(r"[\w'&.-]+$")
+_LAST_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _last_words(councils: dict[str, str]) -> frozenset[str]:
+    """The last word of every council's place ("hove", "wrekin"), kept for the gazetteer's map."""
+    if id(councils) not in _LAST_WORDS:
+        _LAST_WORDS[id(councils)] = frozenset(place.rsplit(" ", 1)[-1] for place in councils)
+    return _LAST_WORDS[id(councils)]
+
+
+def _parse_places(text: str, start: int, end: int, councils: dict[str, str]) -> list[tuple[int, int, str]]:
+    """The places from `start` to `end`, each a council's and apart by commas or "and", or []."""
+    found: list[tuple[int, int, str]] = []
+    position = start
+    while position < end:
+        words = list(_PLACE_WORD.finditer(text, position, min(end, position + 80)))
+        match = None
+        for count in range(min(6, len(words)), 0, -1):  # the longest place first
+            stop = words[count - 1].end()
+            if words[0].start() == position and text[position:stop].casefold() in councils:
+                match = stop
+                break
+        if match is None:
+            return []
+        found.append((position, match, councils[text[position:match].casefold()]))
+        if match == end:
+            return found
+        separator = _PLACE_SEPARATOR.match(text, match)
+        if not separator:
+            return []
+        position = separator.end()
+    return []

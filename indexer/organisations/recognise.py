@@ -29,6 +29,7 @@ from indexer.organisations.places import (
     council_places,
     place_body_spans,
     place_council_spans,
+    subject_place_spans,
 )
 from indexer.organisations.rules import (
     GENERIC_WORDS,
@@ -552,7 +553,7 @@ def _cuts_through(text: str, span: tuple[int, int, str], by_start: list[tuple[in
     )
 
 
-_AND_AFTER = re.compile(r"[ \t\u00a0]+(?:and|&)[ \t\u00a0]")
+_AND_AFTER = re.compile(r"[ \t\u00a0]+(?:and|&|for[ \t\u00a0]+the|to[ \t\u00a0]+the)[ \t\u00a0]")
 
 
 _COMPANY_ENDING = re.compile(r"[ \t\u00a0]+(?:Ltd\.?|Limited|plc|PLC|Plc|LLP)$")
@@ -594,6 +595,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     """Every body named in `text`, as (start, end, canonical name), overlaps resolved."""
     councils = _gazetteer().councils
     known = _in_city(text, _gazetteer_spans(text)) + place_council_spans(text, councils)
+    known += subject_place_spans(text, councils)
     known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
     known += _chief_constable_spans(text) + _mission_spans(text)
     known += [(s, e, _listed_name(_gazetteer(), n)) for s, e, n in _combined_authority_spans(text, _gazetteer().places)]
