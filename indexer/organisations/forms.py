@@ -210,6 +210,8 @@ def _trim(text: str, run: list[tuple[int, int, str]], whole: bool = False) -> li
         folded = word.casefold()
         if _DESCRIPTION.search(word):
             keep = i + 1  # "Hirwaun-based Walters Group": the description is no part of the name
+        elif word == "CEO" and i + 1 < len(run):
+            keep = i + 1  # "CEO Simon Community Scotland": the role before the name
         elif word == "The" and i == 0 and not sentence_start(text, start):
             keep = i  # "at The Bemrose School": the writer's capital makes it part of the name
         elif word[0].isupper() and folded in STOP_WORDS and folded != "and":
@@ -408,13 +410,22 @@ def _bulleted_names(text: str, places: frozenset[str]) -> list[tuple[int, int, s
     return spans
 
 
-# "Jim Reid - General Secretary, Teachers Union Scotland", "Adam Sampson, Chief Executive, Shelter": a
-# list of who came, each line a person, a dash or comma, their role and, after a comma, their body.
+# "Jim Reid - General Secretary, Teachers Union Scotland", "- Adam Sampson, Chief Executive, Shelter": a
+# list of who came, each line a person, a dash or comma, their roles and, after the last comma,
+# their body (and perhaps a note in brackets: "(deputising for ...)").
 _ATTENDEE = re.compile(
-    rf"^[ \t\u00a0]*[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{1,3}},?(?:[ \t\u00a0]+MSP|[ \t\u00a0]+MP)?"
-    r"(?:[ \t\u00a0]+[-–—][ \t\u00a0]+|,[ \t\u00a0]+)(?P<role>[^,\n]{2,60}),[ \t\u00a0]+"
+    rf"^[ \t\u00a0]*(?:[-*•][ \t\u00a0]+)?[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{1,3}},?"
+    r"(?:[ \t\u00a0]+MSP|[ \t\u00a0]+MP)?"
+    r"(?:[ \t\u00a0]+[-–—][ \t\u00a0]+|,[ \t\u00a0]+)(?P<role>[^\n]{2,120}?),[ \t\u00a0]+"
     rf"(?P<body>[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|for|and|the|in|&)){{0,8}})"
-    r"(?:[ \t\u00a0]+\([A-Z][A-Za-z&]{1,9}\))?[ \t\u00a0]*$",
+    r"(?:[ \t\u00a0]+\([^()\n]{1,60}\))?[ \t\u00a0]*$",
+    re.M,
+)
+# A role written before the body with no comma: "Lorraine McGrath, CEO Simon Community Scotland".
+_ROLE_BEFORE_BODY = re.compile(
+    rf"^[ \t\u00a0]*(?:[-*•][ \t\u00a0]+)?[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{1,3}},[ \t\u00a0]+"
+    rf"(?:CEO|Chief Executive|Director|Chair)[ \t\u00a0]+(?:of[ \t\u00a0]+)?"
+    rf"(?P<body>[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|for|and|the|in|&)){{0,8}})[ \t\u00a0]*$",
     re.M,
 )
 _ROLE_IN_LIST = re.compile(
@@ -424,18 +435,26 @@ _ROLE_IN_LIST = re.compile(
 )
 
 
+# Words that open a role, not a body: "Cabinet Secretary for Housing", "Co-Chair".
+ROLE_OPENING = _ROLE_OPENING = re.compile(
+    r"(?:Cabinet|Secretary|Minister|Deputy|Co-Chair|Chair|Chairman|Chairwoman|Vice|Head|Director|Chief|CEO|Lead|"
+    r"Leader|Spokesperson|Convener|Councillor|Cllr|Member|Officer|Manager|Adviser|Advisor)$"
+)
+
+
 def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
     """The bodies in a list of who came to a meeting, one person a line (each line read once)."""
     spans = []
-    for line in _ATTENDEE.finditer(text):
-        if not _ROLE_IN_LIST.search(line["role"]):
-            continue
+    lines = [line for line in _ATTENDEE.finditer(text) if _ROLE_IN_LIST.search(line["role"])]
+    for line in lines + list(_ROLE_BEFORE_BODY.finditer(text)):
         words = [
             (m.start() + line.start("body"), m.end() + line.start("body"), m.group())
             for m in _TOKEN.finditer(line["body"])
         ]
         while words and words[-1][2] in CONNECTORS:
             words.pop()
+        if words and _ROLE_OPENING.match(words[0][2]):
+            continue  # "Cabinet Secretary for Housing": a role, not the body
         if words and _specific_words(text, words, True) and not _is_place(words, places):
             spans.append((words[0][0], words[-1][1], _name(text, words[0][0], words[-1][1])))
     return spans

@@ -21,7 +21,7 @@ import ahocorasick
 
 from indexer.organisations.committees import bare_committees, committee_spans
 from indexer.organisations.devolved import bare_names, northern_ireland_spans
-from indexer.organisations.forms import DEFINING_CLAUSE, form_spans, is_head_word, kind_by_form
+from indexer.organisations.forms import DEFINING_CLAUSE, ROLE_OPENING, form_spans, is_head_word, kind_by_form
 from indexer.organisations.longer import longer_spans
 from indexer.organisations.places import (
     PRINCIPAL_COUNCIL_KINDS,
@@ -657,6 +657,7 @@ _SEPARATOR_AFTER = re.compile(
 
 
 _PLAIN_WORD = re.compile(r"[A-Z](?:[a-z]+|[a-z]*['-][A-Z]?[a-z]+)")  # "Tim", "O'Reilly", "Ka-Ping"
+_ROLE_ENDING = re.compile(r"(?:Chair|Spokesperson|Spokesman|Secretary|Minister|Officer|Director)$")
 _CONNECTOR_BEFORE = re.compile(r"(?<![\w-])(?:to|of|for|on|in|de)[ \t\u00a0]+$")
 
 
@@ -704,6 +705,8 @@ def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tup
             words = text[item_start:item_end].split()
             if item_start in by_start or words[0].casefold() in STOP_WORDS or sentence_start(text, item_start):
                 continue
+            if any(ROLE_OPENING.match(w) or _ROLE_ENDING.search(w) for w in words):
+                continue  # "Co-Chair", "Community Wellbeing Spokesperson", "CEO Simon Community": roles
             folded = " ".join(words).casefold()
             if all(w.casefold() in GENERIC_WORDS for w in words) or folded in gaz.places or folded in gaz.countries:
                 continue  # "the EU, Switzerland, Norway, Iceland": countries, not their governments
