@@ -156,7 +156,10 @@ def _run_before(text: str, end: int, touching: bool = False, whole: bool = False
                 and run[0][2][0].isupper()
                 and any(w in ("and", "&") for _, _, w in run)
             ):
-                return []  # "Information, Advice and Support Service Network": the name began before the comma
+                # "Information, Advice and Support Service Network": the name began before the comma,
+                # unless a role cuts the run ("Webster, Chief Executive of West Yorkshire and ...").
+                trimmed = _trim(text, run, whole)
+                return trimmed if trimmed and trimmed[0][0] > run[0][0] and trimmed[0][2] not in CONNECTORS else []
             break
         run.insert(0, (token_start, token_end, word))
         boundary = token_start

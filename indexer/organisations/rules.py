@@ -31,7 +31,7 @@ ROLE_WORDS = frozenset(
     """
 head heads chair chairs principal director directors chief member members governor governors
 headteacher teacher teachers executive leader leaders pupils students staff part behalf team
-president vice dean provost clerk trustee trustees alumni graduate graduates parents one board
+president vice dean provost clerk trustee trustees alumni graduate graduates parents one board officer
 """.split()
 )
 # Words too general to make a name on their own: "Primary School" names nothing.
@@ -73,6 +73,8 @@ SUFFIXES = (
     "NHS Trust",
     "Integrated Care Board",
     "ICB",
+    "Integrated Care System",
+    "ICS",
     "Clinical Commissioning Group",
     "CCG",
     "University Health Board",
@@ -114,6 +116,8 @@ _LISTING_SUFFIXES = frozenset(
         "NHS Trust",
         "Integrated Care Board",
         "ICB",
+        "Integrated Care System",
+        "ICS",
         "Clinical Commissioning Group",
         "CCG",
         "Health Board",
@@ -133,6 +137,8 @@ _SUFFIX_KINDS = (
     ("Combined", "combined authority"),
     ("NHS", "nhs body"),
     ("Integrated Care Board", "nhs body"),
+    ("Integrated Care System", "nhs body"),
+    ("ICS", "nhs body"),
     ("Clinical Commissioning Group", "nhs body"),
     ("Health Board", "nhs body"),
     ("Police", "police or fire service"),
@@ -294,7 +300,12 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
     for start, stop, suffix in _suffixes(text):
         if suffix == "Police" and _WORD_AHEAD.match(text, stop):
             continue  # "the Scottish Police Service", "Home Office Police Main Grant": the name goes on
+        ahead = _WORD_AHEAD.match(text, stop) if suffix == "University" else None
+        if ahead and ahead["word"] in ("Hospital", "Hospitals"):
+            continue  # "Basildon University Hospital": a hospital, not a university
         run = _run_before(text, start, stops, commas=suffix in _LISTING_SUFFIXES, school_suffix=suffix in _SCHOOL_HEADS)
+        if suffix in ("Police", "Constabulary") and len(run) == 1 and run[0].group().endswith("ing"):
+            continue  # "A Consultation on Reforming Police": a verb, not a force's place
         first = _conjoined_first(text, run[0].start() if run else start)
         if first and run and not _is_specific(run):
             # "Exeter Consortium and Teaching Schools Alliance": two bodies, the second of the same place.
