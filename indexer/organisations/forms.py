@@ -71,7 +71,7 @@ FORM_GENERIC = GENERIC_WORDS | frozenset(
     voluntary professional professionals local national international global european british
     english scottish welsh irish wide wider strong stronger good effective successful close closer real
     true genuine formal informal existing current previous proposed potential possible key same
-    different open honest shared equal fair total overall proper lasting long short general""".split()
+    different open honest shared equal fair total overall proper lasting long short general tier""".split()
 )
 _ROLE_LIKE = ROLE_WORDS | {
     "chief", "ceo", "chairman", "chairwoman", "founder", "spokesperson", "spokesman", "commissioner", "commissioners"
@@ -158,6 +158,8 @@ def _run_before(text: str, end: int, touching: bool = False, whole: bool = False
             ):
                 # "Information, Advice and Support Service Network": the name began before the comma,
                 # unless a role cuts the run ("Webster, Chief Executive of West Yorkshire and ...").
+                if _bare(word).casefold() in _ROLE_LIKE:
+                    return _trim(text, run, whole)  # "Chief Executive, West Yorkshire and Harrogate ..."
                 trimmed = _trim(text, run, whole)
                 return trimmed if trimmed and trimmed[0][0] > run[0][0] and trimmed[0][2] not in CONNECTORS else []
             break
@@ -427,7 +429,7 @@ _ATTENDEE = re.compile(
 # A role written before the body with no comma: "Lorraine McGrath, CEO Simon Community Scotland".
 _ROLE_BEFORE_BODY = re.compile(
     rf"^[ \t\u00a0]*(?:[-*•][ \t\u00a0]+)?[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{1,3}},[ \t\u00a0]+"
-    rf"(?:CEO|Chief Executive|Director|Chair)[ \t\u00a0]+(?:of[ \t\u00a0]+)?"
+    rf"(?:CEO|Chief Executive)[ \t\u00a0]+"
     rf"(?P<body>[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|for|and|the|in|&)){{0,8}})[ \t\u00a0]*$",
     re.M,
 )

@@ -61,6 +61,8 @@ def longer_spans(
 
 def _longer(text: str, start: int, end: int, name: str, written: str, kinds: dict[str, str]) -> tuple[int, int] | None:
     head = _HEAD_AFTER.match(text, end)
+    if head and kinds.get(name) == "parliament":
+        head = None  # "a House of Commons Committee report": one of the House's committees, unnamed
     if head and " " in written.strip() and not _ENDS_IN_HEAD.search(written):
         ahead = _CAPITAL_AHEAD.match(text, head.end())
         executive = head.group().strip() == "Executive"
