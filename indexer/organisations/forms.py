@@ -465,11 +465,26 @@ def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, 
     return spans
 
 
+# "Chief Executive of Rightacres Property Company": what a chief executive leads is a body.
+_CHIEF_EXECUTIVE_OF = re.compile(r"Chief Executive(?: Officer)? of[ \t\u00a0]+(?:the[ \t\u00a0]+)?")
+
+
+def _led_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
+    """The body named after "Chief Executive of", where its words say which body (not a place)."""
+    spans = []
+    for lead in _CHIEF_EXECUTIVE_OF.finditer(text) if "Chief Executive" in text else ():
+        run = _run_after(text, lead.end())
+        if run and _specific_words(text, run, True) and not _is_place(run, places):
+            spans.append((run[0][0], run[-1][1], _name(text, run[0][0], run[-1][1])))
+    return spans
+
+
 def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Names found by their form, as (start, end, name): the recogniser decides overlaps."""
     hits = _whole_words(text, _WATCHED_AND_LEADS)  # one pass, not a regex tried at each place
     bare_leads = [hit for hit in hits if hit[2] in _BARE_LIST_NOUNS]
     spans = _listed_names(text, places, bare_leads) + _bulleted_names(text, places) + _attendee_bodies(text, places)
+    spans += _led_bodies(text, places)
     everyday = _EverydayWords(text)
     for start, end, word in hits:
         if word not in _WATCHED:
