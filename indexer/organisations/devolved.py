@@ -20,6 +20,7 @@ _SUFFIX = " (Northern Ireland)"
 # its "Executive member", "Executive Board" or "Executive Director".
 _CONTEXT = re.compile(
     r"Stormont|\b(?:NI|Northern[ \t\u00a0]+Ireland)[ \t\u00a0]+(?:Executive|Assembly)|\bMLAs?\b|"
+    r"Executive Information Service|"  # the Executive's press office, at the foot of its releases
     r"\b[Tt]he[ \t\u00a0]+Executive(?![ \t\u00a0]+(?:[A-Z]|member|members|director|directors|board|team|committee|officer))"
 )
 

@@ -421,7 +421,7 @@ def _bulleted_names(text: str, places: frozenset[str]) -> list[tuple[int, int, s
 _ATTENDEE = re.compile(
     rf"^[ \t\u00a0]*(?:[-*•][ \t\u00a0]+)?[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{1,3}},?"
     r"(?:[ \t\u00a0]+MSP|[ \t\u00a0]+MP)?"
-    r"(?:[ \t\u00a0]+[-–—][ \t\u00a0]+|,[ \t\u00a0]+)(?P<role>[^\n]{2,120}?),[ \t\u00a0]+"
+    r"(?:[ \t\u00a0]+(?P<dash>[-–—])[ \t\u00a0]+|,[ \t\u00a0]+)(?P<role>[^\n]{2,120}?),[ \t\u00a0]+"
     rf"(?P<body>[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|for|and|the|in|&)){{0,8}})"
     r"(?:[ \t\u00a0]+\([^()\n]{1,60}\))?[ \t\u00a0]*$",
     re.M,
@@ -458,11 +458,31 @@ def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, 
         ]
         while words and words[-1][2] in CONNECTORS:
             words.pop()
-        if words and _ROLE_OPENING.match(words[0][2]):
-            continue  # "Cabinet Secretary for Housing": a role, not the body
-        if words and _specific_words(text, words, True) and not _is_place(words, places):
+        if not words or _ROLE_OPENING.match(words[0][2]) or _UNIT_WORD.match(words[-1][2]):
+            continue  # "Cabinet Secretary for Housing", "Police Division": a role or a host's own unit
+        headed = is_head_word(words[0][2]) or is_head_word(words[-1][2]) or words[-1][2] in NATION_HEADS | _MORE_BODY_ENDINGS
+        portfolio = not headed and any(w in ("and", "&") for _, _, w in words)
+        if "dash" in line.re.groupindex and not line["dash"] and (portfolio or words[0][2].isupper() and len(words) == 1):
+            continue  # "Deputy Chief Constable, People and Professionalism", "Director General, CCRA": not a body
+        if _specific_words(text, words, True) and not _is_place(words, places):
             spans.append((words[0][0], words[-1][1], _name(text, words[0][0], words[-1][1])))
+    for line in _COUNCILLOR_OF.finditer(text) if "Cllr" in text or "Councillor" in text else ():
+        place = line["place"]
+        if place.casefold() in places:
+            spans.append((line.start("place"), line.end("place"), f"{place} Council"))  # the place's council
     return spans
+
+
+# Last words that say a body, besides the heads: "Brightwater Tenants Union", "Brightwater Advice Centre".
+_MORE_BODY_ENDINGS = frozenset({"UK", "Union", "Unions", "Centre", "Services", "Ireland", "Company", "Ltd", "Limited"})
+# A host's own units and portfolios, not bodies that came: "Police Division", "Bill Unit".
+_UNIT_WORD = re.compile(r"(?:Division|Unit|Team|Directorate|Directorates|Region|Regions|Branch|Portfolio)$")
+# "Cllr Charlie McCoubrey, Conwy": a councillor and the council's place.
+_COUNCILLOR_OF = re.compile(
+    rf"^[ \t\u00a0]*(?:[-*•][ \t\u00a0]+)?(?:Cllr\.?|Councillor)[ \t\u00a0]+[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{0,3}},"
+    rf"[ \t\u00a0]+(?P<place>[{_CAPS}][\w'-]*(?:[ \t\u00a0]+(?:of|and|upon|[{_CAPS}][\w'-]*)){{0,4}})[ \t\u00a0]*$",
+    re.M,
+)
 
 
 # "Chief Executive of Rightacres Property Company": what a chief executive leads is a body.

@@ -258,6 +258,10 @@ _COMPOUND_AFTER = frozenset(
 _CHARITY_BEFORE = re.compile(r"(?<![\w-])(?:the|a)[ \t\u00a0]+(?:national[ \t\u00a0]+)?charity[ \t\u00a0]+$", re.I)
 
 
+_BULLET_BEFORE = re.compile(r"(?:^|\n)[ \t\u00a0]*[-*•+][ \t\u00a0]+$")
+_ITEM_AFTER_NAME = re.compile(r"[ \t\u00a0]*(?:$|\n|[ \t\u00a0](?:for|[-–—(])[ \t\u00a0]|:)")
+
+
 def _reads_as_a_body(text: str, start: int, end: int, strict: bool = False) -> bool:
     """An everyday word ("Contact", "Become", "Relate") is the body only where it reads as one.
 
@@ -269,6 +273,8 @@ def _reads_as_a_body(text: str, start: int, end: int, strict: bool = False) -> b
     a verb that says what a body did ("Crisis said", not "Crisis talks")."""
     if _CHARITY_BEFORE.search(text, max(0, start - 30), start) or DEFINING_CLAUSE.match(text, end):
         return True
+    if _BULLET_BEFORE.search(text, max(0, start - 12), start) and _ITEM_AFTER_NAME.match(text, end):
+        return True  # "* Mind", "- Relate for support with relationships": a list of where to get help
     if text[start:end] == "Treasury" and text[max(0, start - 7) : start] in ("to the ", "of the "):
         return True  # "Exchequer Secretary to the Treasury David Gauke": a minister of the Treasury
     if _WORD_AFTER.match(text, end):
@@ -315,6 +321,13 @@ _NHS_KIND = re.compile(
 _NHS_NAME = re.compile(r"[ \t\u00a0]+[A-Z][a-z]")
 
 
+def _after_a_place(text: str, start: int) -> bool:
+    """ "the North Wales CJC": letters after a place's name are that place's body, not a listed one."""
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return bool(before) and before[1] in _NATION_WORDS
+
+
+_NATION_WORDS = frozenset({"Wales", "Scotland", "England", "Ireland", "Yorkshire", "Midlands"})
 _NAMED_AS = re.compile(
     r"(?<![\w-])(?:known as|called|referred to as)[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})(?![\w&])"
 )
@@ -343,6 +356,7 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
         start = end - len(spelling) + 1
         if (
             spelling not in redefined
+            and not _after_a_place(text, start)
             and _at_word_boundary(text, start, end + 1)
             and not (spelling == "NHS" and (_NHS_KIND.match(text, end + 1) or _NHS_NAME.match(text, end + 1)))
             and not _LAW_AFTER.match(text, end + 1)
@@ -419,6 +433,27 @@ def _chief_constable_spans(text: str) -> list[tuple[int, int, str]]:
                 end = match.end() + len(" ".join(parts[:count]))
                 if text[match.end() : end] == " ".join(parts[:count]):
                     spans.append((match.end(), end, force))
+                break
+    return spans
+
+
+# "the West Mercia constabulary", "the Surrey police force": a force named by its area, lower case.
+_FORCE_WORD = re.compile(r"[ \t\u00a0]+(?:constabulary|police force)(?![\w-])")
+_AREA_BEFORE = re.compile(r"(?:[A-Z][\w'-]*[ \t\u00a0]+(?:(?:and|&)[ \t\u00a0]+)?){0,4}[A-Z][\w'-]*$")
+
+
+def _force_by_area_spans(text: str) -> list[tuple[int, int, str]]:
+    """A force written as its area and "constabulary" or "police force" in lower case."""
+    spans = []
+    for match in _FORCE_WORD.finditer(text) if "constabulary" in text or "police force" in text else ():
+        area = _AREA_BEFORE.search(text, max(0, match.start() - 60), match.start())
+        if not area:
+            continue
+        words = list(re.finditer(r"\S+", area.group()))
+        for word in words:  # the longest area the words end with: "Avon and Somerset"
+            force = _force_areas().get(" ".join(area.group()[word.start() :].split()).casefold())
+            if force:
+                spans.append((area.start() + word.start(), match.end(), force))
                 break
     return spans
 
@@ -597,7 +632,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     known = _in_city(text, _gazetteer_spans(text)) + place_council_spans(text, councils)
     known += subject_place_spans(text, councils)
     known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
-    known += _chief_constable_spans(text) + _mission_spans(text)
+    known += _chief_constable_spans(text) + _force_by_area_spans(text) + _mission_spans(text)
     known += [(s, e, _listed_name(_gazetteer(), n)) for s, e, n in _combined_authority_spans(text, _gazetteer().places)]
     gaz = _gazetteer()
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
@@ -649,10 +684,10 @@ def _count_in(sorted_starts: list[int], start: int, end: int) -> int:
 _ITEM_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w&'-]*[ \t\u00a0]){0,3}[A-ZÀ-ÖØ-Þ][\w&'-]*$")
 _ITEM_AFTER = re.compile(r"[A-ZÀ-ÖØ-Þ][\w&'-]*(?:[ \t\u00a0][A-ZÀ-ÖØ-Þ][\w&'-]*){0,3}")
 _SEPARATOR_BEFORE = re.compile(
-    r"(?:,[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)(?:the[ \t\u00a0]+)?$"
+    r"(?:[,;][ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)(?:the[ \t\u00a0]+)?$"
 )
 _SEPARATOR_AFTER = re.compile(
-    r"(?:,[ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)(?:the[ \t\u00a0]+)?"
+    r"(?:[,;][ \t\u00a0]+(?:and[ \t\u00a0]+)?|[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)(?:the[ \t\u00a0]+)?"
 )
 
 
@@ -696,14 +731,17 @@ def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tup
                 break
             items.append((item.start(), by_start.get(item.start(), item.end())))
             position = items[-1][1]
-        if len(items) < 2 or not any("," in text[a:b] for a, b in _gaps(start, end, items)):
+        if len(items) < 2 or not any("," in text[a:b] or ";" in text[a:b] for a, b in _gaps(start, end, items)):
             continue
         known = sum(item_start in by_start for item_start, _ in items)
         if not company and known < 1 and len(items) < 3:
             continue  # "Ofsted, Year 6 and Key Stage 2": one body among other capitalised words
         for item_start, item_end in items:
             words = text[item_start:item_end].split()
-            if item_start in by_start or words[0].casefold() in STOP_WORDS or sentence_start(text, item_start):
+            after_semicolon = text[max(0, item_start - 3) : item_start].rstrip().endswith(";")
+            if item_start in by_start or words[0].casefold() in STOP_WORDS:
+                continue
+            if sentence_start(text, item_start) and not after_semicolon:
                 continue
             if any(ROLE_OPENING.match(w) or _ROLE_ENDING.search(w) for w in words):
                 continue  # "Co-Chair", "Community Wellbeing Spokesperson", "CEO Simon Community": roles
@@ -712,7 +750,8 @@ def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tup
                 continue  # "the EU, Switzerland, Norway, Iceland": countries, not their governments
             if len(words) == 2 and all(_PLAIN_WORD.fullmatch(w) for w in words) and not is_head_word(words[1]):
                 continue  # "Sadiq Khan", "Tim O'Reilly": two plain words are most often a person's name
-            found.append((item_start, item_end, normalise(text[item_start:item_end])))
+            written = normalise(text[item_start:item_end])
+            found.append((item_start, item_end, gaz.folded.get(written.casefold(), written)))  # "Orbit": Orbit Group
     return found
 
 

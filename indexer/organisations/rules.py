@@ -78,6 +78,7 @@ SUFFIXES = (
     "Clinical Commissioning Group",
     "CCG",
     "University Health Board",
+    "UHB",
     "Health Board",
     "Combined Authority",
     "Mayoral Combined Authority",
@@ -141,6 +142,7 @@ _SUFFIX_KINDS = (
     ("ICS", "nhs body"),
     ("Clinical Commissioning Group", "nhs body"),
     ("Health Board", "nhs body"),
+    ("UHB", "nhs body"),
     ("Police", "police or fire service"),
     ("Constabulary", "police or fire service"),
     ("Rescue Service", "police or fire service"),
@@ -287,6 +289,8 @@ def _rule_name(prefix: str, suffix: str) -> str:
     name = normalise(f"{prefix} {suffix}".replace(" & ", " and "))
     if suffix in ("ICB", "Integrated Care Board"):
         name = f"NHS {normalise(prefix).removeprefix('NHS ')} Integrated Care Board"
+    elif suffix == "UHB":  # "Betsi Cadwaladr UHB"
+        name = f"{normalise(prefix)} University Health Board"
     elif suffix in ("CCG", "Clinical Commissioning Group"):
         name = f"NHS {normalise(prefix).removeprefix('NHS ')} Clinical Commissioning Group"
     return name
