@@ -280,6 +280,12 @@ def _reads_as_a_body(text: str, start: int, end: int, strict: bool = False) -> b
     if _WORD_AFTER.match(text, end):
         return False
     before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if strict and before and before[1].endswith(",") and not _WORD_AFTER.match(text, end):
+        return True  # "the British Heart Foundation, Mind and Scope": a list of names
+    if strict and before and before[1] in ("and", "&"):
+        previous = _WORD_BEFORE.search(text, max(0, before.start(1) - 40), before.start(1))
+        if previous and (previous[1] in _gazetteer().everyday or previous[1] in COMMON_WORD_NAMES):
+            return True  # "Mind and Scope": two such names listed
     if before and not sentence_start(text, start):
         word = before[1]
         if WORD.match(word) and word.casefold() not in STOP_WORDS:

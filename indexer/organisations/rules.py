@@ -296,9 +296,41 @@ def _rule_name(prefix: str, suffix: str) -> str:
     return name
 
 
+# "Fortis and Waterloo Housing Associations", "Hastings & Eastbourne Borough Councils": two bodies
+# that share a plural head.
+_PLURAL_HEADS = {
+    "Housing Associations": "Housing Association",
+    "Borough Councils": "Borough Council",
+    "District Councils": "District Council",
+    "County Councils": "County Council",
+    "City Councils": "City Council",
+    "NHS Foundation Trusts": "NHS Foundation Trust",
+    "NHS Trusts": "NHS Trust",
+}
+_PLURAL = re.compile(
+    r"(?<![\w'-])(?P<first>[A-Z][\w'-]*(?:[ \t\u00a0][A-Z][\w'-]*){0,2}),?[ \t\u00a0]+(?:and|&)[ \t\u00a0]+"
+    r"(?P<second>[A-Z][\w'-]*(?:[ \t\u00a0][A-Z][\w'-]*){0,2}?)[ \t\u00a0]+(?P<head>"
+    + "|".join(map(re.escape, _PLURAL_HEADS))
+    + r")(?![\w'-])"
+)
+
+
+def _plural_head_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each of two bodies named before one plural head, under its own name."""
+    if not any(head in text for head in _PLURAL_HEADS):
+        return []
+    spans = []
+    for match in _PLURAL.finditer(text):
+        head = _PLURAL_HEADS[match["head"]]
+        for part, end in (("first", match.end("first")), ("second", match.end("head"))):
+            if match[part].split()[0].casefold() not in STOP_WORDS:
+                spans.append((match.start(part), end, f"{normalise(match[part])} {head}"))
+    return spans
+
+
 def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Names no list can hold: "X Primary School", "X NHS Foundation Trust", "University of X"..."""
-    spans = []
+    spans = _plural_head_spans(text)
     stops = sorted(stop for _, stop, _ in known)
     starts = {start for start, _, _ in known}
     for start, stop, suffix in _suffixes(text):
