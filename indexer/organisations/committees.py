@@ -3,7 +3,7 @@
 The gazetteer holds a committee whose bare name is also a council's ("Education Committee",
 "Justice Committee") under its House's name ("House of Commons Education Committee"), so that a
 council's own committee is not read as Parliament's. In a debate or report of Westminster (it names
-the House of Commons or Lords, an hon. Member or a noble Lord, or Westminster Hall), "the Education
+the House of Commons or Lords, an hon. Member or a noble Lord, Westminster Hall or a select committee), "the Education
 Committee" is the Commons committee. Each post is read once, in one pass of one pattern.
 """
 
@@ -17,7 +17,7 @@ _HOUSE = "House of Commons "  # a Lords committee's bare name is the Commons' to
 _SPOKEN = {"Health Committee": "Health and Social Care Committee", "Merits Committee": "Secondary Legislation Scrutiny Committee"}
 _WESTMINSTER = re.compile(
     r"House of (?:Commons|Lords)|\bhon\. (?:Member|Friend|Gentleman|Lady)|\bnoble (?:Lord|Baroness|Lady|Earl)|"
-    r"Westminster Hall|\bHansard\b"
+    r"Westminster Hall|\bHansard\b|Select Committees?\b"
 )
 
 

@@ -590,8 +590,10 @@ def _head_span(
             _bare(w).casefold() in places or _bare(w).casefold() in FORM_GENERIC for *_, w in run
         ):
             return None  # "London UK", "North Wales" are places
-    elif word in WEAK_HEADS and len(run) < 2:
-        return None
+    elif word in WEAK_HEADS and (
+        len(run) < 2 or (run[0][2] in NATION_HEADS and _PREPOSITION_BEFORE.search(text[max(0, run[0][0] - 12) : run[0][0]]))
+    ):
+        return None  # "Steering Group", "policing in Scotland Ministerial Group": no name before the head
     elif word == "Club":
         if len(run) < 2 or run[-1][2] not in SPORTS or not _specific_words(text, run[:-1], True):
             return None
