@@ -522,11 +522,17 @@ def form_spans(text: str, places: frozenset[str] = frozenset()) -> list[tuple[in
     return spans
 
 
+# States whose names end in a head word: the country, not a body.
+_STATES = frozenset({"Russian Federation", "Swiss Confederation"})
+
+
 def _head_span(
     text: str, start: int, end: int, word: str, places: frozenset[str], everyday: "_EverydayWords"
 ) -> tuple[int, int, str] | None:
     """The name a head word ends ("Food for Life Partnership") or starts ("Institute for Fiscal
     Studies"), or that its acronym after it defines; None where the words name no one body."""
+    if word in ("Federation", "Confederation") and any(text.startswith(state, end - len(state)) for state in _STATES):
+        return None  # "Russian Federation forces": a state
     acronym = _ACRONYM_AHEAD.match(text, end)
     if acronym and sum(c.isupper() for c in acronym["abbr"]) < 2:
         acronym = None  # "National Careers Service (England)": a place in brackets, not an acronym

@@ -697,6 +697,14 @@ _SEPARATOR_AFTER = re.compile(
 )
 
 
+# England's regions and the UK's parts, which lists of bodies also name: "In the Midlands, the ...".
+_UK_REGIONS = frozenset(
+    {
+        "midlands", "east midlands", "west midlands", "north east", "north west", "south east", "south west",
+        "yorkshire", "yorkshire and the humber", "east of england", "east anglia", "home counties", "highlands",
+        "north", "south",
+    }
+)
 _PLAIN_WORD = re.compile(r"[A-Z](?:[a-z]+|[a-z]*['-][A-Z]?[a-z]+)")  # "Tim", "O'Reilly", "Ka-Ping"
 _ROLE_ENDING = re.compile(r"(?:Chair|Spokesperson|Spokesman|Secretary|Minister|Officer|Director)$")
 _CONNECTOR_BEFORE = re.compile(r"(?<![\w-])(?:to|of|for|on|in|de)[ \t\u00a0]+$")
@@ -752,7 +760,12 @@ def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tup
             if any(ROLE_OPENING.match(w) or _ROLE_ENDING.search(w) for w in words):
                 continue  # "Co-Chair", "Community Wellbeing Spokesperson", "CEO Simon Community": roles
             folded = " ".join(words).casefold()
-            if all(w.casefold() in GENERIC_WORDS for w in words) or folded in gaz.places or folded in gaz.countries:
+            if (
+                all(w.casefold() in GENERIC_WORDS for w in words)
+                or folded in gaz.places
+                or folded in gaz.countries
+                or folded.removeprefix("the ") in _UK_REGIONS
+            ):
                 continue  # "the EU, Switzerland, Norway, Iceland": countries, not their governments
             if len(words) == 2 and all(_PLAIN_WORD.fullmatch(w) for w in words) and not is_head_word(words[1]):
                 continue  # "Sadiq Khan", "Tim O'Reilly": two plain words are most often a person's name
