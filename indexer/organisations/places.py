@@ -391,3 +391,83 @@ def _parse_places(text: str, start: int, end: int, councils: dict[str, str]) -> 
             return []
         position = separator.end()
     return []
+
+
+# "former Mayor of Tower Hamlets", "Director of Public Health for Wakefield", "the leadership team for
+# Enfield": a council's office holder or team named by the council's place.
+_OFFICE_OF_PLACE = re.compile(
+    r"(?:Mayor|Leader|Chief Executive|Director of Public Health|Director of Children's Services|"
+    r"Director of Adult Social Services|leadership team)[ \t\u00a0]+(?:of|for)[ \t\u00a0]+"
+)
+# "London boroughs including Hammersmith, Lambeth and Greenwich", "the London Boroughs of Camden,
+# Lewisham and Southwark": councils named by their places after what they are.
+_COUNCILS_NAMED = re.compile(
+    r"(?:London [Bb]oroughs|[Bb]oroughs|[Cc]ouncils|local authorities)[ \t\u00a0]+(?:of|including|such as|like)[ \t\u00a0]+"
+)
+# "- Camden – will receive £870k": a list of what each council gets, one place an item.
+_FUNDED_PLACE = re.compile(
+    r"^[ \t\u00a0]*[-*•][ \t\u00a0]+(?P<place>[A-Z][\w'&.-]*(?:[ \t\u00a0]+(?:and|upon|[A-Z][\w'&.-]*)){0,4})"
+    r"[ \t\u00a0]+[-–—:][ \t\u00a0]+(?:will|has|have|receives?|gets?|awarded|is|was)\b",
+    re.M,
+)
+
+
+# "NHS Newcastle", "NHS Gloucestershire": a primary care trust, as the NHS named them before 2013.
+_NHS_BEFORE_PLACE = re.compile(r"\bNHS[ \t\u00a0]+(?=[A-Z])")
+
+
+def nhs_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, int, str]]:
+    """ "NHS" then a council's place is the local NHS body named for it: "NHS Plymouth" (not the
+    start of a longer name: "NHS Kent Community Health")."""
+    spans = []
+    for lead in _NHS_BEFORE_PLACE.finditer(text) if "NHS " in text else ():
+        place = _place_at(text, lead.end(), councils)
+        if place and not _CAPITAL_NEXT.match(text, place[1]):
+            spans.append((lead.start(), place[1], "NHS " + " ".join(text[lead.end() : place[1]].split())))
+    return spans
+
+
+_CAPITAL_NEXT = re.compile(r"[ \t\u00a0]+[A-Z]")
+
+
+def office_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Councils named by their place after one of their offices, in a list after what they are, or
+    as an item of a list of what each gets. Each match reads a bounded stretch of text."""
+    spans: list[tuple[int, int, str]] = []
+    for lead in _OFFICE_OF_PLACE.finditer(text):
+        place = _place_at(text, lead.end(), councils)
+        if place:
+            spans.append(place)
+    for lead in _COUNCILS_NAMED.finditer(text):
+        found, position = [], lead.end()
+        for _ in range(12):
+            place = _place_at(text, position, councils)
+            if place:
+                found.append(place)
+            word = _PLACE_WORD.match(text, position)
+            ahead = place[1] if place else (word.end() if word and word.group()[:1].isupper() else None)
+            separator = _PLACE_SEPARATOR.match(text, ahead) if ahead else None
+            if not separator:
+                break
+            position = separator.end()
+        if len(found) >= 2:
+            spans += found
+    for item in _FUNDED_PLACE.finditer(text) if "\n" in text else ():
+        place = _place_at(text, item.start("place"), councils)
+        if place and place[1] == item.end("place"):
+            spans.append(place)
+    return spans
+
+
+def _place_at(text: str, position: int, councils: dict[str, str]) -> tuple[int, int, str] | None:
+    """The longest council place written from `position`, and its council, or None."""
+    words = list(_PLACE_WORD.finditer(text, position, min(len(text), position + 80)))
+    if not words or words[0].start() != position or not words[0].group()[:1].isupper():
+        return None
+    for count in range(min(6, len(words)), 0, -1):
+        stop = words[count - 1].end()
+        stop -= text[stop - 1] in ".,"  # "Wakefield," / "Leeds."
+        folded = " ".join(text[position:stop].split()).casefold()
+        if folded in councils:
+            return position, stop, councils[folded]
+    return None

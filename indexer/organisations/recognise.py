@@ -27,6 +27,8 @@ from indexer.organisations.places import (
     PRINCIPAL_COUNCIL_KINDS,
     REGIONS,
     council_places,
+    nhs_place_spans,
+    office_place_spans,
     place_body_spans,
     place_council_spans,
     subject_place_spans,
@@ -636,7 +638,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     """Every body named in `text`, as (start, end, canonical name), overlaps resolved."""
     councils = _gazetteer().councils
     known = _in_city(text, _gazetteer_spans(text)) + place_council_spans(text, councils)
-    known += subject_place_spans(text, councils)
+    known += subject_place_spans(text, councils) + office_place_spans(text, councils) + nhs_place_spans(text, councils)
     known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
     known += _chief_constable_spans(text) + _force_by_area_spans(text) + _mission_spans(text)
     known += [(s, e, _listed_name(_gazetteer(), n)) for s, e, n in _combined_authority_spans(text, _gazetteer().places)]
