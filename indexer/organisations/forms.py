@@ -442,7 +442,7 @@ _ROLE_IN_LIST = re.compile(
 
 # Words that open a role, not a body: "Cabinet Secretary for Housing", "Co-Chair".
 ROLE_OPENING = _ROLE_OPENING = re.compile(
-    r"(?:Cabinet|Secretary|Minister|Deputy|Co-Chair|Chair|Chairman|Chairwoman|Vice|Head|Director|Chief|CEO|Lead|"
+    r"(?:Cabinet|Secretary|Minister|Deputy|Co-Chair|Chair|Chairman|Chairwoman|Vice|Head|Director|Chief|CEO|SRO|Lead|"
     r"Leader|Spokesperson|Convener|Councillor|Cllr|Member|Officer|Manager|Adviser|Advisor)$"
 )
 

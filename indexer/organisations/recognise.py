@@ -264,6 +264,28 @@ _BULLET_BEFORE = re.compile(r"(?:^|\n)[ \t\u00a0]*[-*•+][ \t\u00a0]+$")
 _ITEM_AFTER_NAME = re.compile(r"[ \t\u00a0]*(?:$|\n|[ \t\u00a0](?:for|[-–—(])[ \t\u00a0]|:)")
 
 
+_FIRST_NAME_BEFORE = re.compile(r"(?<![\w'-])([A-Z][a-z]+)[ \t\u00a0]+$")
+
+
+def _end_of_word(text: str, start: int) -> int:
+    match = _WORD_END.match(text, start)
+    return match.end() if match else start
+
+
+_WORD_END = re.compile(r"[\w&'-]+")
+
+
+def _after_a_first_name(text: str, start: int) -> bool:
+    """ "Caroline Hiscox", "Martin Lewis": a one-word name right after a capitalised word (not a
+    verb such as "Using") is most often a person's surname, or the end of a longer name."""
+    before = _FIRST_NAME_BEFORE.search(text, max(0, start - 20), start)
+    word = before[1] if before else ""
+    if not word or word.casefold() in STOP_WORDS or word.endswith(("ing", "ed", "ly")):
+        return False
+    # "Call Acas for advice" opens with a verb; "- Caroline Hiscox, Vice Chair" is a person, a comma after.
+    return not sentence_start(text, before.start(1)) or text.startswith(",", _end_of_word(text, start))
+
+
 def _reads_as_a_body(text: str, start: int, end: int, strict: bool = False) -> bool:
     """An everyday word ("Contact", "Become", "Relate") is the body only where it reads as one.
 
@@ -352,6 +374,7 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
             _at_word_boundary(text, start, end + 1)
             and _looks_like_name(text[start : end + 1], spelling)
             and not (" " in spelling and _inside_longer_name(text, start, end + 1))
+            and not (" " not in spelling and _after_a_first_name(text, start))
             and not (spelling in COMMON_WORD_NAMES and not _reads_as_a_body(text, start, end + 1))
             and not (spelling in gaz.everyday and not _reads_as_a_body(text, start, end + 1, strict=True))
             and not _LAW_AFTER.match(text, end + 1)
