@@ -17,7 +17,7 @@ _HOUSE = "House of Commons "  # a Lords committee's bare name is the Commons' to
 _SPOKEN = {"Health Committee": "Health and Social Care Committee", "Merits Committee": "Secondary Legislation Scrutiny Committee"}
 _WESTMINSTER = re.compile(
     r"House of (?:Commons|Lords)|\bhon\. (?:Member|Friend|Gentleman|Lady)|\bnoble (?:Lord|Baroness|Lady|Earl)|"
-    r"Westminster Hall|\bHansard\b|Select Committees?\b"
+    r"Westminster Hall|\bHansard\b|Select Committees?\b|\bMPs\b|[Oo]ral evidence"
 )
 
 

@@ -184,6 +184,8 @@ def _run_after(text: str, start: int) -> list[tuple[int, int, str]]:
         bare = bare[:-2] if bare.endswith("'s") else bare
         if word == bare + "'" and _CAPITAL_AHEAD.match(text, token_end):
             bare = word  # "Office for Veterans' Affairs": a plural's apostrophe inside a name
+        elif word == bare + "'s" and run and _CAPITAL_AHEAD.match(text, token_end):
+            bare = word  # "Commission for Developing Scotland's Young Workforce"
         if not (CAPITALISED.match(bare) or (bare in CONNECTORS and run)) or bare.casefold() in STOP_WORDS - CONNECTORS:
             break
         if bare in CONNECTORS and run[-1][2] in CONNECTORS:
@@ -215,6 +217,8 @@ def _trim(text: str, run: list[tuple[int, int, str]], whole: bool = False) -> li
         folded = word.casefold()
         if _DESCRIPTION.search(word):
             keep = i + 1  # "Hirwaun-based Walters Group": the description is no part of the name
+        elif word == "the" and i and run[i - 1][2] not in CONNECTORS:
+            keep = i + 1  # "in Selly Park the National Flood Forum": a place, then the name
         elif word == "CEO" and i + 1 < len(run):
             keep = i + 1  # "CEO Simon Community Scotland": the role before the name
         elif word == "The" and i == 0 and not sentence_start(text, start):
@@ -462,8 +466,8 @@ def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, 
             continue  # "Cabinet Secretary for Housing", "Police Division": a role or a host's own unit
         headed = is_head_word(words[0][2]) or is_head_word(words[-1][2]) or words[-1][2] in NATION_HEADS | _MORE_BODY_ENDINGS
         portfolio = not headed and any(w in ("and", "&") for _, _, w in words)
-        if "dash" in line.re.groupindex and not line["dash"] and (portfolio or words[0][2].isupper() and len(words) == 1):
-            continue  # "Deputy Chief Constable, People and Professionalism", "Director General, CCRA": not a body
+        if "dash" in line.re.groupindex and not line["dash"] and (portfolio or len(words) == 1):
+            continue  # "Deputy Chief Constable, People and Professionalism", "Director, Housing": a portfolio
         if _specific_words(text, words, True) and not _is_place(words, places):
             spans.append((words[0][0], words[-1][1], _name(text, words[0][0], words[-1][1])))
     for line in _COUNCILLOR_OF.finditer(text) if "Cllr" in text or "Councillor" in text else ():
@@ -582,6 +586,8 @@ def _head_span(
         or (len(run) == 1 and sentence_start(text, run[0][0]))  # "Discover Scotland with us"
         or any(w in ("in", "on", "upon") or _JOINED.search(w) for _, _, w in run)
         or text[max(0, run[0][0] - 2) : run[0][0]] in ("A ", "a ")  # "A Healthier Wales": a plan's title
+        or (len(run) == 1 and run[0][2].endswith("ing"))  # "Refreshing Scotland's digital strategy"
+        or any(_bare(w).casefold() in _ROLE_LIKE for _, _, w in run)  # "Chief Nursing Officer England"
     ):
         return None  # "Strengthening Scotland's place", "Onllwyn Washery in South Wales"
     if word in COMPANY_HEADS or word == "UK" or word in NATION_HEADS:

@@ -471,3 +471,43 @@ def _place_at(text: str, position: int, councils: dict[str, str]) -> tuple[int, 
         if folded in councils:
             return position, stop, councils[folded]
     return None
+
+
+# "four leading universities – Bath, Lancaster, Southampton and Warwick", "universities such as
+# Oxford, Cambridge and Imperial": universities named by their places after the word.
+_UNIVERSITIES_NAMED = re.compile(r"universities[^.\n]{0,40}?(?:[:–—]|[ \t\u00a0]-|including|such as|like)[ \t\u00a0]+")
+
+
+def university_places(kinds: dict[str, str], aliases: dict[str, list[str]]) -> dict[str, str]:
+    """Each place one university is named for, folded: "bath" -> University of Bath."""
+    places: dict[str, set[str]] = {}
+    for name, kind in kinds.items():
+        if kind != "university":
+            continue
+        for alias in (name, *aliases[name]):
+            place = alias.removeprefix("University of ").removesuffix(" University")
+            if place != alias and " " not in place.strip():
+                places.setdefault(place.casefold(), set()).add(name)
+    return {place: next(iter(names)) for place, names in places.items() if len(names) == 1}
+
+
+def university_place_spans(text: str, universities: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Universities named by their places in a list after "universities"; two or more must be known."""
+    spans: list[tuple[int, int, str]] = []
+    for lead in _UNIVERSITIES_NAMED.finditer(text) if "universities" in text else ():
+        found, position = [], lead.end()
+        for _ in range(12):
+            word = _PLACE_WORD.match(text, position)
+            if not word or not word.group()[:1].isupper():
+                break
+            end = word.end() - (word.group()[-1] in ".,")
+            university = universities.get(text[position:end].casefold())
+            if university:
+                found.append((position, end, university))
+            separator = _PLACE_SEPARATOR.match(text, end)
+            if not separator:
+                break
+            position = separator.end()
+        if len(found) >= 2:
+            spans += found
+    return spans

@@ -28,6 +28,8 @@ from indexer.organisations.places import (
     REGIONS,
     council_places,
     nhs_place_spans,
+    university_place_spans,
+    university_places,
     office_place_spans,
     place_body_spans,
     place_council_spans,
@@ -93,6 +95,7 @@ class _Gazetteer:
     countries: frozenset[str] = frozenset()  # every country with a government in the list, folded
     committees: dict[str, str] = field(default_factory=dict)  # "Education Committee" -> the Commons'
     everyday: frozenset[str] = frozenset()  # names that are everyday words too: "Shelter", "Sanctuary"
+    universities: dict[str, str] = field(default_factory=dict)  # "bath" -> University of Bath
 
 
 def _is_acronym(alias: str) -> bool:
@@ -176,6 +179,7 @@ def _gazetteer() -> _Gazetteer:
     gaz.places = frozenset(gaz.councils) | REGIONS
     gaz.northern_ireland = bare_names(list(gaz.kinds))
     gaz.committees = bare_committees(list(gaz.kinds))
+    gaz.universities = university_places(gaz.kinds, gaz.aliases)
     gaz.countries = frozenset(n.removeprefix("Government of ").casefold() for n in gaz.kinds if n.startswith("Government of "))
     logger.debug("gazetteer loaded: %d organisations", len(gaz.kinds))
     return gaz
@@ -662,6 +666,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     councils = _gazetteer().councils
     known = _in_city(text, _gazetteer_spans(text)) + place_council_spans(text, councils)
     known += subject_place_spans(text, councils) + office_place_spans(text, councils) + nhs_place_spans(text, councils)
+    known += university_place_spans(text, _gazetteer().universities)
     known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
     known += _chief_constable_spans(text) + _force_by_area_spans(text) + _mission_spans(text)
     known += [(s, e, _listed_name(_gazetteer(), n)) for s, e, n in _combined_authority_spans(text, _gazetteer().places)]
@@ -731,6 +736,9 @@ _UK_REGIONS = frozenset(
     }
 )
 _PLAIN_WORD = re.compile(r"[A-Z](?:[a-z]+|[a-z]*['-][A-Z]?[a-z]+)")  # "Tim", "O'Reilly", "Ka-Ping"
+_ROLE_IN_ITEM = re.compile(
+    r"\b(?:Director|Chief|Officer|Secretary|Minister|Chair|Head|Manager|Professor|Sir|Dame|Dr|Lord|Baroness|Cllr)\b"
+)
 _ROLE_ENDING = re.compile(r"(?:Chair|Spokesperson|Spokesman|Secretary|Minister|Officer|Director)$")
 _CONNECTOR_BEFORE = re.compile(r"(?<![\w-])(?:to|of|for|on|in|de)[ \t\u00a0]+$")
 
@@ -772,6 +780,8 @@ def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tup
             position = items[-1][1]
         if len(items) < 2 or not any("," in text[a:b] or ";" in text[a:b] for a, b in _gaps(start, end, items)):
             continue
+        if any(_ROLE_IN_ITEM.search(text, a, b) for a, b in items):
+            continue  # "Amanda Pritchard, Chief Executive Officer, NHS England": people and roles, not bodies
         known = sum(item_start in by_start for item_start, _ in items)
         if not company and known < 1 and len(items) < 3:
             continue  # "Ofsted, Year 6 and Key Stage 2": one body among other capitalised words

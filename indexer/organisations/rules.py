@@ -306,6 +306,7 @@ _PLURAL_HEADS = {
     "City Councils": "City Council",
     "NHS Foundation Trusts": "NHS Foundation Trust",
     "NHS Trusts": "NHS Trust",
+    "Universities": "University",
 }
 _PLURAL = re.compile(
     r"(?<![\w'-])(?P<first>[A-Z][\w'-]*(?:[ \t\u00a0][A-Z][\w'-]*){0,2}),?[ \t\u00a0]+(?:and|&)[ \t\u00a0]+"
