@@ -468,6 +468,8 @@ def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, 
         portfolio = not headed and any(w in ("and", "&") for _, _, w in words)
         if "dash" in line.re.groupindex and not line["dash"] and (portfolio or len(words) == 1):
             continue  # "Deputy Chief Constable, People and Professionalism", "Director, Housing": a portfolio
+        if "dash" in line.re.groupindex and not line["dash"] and not headed and not _LEADS_A_BODY.search(line["role"]):
+            continue  # "Deputy Director, Coherent Learning Provision": a civil servant's division
         if _specific_words(text, words, True) and not _is_place(words, places):
             spans.append((words[0][0], words[-1][1], _name(text, words[0][0], words[-1][1])))
     for line in _COUNCILLOR_OF.finditer(text) if "Cllr" in text or "Councillor" in text else ():
@@ -479,6 +481,9 @@ def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, 
 
 # Last words that say a body, besides the heads: "Brightwater Tenants Union", "Brightwater Advice Centre".
 _MORE_BODY_ENDINGS = frozenset({"UK", "Union", "Unions", "Centre", "Services", "Ireland", "Company", "Ltd", "Limited"})
+# Roles that lead a body of their own, so the name after them is a body even with no head word:
+# "Jacob Lant, CEO, National Voices"; a deputy director's division is no body.
+_LEADS_A_BODY = re.compile(r"\b(?:CEO|Chief Executive|Chair|Chairman|Chairwoman|President|Founder|Trustee|Co-Director)\b")
 # A host's own units and portfolios, not bodies that came: "Police Division", "Bill Unit".
 _UNIT_WORD = re.compile(r"(?:Division|Unit|Team|Directorate|Directorates|Region|Regions|Branch|Portfolio)$")
 # "Cllr Charlie McCoubrey, Conwy": a councillor and the council's place.

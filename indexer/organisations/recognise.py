@@ -737,7 +737,8 @@ _UK_REGIONS = frozenset(
 )
 _PLAIN_WORD = re.compile(r"[A-Z](?:[a-z]+|[a-z]*['-][A-Z]?[a-z]+)")  # "Tim", "O'Reilly", "Ka-Ping"
 _ROLE_IN_ITEM = re.compile(
-    r"\b(?:Director|Chief|Officer|Secretary|Minister|Chair|Head|Manager|Professor|Sir|Dame|Dr|Lord|Baroness|Cllr)\b"
+    r"\b(?:Director|Chief|Officer|Secretary|Minister|Chair|Head|Manager|Professor|Sir|Dame|Dr|Lord|Baroness|Cllr)"
+    r"\b(?![ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?[A-Z])"
 )
 _ROLE_ENDING = re.compile(r"(?:Chair|Spokesperson|Spokesman|Secretary|Minister|Officer|Director)$")
 _CONNECTOR_BEFORE = re.compile(r"(?<![\w-])(?:to|of|for|on|in|de)[ \t\u00a0]+$")
@@ -780,7 +781,8 @@ def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tup
             position = items[-1][1]
         if len(items) < 2 or not any("," in text[a:b] or ";" in text[a:b] for a, b in _gaps(start, end, items)):
             continue
-        if any(_ROLE_IN_ITEM.search(text, a, b) for a, b in items):
+        first = min([start, *(a for a, _ in items)])
+        if any(_ROLE_IN_ITEM.search(text, a, b) for a, b in items) or _ROLE_IN_ITEM.search(text, max(0, first - 40), first):
             continue  # "Amanda Pritchard, Chief Executive Officer, NHS England": people and roles, not bodies
         known = sum(item_start in by_start for item_start, _ in items)
         if not company and known < 1 and len(items) < 3:

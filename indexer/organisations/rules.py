@@ -337,6 +337,8 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
     for start, stop, suffix in _suffixes(text):
         if suffix == "Police" and _WORD_AHEAD.match(text, stop):
             continue  # "the Scottish Police Service", "Home Office Police Main Grant": the name goes on
+        if suffix == "College" and _OF_NAME_AHEAD.match(text, stop):
+            continue  # "the Royal College of Midwifery": the name goes on, and the lists know it or not
         ahead = _WORD_AHEAD.match(text, stop) if suffix == "University" else None
         if ahead and ahead["word"] in ("Hospital", "Hospitals"):
             continue  # "Basildon University Hospital": a hospital, not a university
@@ -373,6 +375,7 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
 _RUN_ON_HEADS = HEAD_WORDS | frozenset({"syndicate", "press", "department", "institute", "centre", "hospital", "hospitals"})
 
 
+_OF_NAME_AHEAD = re.compile(r"[ \t\u00a0]+of[ \t\u00a0]+[A-Z]")
 _THE_BEFORE = re.compile(r"(?<![\w-])The[ \t\u00a0]+$")
 _SENTENCE_END = ".!?:;\n•*|#>–—"
 
