@@ -14,7 +14,10 @@ import re
 
 _HOUSE = "House of Commons "  # a Lords committee's bare name is the Commons' too often to be read as it
 # Bare names MPs use for committees listed under a longer name.
-_SPOKEN = {"Health Committee": "Health and Social Care Committee", "Merits Committee": "Secondary Legislation Scrutiny Committee"}
+_SPOKEN = {
+    "Health Committee": "Health and Social Care Committee",
+    "Merits Committee": "Secondary Legislation Scrutiny Committee",
+}
 _WESTMINSTER = re.compile(
     r"House of (?:Commons|Lords)|\bhon\. (?:Member|Friend|Gentleman|Lady)|\bnoble (?:Lord|Baroness|Lady|Earl)|"
     r"Westminster Hall|\bHansard\b|Select Committees?\b|\bMPs\b|[Oo]ral evidence"

@@ -28,9 +28,7 @@ _CONTEXT = re.compile(
 def bare_names(names: list[str]) -> dict[str, str]:
     """Each Northern Ireland body's bare name, folded, and the body: "department of health",
     "education authority", "public health agency" (a name of two words or more)."""
-    return {
-        _bare(name).casefold(): name for name in names if name.endswith(_SUFFIX) and len(_bare(name).split()) >= 2
-    }
+    return {_bare(name).casefold(): name for name in names if name.endswith(_SUFFIX) and len(_bare(name).split()) >= 2}
 
 
 def _bare(name: str) -> str:

@@ -74,7 +74,15 @@ FORM_GENERIC = GENERIC_WORDS | frozenset(
     different open honest shared equal fair total overall proper lasting long short general tier""".split()
 )
 _ROLE_LIKE = ROLE_WORDS | {
-    "chief", "ceo", "chairman", "chairwoman", "founder", "spokesperson", "spokesman", "commissioner", "commissioners"
+    "chief",
+    "ceo",
+    "chairman",
+    "chairwoman",
+    "founder",
+    "spokesperson",
+    "spokesman",
+    "commissioner",
+    "commissioners",
 }
 _CAPITAL_AHEAD = re.compile(rf"[ \t\u00a0]+(?P<word>[{_CAPS}][\w'-]*)")
 _ACRONYM_AHEAD = re.compile(r"(?:'s)?[ \t\u00a0]*\((?:the[ \t\u00a0]+)?(?P<abbr>[A-Z][A-Za-z&]{1,9})\)")
@@ -229,7 +237,11 @@ def _trim(text: str, run: list[tuple[int, int, str]], whole: bool = False) -> li
             keep = i + 1
         elif folded in ("and", "&") and i and len(run[i - 1][2]) > 1 and run[i - 1][2].isupper():
             keep = i + 1  # "DWP and Social Security Scotland": an acronym is a whole name of its own
-        elif not whole and folded in ("and", "&") and any(w in _ALL_HEADS or w.casefold() in HEAD_WORDS for _, _, w in run[keep:i]):
+        elif (
+            not whole
+            and folded in ("and", "&")
+            and any(w in _ALL_HEADS or w.casefold() in HEAD_WORDS for _, _, w in run[keep:i])
+        ):
             keep = i + 1  # "Exeter Consortium and Teaching Schools Alliance", "Bank of America and Man Group"
     run = run[keep:]
     while run and run[0][2] in CONNECTORS:
@@ -464,7 +476,9 @@ def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, 
             words.pop()
         if not words or _ROLE_OPENING.match(words[0][2]) or _UNIT_WORD.match(words[-1][2]):
             continue  # "Cabinet Secretary for Housing", "Police Division": a role or a host's own unit
-        headed = is_head_word(words[0][2]) or is_head_word(words[-1][2]) or words[-1][2] in NATION_HEADS | _MORE_BODY_ENDINGS
+        headed = (
+            is_head_word(words[0][2]) or is_head_word(words[-1][2]) or words[-1][2] in NATION_HEADS | _MORE_BODY_ENDINGS
+        )
         portfolio = not headed and any(w in ("and", "&") for _, _, w in words)
         if "dash" in line.re.groupindex and not line["dash"] and (portfolio or len(words) == 1):
             continue  # "Deputy Chief Constable, People and Professionalism", "Director, Housing": a portfolio
@@ -483,7 +497,9 @@ def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, 
 _MORE_BODY_ENDINGS = frozenset({"UK", "Union", "Unions", "Centre", "Services", "Ireland", "Company", "Ltd", "Limited"})
 # Roles that lead a body of their own, so the name after them is a body even with no head word:
 # "Jacob Lant, CEO, National Voices"; a deputy director's division is no body.
-_LEADS_A_BODY = re.compile(r"\b(?:CEO|Chief Executive|Chair|Chairman|Chairwoman|President|Founder|Trustee|Co-Director)\b")
+_LEADS_A_BODY = re.compile(
+    r"\b(?:CEO|Chief Executive|Chair|Chairman|Chairwoman|President|Founder|Trustee|Co-Director)\b"
+)
 # A host's own units and portfolios, not bodies that came: "Police Division", "Bill Unit".
 _UNIT_WORD = re.compile(r"(?:Division|Unit|Team|Directorate|Directorates|Region|Regions|Branch|Portfolio)$")
 # "Cllr Charlie McCoubrey, Conwy": a councillor and the council's place.
@@ -586,13 +602,16 @@ def _head_span(
     ahead = _CAPITAL_AHEAD.match(text, end)
     if ahead and ahead["word"].casefold() not in _ROLE_LIKE:
         return None  # the name goes on ("Trust Fund", "Panel Meeting") or a heading in capitals
-    if word in NATION_HEADS and (
-        not _specific_words(text, run, everyday)
-        or (len(run) == 1 and sentence_start(text, run[0][0]))  # "Discover Scotland with us"
-        or any(w in ("in", "on", "upon") or _JOINED.search(w) for _, _, w in run)
-        or text[max(0, run[0][0] - 2) : run[0][0]] in ("A ", "a ")  # "A Healthier Wales": a plan's title
-        or (len(run) == 1 and run[0][2].endswith("ing"))  # "Refreshing Scotland's digital strategy"
-        or any(_bare(w).casefold() in _ROLE_LIKE for _, _, w in run)  # "Chief Nursing Officer England"
+    if (
+        word in NATION_HEADS
+        and (
+            not _specific_words(text, run, everyday)
+            or (len(run) == 1 and sentence_start(text, run[0][0]))  # "Discover Scotland with us"
+            or any(w in ("in", "on", "upon") or _JOINED.search(w) for _, _, w in run)
+            or text[max(0, run[0][0] - 2) : run[0][0]] in ("A ", "a ")  # "A Healthier Wales": a plan's title
+            or (len(run) == 1 and run[0][2].endswith("ing"))  # "Refreshing Scotland's digital strategy"
+            or any(_bare(w).casefold() in _ROLE_LIKE for _, _, w in run)  # "Chief Nursing Officer England"
+        )
     ):
         return None  # "Strengthening Scotland's place", "Onllwyn Washery in South Wales"
     if word in COMPANY_HEADS or word == "UK" or word in NATION_HEADS:
@@ -608,7 +627,8 @@ def _head_span(
         ):
             return None  # "London UK", "North Wales" are places
     elif word in WEAK_HEADS and (
-        len(run) < 2 or (run[0][2] in NATION_HEADS and _PREPOSITION_BEFORE.search(text[max(0, run[0][0] - 12) : run[0][0]]))
+        len(run) < 2
+        or (run[0][2] in NATION_HEADS and _PREPOSITION_BEFORE.search(text[max(0, run[0][0] - 12) : run[0][0]]))
     ):
         return None  # "Steering Group", "policing in Scotland Ministerial Group": no name before the head
     elif word == "Club":

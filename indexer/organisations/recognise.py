@@ -180,7 +180,9 @@ def _gazetteer() -> _Gazetteer:
     gaz.northern_ireland = bare_names(list(gaz.kinds))
     gaz.committees = bare_committees(list(gaz.kinds))
     gaz.universities = university_places(gaz.kinds, gaz.aliases)
-    gaz.countries = frozenset(n.removeprefix("Government of ").casefold() for n in gaz.kinds if n.startswith("Government of "))
+    gaz.countries = frozenset(
+        n.removeprefix("Government of ").casefold() for n in gaz.kinds if n.startswith("Government of ")
+    )
     logger.debug("gazetteer loaded: %d organisations", len(gaz.kinds))
     return gaz
 
@@ -730,9 +732,21 @@ _SEPARATOR_AFTER = re.compile(
 # England's regions and the UK's parts, which lists of bodies also name: "In the Midlands, the ...".
 _UK_REGIONS = frozenset(
     {
-        "midlands", "east midlands", "west midlands", "north east", "north west", "south east", "south west",
-        "yorkshire", "yorkshire and the humber", "east of england", "east anglia", "home counties", "highlands",
-        "north", "south",
+        "midlands",
+        "east midlands",
+        "west midlands",
+        "north east",
+        "north west",
+        "south east",
+        "south west",
+        "yorkshire",
+        "yorkshire and the humber",
+        "east of england",
+        "east anglia",
+        "home counties",
+        "highlands",
+        "north",
+        "south",
     }
 )
 _PLAIN_WORD = re.compile(r"[A-Z](?:[a-z]+|[a-z]*['-][A-Z]?[a-z]+)")  # "Tim", "O'Reilly", "Ka-Ping"
@@ -782,7 +796,9 @@ def _coordinated_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tup
         if len(items) < 2 or not any("," in text[a:b] or ";" in text[a:b] for a, b in _gaps(start, end, items)):
             continue
         first = min([start, *(a for a, _ in items)])
-        if any(_ROLE_IN_ITEM.search(text, a, b) for a, b in items) or _ROLE_IN_ITEM.search(text, max(0, first - 40), first):
+        if any(_ROLE_IN_ITEM.search(text, a, b) for a, b in items) or _ROLE_IN_ITEM.search(
+            text, max(0, first - 40), first
+        ):
             continue  # "Amanda Pritchard, Chief Executive Officer, NHS England": people and roles, not bodies
         known = sum(item_start in by_start for item_start, _ in items)
         if not company and known < 1 and len(items) < 3:

@@ -372,7 +372,9 @@ def rule_spans(text: str, known: list[tuple[int, int, str]]) -> list[tuple[int, 
 
 # Words that make a longer body of a listed university's name: "University of Cambridge Local
 # Examinations Syndicate", "University of Oxford Department of Education".
-_RUN_ON_HEADS = HEAD_WORDS | frozenset({"syndicate", "press", "department", "institute", "centre", "hospital", "hospitals"})
+_RUN_ON_HEADS = HEAD_WORDS | frozenset(
+    {"syndicate", "press", "department", "institute", "centre", "hospital", "hospitals"}
+)
 
 
 _OF_NAME_AHEAD = re.compile(r"[ \t\u00a0]+of[ \t\u00a0]+[A-Z]")

@@ -55,13 +55,17 @@ def test_names_compare_without_case_punctuation_ampersand_or_a_leading_the():
     assert normalise_name("Kent County Council") != normalise_name("Kent Council")
     # The nation lgsearch writes in brackets to tell two bodies apart is not the body's name.
     assert normalise_name("Education Authority (Northern Ireland)") == normalise_name("Education Authority")
-    assert normalise_name("Department of Health (Northern Ireland)") != normalise_name("Department of Health and Social Care")
+    assert normalise_name("Department of Health (Northern Ireland)") != normalise_name(
+        "Department of Health and Social Care"
+    )
 
 
 def test_the_scorer_reads_a_readers_name_through_lgsearchs_canonical_names():
     """A reader wrote the name a body is known by; lgsearch finds it under its canonical name."""
     canonical = {"HMRC": "HM Revenue and Customs", "Ofsted": "Ofsted"}.get
-    score = score_document("doc", ["HM Revenue and Customs", "Ofsted"], [Body("HMRC"), Body("Ofsted")], canonical=canonical)
+    score = score_document(
+        "doc", ["HM Revenue and Customs", "Ofsted"], [Body("HMRC"), Body("Ofsted")], canonical=canonical
+    )
     assert (score.right, score.wrong, score.missed) == (["HMRC", "Ofsted"], [], [])
     without = score_document("doc", ["HM Revenue and Customs"], [Body("HMRC")])
     assert (without.wrong, without.missed) == (["HM Revenue and Customs"], ["HMRC"])

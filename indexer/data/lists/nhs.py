@@ -36,7 +36,9 @@ def ods_name(name: str) -> str:
 # What a trust is called day to day, when its name says what it runs: "London Ambulance Service",
 # "Oxford University Hospitals", "Leeds Community Healthcare". A place alone ("Bradford District
 # Care") is left to the full name.
-_EVERYDAY = re.compile(r"^(?P<name>.+ (?:Ambulance Service|Hospitals|Healthcare))(?: University)? NHS (?:Foundation )?Trust$")
+_EVERYDAY = re.compile(
+    r"^(?P<name>.+ (?:Ambulance Service|Hospitals|Healthcare))(?: University)? NHS (?:Foundation )?Trust$"
+)
 
 
 def everyday_names(name: str) -> list[str]:
@@ -47,7 +49,8 @@ def everyday_names(name: str) -> list[str]:
 
 def nhs_bodies() -> list[Body]:
     trusts = [
-        Body(ods_name(row["name"]), "nhs body", everyday_names(ods_name(row["name"]))) for row in read_csv("nhs_trusts.csv")
+        Body(ods_name(row["name"]), "nhs body", everyday_names(ods_name(row["name"])))
+        for row in read_csv("nhs_trusts.csv")
     ]
     boards = [Body(ods_name(row["name"]), "nhs body") for row in read_csv("nhs_integrated_care_boards.csv")]
     return trusts + boards
