@@ -466,7 +466,7 @@ ROLE_OPENING = _ROLE_OPENING = re.compile(
 def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, str]]:
     """The bodies in a list of who came to a meeting, one person a line (each line read once)."""
     spans = []
-    lines = [line for line in _ATTENDEE.finditer(text) if _ROLE_IN_LIST.search(line["role"])]
+    lines = [line for line in _ATTENDEE.finditer(text) if _ROLE_IN_LIST.search(line["role"])] if ", " in text else []
     for line in lines + list(_ROLE_BEFORE_BODY.finditer(text)):
         words = [
             (m.start() + line.start("body"), m.end() + line.start("body"), m.group())

@@ -358,6 +358,7 @@ def subject_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, 
     return spans
 
 
+_PLACE_RUN = re.compile(r"[\w'&.-]+(?:[ \t\u00a0]+[\w'&.-]+){0,5}")  # six words at most
 _LAST_WORD = re.compile(r"[\w'&.-]+$")
 _LAST_WORDS: dict[int, frozenset[str]] = {}
 
@@ -413,7 +414,7 @@ _FUNDED_PLACE = re.compile(
 
 
 # "NHS Newcastle", "NHS Gloucestershire": a primary care trust, as the NHS named them before 2013.
-_NHS_BEFORE_PLACE = re.compile(r"\bNHS[ \t\u00a0]+(?=[A-Z])")
+_NHS_BEFORE_PLACE = re.compile(r"NHS[ \t\u00a0]+(?=[A-Z])")  # a literal first, which the regex engine finds fast
 
 
 def nhs_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, int, str]]:
@@ -421,6 +422,8 @@ def nhs_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, int,
     start of a longer name: "NHS Kent Community Health")."""
     spans = []
     for lead in _NHS_BEFORE_PLACE.finditer(text) if "NHS " in text else ():
+        if lead.start() and _joins_word(text[lead.start() - 1]):
+            continue
         place = _place_at(text, lead.end(), councils)
         if place and not _CAPITAL_NEXT.match(text, place[1]):
             spans.append((lead.start(), place[1], "NHS " + " ".join(text[lead.end() : place[1]].split())))
@@ -430,15 +433,20 @@ def nhs_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, int,
 _CAPITAL_NEXT = re.compile(r"[ \t\u00a0]+[A-Z]")
 
 
+_OFFICE_WORDS = ("Mayor", "Leader", "Chief Executive", "Director of", "leadership team")
+
+
 def office_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, int, str]]:
     """Councils named by their place after one of their offices, in a list after what they are, or
     as an item of a list of what each gets. Each match reads a bounded stretch of text."""
     spans: list[tuple[int, int, str]] = []
-    for lead in _OFFICE_OF_PLACE.finditer(text):
+    offices = any(word in text for word in _OFFICE_WORDS)
+    for lead in _OFFICE_OF_PLACE.finditer(text) if offices else ():
         place = _place_at(text, lead.end(), councils)
         if place:
             spans.append(place)
-    for lead in _COUNCILS_NAMED.finditer(text):
+    named = "oroughs" in text or "ouncils" in text or "authorities" in text
+    for lead in _COUNCILS_NAMED.finditer(text) if named else ():
         found, position = [], lead.end()
         for _ in range(12):
             place = _place_at(text, position, councils)
@@ -452,7 +460,8 @@ def office_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, i
             position = separator.end()
         if len(found) >= 2:
             spans += found
-    for item in _FUNDED_PLACE.finditer(text) if "\n" in text else ():
+    funded = "\n" in text and any(dash in text for dash in (" – ", " - ", " — ", ": "))
+    for item in _FUNDED_PLACE.finditer(text) if funded else ():
         place = _place_at(text, item.start("place"), councils)
         if place and place[1] == item.end("place"):
             spans.append(place)
@@ -461,8 +470,11 @@ def office_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, i
 
 def _place_at(text: str, position: int, councils: dict[str, str]) -> tuple[int, int, str] | None:
     """The longest council place written from `position`, and its council, or None."""
-    words = list(_PLACE_WORD.finditer(text, position, min(len(text), position + 80)))
-    if not words or words[0].start() != position or not words[0].group()[:1].isupper():
+    if position >= len(text) or not text[position].isupper():
+        return None
+    run = _PLACE_RUN.match(text, position)
+    words = list(_PLACE_WORD.finditer(text, position, run.end())) if run else []
+    if not words:
         return None
     for count in range(min(6, len(words)), 0, -1):
         stop = words[count - 1].end()
