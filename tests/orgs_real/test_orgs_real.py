@@ -1,14 +1,15 @@
 """The organisation recogniser on real documents, against the bodies a careful reader listed (issue 27).
 
-README.md beside this file says how the 231 documents and their lists were made. Issue 27 asks for
+README.md beside this file says how the 599 documents and their lists were made. Issue 27 asks for
 a test that fails below 0.90 F1 over (document, body) pairs on real documents whose bodies were
-listed before the recogniser was run on them. The held-out split (60 documents, batch 5) is that
-set now: nothing was tuned on it. The recogniser reaches F1 0.81 there (precision 0.88, recall
-0.75, 2026-12-07), short of the issue's 0.90, so its test fails below what is reached, and
-ISSUE_TARGET_F1 says what it must become. The test split (69 documents) was looked at while the
-rules were tuned, so it is held to 0.90 as a guard against going back, not as the issue's measure.
-The scores, and every wrong find and miss by document, are printed whatever the outcome.
-The first tests check the set and the scorer itself, so that a broken scorer cannot pass.
+listed before the recogniser was run on them. The held-out split (75 documents, batch 10) is that
+set now: it was annotated, and committed, before the recogniser was run on any of it, and nothing
+was tuned on it. The recogniser reaches F1 0.92 there (precision 0.97, recall 0.87, 2026-12-07),
+so the test fails below the issue's 0.90. Each earlier held-out batch was scored once, then read and
+tuned on, and moved to the development split. The test split (69 documents) was looked at while
+rules were tuned, so it is held to what it reaches as a guard against going back, not as the
+issue's measure. The scores, and every wrong find and miss by document, are printed whatever the
+outcome. The first tests check the set and the scorer itself, so that a broken scorer cannot pass.
 """
 
 from __future__ import annotations
@@ -129,11 +130,11 @@ def _scored(pytestconfig: pytest.Config, name: str, documents: list) -> list:
     return scores
 
 
-ISSUE_TARGET_F1 = 0.90  # on documents nothing was tuned on: not reached yet on the held-out split
-HELD_OUT_F1_AT_LEAST = 0.81  # 0.813 reached on 2026-12-07 (115 right, 15 wrong, 38 missed of 153)
-HELD_OUT_PRECISION_AT_LEAST = 0.88  # 0.885 reached
-TEST_F1_AT_LEAST = ISSUE_TARGET_F1  # 0.904 reached (160 right, 0 wrong, 34 missed of 194), tuned while looked at
-PRECISION_AT_LEAST = 0.97  # 1.00 reached on the test split: recall must not be bought with wrong finds
+ISSUE_TARGET_F1 = 0.90  # on documents nothing was tuned on
+HELD_OUT_F1_AT_LEAST = ISSUE_TARGET_F1  # 0.918 reached on 2026-12-07 (206 right, 7 wrong, 30 missed of 236)
+HELD_OUT_PRECISION_AT_LEAST = 0.95  # 0.967 reached
+TEST_F1_AT_LEAST = 0.93  # 0.950 reached (177 right, 1 wrong, 17 missed of 194), tuned while looked at
+PRECISION_AT_LEAST = 0.97  # 0.994 reached on the test split: recall must not be bought with wrong finds
 
 
 def _held_to(totals: Totals, documents: list, f1: float, precision: float) -> None:
