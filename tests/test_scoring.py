@@ -139,7 +139,7 @@ def test_a_words_places_are_read_at_once_as_whooshs_matchers_give_them(service):
         assert type(gen.schema[field].format).__name__ == "PackedPositions"
         for text in list(reader.field_terms(field))[::3]:
             term = postings.term(field, text, keep=False)
-            postings_module._packed_places(*postings_module._joined_values(term.blocks))  # raises if not packed
+            postings_module._packed_places(*postings_module.joined_values(term.blocks))  # raises if not packed
             ours = postings_module._position_keys(term)
             matcher = reader.postings(field, text)
             expected = []

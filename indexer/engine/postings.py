@@ -440,7 +440,7 @@ def _position_keys(term: TermPostings, docs: np.ndarray | None = None) -> np.nda
     read = _PLACES_AT_ONCE.get(getattr(term._decode, "__func__", term._decode))
     if read is not None and term.size:
         try:
-            per_posting, places = read(*_joined_values(term.blocks))
+            per_posting, places = read(*joined_values(term.blocks))
         except ValueError:  # not laid out as expected: decode posting by posting instead
             pass
         else:
@@ -459,7 +459,7 @@ def _position_keys(term: TermPostings, docs: np.ndarray | None = None) -> np.nda
     return np.array(keys, dtype=np.int64)
 
 
-def _joined_values(blocks: list[Block]) -> tuple[bytes, np.ndarray]:
+def joined_values(blocks: list[Block]) -> tuple[bytes, np.ndarray]:
     """Every posting's encoded positions joined, and each one's length."""
     values = list(chain.from_iterable(block.values for block in blocks))
     return b"".join(values), np.fromiter(map(len, values), dtype=np.int64, count=len(values))

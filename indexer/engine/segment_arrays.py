@@ -25,7 +25,7 @@ Named after their segment, Whoosh deletes them with it (`index.clean_files`), an
 job's clean-up keeps them while the segment lives. They are raw numbers read with numpy.memmap:
 nothing in them is ever unpickled. The fast segment writer (fresh_segment.py) writes them as it
 writes the segment; a segment Whoosh's own writer made (a small rebuild, an incremental update,
-a merge) has them derived from its blocks after the commit (`write_missing`). A segment without
+a merge) has them derived from its blocks after the commit (`segments.write_missing_arrays`). A segment without
 them, or whose files do not check out, is read from its blocks as before.
 """
 
@@ -128,7 +128,9 @@ class SegmentArraysWriter:
             self._per_term["place_ends"].append(self._totals["places"])
         else:
             self._values.append(values)
-            self._lengths.extend(lengths if _is_array(lengths, "I") else array("I", lengths))
+            self._lengths.extend(
+                lengths if _is_array(lengths, "I") else array("I", np.asarray(lengths, dtype=np.uint32).tobytes())
+            )
             self._batch_terms.append(count)
         if len(self._weights) >= DECODE_EVERY:
             self._decode_batch()
@@ -293,33 +295,6 @@ class SegmentArrays:
     @staticmethod
     def _span(ends: np.ndarray, number: int) -> tuple[int, int]:
         return (int(ends[number - 1]) if number else 0), int(ends[number])
-
-
-def write_from_blocks(folder: Path, leaf, read_blocks, places_decoder) -> None:
-    """Derive a segment's arrays from its blocks (a segment Whoosh's own writer made).
-    `read_blocks(leaf, field_name, term)` gives its blocks with numbers within the segment, and
-    `places_decoder(field_name)` the batch decoder of a field's places, or None."""
-    segment_id = leaf.segment().segment_id()
-    writer = SegmentArraysWriter(folder, segment_id)
-    try:
-        for field_name, field in leaf.schema.items():
-            if not field.indexed:
-                continue
-            decode = places_decoder(field_name)
-            writer.start_field(field_name, decode)
-            for term in leaf.lexicon(field_name):
-                blocks = list(read_blocks(leaf, field_name, term))
-                docs = np.concatenate([np.asarray(block.ids, dtype=np.int32) for block in blocks])
-                weights = np.concatenate([np.asarray(block.weights, dtype=np.float64) for block in blocks])
-                if decode is None:
-                    writer.add(term, docs, weights)
-                else:
-                    values = [value for block in blocks for value in block.values]
-                    writer.add(term, docs, weights, b"".join(values), [len(value) for value in values])
-        writer.finish(leaf.doc_count_all())
-    except BaseException:
-        writer.abandon()
-        raise
 
 
 def _is_array(numbers, typecode: str) -> bool:

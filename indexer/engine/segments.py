@@ -15,8 +15,8 @@ from whoosh.filedb.filestore import FileStorage, OverlayStorage
 from whoosh.reading import MultiReader, SegmentReader
 
 from indexer import store
-from indexer.engine.postings import leaf_blocks, places_reader
-from indexer.engine.segment_arrays import SegmentArrays, write_from_blocks
+from indexer.engine.postings import TermPostings, joined_values, leaf_blocks, places_reader
+from indexer.engine.segment_arrays import SegmentArrays, SegmentArraysWriter
 
 
 def commit_segments(writer, segments: list) -> None:
@@ -78,6 +78,31 @@ def unreferenced_files(generation: Path, keep: set[str], indexname: str = "MAIN"
         for path in generation.iterdir()
         if path.name not in named and not ((match := segment_file.fullmatch(path.name)) and match.group(1) in segments)
     ]
+
+
+def write_from_blocks(folder: Path, leaf, read_blocks, places_decoder) -> None:
+    """Derive a segment's arrays from its blocks (a segment Whoosh's own writer made).
+    `read_blocks(leaf, field_name, term)` gives its blocks with numbers within the segment, and
+    `places_decoder(field_name)` the batch decoder of a field's places, or None. A term's numbers
+    and places are joined as the query path joins them (TermPostings)."""
+    writer = SegmentArraysWriter(folder, leaf.segment().segment_id())
+    try:
+        for field_name, field in leaf.schema.items():
+            if not field.indexed:
+                continue
+            decode = places_decoder(field_name)
+            writer.start_field(field_name, decode)
+            for term in leaf.lexicon(field_name):
+                blocks = list(read_blocks(leaf, field_name, term))
+                docs, weights = TermPostings(blocks, None).arrays()
+                if decode is None:
+                    writer.add(term, docs, weights)
+                else:
+                    writer.add(term, docs, weights, *joined_values(blocks))
+        writer.finish(leaf.doc_count_all())
+    except BaseException:
+        writer.abandon()
+        raise
 
 
 def write_missing_arrays(generation: Path) -> int:

@@ -22,7 +22,8 @@ from helpers import rebuilt, write_post
 from indexer import reindex as build, store
 from indexer.engine import ENGINE_VARIABLE, postings as postings_module
 from indexer.engine.postings import TermPostings, leaf_blocks, places_reader
-from indexer.engine.segment_arrays import MANIFEST, TYPES, SegmentArrays, part_name, write_from_blocks
+from indexer.engine.segment_arrays import MANIFEST, TYPES, SegmentArrays, part_name
+from indexer.engine.segments import write_from_blocks
 from indexer.query import SearchRequest, SearchService
 from indexer.reindex import reindex
 
