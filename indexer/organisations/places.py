@@ -8,6 +8,7 @@ places and gives each the official name of the one principal council the gazette
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import ahocorasick
 
@@ -332,13 +333,12 @@ _LIST_WINDOW = 300  # characters read back from the verb: what keeps this linear
 _PLACE_WORD = re.compile(r"[\w'&.-]+")
 
 
-def subject_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, int, str]]:
+def subject_place_spans(text: str, councils: dict[str, str], last_words: frozenset[str]) -> list[tuple[int, int, str]]:
     """Councils named by their places as a sentence's subject: "Dorset, Lincolnshire and
     Wolverhampton are the first 3 areas to ...". Not "sites in Plymouth, Crawley and Reading will
     ...": the list must open its sentence (after one opening word at most: "Separately, ..."), and
-    every item must be a council's place."""
+    every item must be a council's place. `last_words` is `last_words_of(councils)`."""
     spans: list[tuple[int, int, str]] = []
-    last_words = _last_words(councils)
     for verb in _SUBJECT_VERB.finditer(text) if ", " in text else ():
         end = verb.start()
         word_before = _LAST_WORD.search(text, max(0, end - 30), end)
@@ -360,14 +360,12 @@ def subject_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, 
 
 _PLACE_RUN = re.compile(r"[\w'&.-]+(?:[ \t\u00a0]+[\w'&.-]+){0,5}")  # six words at most
 _LAST_WORD = re.compile(r"[\w'&.-]+$")
-_LAST_WORDS: dict[int, frozenset[str]] = {}
 
 
-def _last_words(councils: dict[str, str]) -> frozenset[str]:
-    """The last word of every council's place ("hove", "wrekin"), kept for the gazetteer's map."""
-    if id(councils) not in _LAST_WORDS:
-        _LAST_WORDS[id(councils)] = frozenset(place.rsplit(" ", 1)[-1] for place in councils)
-    return _LAST_WORDS[id(councils)]
+def last_words_of(councils: dict[str, str]) -> frozenset[str]:
+    """The last word of every council's place ("hove", "wrekin"): a verb after any other word is
+    read no further."""
+    return frozenset(place.rsplit(" ", 1)[-1] for place in councils)
 
 
 def _parse_places(text: str, start: int, end: int, councils: dict[str, str]) -> list[tuple[int, int, str]]:
@@ -375,19 +373,13 @@ def _parse_places(text: str, start: int, end: int, councils: dict[str, str]) -> 
     found: list[tuple[int, int, str]] = []
     position = start
     while position < end:
-        words = list(_PLACE_WORD.finditer(text, position, min(end, position + 80)))
-        match = None
-        for count in range(min(6, len(words)), 0, -1):  # the longest place first
-            stop = words[count - 1].end()
-            if words[0].start() == position and text[position:stop].casefold() in councils:
-                match = stop
-                break
-        if match is None:
+        place = _place_at(text, position, councils)
+        if place is None or place[1] > end:
             return []
-        found.append((position, match, councils[text[position:match].casefold()]))
-        if match == end:
+        found.append(place)
+        if place[1] == end:
             return found
-        separator = _PLACE_SEPARATOR.match(text, match)
+        separator = _PLACE_SEPARATOR.match(text, place[1])
         if not separator:
             return []
         position = separator.end()
@@ -447,19 +439,7 @@ def office_place_spans(text: str, councils: dict[str, str]) -> list[tuple[int, i
             spans.append(place)
     named = "oroughs" in text or "ouncils" in text or "authorities" in text
     for lead in _COUNCILS_NAMED.finditer(text) if named else ():
-        found, position = [], lead.end()
-        for _ in range(12):
-            place = _place_at(text, position, councils)
-            if place:
-                found.append(place)
-            word = _PLACE_WORD.match(text, position)
-            ahead = place[1] if place else (word.end() if word and word.group()[:1].isupper() else None)
-            separator = _PLACE_SEPARATOR.match(text, ahead) if ahead else None
-            if not separator:
-                break
-            position = separator.end()
-        if len(found) >= 2:
-            spans += found
+        spans += _known_in_list(text, lead.end(), lambda position: _place_at(text, position, councils))
     funded = "\n" in text and any(dash in text for dash in (" – ", " - ", " — ", ": "))
     for item in _FUNDED_PLACE.finditer(text) if funded else ():
         place = _place_at(text, item.start("place"), councils)
@@ -505,21 +485,34 @@ def university_places(kinds: dict[str, str], aliases: dict[str, list[str]]) -> d
 
 def university_place_spans(text: str, universities: dict[str, str]) -> list[tuple[int, int, str]]:
     """Universities named by their places in a list after "universities"; two or more must be known."""
+
+    def university_at(position: int) -> tuple[int, int, str] | None:
+        word = _PLACE_WORD.match(text, position)
+        end = word.end() - (word.group()[-1] in ".,")
+        university = universities.get(text[position:end].casefold())
+        return (position, end, university) if university else None
+
     spans: list[tuple[int, int, str]] = []
     for lead in _UNIVERSITIES_NAMED.finditer(text) if "universities" in text else ():
-        found, position = [], lead.end()
-        for _ in range(12):
-            word = _PLACE_WORD.match(text, position)
-            if not word or not word.group()[:1].isupper():
-                break
-            end = word.end() - (word.group()[-1] in ".,")
-            university = universities.get(text[position:end].casefold())
-            if university:
-                found.append((position, end, university))
-            separator = _PLACE_SEPARATOR.match(text, end)
-            if not separator:
-                break
-            position = separator.end()
-        if len(found) >= 2:
-            spans += found
+        spans += _known_in_list(text, lead.end(), university_at)
     return spans
+
+
+def _known_in_list(
+    text: str, position: int, known_at: Callable[[int], tuple[int, int, str] | None]
+) -> list[tuple[int, int, str]]:
+    """The names `known_at` knows in a list of capitalised names from `position`, apart by commas
+    or "and" (a dozen at most), where it knows two or more; else []."""
+    found = []
+    for _ in range(12):
+        word = _PLACE_WORD.match(text, position)
+        if not word or not word.group()[:1].isupper():
+            break
+        known = known_at(position)
+        if known:
+            found.append(known)
+        separator = _PLACE_SEPARATOR.match(text, known[1] if known else word.end())
+        if not separator:
+            break
+        position = separator.end()
+    return found if len(found) >= 2 else []

@@ -27,6 +27,7 @@ from indexer.organisations.places import (
     PRINCIPAL_COUNCIL_KINDS,
     REGIONS,
     council_places,
+    last_words_of,
     nhs_place_spans,
     university_place_spans,
     university_places,
@@ -90,6 +91,7 @@ class _Gazetteer:
     names: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
     acronyms: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
     councils: dict[str, str] = field(default_factory=dict)  # place, folded -> its council
+    council_last_words: frozenset[str] = frozenset()  # the last word of every council's place
     places: frozenset[str] = frozenset()  # every place a council or a region is named for, folded
     northern_ireland: dict[str, str] = field(default_factory=dict)  # "department of health" -> NI's
     countries: frozenset[str] = frozenset()  # every country with a government in the list, folded
@@ -177,6 +179,7 @@ def _gazetteer() -> _Gazetteer:
     gaz.acronyms.make_automaton()
     gaz.councils = council_places(gaz.kinds, gaz.aliases)
     gaz.places = frozenset(gaz.councils) | REGIONS
+    gaz.council_last_words = last_words_of(gaz.councils)
     gaz.northern_ireland = bare_names(list(gaz.kinds))
     gaz.committees = bare_committees(list(gaz.kinds))
     gaz.universities = university_places(gaz.kinds, gaz.aliases)
@@ -665,14 +668,14 @@ def _longest_first(spans: list[tuple[int, int, str]], length: int) -> list[tuple
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Every body named in `text`, as (start, end, canonical name), overlaps resolved."""
-    councils = _gazetteer().councils
+    gaz = _gazetteer()
+    councils = gaz.councils
     known = _in_city(text, _gazetteer_spans(text)) + place_council_spans(text, councils)
-    known += subject_place_spans(text, councils) + office_place_spans(text, councils) + nhs_place_spans(text, councils)
-    known += university_place_spans(text, _gazetteer().universities)
+    known += subject_place_spans(text, councils, gaz.council_last_words) + office_place_spans(text, councils)
+    known += nhs_place_spans(text, councils) + university_place_spans(text, gaz.universities)
     known += place_body_spans(text, councils, sentence_start) + _parliament_spans(text)
     known += _chief_constable_spans(text) + _force_by_area_spans(text) + _mission_spans(text)
-    known += [(s, e, _listed_name(_gazetteer(), n)) for s, e, n in _combined_authority_spans(text, _gazetteer().places)]
-    gaz = _gazetteer()
+    known += [(s, e, _listed_name(gaz, n)) for s, e, n in _combined_authority_spans(text, gaz.places)]
     spans = _longest_first(known + _canonical_rule_spans(text, known), len(text))
     spans = northern_ireland_spans(text, longer_spans(text, spans, gaz.kinds, gaz.folded), gaz.northern_ireland)
     spans += _listed_trust_spans(text, spans, gaz)
