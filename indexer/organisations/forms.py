@@ -165,10 +165,11 @@ def _run_before(text: str, end: int, touching: bool = False, whole: bool = False
                 and any(w in ("and", "&") for _, _, w in run)
             ):
                 # "Information, Advice and Support Service Network": the name began before the comma,
-                # unless a role cuts the run ("Webster, Chief Executive of West Yorkshire and ...").
-                if _bare(word).casefold() in _ROLE_LIKE:
-                    return _trim(text, run, whole)  # "Chief Executive, West Yorkshire and Harrogate ..."
+                # unless a role ends there ("Chief Executive, West Yorkshire and Harrogate ...") or
+                # cuts the run ("Webster, Chief Executive of West Yorkshire and ...").
                 trimmed = _trim(text, run, whole)
+                if _bare(word).casefold() in _ROLE_LIKE:
+                    return trimmed
                 return trimmed if trimmed and trimmed[0][0] > run[0][0] and trimmed[0][2] not in CONNECTORS else []
             break
         run.insert(0, (token_start, token_end, word))
@@ -434,19 +435,22 @@ def _bulleted_names(text: str, places: frozenset[str]) -> list[tuple[int, int, s
 # "Jim Reid - General Secretary, Teachers Union Scotland", "- Adam Sampson, Chief Executive, Shelter": a
 # list of who came, each line a person, a dash or comma, their roles and, after the last comma,
 # their body (and perhaps a note in brackets: "(deputising for ...)").
+# The start of a line (perhaps a bullet), a capitalised word, and one more after a space: the pieces
+# of "- Adam Sampson, Chief Executive, Shelter".
+_LINE_START = r"^[ \t\u00a0]*(?:[-*•][ \t\u00a0]+)?"
+_NAME_WORD = rf"[{_CAPS}][\w'-]+"
+_MORE_NAME = rf"(?:[ \t\u00a0]+{_NAME_WORD})"
+_BODY = rf"(?P<body>[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|for|and|the|in|&)){{0,8}})"
 _ATTENDEE = re.compile(
-    rf"^[ \t\u00a0]*(?:[-*•][ \t\u00a0]+)?[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{1,3}},?"
+    rf"{_LINE_START}{_NAME_WORD}{_MORE_NAME}{{1,3}},?"
     r"(?:[ \t\u00a0]+MSP|[ \t\u00a0]+MP)?"
     r"(?:[ \t\u00a0]+(?P<dash>[-–—])[ \t\u00a0]+|,[ \t\u00a0]+)(?P<role>[^\n]{2,120}?),[ \t\u00a0]+"
-    rf"(?P<body>[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|for|and|the|in|&)){{0,8}})"
-    r"(?:[ \t\u00a0]+\([^()\n]{1,60}\))?[ \t\u00a0]*$",
+    rf"{_BODY}(?:[ \t\u00a0]+\([^()\n]{{1,60}}\))?[ \t\u00a0]*$",
     re.M,
 )
 # A role written before the body with no comma: "Lorraine McGrath, CEO Simon Community Scotland".
 _ROLE_BEFORE_BODY = re.compile(
-    rf"^[ \t\u00a0]*(?:[-*•][ \t\u00a0]+)?[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{1,3}},[ \t\u00a0]+"
-    rf"(?:CEO|Chief Executive)[ \t\u00a0]+"
-    rf"(?P<body>[{_CAPS}][\w'&-]*(?:[ \t\u00a0]+(?:[{_CAPS}][\w'&-]*|of|for|and|the|in|&)){{0,8}})[ \t\u00a0]*$",
+    rf"{_LINE_START}{_NAME_WORD}{_MORE_NAME}{{1,3}},[ \t\u00a0]+(?:CEO|Chief Executive)[ \t\u00a0]+{_BODY}[ \t\u00a0]*$",
     re.M,
 )
 _ROLE_IN_LIST = re.compile(
@@ -457,7 +461,7 @@ _ROLE_IN_LIST = re.compile(
 
 
 # Words that open a role, not a body: "Cabinet Secretary for Housing", "Co-Chair".
-ROLE_OPENING = _ROLE_OPENING = re.compile(
+ROLE_OPENING = re.compile(
     r"(?:Cabinet|Secretary|Minister|Deputy|Co-Chair|Chair|Chairman|Chairwoman|Vice|Head|Director|Chief|CEO|SRO|Lead|"
     r"Leader|Spokesperson|Convener|Councillor|Cllr|Member|Officer|Manager|Adviser|Advisor)$"
 )
@@ -474,16 +478,16 @@ def _attendee_bodies(text: str, places: frozenset[str]) -> list[tuple[int, int, 
         ]
         while words and words[-1][2] in CONNECTORS:
             words.pop()
-        if not words or _ROLE_OPENING.match(words[0][2]) or _UNIT_WORD.match(words[-1][2]):
+        if not words or ROLE_OPENING.match(words[0][2]) or _UNIT_WORD.match(words[-1][2]):
             continue  # "Cabinet Secretary for Housing", "Police Division": a role or a host's own unit
         headed = (
             is_head_word(words[0][2]) or is_head_word(words[-1][2]) or words[-1][2] in NATION_HEADS | _MORE_BODY_ENDINGS
         )
-        portfolio = not headed and any(w in ("and", "&") for _, _, w in words)
-        if "dash" in line.re.groupindex and not line["dash"] and (portfolio or len(words) == 1):
-            continue  # "Deputy Chief Constable, People and Professionalism", "Director, Housing": a portfolio
-        if "dash" in line.re.groupindex and not line["dash"] and not headed and not _LEADS_A_BODY.search(line["role"]):
-            continue  # "Deputy Director, Coherent Learning Provision": a civil servant's division
+        if "dash" in line.re.groupindex and not line["dash"]:  # "Name, Role, Body"
+            if len(words) == 1 or (not headed and any(w in ("and", "&") for _, _, w in words)):
+                continue  # "Deputy Chief Constable, People and Professionalism", "Director, Housing": a portfolio
+            if not headed and not _LEADS_A_BODY.search(line["role"]):
+                continue  # "Deputy Director, Coherent Learning Provision": a civil servant's division
         if _specific_words(text, words, True) and not _is_place(words, places):
             spans.append((words[0][0], words[-1][1], _name(text, words[0][0], words[-1][1])))
     for line in _COUNCILLOR_OF.finditer(text) if "Cllr" in text or "Councillor" in text else ():
@@ -504,7 +508,7 @@ _LEADS_A_BODY = re.compile(
 _UNIT_WORD = re.compile(r"(?:Division|Unit|Team|Directorate|Directorates|Region|Regions|Branch|Portfolio)$")
 # "Cllr Charlie McCoubrey, Conwy": a councillor and the council's place.
 _COUNCILLOR_OF = re.compile(
-    rf"^[ \t\u00a0]*(?:[-*•][ \t\u00a0]+)?(?:Cllr\.?|Councillor)[ \t\u00a0]+[{_CAPS}][\w'-]+(?:[ \t\u00a0]+[{_CAPS}][\w'-]+){{0,3}},"
+    rf"{_LINE_START}(?:Cllr\.?|Councillor)[ \t\u00a0]+{_NAME_WORD}{_MORE_NAME}{{0,3}},"
     rf"[ \t\u00a0]+(?P<place>[{_CAPS}][\w'-]*(?:[ \t\u00a0]+(?:of|and|upon|[{_CAPS}][\w'-]*)){{0,4}})[ \t\u00a0]*$",
     re.M,
 )
